@@ -1,0 +1,768 @@
+/**
+ * The stack configuration: one schema for everything a stack can set, its documented defaults, and the loader that
+ * validates it once, before any resource is registered.
+ *
+ * Every key lives under the `airflow-platform:` namespace in `Pulumi.<stack>.yaml`. Secrets are separate top-level
+ * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+export const PROJECT = "airflow-platform";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------------------------
+
+const quantityCpu = z
+    .string()
+    .regex(/^\d+(\.\d+)?m?$/, "a Kubernetes CPU quantity such as \"250m\" or \"2\"");
+const quantityMemory = z
+    .string()
+    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, "a Kubernetes memory quantity such as \"512Mi\" or \"4Gi\"");
+const duration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "a duration such as \"30s\", \"15m\", \"24h\" or \"15d\"");
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/, "an exact version such as \"3.1.8\" (never a range or \"latest\")");
+const labelMap = z.record(z.string(), z.string());
+
+/** Requests (and optional limits) for one component. */
+export const resourcesSchema = z.strictObject({
+    cpu: quantityCpu.describe("CPU request"),
+    memory: quantityMemory.describe("Memory request; also the memory limit"),
+});
+export type Resources = z.infer<typeof resourcesSchema>;
+
+const tolerationSchema = z.strictObject({
+    key: z.string().min(1),
+    operator: z.enum(["Equal", "Exists"]).default("Equal"),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+const placementSchema = z.strictObject({
+    nodeSelector: labelMap.default({}).describe("Node labels the pool's nodes carry"),
+    tolerations: z.array(tolerationSchema).default([]).describe("Tolerations for the pool's taints"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cloud sections
+// ---------------------------------------------------------------------------------------------------------------
+
+const gcpSchema = z.strictObject({
+    project: z.string().min(1).describe("GCP project ID. Required with cloud=gke"),
+    region: z.string().min(1).describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR").describe("GKE release channel"),
+    network: z
+        .strictObject({
+            existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
+            existingSubnetwork: z
+                .string()
+                .optional()
+                .describe("Use this subnetwork (by name); it must have the pods and services secondary ranges"),
+            podsRangeName: z.string().default("pods").describe("Secondary range name for pods"),
+            servicesRangeName: z.string().default("services").describe("Secondary range name for services"),
+            nodesCidr: z.string().default("10.10.0.0/20").describe("Primary range of a created subnetwork"),
+            podsCidr: z.string().default("10.20.0.0/14").describe("Pods secondary range of a created subnetwork"),
+            servicesCidr: z.string().default("10.30.0.0/20").describe("Services secondary range of a created subnetwork"),
+            masterIpv4CidrBlock: z.string().default("172.16.0.0/28").describe("Control plane range for private nodes"),
+        })
+        .prefault({}),
+});
+
+const accessEntrySchema = z.strictObject({
+    principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN"),
+    accessPolicy: z
+        .enum(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"])
+        .default("AmazonEKSClusterAdminPolicy"),
+    namespaces: z.array(z.string()).optional().describe("Limit the policy to these namespaces; cluster-wide if unset"),
+});
+
+const awsSchema = z.strictObject({
+    region: z.string().min(1).describe("AWS region, e.g. eu-west-1. Required with cloud=eks"),
+    authenticationMode: z
+        .enum(["API", "API_AND_CONFIG_MAP"])
+        .default("API")
+        .describe("EKS access mode; API uses access entries only"),
+    accessEntries: z.array(accessEntrySchema).default([]).describe("IAM principals granted cluster access"),
+    workloadIdentity: z
+        .enum(["pod-identity", "irsa"])
+        .default("pod-identity")
+        .describe("How service accounts get IAM roles: EKS Pod Identity or IRSA"),
+    vpc: z
+        .strictObject({
+            existingVpcId: z.string().optional().describe("Use this VPC instead of creating one"),
+            privateSubnetIds: z.array(z.string()).optional().describe("Private subnets (nodes, EFS, RDS) of the existing VPC"),
+            publicSubnetIds: z.array(z.string()).optional().describe("Public subnets (internet-facing load balancers)"),
+            cidrBlock: z.string().default("10.0.0.0/16").describe("CIDR of a created VPC"),
+            availabilityZones: z.number().int().min(2).max(6).default(3).describe("AZs of a created VPC"),
+            natGateways: z.enum(["single", "one-per-az"]).default("single").describe("NAT gateway strategy of a created VPC"),
+        })
+        .prefault({}),
+});
+
+const existingSchema = z.strictObject({
+    context: z.string().optional().describe("kubeconfig context to use (of the default kubeconfig, or of `existingKubeconfig`)"),
+    sharedStorageClassName: z.string().min(1).describe("A ReadWriteMany StorageClass already in the cluster"),
+    storageProvisioner: z.string().optional().describe("Informational: the RWX provisioner behind it"),
+    placement: z
+        .strictObject({ onDemand: placementSchema.prefault({}), spot: placementSchema.prefault({}) })
+        .prefault({})
+        .describe("How on-demand and spot nodes are labelled and tainted in this cluster"),
+    ingressClassName: z.string().default("nginx").describe("Ingress class of the cluster's ingress controller"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Node pools, database
+// ---------------------------------------------------------------------------------------------------------------
+
+const poolSchema = z.strictObject({
+    machineTypes: z
+        .array(z.string().min(1))
+        .describe("GKE machine type (exactly one) or EKS instance types (several give spot capacity diversity)"),
+    minNodes: z.number().int().min(0).max(1000).describe("Autoscaling minimum"),
+    maxNodes: z.number().int().min(1).max(1000).describe("Autoscaling maximum"),
+    diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
+});
+export type NodePoolConfig = z.infer<typeof poolSchema>;
+
+const databaseSchema = z.strictObject({
+    mode: z
+        .enum(["bundled", "managed"])
+        .optional()
+        .describe("managed: Cloud SQL or RDS PostgreSQL; bundled: the chart's Postgres. Default: managed in prod, bundled otherwise"),
+    postgresVersion: z.enum(["15", "16", "17"]).default("16").describe("PostgreSQL major version of a managed database"),
+    tier: z
+        .string()
+        .optional()
+        .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
+    storageGb: z.number().int().min(10).max(16384).default(50).describe("Allocated storage (GB)"),
+    highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
+    backupRetentionDays: z.number().int().min(0).max(35).default(7).describe("Automated backup retention"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Airflow
+// ---------------------------------------------------------------------------------------------------------------
+
+const airflowComponentsResources = z
+    .strictObject({
+        scheduler: resourcesSchema.optional(),
+        apiServer: resourcesSchema.optional().describe("API server (Airflow 3) or webserver (Airflow 2)"),
+        dagProcessor: resourcesSchema.optional(),
+        triggerer: resourcesSchema.optional(),
+        workers: resourcesSchema.optional(),
+        kubernetesTask: resourcesSchema.optional().describe("Default requests of a KubernetesExecutor task pod"),
+        redis: resourcesSchema.optional(),
+        pgbouncer: resourcesSchema.optional(),
+        statsd: resourcesSchema.optional(),
+        postgres: resourcesSchema.optional().describe("Bundled Postgres (dev)"),
+        gitSync: resourcesSchema.optional(),
+    })
+    .prefault({})
+    .describe("Per-component requests; defaults are small in dev and production-sized in prod");
+export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources>;
+
+const airflowSchema = z.strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release"),
+    version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow)"),
+    chartVersion: semver.default("1.20.0").describe("Version of the apache-airflow/airflow Helm chart"),
+    image: z
+        .strictObject({
+            repository: z.string().default("apache/airflow"),
+            tag: z.string().optional().describe("Defaults to `version`; set it for a custom image built on that version"),
+        })
+        .prefault({}),
+    executor: z
+        .enum(["celery-kubernetes", "celery", "kubernetes"])
+        .default("celery-kubernetes")
+        .describe(
+            "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x",
+        ),
+    kubernetesQueue: z
+        .string()
+        .min(1)
+        .default("kubernetes")
+        .describe("Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods"),
+    workers: z
+        .strictObject({
+            replicas: z.number().int().min(0).max(200).default(1).describe("Celery worker replicas"),
+            concurrency: z.number().int().min(1).max(256).default(16).describe("Tasks per Celery worker"),
+            terminationGracePeriodSeconds: z
+                .number()
+                .int()
+                .min(30)
+                .max(86400)
+                .default(600)
+                .describe("Time a worker gets for a warm shutdown when its spot node is reclaimed"),
+        })
+        .prefault({}),
+    apiServerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    schedulerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    dags: z
+        .strictObject({
+            repo: z
+                .string()
+                .regex(/^(https:\/\/|git@|ssh:\/\/)/, "an https:// or ssh (git@… / ssh://) Git URL")
+                .describe("Git repository of the DAGs"),
+            branch: z.string().min(1).default("main"),
+            subPath: z.string().default("dags").describe("Folder of the DAGs inside the repo"),
+            period: duration.default("60s").describe("git-sync polling period"),
+            credentials: z
+                .enum(["none", "ssh", "https"])
+                .default("none")
+                .describe("ssh: `dagsGitSshKey` (+ `dagsGitKnownHosts`); https: `dagsGitUsername` + `dagsGitToken`"),
+            knownHosts: z.string().optional().describe("known_hosts lines for the ssh host (not secret)"),
+            username: z.string().optional().describe("HTTPS username (not secret; the token is)"),
+        })
+        .describe("Where the DAGs come from (git-sync)"),
+    logs: z
+        .strictObject({
+            mode: z
+                .enum(["shared-volume", "remote"])
+                .default("shared-volume")
+                .describe("shared-volume: RWX PVC (EFS/Filestore); remote: a bucket through workload identity"),
+            size: quantityMemory.default("50Gi").describe("Size of the log PVC"),
+            remoteBaseFolder: z
+                .string()
+                .regex(/^(s3|gs):\/\/[^/]+/, "an s3:// or gs:// URL")
+                .optional()
+                .describe("Bucket URL for remote logging, e.g. s3://my-logs/airflow; required with mode=remote"),
+        })
+        .prefault({}),
+    flower: z
+        .strictObject({ enabled: z.boolean().default(false).describe("Run Celery Flower (basic auth from a generated secret)") })
+        .prefault({}),
+    resources: airflowComponentsResources,
+    extraConfig: z
+        .record(z.string(), z.record(z.string(), z.string()))
+        .default({})
+        .describe("Extra airflow.cfg settings by section, e.g. { core: { parallelism: \"64\" } }"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Monitoring, exposure, devspace
+// ---------------------------------------------------------------------------------------------------------------
+
+const monitoringSchema = z.strictObject({
+    enabled: z.boolean().default(true).describe("Install kube-prometheus-stack and the Airflow mixin"),
+    namespace: z.string().default("monitoring"),
+    kubePrometheusStackVersion: semver.default("88.5.3"),
+    prometheusOperatorCrdsVersion: semver.default("31.0.1"),
+    statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("prom/statsd-exporter tag"),
+    statsdMappingTtl: duration.default("48h").describe("Series of deleted DAGs and tasks expire after this"),
+    prometheus: z
+        .strictObject({
+            retention: duration.default("15d"),
+            storageSize: quantityMemory.default("50Gi"),
+            replicas: z.number().int().min(1).max(3).default(1),
+        })
+        .prefault({}),
+    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(3).default(1) }).prefault({}),
+    grafana: z.strictObject({ persistence: z.boolean().default(false) }).prefault({}),
+});
+
+const exposureSchema = z.strictObject({
+    enabled: z.boolean().default(false).describe("Expose the Airflow UI, Flower and Grafana on one load balancer"),
+    host: z.string().optional().describe("DNS name of the load balancer (required for GKE managed certificates)"),
+    public: z.boolean().default(false).describe("Internet-facing load balancer; requires TLS"),
+    tls: z
+        .strictObject({
+            certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, "an ACM certificate ARN").optional(),
+            managedCertificate: z.boolean().default(true).describe("GKE: a Google-managed certificate for `host`"),
+        })
+        .prefault({}),
+    grafanaPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/grafana"),
+    flowerPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/flower"),
+    awsLoadBalancerControllerVersion: semver.default("1.14.0"),
+});
+
+const devspaceSchema = z.strictObject({
+    developer: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes")
+        .describe("The developer's handle; the namespace is `devspace-<developer>`"),
+    baseStack: z.string().min(1).describe("Stack reference of the shared dev cluster, e.g. acme/airflow-platform/dev"),
+    branch: z.string().min(1).describe("The developer's DAG branch"),
+    quota: z
+        .strictObject({
+            cpu: quantityCpu.default("2"),
+            memory: quantityMemory.default("4Gi"),
+        })
+        .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The whole stack
+// ---------------------------------------------------------------------------------------------------------------
+
+export const stackConfigSchema = z.strictObject({
+    stackKind: z
+        .enum(["platform", "devspace"])
+        .default("platform")
+        .describe("platform: cluster + Airflow + monitoring; devspace: a developer's Airflow on the shared dev cluster"),
+    environment: z.enum(["dev", "staging", "prod"]).default("dev").describe("prod turns on deletion protection"),
+    cloud: z.enum(["gke", "eks", "existing"]).optional().describe("Where the cluster runs. Required for platform stacks"),
+    clusterName: z
+        .string()
+        .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/)
+        .optional()
+        .describe("Default: airflow-<stack>"),
+    kubernetesVersion: z.string().regex(/^1\.\d+$/).default("1.33").describe("Control plane minor version (EKS)"),
+    deletionProtection: z.boolean().optional().describe("Protect cluster, database and volumes. Default: true in prod"),
+    gcp: gcpSchema.optional(),
+    aws: awsSchema.optional(),
+    existing: existingSchema.optional(),
+    nodePools: z
+        .strictObject({
+            onDemand: poolSchema.prefault({ machineTypes: [], minNodes: 1, maxNodes: 3 }),
+            spot: poolSchema.prefault({ machineTypes: [], minNodes: 0, maxNodes: 10 }),
+        })
+        .optional(),
+    database: databaseSchema.prefault({}),
+    airflow: airflowSchema.optional(),
+    monitoring: monitoringSchema.prefault({}),
+    exposure: exposureSchema.prefault({}),
+    devspace: devspaceSchema.optional(),
+});
+
+/** The validated stack config, before environment-dependent defaults are resolved. */
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+export type AirflowConfig = z.infer<typeof airflowSchema>;
+export type MonitoringConfig = z.infer<typeof monitoringSchema>;
+export type ExposureConfig = z.infer<typeof exposureSchema>;
+export type DevspaceConfig = z.infer<typeof devspaceSchema>;
+export type GcpConfig = z.infer<typeof gcpSchema>;
+export type AwsConfig = z.infer<typeof awsSchema>;
+export type ExistingClusterConfig = z.infer<typeof existingSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+/** Config keys that must be set with `pulumi config set --secret`; they reach the program as Outputs only. */
+export const SECRET_KEYS = {
+    dagsGitSshKey: "Private SSH key for git-sync (with airflow.dags.credentials=ssh)",
+    dagsGitToken: "HTTPS token for git-sync (with airflow.dags.credentials=https)",
+    alertmanagerReceivers:
+        "JSON: Alertmanager receivers, e.g. {\"slack\":{\"apiUrl\":\"https://hooks.slack.com/…\",\"channel\":\"#airflow\"},\"webhook\":{\"url\":\"…\"},\"email\":{\"to\":\"…\",\"from\":\"…\",\"smarthost\":\"smtp:587\",\"username\":\"…\",\"password\":\"…\"}}",
+    existingKubeconfig: "kubeconfig of an existing cluster (cloud=existing); the default kubeconfig is used if unset",
+} as const;
+export type SecretKey = keyof typeof SECRET_KEYS;
+
+export const alertmanagerReceiversSchema = z.strictObject({
+    slack: z.strictObject({ apiUrl: z.string().url(), channel: z.string().min(1) }).optional(),
+    webhook: z.strictObject({ url: z.string().url() }).optional(),
+    email: z
+        .strictObject({
+            to: z.string().min(3),
+            from: z.string().min(3),
+            smarthost: z.string().regex(/^[^:]+:\d+$/, "host:port"),
+            username: z.string().optional(),
+            password: z.string().optional(),
+        })
+        .optional(),
+});
+export type AlertmanagerReceivers = z.infer<typeof alertmanagerReceiversSchema>;
+
+
+export type Environment = RawStackConfig["environment"];
+export type Cloud = NonNullable<RawStackConfig["cloud"]>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Environment-dependent defaults, in one table
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Default pools per cloud: general-purpose on-demand nodes, and several spot types for capacity diversity. */
+export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spot: string[] }> = {
+    gke: { onDemand: ["e2-standard-4"], spot: ["n2-standard-4"] },
+    eks: { onDemand: ["m6i.xlarge"], spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge"] },
+};
+
+type AirflowComponent = keyof AirflowResourceOverrides;
+
+/** Requests per Airflow component: small in dev so a shared cluster holds several, production-sized in prod. */
+export const DEFAULT_AIRFLOW_RESOURCES: Record<"small" | "production", Record<AirflowComponent, Resources>> = {
+    small: {
+        scheduler: { cpu: "250m", memory: "512Mi" },
+        apiServer: { cpu: "200m", memory: "768Mi" },
+        dagProcessor: { cpu: "100m", memory: "384Mi" },
+        triggerer: { cpu: "100m", memory: "256Mi" },
+        workers: { cpu: "250m", memory: "768Mi" },
+        kubernetesTask: { cpu: "100m", memory: "256Mi" },
+        redis: { cpu: "50m", memory: "64Mi" },
+        pgbouncer: { cpu: "50m", memory: "64Mi" },
+        statsd: { cpu: "50m", memory: "64Mi" },
+        postgres: { cpu: "100m", memory: "256Mi" },
+        gitSync: { cpu: "25m", memory: "64Mi" },
+    },
+    production: {
+        scheduler: { cpu: "1", memory: "2Gi" },
+        apiServer: { cpu: "500m", memory: "2Gi" },
+        dagProcessor: { cpu: "500m", memory: "1Gi" },
+        triggerer: { cpu: "250m", memory: "512Mi" },
+        workers: { cpu: "1", memory: "4Gi" },
+        kubernetesTask: { cpu: "500m", memory: "1Gi" },
+        redis: { cpu: "100m", memory: "256Mi" },
+        pgbouncer: { cpu: "100m", memory: "128Mi" },
+        statsd: { cpu: "100m", memory: "128Mi" },
+        postgres: { cpu: "250m", memory: "512Mi" },
+        gitSync: { cpu: "50m", memory: "64Mi" },
+    },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The resolved config the program runs on
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface StackSecrets {
+    dagsGitSshKey?: pulumi.Output<string>;
+    dagsGitToken?: pulumi.Output<string>;
+    alertmanagerReceivers?: pulumi.Output<AlertmanagerReceivers>;
+    existingKubeconfig?: pulumi.Output<string>;
+}
+
+export interface ResolvedAirflowConfig extends Omit<AirflowConfig, "resources" | "apiServerReplicas" | "schedulerReplicas"> {
+    resources: Record<AirflowComponent, Resources>;
+    apiServerReplicas: number;
+    schedulerReplicas: number;
+    /** The major version, 2 or 3: it decides the executor string and the chart's component names. */
+    majorVersion: 2 | 3;
+}
+
+/** Everything a stack runs on, validated, with every default resolved. */
+export interface StackConfig {
+    stack: string;
+    stackKind: RawStackConfig["stackKind"];
+    environment: Environment;
+    /** True for prod: stateful resources are protected and deletion protection is on. */
+    production: boolean;
+    cloud: Cloud;
+    clusterName: string;
+    kubernetesVersion: string;
+    deletionProtection: boolean;
+    gcp?: GcpConfig;
+    aws?: AwsConfig;
+    existing?: ExistingClusterConfig;
+    nodePools: { onDemand: NodePoolConfig; spot: NodePoolConfig };
+    database: DatabaseConfig & { mode: "bundled" | "managed" };
+    airflow: ResolvedAirflowConfig;
+    monitoring: MonitoringConfig;
+    exposure: ExposureConfig;
+    devspace?: DevspaceConfig;
+    secrets: StackSecrets;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ConfigIssue {
+    /** Full key, e.g. `airflow-platform:nodePools.spot.maxNodes`. */
+    key: string;
+    message: string;
+    /** The value given, when there was one. */
+    value?: unknown;
+}
+
+/** A stack config that cannot be deployed. Thrown before any resource is registered. */
+export class ConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly issues: ConfigIssue[],
+    ) {
+        super(
+            `Invalid config for stack "${stack}":\n` +
+                issues
+                    .map((i) => `  - ${i.key}${i.value === undefined ? "" : ` = ${JSON.stringify(i.value)}`}: ${i.message}`)
+                    .join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+export function fullKey(path: readonly PropertyKey[]): string {
+    let key = `${PROJECT}:`;
+    path.forEach((part, i) => {
+        if (typeof part === "number") key += `[${part}]`;
+        else key += `${i === 0 ? "" : "."}${String(part)}`;
+    });
+    return key;
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
+    if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((k) => ({
+            key: fullKey([...issue.path, k]),
+            message: `unknown key; allowed here: ${describeAllowedKeys(issue.path)}`,
+        }));
+    }
+    const value = issue.input;
+    return [{ key: fullKey(issue.path), message: issue.message, value: value === undefined ? undefined : value }];
+}
+
+function describeAllowedKeys(path: readonly PropertyKey[]): string {
+    let schema: z.core.$ZodType = stackConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        const shape = (schema as z.ZodObject)._zod.def.shape as Record<string, z.core.$ZodType> | undefined;
+        if (typeof part === "number") {
+            const element = (schema as unknown as z.ZodArray)._zod.def.element;
+            if (!element) return "(see the README)";
+            schema = element;
+        } else if (shape && shape[String(part)]) schema = shape[String(part)];
+        else return "(see the README)";
+    }
+    const shape = (unwrap(schema) as z.ZodObject)._zod.def.shape as Record<string, unknown> | undefined;
+    return shape ? Object.keys(shape).join(", ") : "(see the README)";
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+    let current = schema;
+    for (;;) {
+        const def = current._zod.def as { innerType?: z.core.$ZodType; type: string };
+        if (def.innerType && ["optional", "default", "prefault", "nullable"].includes(def.type)) current = def.innerType;
+        else return current;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Reads `airflow-platform:*` from the Pulumi config into one raw object; JSON object and array values are parsed. */
+function readRawConfig(all: Record<string, string>): { raw: Record<string, unknown>; secretValues: Record<string, string> } {
+    const raw: Record<string, unknown> = {};
+    const secretValues: Record<string, string> = {};
+    for (const [fullName, text] of Object.entries(all)) {
+        if (!fullName.startsWith(`${PROJECT}:`)) continue;
+        const key = fullName.slice(PROJECT.length + 1);
+        if (key in SECRET_KEYS) {
+            secretValues[key] = text;
+            continue;
+        }
+        raw[key] = parseScalarOrJson(text);
+    }
+    return { raw, secretValues };
+}
+
+function parseScalarOrJson(text: string): unknown {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return text;
+        }
+    }
+    if (trimmed === "true" || trimmed === "false") return trimmed === "true";
+    return text;
+}
+
+/**
+ * Validates a raw config object (as read from `Pulumi.<stack>.yaml`) and resolves every default. Pure: no Pulumi
+ * runtime needed, so tests and the offline plan call it directly. `secretKeysSet` names the secret keys present.
+ */
+export function parseStackConfig(
+    stack: string,
+    raw: Record<string, unknown>,
+    secretValues: Record<string, string> = {},
+    plainTextKeys: string[] = [],
+): StackConfig {
+    const issues: ConfigIssue[] = [];
+    for (const key of plainTextKeys) {
+        issues.push({ key: `${PROJECT}:${key}`, message: "is a secret: set it with `pulumi config set --secret`" });
+    }
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) {
+        issues.push(...parsed.error.issues.flatMap(describeZodIssue));
+        throw new ConfigError(stack, issues);
+    }
+    let receivers: AlertmanagerReceivers | undefined;
+    if (secretValues.alertmanagerReceivers !== undefined) {
+        let json: unknown;
+        try {
+            json = JSON.parse(secretValues.alertmanagerReceivers);
+        } catch {
+            issues.push({ key: `${PROJECT}:alertmanagerReceivers`, message: "must be a JSON object" });
+        }
+        const r = alertmanagerReceiversSchema.safeParse(json);
+        // Never echo a secret's value in an error.
+        if (json !== undefined && !r.success) {
+            issues.push(
+                ...r.error.issues.map((i) => ({
+                    key: fullKey(["alertmanagerReceivers", ...i.path]),
+                    message: i.code === "unrecognized_keys" ? `unknown key(s) ${i.keys.join(", ")}` : i.message,
+                })),
+            );
+        } else if (r.success) receivers = r.data;
+    }
+    const resolved = resolve(stack, parsed.data, secretValues, receivers, issues);
+    if (issues.length > 0) throw new ConfigError(stack, issues);
+    return resolved;
+}
+
+function resolve(
+    stack: string,
+    c: RawStackConfig,
+    secretValues: Record<string, string>,
+    receivers: AlertmanagerReceivers | undefined,
+    issues: ConfigIssue[],
+): StackConfig {
+    const problem = (path: PropertyKey[], message: string, value?: unknown) =>
+        issues.push({ key: fullKey(path), message, value });
+    const production = c.environment === "prod";
+
+    // Which stack shape this is.
+    if (c.stackKind === "devspace" && !c.devspace) problem(["devspace"], "is required when stackKind is devspace");
+    if (c.stackKind === "platform" && c.devspace) problem(["devspace"], "is only for stackKind devspace");
+    const cloud: Cloud = c.cloud ?? (c.stackKind === "devspace" ? "existing" : "gke");
+    if (!c.cloud && c.stackKind === "platform") problem(["cloud"], "is required: one of gke, eks, existing");
+
+    // Each cloud needs its own section.
+    if (c.stackKind === "platform") {
+        if (cloud === "gke" && !c.gcp) problem(["gcp"], "is required when cloud is gke (gcp.project and gcp.region)");
+        if (cloud === "eks" && !c.aws) problem(["aws"], "is required when cloud is eks (aws.region)");
+        if (cloud === "existing") {
+            if (!c.existing) problem(["existing"], "is required when cloud is existing (sharedStorageClassName, placement)");
+            else if (!c.existing.context && secretValues.existingKubeconfig === undefined)
+                problem(["existing", "context"], "set existing.context or the secret existingKubeconfig to reach the cluster");
+        }
+        if (cloud !== "gke" && c.gcp) problem(["gcp"], `is only used with cloud gke, not ${cloud}`);
+        if (cloud !== "eks" && c.aws) problem(["aws"], `is only used with cloud eks, not ${cloud}`);
+        if (cloud !== "existing" && c.existing) problem(["existing"], `is only used with cloud existing, not ${cloud}`);
+    }
+
+    // Node pools: cloud defaults, then range checks.
+    const defaults = cloud === "eks" ? DEFAULT_NODE_POOLS.eks : DEFAULT_NODE_POOLS.gke;
+    const pools = {
+        onDemand: withDefaultTypes(c.nodePools?.onDemand, defaults.onDemand, { minNodes: 1, maxNodes: 3 }),
+        spot: withDefaultTypes(c.nodePools?.spot, defaults.spot, { minNodes: 0, maxNodes: 10 }),
+    };
+    for (const pool of ["onDemand", "spot"] as const) {
+        const p = pools[pool];
+        if (p.minNodes > p.maxNodes)
+            problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
+        if (c.nodePools?.[pool] && c.nodePools[pool].machineTypes.length === 0)
+            problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
+        if (cloud === "gke" && p.machineTypes.length > 1)
+            problem(["nodePools", pool, "machineTypes"], "a GKE node pool has exactly one machine type", p.machineTypes);
+    }
+    if (pools.onDemand.minNodes < 1)
+        problem(["nodePools", "onDemand", "minNodes"], "must be at least 1: the control plane lives there", pools.onDemand.minNodes);
+
+    // Database.
+    const databaseMode = c.database.mode ?? (production && cloud !== "existing" ? "managed" : "bundled");
+    if (databaseMode === "managed" && cloud === "existing")
+        problem(["database", "mode"], "managed needs cloud gke or eks; use bundled on an existing cluster", "managed");
+
+    // Airflow.
+    const airflowRaw = c.airflow;
+    if (!airflowRaw) problem(["airflow"], "is required (at least airflow.dags.repo)");
+    const airflow = airflowRaw ? resolveAirflow(airflowRaw, production) : (undefined as unknown as ResolvedAirflowConfig);
+    if (airflowRaw) {
+        checkAirflow(airflow, cloud, secretValues, problem);
+    }
+
+    // Exposure.
+    if (c.exposure.enabled && c.exposure.public) {
+        if (cloud === "eks" && !c.exposure.tls.certificateArn)
+            problem(["exposure", "tls", "certificateArn"], "a public load balancer needs TLS: set an ACM certificate ARN");
+        if (cloud === "gke" && !(c.exposure.tls.managedCertificate && c.exposure.host))
+            problem(["exposure", "host"], "a public load balancer needs TLS: set exposure.host for a Google-managed certificate");
+        if (cloud === "existing") problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
+    }
+    if (c.exposure.enabled && cloud === "gke" && c.exposure.tls.certificateArn)
+        problem(["exposure", "tls", "certificateArn"], "is for EKS; GKE uses a Google-managed certificate");
+
+    return {
+        stack,
+        stackKind: c.stackKind,
+        environment: c.environment,
+        production,
+        cloud,
+        clusterName: c.clusterName ?? `airflow-${stack}`.slice(0, 40).replace(/-+$/, ""),
+        kubernetesVersion: c.kubernetesVersion,
+        deletionProtection: c.deletionProtection ?? production,
+        gcp: c.gcp,
+        aws: c.aws,
+        existing: c.existing,
+        nodePools: pools,
+        database: { ...c.database, mode: databaseMode },
+        airflow,
+        monitoring: c.monitoring,
+        exposure: c.exposure,
+        devspace: c.devspace,
+        secrets: {
+            dagsGitSshKey: secretOutput(secretValues.dagsGitSshKey),
+            dagsGitToken: secretOutput(secretValues.dagsGitToken),
+            existingKubeconfig: secretOutput(secretValues.existingKubeconfig),
+            alertmanagerReceivers: receivers ? pulumi.secret(receivers) : undefined,
+        },
+    };
+}
+
+function secretOutput(value: string | undefined): pulumi.Output<string> | undefined {
+    return value === undefined ? undefined : pulumi.secret(value);
+}
+
+function withDefaultTypes(
+    pool: NodePoolConfig | undefined,
+    machineTypes: string[],
+    bounds: { minNodes: number; maxNodes: number },
+): NodePoolConfig {
+    if (!pool) return { machineTypes, diskSizeGb: 100, ...bounds };
+    return { ...pool, machineTypes: pool.machineTypes.length > 0 ? pool.machineTypes : machineTypes };
+}
+
+function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowConfig {
+    const sizes = DEFAULT_AIRFLOW_RESOURCES[production ? "production" : "small"];
+    const resources = { ...sizes };
+    for (const [name, value] of Object.entries(a.resources)) {
+        if (value) resources[name as AirflowComponent] = value;
+    }
+    return {
+        ...a,
+        resources,
+        apiServerReplicas: a.apiServerReplicas ?? (production ? 2 : 1),
+        schedulerReplicas: a.schedulerReplicas ?? (production ? 2 : 1),
+        majorVersion: Number(a.version.split(".")[0]) >= 3 ? 3 : 2,
+    };
+}
+
+type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
+
+function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
+    const major = Number(a.version.split(".")[0]);
+    if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
+    if (a.dags.credentials === "ssh") {
+        if (secrets.dagsGitSshKey === undefined)
+            problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
+        if (!a.dags.repo.startsWith("git@") && !a.dags.repo.startsWith("ssh://"))
+            problem(["airflow", "dags", "repo"], "must be an ssh URL (git@… or ssh://…) when credentials is ssh", a.dags.repo);
+    }
+    if (a.dags.credentials === "https") {
+        if (secrets.dagsGitToken === undefined)
+            problem(["dagsGitToken"], "is required (as a secret) when airflow.dags.credentials is https");
+        if (!a.dags.username) problem(["airflow", "dags", "username"], "is required when airflow.dags.credentials is https");
+        if (!a.dags.repo.startsWith("https://"))
+            problem(["airflow", "dags", "repo"], "must be an https:// URL when credentials is https", a.dags.repo);
+    }
+    if (a.logs.mode === "remote") {
+        if (!a.logs.remoteBaseFolder)
+            problem(["airflow", "logs", "remoteBaseFolder"], "is required when airflow.logs.mode is remote");
+        else {
+            const expected = cloud === "eks" ? "s3://" : cloud === "gke" ? "gs://" : undefined;
+            if (expected && !a.logs.remoteBaseFolder.startsWith(expected))
+                problem(["airflow", "logs", "remoteBaseFolder"], `must be a ${expected} URL on ${cloud}`, a.logs.remoteBaseFolder);
+        }
+    }
+}
+
+/**
+ * Loads and validates the current stack's config from the Pulumi runtime. Throws `ConfigError` (and registers
+ * nothing) when the config cannot be deployed.
+ */
+export function loadStackConfig(): StackConfig {
+    const stack = pulumi.getStack();
+    const { raw, secretValues } = readRawConfig(pulumi.runtime.allConfig());
+    const plainTextSecrets = Object.keys(secretValues).filter(
+        (k) => !(pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(`${PROJECT}:${k}`),
+    );
+    return parseStackConfig(stack, raw, secretValues, plainTextSecrets);
+}

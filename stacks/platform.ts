@@ -1,0 +1,27 @@
+import { Airflow } from "../components/airflow";
+import { createCluster } from "../components/cluster";
+import { Exposure } from "../components/exposure";
+import { Observability } from "../components/observability";
+import { StackConfig } from "./config";
+
+/** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
+export function platformStack(config: StackConfig) {
+    const cluster = createCluster("cluster", config);
+    const observability = config.monitoring.enabled
+        ? new Observability("observability", { cluster, config: config.monitoring, stack: config })
+        : undefined;
+    const airflow = new Airflow("airflow", { cluster, stack: config, observability });
+    const exposure = config.exposure.enabled
+        ? new Exposure("exposure", { cluster, stack: config, airflow, observability })
+        : undefined;
+    return {
+        clusterName: cluster.clusterName,
+        endpoint: cluster.endpoint,
+        kubeconfig: cluster.kubeconfig,
+        placement: cluster.placement,
+        sharedStorageClassName: cluster.sharedStorageClassName,
+        airflowNamespace: airflow.namespace,
+        ...(observability ? observability.stackOutputs() : {}),
+        ...(exposure ? { urls: exposure.urls } : {}),
+    };
+}

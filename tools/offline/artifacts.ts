@@ -1,0 +1,88 @@
+/**
+ * The files a reviewer reads in a plan, pulled out of the registered resources: Helm values, Grafana dashboards,
+ * Prometheus rules and the statsd mapping.
+ */
+import * as YAML from "yaml";
+import { PlannedResource } from "./runtime";
+
+export interface Artifact {
+    path: string;
+    content: string;
+}
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});
+
+export function planArtifacts(resources: PlannedResource[]): Artifact[] {
+    const artifacts: Artifact[] = [];
+    for (const r of resources) {
+        const inputs = asObj(r.inputs);
+        if (r.type === "kubernetes:helm.sh/v3:Release") {
+            artifacts.push({ path: `helm/${r.name}.values.yaml`, content: YAML.stringify(inputs.values ?? {}) });
+            const statsd = asObj(asObj(inputs.values).statsd);
+            const mappings = statsd.overrideMappings ?? statsd.extraMappings;
+            if (Array.isArray(mappings) && mappings.length > 0)
+                artifacts.push({ path: "statsd-mapping.yaml", content: YAML.stringify({ mappings }) });
+        }
+        if (r.type === "kubernetes:core/v1:ConfigMap") {
+            const metadata = asObj(inputs.metadata);
+            const labels = asObj(metadata.labels);
+            const data = asObj(inputs.data);
+            for (const [key, value] of Object.entries(data)) {
+                if (labels.grafana_dashboard !== undefined && key.endsWith(".json") && typeof value === "string")
+                    artifacts.push({ path: `dashboards/${key}`, content: prettyJson(value) });
+                if (/statsd.*mapping.*\.ya?ml$/.test(key) && typeof value === "string")
+                    artifacts.push({ path: "statsd-mapping.yaml", content: value });
+            }
+        }
+        if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
+            const spec = asObj(inputs.spec);
+            artifacts.push({ path: `rules/${r.name}.rules.yaml`, content: YAML.stringify({ groups: spec.groups ?? [] }) });
+        }
+    }
+    return artifacts;
+}
+
+function prettyJson(text: string): string {
+    try {
+        return JSON.stringify(JSON.parse(text), null, 2) + "\n";
+    } catch {
+        return text;
+    }
+}
+
+/** One line per node pool: machine, capacity type, min/max, taints. */
+export function describeNodePools(resources: PlannedResource[]): string[] {
+    const lines: string[] = [];
+    for (const r of resources) {
+        const i = asObj(r.inputs);
+        if (r.type === "gcp:container/nodePool:NodePool") {
+            const node = asObj(i.nodeConfig);
+            const scaling = asObj(i.autoscaling);
+            const taints = (node.taints as Obj[] | undefined) ?? [];
+            lines.push(
+                `${r.name}: ${node.machineType} ${node.spot ? "SPOT" : "ON_DEMAND"} ` +
+                    `min ${scaling.totalMinNodeCount ?? scaling.minNodeCount} max ${scaling.totalMaxNodeCount ?? scaling.maxNodeCount} ` +
+                    `taints [${taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(", ")}]`,
+            );
+        }
+        if (r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup") {
+            const scaling = asObj(i.scalingConfig);
+            const taints = (i.taints as Obj[] | undefined) ?? [];
+            lines.push(
+                `${r.name}: ${((i.instanceTypes as string[]) ?? []).join("|")} ${i.capacityType ?? "ON_DEMAND"} ` +
+                    `min ${scaling.minSize} max ${scaling.maxSize} ` +
+                    `taints [${taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(", ")}]`,
+            );
+        }
+    }
+    return lines;
+}
+
+/** The ResourceQuota of a devspace, as "cpu X, memory Y", when the plan has one. */
+export function devspaceRequests(resources: PlannedResource[]): string | undefined {
+    const quota = resources.find((r) => r.type === "kubernetes:core/v1:ResourceQuota");
+    if (!quota) return undefined;
+    const hard = asObj(asObj(asObj(quota.inputs).spec).hard);
+    return `requests.cpu ${hard["requests.cpu"]}, requests.memory ${hard["requests.memory"]} (ResourceQuota)`;
+}

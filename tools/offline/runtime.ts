@@ -1,0 +1,277 @@
+/**
+ * The offline runtime: evaluates the real program for one stack under Pulumi's mock runtime, with no credentials and
+ * no network, and returns every registered resource. The plan command and the tests both stand on it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { unknown as unknownOutputValue } from "@pulumi/pulumi/output";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as YAML from "yaml";
+import { PROJECT } from "../../stacks/config";
+import { mockInvoke, mockResourceOutputs } from "./cloud-mocks";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Marker for a secret value in a plan. */
+export const SECRET = "[secret]";
+/** Marker for a value only the cloud knows (an ID, an endpoint, a generated password). */
+export const COMPUTED = "[computed]";
+
+/** One registered resource as the plan shows it. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    /** The parent's name, or null for the stack's top-level resources. */
+    parent: string | null;
+    /** The inputs with secrets as `[secret]` and unknowns as `[computed]`. */
+    inputs: Record<string, unknown>;
+    /** The inputs with secret values revealed: for tests that check what a secret holds. Never written to disk. */
+    revealedInputs: Record<string, unknown>;
+    urn: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    /** URNs this resource waits for (explicit dependsOn and input dependencies). */
+    dependencies: string[];
+}
+
+export interface Plan {
+    stack: string;
+    resources: PlannedResource[];
+    /** Stack outputs, secrets masked. */
+    outputs: Record<string, unknown>;
+    /** Stack outputs with secrets kept as Pulumi secrets, for StackReferences of other stacks' plans. */
+    rawOutputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    /** Replace or add config values (`key` without the project prefix), after the stack file is read. */
+    config?: Record<string, unknown>;
+    /** Secret config values (`key` without the project prefix), as `pulumi config set --secret` would hold them. */
+    secrets?: Record<string, string>;
+    /** Config set in plain text that should have been secret. */
+    plainTextSecrets?: Record<string, string>;
+    /** Config keys (without the project prefix) to remove from the stack file's config. */
+    unset?: string[];
+    /** Read the stack file from this folder instead of the repository root. */
+    stackDir?: string;
+}
+
+/** Placeholders the offline plan uses for `secure:` config values, which cannot be decrypted here. */
+export const OFFLINE_SECRET_PLACEHOLDERS: Record<string, string> = {
+    dagsGitSshKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nofflineplaceholderkey\n-----END OPENSSH PRIVATE KEY-----\n",
+    dagsGitToken: "offline-placeholder-token",
+    alertmanagerReceivers: JSON.stringify({
+        slack: { apiUrl: "https://hooks.slack.com/services/OFFLINE/PLACEHOLDER", channel: "#airflow-alerts" },
+    }),
+    existingKubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+};
+
+/** Reads `Pulumi.<stack>.yaml` into plain config and secret config (with placeholders for `secure:` values). */
+export function readStackFile(stack: string, dir = REPO_ROOT): { config: Record<string, unknown>; secrets: Record<string, string> } {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`No stack file ${path.relative(process.cwd(), file)} (stack "${stack}")`);
+    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, unknown> = {};
+    const secrets: Record<string, string> = {};
+    for (const [fullName, value] of Object.entries(doc.config ?? {})) {
+        const key = fullName.startsWith(`${PROJECT}:`) ? fullName.slice(PROJECT.length + 1) : fullName;
+        if (value && typeof value === "object" && "secure" in (value as object)) {
+            secrets[key] = OFFLINE_SECRET_PLACEHOLDERS[key] ?? `offline-placeholder-${key}`;
+        } else config[key] = value;
+    }
+    return { config, secrets };
+}
+
+function toConfigText(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Config keys without a namespace belong to this project; `aws:region` and the like keep theirs. */
+function qualified(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+interface Registration {
+    type: string;
+    name: string;
+    parentUrn: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    dependencies: string[];
+    urn?: string;
+    inputs?: Record<string, unknown>;
+}
+
+let programCache: (() => Promise<Record<string, unknown>>) | undefined;
+const plannedOutputs = new Map<string, Record<string, unknown>>();
+let running = Promise.resolve();
+
+/** Plans a stack. Plans run one at a time: the Pulumi runtime is process-wide. */
+export function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
+    const result = running.then(() => planStackNow(stack, options));
+    running = result.then(
+        () => undefined,
+        () => undefined,
+    );
+    return result;
+}
+
+async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> {
+    const file = readStackFile(stack, options.stackDir);
+    const config: Record<string, unknown> = { ...file.config, ...(options.config ?? {}) };
+    for (const key of options.unset ?? []) delete config[key];
+    const secrets: Record<string, string> = { ...file.secrets, ...(options.secrets ?? {}) };
+
+    // A devspace reads the shared dev stack's outputs through a StackReference: plan that stack first.
+    const baseStack = (config.devspace as { baseStack?: string } | undefined)?.baseStack;
+    if (baseStack && !plannedOutputs.has(baseStack)) {
+        const baseName = baseStack.split("/").pop()!;
+        const base = await planStackNow(baseName, {});
+        plannedOutputs.set(baseStack, base.rawOutputs);
+    }
+
+    const allConfig: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) allConfig[qualified(k)] = toConfigText(v);
+    for (const [k, v] of Object.entries(secrets)) allConfig[qualified(k)] = v;
+    for (const [k, v] of Object.entries(options.plainTextSecrets ?? {})) allConfig[qualified(k)] = v;
+    pulumi.runtime.setAllConfig(allConfig, Object.keys(secrets).map(qualified));
+
+    const registrations: Registration[] = [];
+    const byUrn = new Map<string, Registration>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    const outputs = plannedOutputs.get(String(args.inputs.name ?? args.name));
+                    if (!outputs) throw new Error(`The offline plan knows no stack "${args.inputs.name}" to reference`);
+                    return { id: String(args.inputs.name), state: { name: args.inputs.name, outputs, secretOutputNames: [] } };
+                }
+                const extra = mockResourceOutputs(args.type, args.name, args.inputs);
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+            },
+            call: (args) => mockInvoke(args.token, args.inputs),
+        },
+        PROJECT,
+        stack,
+        true,
+    );
+    const monitor = settings.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        const entry: Registration = {
+            type: req.getType(),
+            name: req.getName(),
+            parentUrn: req.getParent(),
+            custom: req.getCustom(),
+            protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            dependencies: req.getDependenciesList(),
+            inputs: rpc.deserializeProperties(req.getObject() as Parameters<typeof rpc.deserializeProperties>[0], true) as Record<string, unknown>,
+        };
+        registrations.push(entry);
+        register(req, (err, res) => {
+            if (res) {
+                entry.urn = res.getUrn();
+                byUrn.set(entry.urn, entry);
+            }
+            cb(err, res);
+        });
+    };
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const program = loadProgram();
+        const outputs = await program();
+        const resolvedRaw = await resolveDeep(outputs);
+        // waitForRPCs is internal to @pulumi/pulumi, but it is the one way to know every registration has finished.
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        if (failures.length > 0) throw failures[0];
+        const resources = registrations
+            .filter((r) => r.type !== "pulumi:pulumi:Stack")
+            .map<PlannedResource>((r) => ({
+                type: r.type,
+                name: r.name,
+                parent: r.parentUrn && byUrn.get(r.parentUrn)?.type !== "pulumi:pulumi:Stack" ? nameOfUrn(r.parentUrn) : null,
+                inputs: mask(r.inputs ?? {}) as Record<string, unknown>,
+                revealedInputs: reveal(r.inputs ?? {}) as Record<string, unknown>,
+                urn: r.urn ?? "",
+                custom: r.custom,
+                protect: r.protect,
+                retainOnDelete: r.retainOnDelete,
+                ignoreChanges: r.ignoreChanges,
+                dependencies: r.dependencies,
+            }));
+        return { stack, resources, outputs: mask(resolvedRaw) as Record<string, unknown>, rawOutputs: resolvedRaw };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
+    getObject(): unknown;
+}
+
+/** The program is imported once, after the mocks are set; its default export runs once per plan. */
+function loadProgram(): () => Promise<Record<string, unknown>> {
+    if (!programCache) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require("../../index");
+        programCache = (typeof mod === "function" ? mod : mod.default) as () => Promise<Record<string, unknown>>;
+    }
+    return programCache;
+}
+
+function nameOfUrn(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Resolves Outputs inside a value; secrets stay wrapped as RPC secrets so that `mask` can find them. */
+async function resolveDeep(value: unknown): Promise<Record<string, unknown>> {
+    const serialized = await rpc.serializeProperty("plan-outputs", value, new Set(), {});
+    return rpc.deserializeProperty(serialized, true) as Record<string, unknown>;
+}
+
+function mask(value: unknown): unknown {
+    if (value === unknownOutputValue) return COMPUTED;
+    if (rpc.isRpcSecret(value)) return SECRET;
+    if (Array.isArray(value)) return value.map(mask);
+    if (value && typeof value === "object") {
+        if (isResourceReference(value)) return (value as { urn: string }).urn;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+    }
+    return value;
+}
+
+function reveal(value: unknown): unknown {
+    if (value === unknownOutputValue) return COMPUTED;
+    if (rpc.isRpcSecret(value)) return reveal(rpc.unwrapRpcSecret(value));
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value && typeof value === "object") {
+        if (isResourceReference(value)) return (value as { urn: string }).urn;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
+function isResourceReference(value: object): boolean {
+    return pulumi.Resource.isInstance(value);
+}

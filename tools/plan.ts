@@ -1,0 +1,95 @@
+/**
+ * `npm run plan -- --stack <name>`: what `pulumi up` would create for a stack, with no cloud account.
+ * Writes out/<stack>/ (resources.json, Helm values, dashboards, rules, the statsd mapping) and prints a summary.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../stacks/config";
+import { Plan, PlannedResource, REPO_ROOT, planStack } from "./offline/runtime";
+import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
+
+function parseArgs(argv: string[]): { stack: string; outDir: string } {
+    let stack = "dev";
+    let outDir = path.join(REPO_ROOT, "out");
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--stack" || arg === "-s") stack = argv[++i];
+        else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+        else if (arg === "--out") outDir = path.resolve(argv[++i]);
+        else if (arg === "--help" || arg === "-h") {
+            console.log("usage: npm run plan -- --stack <name> [--out <dir>]");
+            process.exit(0);
+        } else throw new UsageError(`unknown argument ${arg}`);
+    }
+    if (!stack) throw new UsageError("--stack needs a stack name");
+    return { stack, outDir };
+}
+
+class UsageError extends Error {}
+
+export function writePlan(plan: Plan, dir: string): string[] {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const written: string[] = [];
+    const write = (relative: string, text: string) => {
+        const file = path.join(dir, relative);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+        written.push(relative);
+    };
+    const resources = plan.resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+    write("resources.json", JSON.stringify(resources, null, 2) + "\n");
+    write("outputs.json", JSON.stringify(plan.outputs, null, 2) + "\n");
+    for (const artifact of planArtifacts(plan.resources)) write(artifact.path, artifact.content);
+    return written;
+}
+
+function summarize(plan: Plan, dir: string, files: string[]): string {
+    const lines: string[] = [];
+    lines.push(`Plan of stack "${plan.stack}": ${plan.resources.length} resources`);
+    const counts = new Map<string, number>();
+    for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    lines.push("", "Resources by type:");
+    for (const [type, n] of [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0])))
+        lines.push(`  ${String(n).padStart(3)}  ${type}`);
+    const pools = describeNodePools(plan.resources);
+    if (pools.length > 0) {
+        lines.push("", "Node pools:");
+        for (const p of pools) lines.push(`  ${p}`);
+    }
+    const releases = plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    if (releases.length > 0) {
+        lines.push("", "Helm releases:");
+        for (const r of releases) lines.push(`  ${releaseLine(r)}`);
+    }
+    const requests = devspaceRequests(plan.resources);
+    if (requests) lines.push("", `Devspace requests: ${requests}`);
+    lines.push("", `Files (${files.length}) in ${path.relative(process.cwd(), dir) || "."}/:`);
+    for (const f of files) lines.push(`  ${f}`);
+    return lines.join("\n");
+}
+
+function releaseLine(r: PlannedResource): string {
+    const i = r.inputs as { chart?: string; version?: string; namespace?: string; name?: string };
+    return `${r.name}: ${i.chart}@${i.version} in ${i.namespace ?? "default"}`;
+}
+
+async function main() {
+    const { stack, outDir } = parseArgs(process.argv.slice(2));
+    const plan = await planStack(stack);
+    const dir = path.join(outDir, stack);
+    const files = writePlan(plan, dir);
+    console.log(summarize(plan, dir, files));
+}
+
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (err: unknown) => {
+            if (err instanceof ConfigError || err instanceof UsageError) console.error(`error: ${err.message}`);
+            else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+            process.exit(1);
+        },
+    );
+}
+

@@ -117,12 +117,22 @@ const existingSchema = z.strictObject({
 const poolSchema = z.strictObject({
     machineTypes: z
         .array(z.string().min(1))
-        .describe("GKE machine type (exactly one) or EKS instance types (several give spot capacity diversity)"),
-    minNodes: z.number().int().min(0).max(1000).describe("Autoscaling minimum"),
-    maxNodes: z.number().int().min(1).max(1000).describe("Autoscaling maximum"),
+        .optional()
+        .describe(
+            "GKE machine type (exactly one) or EKS instance types (several give spot capacity diversity). " +
+                "Default: e2-standard-4 / n2-standard-4 on GKE; m6i.xlarge / m6i, m6a, m5, m7i .xlarge on EKS",
+        ),
+    minNodes: z.number().int().min(0).max(1000).optional().describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
+    maxNodes: z.number().int().min(1).max(1000).optional().describe("Autoscaling maximum. Default: 3 on-demand, 10 spot"),
     diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
 });
-export type NodePoolConfig = z.infer<typeof poolSchema>;
+/** A node pool with every default resolved. */
+export interface NodePoolConfig {
+    machineTypes: string[];
+    minNodes: number;
+    maxNodes: number;
+    diskSizeGb: number;
+}
 
 const databaseSchema = z.strictObject({
     mode: z
@@ -313,8 +323,8 @@ export const stackConfigSchema = z.strictObject({
     existing: existingSchema.optional(),
     nodePools: z
         .strictObject({
-            onDemand: poolSchema.prefault({ machineTypes: [], minNodes: 1, maxNodes: 3 }),
-            spot: poolSchema.prefault({ machineTypes: [], minNodes: 0, maxNodes: 10 }),
+            onDemand: poolSchema.optional(),
+            spot: poolSchema.optional(),
         })
         .optional(),
     database: databaseSchema.prefault({}),
@@ -638,7 +648,7 @@ function resolve(
         const p = pools[pool];
         if (p.minNodes > p.maxNodes)
             problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
-        if (c.nodePools?.[pool] && c.nodePools[pool].machineTypes.length === 0)
+        if (c.nodePools?.[pool]?.machineTypes?.length === 0)
             problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
         if (cloud === "gke" && p.machineTypes.length > 1)
             problem(["nodePools", pool, "machineTypes"], "a GKE node pool has exactly one machine type", p.machineTypes);
@@ -702,12 +712,16 @@ function secretOutput(value: string | undefined): pulumi.Output<string> | undefi
 }
 
 function withDefaultTypes(
-    pool: NodePoolConfig | undefined,
+    pool: z.infer<typeof poolSchema> | undefined,
     machineTypes: string[],
     bounds: { minNodes: number; maxNodes: number },
 ): NodePoolConfig {
-    if (!pool) return { machineTypes, diskSizeGb: 100, ...bounds };
-    return { ...pool, machineTypes: pool.machineTypes.length > 0 ? pool.machineTypes : machineTypes };
+    return {
+        machineTypes: pool?.machineTypes?.length ? pool.machineTypes : machineTypes,
+        minNodes: pool?.minNodes ?? bounds.minNodes,
+        maxNodes: pool?.maxNodes ?? bounds.maxNodes,
+        diskSizeGb: pool?.diskSizeGb ?? 100,
+    };
 }
 
 function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowConfig {

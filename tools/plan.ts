@@ -5,24 +5,33 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../stacks/config";
-import { Plan, PlannedResource, REPO_ROOT, planStack } from "./offline/runtime";
+import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack } from "./offline/runtime";
 import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
 
-function parseArgs(argv: string[]): { stack: string; outDir: string } {
+interface PlanArgs {
+    stack: string;
+    outDir: string;
+    /** Where Pulumi.<stack>.yaml is read from; the repository root by default. */
+    stackDir?: string;
+}
+
+function parseArgs(argv: string[]): PlanArgs {
     let stack = "dev";
     let outDir = path.join(REPO_ROOT, "out");
+    let stackDir: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--stack" || arg === "-s") stack = argv[++i];
         else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
         else if (arg === "--out") outDir = path.resolve(argv[++i]);
+        else if (arg === "--stack-dir") stackDir = path.resolve(argv[++i]);
         else if (arg === "--help" || arg === "-h") {
-            console.log("usage: npm run plan -- --stack <name> [--out <dir>]");
+            console.log("usage: npm run plan -- --stack <name> [--out <dir>] [--stack-dir <dir with Pulumi.<name>.yaml>]");
             process.exit(0);
         } else throw new UsageError(`unknown argument ${arg}`);
     }
     if (!stack) throw new UsageError("--stack needs a stack name");
-    return { stack, outDir };
+    return { stack, outDir, stackDir };
 }
 
 class UsageError extends Error {}
@@ -75,8 +84,8 @@ function releaseLine(r: PlannedResource): string {
 }
 
 async function main() {
-    const { stack, outDir } = parseArgs(process.argv.slice(2));
-    const plan = await planStack(stack);
+    const { stack, outDir, stackDir } = parseArgs(process.argv.slice(2));
+    const plan = await planStack(stack, { stackDir });
     const dir = path.join(outDir, stack);
     const files = writePlan(plan, dir);
     console.log(summarize(plan, dir, files));
@@ -86,7 +95,7 @@ if (require.main === module) {
     main().then(
         () => process.exit(0),
         (err: unknown) => {
-            if (err instanceof ConfigError || err instanceof UsageError) console.error(`error: ${err.message}`);
+            if (err instanceof ConfigError || err instanceof UsageError || err instanceof StackFileError) console.error(`error: ${err.message}`);
             else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
             process.exit(1);
         },

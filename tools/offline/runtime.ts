@@ -70,11 +70,19 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<string, string> = {
     existingKubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
 };
 
+/** A stack file that is missing or is not YAML. */
+export class StackFileError extends Error {}
+
 /** Reads `Pulumi.<stack>.yaml` into plain config and secret config (with placeholders for `secure:` values). */
 export function readStackFile(stack: string, dir = REPO_ROOT): { config: Record<string, unknown>; secrets: Record<string, string> } {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`No stack file ${path.relative(process.cwd(), file)} (stack "${stack}")`);
-    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${file} for stack "${stack}"`);
+    let doc: { config?: Record<string, unknown> };
+    try {
+        doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as typeof doc;
+    } catch (err) {
+        throw new StackFileError(`${file} is not valid YAML: ${(err as Error).message}`);
+    }
     const config: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
     for (const [fullName, value] of Object.entries(doc.config ?? {})) {

@@ -1,0 +1,53 @@
+/**
+ * Test harness: plans stacks once (the offline runtime is the real program under Pulumi's mocks) and offers small
+ * finders, so that tests read like specifications.
+ */
+import { Plan, PlanOptions, PlannedResource, planStack } from "../tools/offline/runtime";
+
+export { COMPUTED, SECRET } from "../tools/offline/runtime";
+export type { Plan, PlannedResource };
+
+const cache = new Map<string, Promise<Plan>>();
+
+/** The plan of a stack, shared by every test that asks for the same stack and options. */
+export function planOf(stack: string, options: PlanOptions = {}): Promise<Plan> {
+    const key = `${stack} ${JSON.stringify(options)}`;
+    if (!cache.has(key)) cache.set(key, planStack(stack, options));
+    return cache.get(key)!;
+}
+
+/** Every planned resource of a Pulumi type token (e.g. `gcp:container/nodePool:NodePool`). */
+export function ofType(plan: Plan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+/** The one planned resource of a type (and name, if given); fails loudly when there is none or several. */
+export function the(plan: Plan, type: string, name?: string): PlannedResource {
+    const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);
+    if (found.length !== 1)
+        throw new Error(
+            `expected one ${type}${name ? ` named ${name}` : ""} in plan ${plan.stack}, found ${found.length}: ` +
+                ofType(plan, type)
+                    .map((r) => r.name)
+                    .join(", "),
+        );
+    return found[0];
+}
+
+/** Kubernetes objects of a kind, by the Pulumi type token's kind (e.g. "ConfigMap", "Ingress"). */
+export function kubeObjects(plan: Plan, kind: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
+}
+
+/** The values of a Helm release, by the release resource's name. */
+export function helmValues(plan: Plan, releaseName: string): Record<string, unknown> {
+    return (the(plan, "kubernetes:helm.sh/v3:Release", releaseName).inputs.values ?? {}) as Record<string, unknown>;
+}
+
+/** Every string anywhere inside a value (for "no secret in plain text" scans). */
+export function allStrings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(allStrings);
+    if (value && typeof value === "object") return Object.values(value).flatMap(allStrings);
+    return [];
+}

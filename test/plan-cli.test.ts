@@ -1,0 +1,43 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const REPO = path.resolve(__dirname, "..");
+
+function runPlan(args: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
+        cwd: REPO,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+    });
+}
+
+describe("npm run plan", () => {
+    it("exits non-zero with the key, the value and no stack trace on bad config", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.broken.yaml"),
+            [
+                "config:",
+                "  airflow-platform:cloud: gke",
+                "  airflow-platform:gcp: {project: p, region: europe-west1}",
+                "  airflow-platform:nodePools: {spot: {minNodes: 0, maxNodes: -3}}",
+                "  airflow-platform:airflow: {dags: {repo: 'https://example.com/dags.git'}}",
+            ].join("\n"),
+        );
+        const result = runPlan(["--stack", "broken", "--stack-dir", dir, "--out", path.join(dir, "out")]);
+        expect(result.status).to.equal(1);
+        expect(result.stderr).to.contain("airflow-platform:nodePools.spot.maxNodes = -3");
+        expect(result.stderr).not.to.match(/^\s+at /m);
+        expect(fs.existsSync(path.join(dir, "out", "broken"))).to.equal(false);
+    });
+
+    it("exits non-zero with a clear message for a stack that has no file", () => {
+        const result = runPlan(["--stack", "no-such-stack"]);
+        expect(result.status).to.equal(1);
+        expect(result.stderr).to.contain('no stack file');
+        expect(result.stderr).not.to.match(/^\s+at /m);
+    });
+});

@@ -103,3 +103,13 @@ describe("stack config", () => {
         expect(isSecret).to.equal(true);
     });
 });
+
+describe("config reference", () => {
+    it("docs/config.md documents every key the schema accepts (run `npm run docs:config` after a schema change)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { CONFIG_DOC, renderConfigDoc } = require("../tools/config-docs") as typeof import("../tools/config-docs");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const committed = require("fs").readFileSync(CONFIG_DOC, "utf8") as string;
+        expect(committed).to.equal(renderConfigDoc());
+    });
+});

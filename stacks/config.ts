@@ -272,7 +272,11 @@ const monitoringSchema = z.strictObject({
 
 const exposureSchema = z.strictObject({
     enabled: z.boolean().default(false).describe("Expose the Airflow UI, Flower and Grafana on one load balancer"),
-    host: z.string().optional().describe("DNS name of the load balancer (required for GKE managed certificates)"),
+    host: z
+        .string()
+        .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a DNS name such as airflow.example.com")
+        .optional()
+        .describe("DNS name the UIs are served on; required when enabled (base_url, root_url, the certificate)"),
     public: z.boolean().default(false).describe("Internet-facing load balancer; requires TLS"),
     tls: z
         .strictObject({
@@ -670,15 +674,20 @@ function resolve(
     }
 
     // Exposure.
+    if (c.exposure.enabled && !c.exposure.host)
+        problem(["exposure", "host"], "is required when exposure is enabled: Airflow's base_url and Grafana's root_url need an absolute URL");
     if (c.exposure.enabled && c.exposure.public) {
         if (cloud === "eks" && !c.exposure.tls.certificateArn)
             problem(["exposure", "tls", "certificateArn"], "a public load balancer needs TLS: set an ACM certificate ARN");
-        if (cloud === "gke" && !(c.exposure.tls.managedCertificate && c.exposure.host))
-            problem(["exposure", "host"], "a public load balancer needs TLS: set exposure.host for a Google-managed certificate");
+        if (cloud === "gke" && !c.exposure.tls.managedCertificate)
+            problem(["exposure", "tls", "managedCertificate"], "a public load balancer needs TLS: keep the Google-managed certificate on", false);
         if (cloud === "existing") problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
     }
-    if (c.exposure.enabled && cloud === "gke" && c.exposure.tls.certificateArn)
-        problem(["exposure", "tls", "certificateArn"], "is for EKS; GKE uses a Google-managed certificate");
+    if (c.exposure.enabled && cloud !== "eks" && c.exposure.tls.certificateArn)
+        problem(["exposure", "tls", "certificateArn"], `is for EKS; ${cloud === "gke" ? "GKE uses a Google-managed certificate" : "an existing cluster's controller holds its own"}`);
+    const certificateRegion = c.exposure.tls.certificateArn?.split(":")[3];
+    if (c.exposure.enabled && cloud === "eks" && c.aws && certificateRegion && certificateRegion !== c.aws.region)
+        problem(["exposure", "tls", "certificateArn"], `must be an ACM certificate in aws.region (${c.aws.region}): an ALB only uses certificates of its own region`, c.exposure.tls.certificateArn);
 
     return {
         stack,

@@ -26,6 +26,8 @@ export interface StatsdMapping {
     observer_type?: "summary" | "histogram";
     summary_options?: { quantiles: { quantile: number; error: number }[] };
     histogram_options?: { buckets: number[] };
+    /** `drop` discards the metric; the default is `map`. */
+    action?: "map" | "drop";
 }
 
 /** What a mapping rule turns into in Prometheus: the name, the labels it sets, the StatsD type it is fed by. */
@@ -40,7 +42,15 @@ interface Rule {
     regex?: boolean;
     /** Fixed labels added to the captured ones, e.g. the run state encoded in the matched literal. */
     fixed?: Record<string, string>;
+    /**
+     * The ID-less name Airflow emits alongside the dotted one (with tags, which plain StatsD loses). It is dropped:
+     * it carries nothing the labelled series lack, and its default name would collide with the mapped name.
+     */
+    tagged?: string;
 }
+
+/** The `executor` label of the bare `executor.*` gauges, which Airflow sends when only one executor is configured. */
+export const SINGLE_EXECUTOR_LABEL = "default";
 
 // Timers become summaries with two quantiles: p50 and p95 are what the dashboards show, and each quantile is a series.
 const SUMMARY_QUANTILES = [
@@ -54,21 +64,30 @@ const SUMMARY_QUANTILES = [
  */
 const RULES: Rule[] = [
     // --- Task instances: per DAG and task -------------------------------------------------------------------------
-    { match: "ti.start.*.*", name: "airflow_ti_start", labels: ["dag_id", "task_id"], kind: "counter", help: "Task instances started" },
+    { match: "ti.start.*.*", name: "airflow_ti_start", labels: ["dag_id", "task_id"], kind: "counter", help: "Task instances started", tagged: "ti.start" },
     {
         match: "ti.finish.*.*.*",
         name: "airflow_ti_finish",
         labels: ["dag_id", "task_id", "state"],
         kind: "counter",
         help: "Task instances finished, by final state",
+        tagged: "ti.finish",
     },
-    { match: "dag.*.*.duration", name: "airflow_task_duration", labels: ["dag_id", "task_id"], kind: "timer", help: "Task run time (seconds)" },
+    {
+        match: "dag.*.*.duration",
+        name: "airflow_task_duration",
+        labels: ["dag_id", "task_id"],
+        kind: "timer",
+        help: "Task run time (seconds)",
+        tagged: "task.duration",
+    },
     {
         match: "dag.*.*.queued_duration",
         name: "airflow_task_queued_duration",
         labels: ["dag_id", "task_id"],
         kind: "timer",
         help: "Time a task spent queued (seconds)",
+        tagged: "task.queued_duration",
     },
     {
         match: "dag.*.*.scheduled_duration",
@@ -76,25 +95,42 @@ const RULES: Rule[] = [
         labels: ["dag_id", "task_id"],
         kind: "timer",
         help: "Time a task spent scheduled before being queued (seconds)",
+        tagged: "task.scheduled_duration",
     },
-    { match: "task.cpu_usage.*.*", name: "airflow_task_cpu_usage", labels: ["dag_id", "task_id"], kind: "gauge", help: "CPU usage of a running task (percent)" },
-    { match: "task.mem_usage.*.*", name: "airflow_task_mem_usage", labels: ["dag_id", "task_id"], kind: "gauge", help: "Memory usage of a running task (percent)" },
+    {
+        match: "task.cpu_usage.*.*",
+        name: "airflow_task_cpu_usage",
+        labels: ["dag_id", "task_id"],
+        kind: "gauge",
+        help: "CPU usage of a running task (percent)",
+        tagged: "task.cpu_usage",
+    },
+    {
+        match: "task.mem_usage.*.*",
+        name: "airflow_task_mem_usage",
+        labels: ["dag_id", "task_id"],
+        kind: "gauge",
+        help: "Memory usage of a running task (percent)",
+        tagged: "task.mem_usage",
+    },
     ...(["running", "queued", "scheduled", "deferred"] as const).map<Rule>((state) => ({
         match: `ti.${state}.*.*.*`,
         name: `airflow_ti_${state}`,
         labels: ["queue", "dag_id", "task_id"],
         kind: "gauge",
         help: `Task instances in state ${state}, per queue, DAG and task`,
+        tagged: `ti.${state}`,
     })),
     {
         match: "local_task_job.task_exit.*.*.*.*",
         name: "airflow_local_task_job_task_exit",
-        // The first component is the job ID: dropped (not a label) so the series stay per task, not per run.
+        // The first component is the job ID: not a label, so the series stay per task, not per run.
         labels: ["", "dag_id", "task_id", "return_code"],
         kind: "counter",
         help: "Task processes exited, by return code (Airflow 2.x)",
+        tagged: "local_task_job.task_exit",
     },
-    // Tasks inside TaskGroups have dotted task IDs: regex rules take the last components as the fixed suffixes.
+    // Tasks inside TaskGroups have dotted task IDs (`group.task`); globs cannot span dots, so regex rules catch them.
     {
         match: String.raw`ti\.finish\.([^.]+)\.(.+)\.([^.]+)`,
         regex: true,
@@ -111,14 +147,22 @@ const RULES: Rule[] = [
         kind: "counter",
         help: "Task instances started",
     },
-    {
-        match: String.raw`dag\.([^.]+)\.(.+)\.duration`,
+    ...(["duration", "queued_duration", "scheduled_duration"] as const).map<Rule>((kind) => ({
+        match: String.raw`dag\.([^.]+)\.(.+)\.` + kind,
         regex: true,
-        name: "airflow_task_duration",
+        name: `airflow_task_${kind}`,
         labels: ["dag_id", "task_id"],
         kind: "timer",
-        help: "Task run time (seconds)",
-    },
+        help: "Task timings of tasks in TaskGroups (seconds)",
+    })),
+    ...(["running", "queued", "scheduled", "deferred"] as const).map<Rule>((state) => ({
+        match: String.raw`ti\.${state}\.([^.]+)\.([^.]+)\.(.+)`,
+        regex: true,
+        name: `airflow_ti_${state}`,
+        labels: ["queue", "dag_id", "task_id"],
+        kind: "gauge",
+        help: `Task instances in state ${state}, per queue, DAG and task`,
+    })),
 
     // --- Operators ------------------------------------------------------------------------------------------------
     {
@@ -128,6 +172,7 @@ const RULES: Rule[] = [
         labels: ["operator"],
         kind: "counter",
         help: "Operator failures, by operator class",
+        tagged: "operator_failures",
     },
     {
         match: String.raw`operator_successes_(\w+)`,
@@ -136,6 +181,7 @@ const RULES: Rule[] = [
         labels: ["operator"],
         kind: "counter",
         help: "Operator successes, by operator class",
+        tagged: "operator_successes",
     },
     {
         match: String.raw`task_instance_created[_-](\w+)`,
@@ -144,31 +190,26 @@ const RULES: Rule[] = [
         labels: ["operator"],
         kind: "counter",
         help: "Task instances created, by operator class",
+        tagged: "task_instance_created",
     },
 
     // --- DAG runs -------------------------------------------------------------------------------------------------
-    {
-        match: "dagrun.duration.success.*",
+    ...(["success", "failed"] as const).map<Rule>((state) => ({
+        match: `dagrun.duration.${state}.*`,
         name: "airflow_dagrun_duration",
         labels: ["dag_id"],
-        fixed: { state: "success" },
+        fixed: { state },
         kind: "timer",
         help: "DAG run duration (seconds), by final state",
-    },
-    {
-        match: "dagrun.duration.failed.*",
-        name: "airflow_dagrun_duration",
-        labels: ["dag_id"],
-        fixed: { state: "failed" },
-        kind: "timer",
-        help: "DAG run duration (seconds), by final state",
-    },
+        tagged: `dagrun.duration.${state}`,
+    })),
     {
         match: "dagrun.schedule_delay.*",
         name: "airflow_dagrun_schedule_delay",
         labels: ["dag_id"],
         kind: "timer",
         help: "Delay between a run's scheduled date and its actual start (seconds)",
+        tagged: "dagrun.schedule_delay",
     },
     {
         match: "dagrun.dependency-check.*",
@@ -176,6 +217,7 @@ const RULES: Rule[] = [
         labels: ["dag_id"],
         kind: "timer",
         help: "Time to check a DAG run's dependencies (seconds)",
+        tagged: "dagrun.dependency-check",
     },
     {
         match: "dagrun.*.first_task_scheduling_delay",
@@ -183,6 +225,7 @@ const RULES: Rule[] = [
         labels: ["dag_id"],
         kind: "timer",
         help: "Delay between a run's start and its first task's start (seconds)",
+        tagged: "dagrun.first_task_scheduling_delay",
     },
     {
         match: "task_removed_from_dag.*",
@@ -190,6 +233,7 @@ const RULES: Rule[] = [
         labels: ["dag_id"],
         kind: "counter",
         help: "Tasks removed from a DAG",
+        tagged: "task_removed_from_dag",
     },
     {
         match: "task_restored_to_dag.*",
@@ -197,6 +241,7 @@ const RULES: Rule[] = [
         labels: ["dag_id"],
         kind: "counter",
         help: "Tasks restored to a DAG",
+        tagged: "task_restored_to_dag",
     },
 
     // --- DAG files ------------------------------------------------------------------------------------------------
@@ -206,6 +251,7 @@ const RULES: Rule[] = [
         labels: ["dag_file"],
         kind: "timer",
         help: "Time to parse one DAG file (seconds)",
+        tagged: "dag_processing.last_duration",
     },
     {
         match: "dag_processing.last_runtime.*",
@@ -213,6 +259,7 @@ const RULES: Rule[] = [
         labels: ["dag_file"],
         kind: "gauge",
         help: "Last parse time of one DAG file (seconds, Airflow 2.x)",
+        tagged: "dag_processing.last_runtime",
     },
     {
         match: "dag_processing.last_run.seconds_ago.*",
@@ -220,6 +267,7 @@ const RULES: Rule[] = [
         labels: ["dag_file"],
         kind: "gauge",
         help: "Seconds since a DAG file was last parsed",
+        tagged: "dag_processing.last_run.seconds_ago",
     },
     {
         match: "dag_processing.last_num_of_db_queries.*",
@@ -227,6 +275,7 @@ const RULES: Rule[] = [
         labels: ["dag_file"],
         kind: "gauge",
         help: "Database queries made while parsing one DAG file",
+        tagged: "dag_processing.last_num_of_db_queries",
     },
 
     // --- Pools ----------------------------------------------------------------------------------------------------
@@ -236,29 +285,55 @@ const RULES: Rule[] = [
         labels: ["pool"],
         kind: "gauge",
         help: `Pool slots ${kind === "open" ? "free" : kind}`,
+        tagged: `pool.${kind}_slots`,
     })),
-    { match: "pool.starving_tasks.*", name: "airflow_pool_starving_tasks", labels: ["pool"], kind: "gauge", help: "Tasks waiting for a free slot in the pool" },
-
-    // --- Executors ------------------------------------------------------------------------------------------------
-    ...(["open_slots", "queued_tasks", "running_tasks"] as const).map<Rule>((kind) => ({
-        match: `executor.${kind}.*`,
-        name: `airflow_executor_${kind}`,
-        labels: ["executor"],
+    {
+        match: "pool.starving_tasks.*",
+        name: "airflow_pool_starving_tasks",
+        labels: ["pool"],
         kind: "gauge",
-        help: `Executor ${kind.replace("_", " ")}, by executor class`,
-    })),
+        help: "Tasks waiting for a free slot in the pool",
+        tagged: "pool.starving_tasks",
+    },
+
+    // --- Executors: `.<ExecutorClass>` only when several executors are configured; the bare name otherwise. ---------
+    ...(["open_slots", "queued_tasks", "running_tasks"] as const).flatMap<Rule>((kind) => [
+        {
+            match: `executor.${kind}.*`,
+            name: `airflow_executor_${kind}`,
+            labels: ["executor"],
+            kind: "gauge",
+            help: `Executor ${kind.replace("_", " ")}, by executor class`,
+        },
+        {
+            match: `executor.${kind}`,
+            name: `airflow_executor_${kind}`,
+            labels: [],
+            fixed: { executor: SINGLE_EXECUTOR_LABEL },
+            kind: "gauge",
+            help: `Executor ${kind.replace("_", " ")}, by executor class`,
+        },
+    ]),
 
     // --- Triggerer ------------------------------------------------------------------------------------------------
-    { match: "triggers.running.*", name: "airflow_triggers_running", labels: ["hostname"], kind: "gauge", help: "Triggers running on one triggerer" },
+    {
+        match: "triggers.running.*",
+        name: "airflow_triggers_running",
+        labels: ["hostname"],
+        kind: "gauge",
+        help: "Triggers running on one triggerer",
+        tagged: "triggers.running",
+    },
     {
         match: "triggerer.capacity_left.*",
         name: "airflow_triggerer_capacity_left",
         labels: ["hostname"],
         kind: "gauge",
         help: "Trigger capacity left on one triggerer",
+        tagged: "triggerer.capacity_left",
     },
 
-    // --- Jobs -----------------------------------------------------------------------------------------------------
+    // --- Jobs (`schedulerjob_start`, `triggererjob_heartbeat_failure`, …) -----------------------------------------
     {
         match: String.raw`(\w+)_heartbeat_failure`,
         regex: true,
@@ -276,12 +351,13 @@ function escapeRegex(text: string): string {
 }
 
 /**
- * The mapping list for statsd-exporter. `ttl` (a Go duration such as "48h") is set on every rule: each one carries an
- * ID, so its series disappear this long after a DAG, task, file or pool stops reporting.
+ * The mapping list for statsd-exporter: the mapping rules, then `drop` rules for the ID-less tagged twins Airflow also
+ * sends. `ttl` (a Go duration such as "48h"; statsd-exporter knows no "d") is set on every mapping rule, so the series
+ * of a deleted DAG, task, file or pool disappear that long after their last sample.
  */
 export function airflowStatsdMappings(opts: { ttl: string; prefix?: string }): StatsdMapping[] {
     const prefix = opts.prefix ?? AIRFLOW_STATSD_PREFIX;
-    return RULES.map((rule) => {
+    const mapped = RULES.map((rule) => {
         const labels: Record<string, string> = {};
         rule.labels.forEach((label, i) => {
             if (label) labels[label] = `$${i + 1}`;
@@ -290,7 +366,6 @@ export function airflowStatsdMappings(opts: { ttl: string; prefix?: string }): S
         const mapping: StatsdMapping = rule.regex
             ? { match: `^${escapeRegex(prefix)}\\.${rule.match}$`, match_type: "regex", name: rule.name }
             : { match: `${prefix}.${rule.match}`, name: rule.name };
-        mapping.match_metric_type = rule.kind === "timer" ? "observer" : rule.kind;
         mapping.labels = labels;
         mapping.help = rule.help;
         mapping.ttl = opts.ttl;
@@ -300,6 +375,14 @@ export function airflowStatsdMappings(opts: { ttl: string; prefix?: string }): S
         }
         return mapping;
     });
+    const seen = new Set<string>();
+    const drops: StatsdMapping[] = [];
+    for (const rule of RULES) {
+        if (!rule.tagged || seen.has(rule.tagged)) continue;
+        seen.add(rule.tagged);
+        drops.push({ match: `${prefix}.${rule.tagged}`, name: "dropped", action: "drop" });
+    }
+    return [...mapped, ...drops];
 }
 
 /** Every metric name the mapping can produce, with its labels and type: the catalogue the dashboards and rules use. */

@@ -286,7 +286,15 @@ const exposureSchema = z.strictObject({
         .prefault({}),
     grafanaPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/grafana"),
     flowerPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/flower"),
-    awsLoadBalancerControllerVersion: semver.default("1.14.0"),
+    awsLoadBalancerControllerVersion: z
+        .enum(["1.14.0"])
+        .default("1.14.0")
+        .describe("EKS: eks-charts aws-load-balancer-controller chart version (1.14.0 = controller v2.14.0); only versions whose IAM policy is vendored"),
+    gkeProxyOnlySubnetCidr: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+\.\d+\/(2[0-6]|1\d)$/, "a CIDR block of /26 or larger")
+        .default("10.10.16.0/23")
+        .describe("GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)"),
 });
 
 const devspaceSchema = z.strictObject({

@@ -55,21 +55,55 @@ export interface ServiceAccountBindingRequest {
 
 /** One path served by the shared load balancer. */
 export interface IngressRoute {
+    /** Short name of the backend, unique among the routes ("airflow", "flower", "grafana"); it names the objects. */
+    name: string;
     /** Path prefix, e.g. "/", "/flower", "/grafana". */
     path: string;
     serviceName: pulumi.Input<string>;
     servicePort: pulumi.Input<number>;
+    /** The backend's namespace: routing objects that must sit next to their Service are created there. */
     namespace: pulumi.Input<string>;
-    /** Path used by the load balancer's health check for this backend. */
-    healthCheckPath?: string;
+    /** Path the load balancer's health check requests from this backend (it must answer 200). */
+    healthCheckPath: string;
 }
 
-/** Cloud-specific rendering of Ingress objects; the Exposure component stays cloud-agnostic by going through it. */
+/** What the Exposure component asks of the cloud: one load balancer, one host, a path per backend. */
+export interface IngressRequest {
+    /** DNS name served (`exposure.host`). */
+    host: string;
+    /** In any order; the driver orders them so that `/` is matched last. */
+    routes: IngressRoute[];
+    /** Namespace for the objects the routes share (a Gateway, its certificate); created by the caller. */
+    namespace: pulumi.Input<string>;
+    /** Labels for every object created. */
+    labels: Record<string, string>;
+}
+
+/** The objects that serve an `IngressRequest`. */
+export interface IngressResult {
+    /** Every Kubernetes (and cloud) object created, in creation order. */
+    resources: pulumi.Resource[];
+    /** The load balancer's DNS name or IP once it exists (point `exposure.host` at it). */
+    address: pulumi.Output<string | undefined>;
+}
+
+/**
+ * Cloud-specific rendering of one shared load balancer; the Exposure component stays cloud-agnostic by going through
+ * it. EKS: ALB IngressGroup through the AWS Load Balancer Controller; GKE: a Gateway with HTTPRoutes; existing
+ * clusters: Ingresses of `existing.ingressClassName`.
+ */
 export interface IngressDriver {
-    /** The ingressClassName to set on every Ingress. */
-    readonly ingressClassName: pulumi.Output<string>;
-    /** Resources the Ingress objects must wait for (a controller release, a certificate object). */
+    /** The ingress or gateway class every object uses (e.g. "alb", "gke-l7-rilb", "nginx"). */
+    readonly className: string;
+    /** Whether the load balancer terminates TLS; the URLs' scheme follows it. */
+    readonly tls: boolean;
+    /** Resources the routing objects must wait for (a controller release, a proxy-only subnet). */
     readonly dependencies: pulumi.Resource[];
+    /**
+     * Creates the routing objects for `request`: children of `opts.parent`, after `opts.dependsOn` (the releases that
+     * create the backend Services) and the driver's own `dependencies`.
+     */
+    route(request: IngressRequest, opts: { parent: pulumi.Resource; dependsOn?: pulumi.Resource[] }): IngressResult;
 }
 
 /**

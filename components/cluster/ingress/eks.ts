@@ -1,0 +1,153 @@
+/**
+ * EKS ingress driver: the AWS Load Balancer Controller (pinned Helm release, IAM role through the cluster's
+ * service-account binding, on on-demand nodes) and the ALB IngressGroup it serves.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../../stacks/config";
+import type { IngressDriver, IngressRequest, IngressResult, Placement, ServiceAccountBinding } from "../types";
+import { ALB_INGRESS_CLASS, albIngresses } from "./alb";
+import { AWS_LBC_IAM_POLICY_V2_14_0 } from "./aws-lbc-iam-policy";
+import { objectName } from "./routes";
+
+export const EKS_CHARTS_REPO = "https://aws.github.io/eks-charts";
+export const AWS_LBC_NAMESPACE = "kube-system";
+export const AWS_LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+/**
+ * Chart versions this project can install: eks-charts chart version → controller image and its IAM policy.
+ * Source: helm/aws-load-balancer-controller/Chart.yaml at tag v2.14.0 (version 1.14.0, appVersion v2.14.0).
+ */
+export const AWS_LBC_RELEASES: Record<string, { appVersion: string; iamPolicy: object }> = {
+    "1.14.0": { appVersion: "v2.14.0", iamPolicy: AWS_LBC_IAM_POLICY_V2_14_0 },
+};
+
+/** A request for an IAM role that a Kubernetes service account assumes (EKS Pod Identity or IRSA). */
+export interface ServiceAccountRoleRequest {
+    /** Short logical name, unique in the stack (names the IAM role and policy). */
+    name: string;
+    namespace: string;
+    serviceAccountName: string;
+    /** The IAM policy document (JSON) the role gets. */
+    policyJson: pulumi.Input<string>;
+}
+
+/** Implemented by the EKS cluster: creates the role, its policy and the Pod Identity association (or IRSA trust). */
+export type ServiceAccountRoleFactory = (request: ServiceAccountRoleRequest) => ServiceAccountBinding;
+
+export interface AwsLoadBalancerControllerArgs {
+    /** eks-charts chart version; one of `AWS_LBC_RELEASES`. */
+    chartVersion: string;
+    clusterName: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** The on-demand pool: the controller serves admission webhooks, so it must not sit on reclaimable nodes. */
+    placement: Placement;
+    roleForServiceAccount: ServiceAccountRoleFactory;
+    provider: k8s.Provider;
+    /** Node groups etc. the release must wait for. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Controller replicas. Default: 2 (the chart's default; its webhooks fail closed). */
+    replicas?: number;
+}
+
+/** Helm values for the controller. Pure, apart from passing the binding's Outputs through. */
+export function awsLoadBalancerControllerValues(args: {
+    chartVersion: string;
+    clusterName: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    placement: Placement;
+    binding: ServiceAccountBinding;
+    replicas: number;
+}): Record<string, unknown> {
+    const release = AWS_LBC_RELEASES[args.chartVersion];
+    if (!release) throw new Error(`no vendored IAM policy for aws-load-balancer-controller chart ${args.chartVersion}`);
+    return {
+        clusterName: args.clusterName,
+        region: args.region,
+        vpcId: args.vpcId,
+        replicaCount: args.replicas,
+        image: { tag: release.appVersion },
+        serviceAccount: { create: true, name: AWS_LBC_SERVICE_ACCOUNT, annotations: args.binding.annotations },
+        // Records which role the pods run as, and makes the release wait for the role and its association.
+        podAnnotations: { "airflow-platform/iam-role": args.binding.identity },
+        nodeSelector: args.placement.nodeSelector,
+        tolerations: args.placement.tolerations,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        ingressClass: ALB_INGRESS_CLASS,
+        createIngressClassResource: true,
+        ingressClassConfig: { default: false },
+        // Not the default for every `type: LoadBalancer` Service: that webhook fails closed and we only need Ingress.
+        enableServiceMutatorWebhook: false,
+    };
+}
+
+/** The AWS Load Balancer Controller: its IAM role and its pinned Helm release. */
+export class AwsLoadBalancerController extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    /** The IAM role the controller acts as. */
+    readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airflow-platform:cluster:AwsLoadBalancerController", name, {}, opts);
+        const release = AWS_LBC_RELEASES[args.chartVersion];
+        if (!release) throw new Error(`no vendored IAM policy for aws-load-balancer-controller chart ${args.chartVersion}`);
+        const binding = args.roleForServiceAccount({
+            name: "aws-load-balancer-controller",
+            namespace: AWS_LBC_NAMESPACE,
+            serviceAccountName: AWS_LBC_SERVICE_ACCOUNT,
+            policyJson: JSON.stringify(release.iamPolicy),
+        });
+        this.roleArn = binding.identity;
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "aws-load-balancer-controller",
+                chart: "aws-load-balancer-controller",
+                version: args.chartVersion,
+                repositoryOpts: { repo: EKS_CHARTS_REPO },
+                namespace: AWS_LBC_NAMESPACE,
+                values: awsLoadBalancerControllerValues({ ...args, binding, replicas: args.replicas ?? 2 }),
+            },
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+        );
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}
+
+export interface EksIngressDriverArgs extends Omit<AwsLoadBalancerControllerArgs, "chartVersion"> {
+    stack: StackConfig;
+}
+
+/**
+ * Builds the EKS ingress driver. The controller is installed only when `exposure.enabled`; the EKS cluster calls this
+ * once and exposes the result as `Cluster.ingress`.
+ */
+export function createEksIngressDriver(name: string, args: EksIngressDriverArgs, opts: pulumi.ComponentResourceOptions): IngressDriver {
+    const exposure = args.stack.exposure;
+    const controller = exposure.enabled
+        ? new AwsLoadBalancerController(name, { ...args, chartVersion: exposure.awsLoadBalancerControllerVersion }, opts)
+        : undefined;
+    const groupName = objectName(args.stack.clusterName, "exposure");
+    return {
+        className: ALB_INGRESS_CLASS,
+        tls: exposure.tls.certificateArn !== undefined,
+        dependencies: controller ? [controller] : [],
+        route(request: IngressRequest, routeOpts): IngressResult {
+            if (!controller) throw new Error("exposure is disabled: no AWS Load Balancer Controller was installed");
+            const manifests = albIngresses(request, { groupName, public: exposure.public, certificateArn: exposure.tls.certificateArn });
+            const ingresses = manifests.map(
+                (manifest) =>
+                    new k8s.networking.v1.Ingress(manifest.metadata.name, manifest, {
+                        parent: routeOpts.parent,
+                        provider: args.provider,
+                        dependsOn: [controller, ...(routeOpts.dependsOn ?? [])],
+                    }),
+            );
+            // Every Ingress of the group reports the same ALB.
+            const address = ingresses[0].status.apply((s) => s?.loadBalancer?.ingress?.[0]?.hostname ?? undefined);
+            return { resources: ingresses, address };
+        },
+    };
+}

@@ -1,0 +1,98 @@
+/**
+ * GKE ingress driver: one Gateway (Gateway API, GKE's controller) with an HTTPRoute per backend namespace. Public:
+ * a reserved global address and a Google-managed certificate. Internal: the region's proxy-only subnet.
+ * The cluster must have the Gateway API enabled (`gatewayApiConfig.channel = CHANNEL_STANDARD`).
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../../stacks/config";
+import type { IngressDriver, IngressRequest, IngressResult } from "../types";
+import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "./gateway";
+import { objectName } from "./routes";
+
+export interface GkeIngressDriverArgs {
+    stack: StackConfig;
+    project: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    /**
+     * The VPC network (id or self link) when the stack created it: an internal Gateway then gets a proxy-only subnet
+     * there. Leave unset for an existing network, which must already have an ACTIVE proxy-only subnet in the region.
+     */
+    createdNetwork?: pulumi.Input<string>;
+    provider: k8s.Provider;
+}
+
+/** Builds the GKE ingress driver; the GKE cluster calls this once and exposes the result as `Cluster.ingress`. */
+export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs, opts: pulumi.CustomResourceOptions): IngressDriver {
+    const exposure = args.stack.exposure;
+    const enabled = exposure.enabled && exposure.host !== undefined;
+    const tls = enabled && exposure.public && exposure.tls.managedCertificate;
+    const baseName = objectName(args.stack.clusterName, "exposure");
+
+    const dependencies: pulumi.Resource[] = [];
+    let certificate: gcp.compute.ManagedSslCertificate | undefined;
+    let address: gcp.compute.GlobalAddress | undefined;
+    if (enabled && exposure.public) {
+        address = new gcp.compute.GlobalAddress(`${name}-address`, { project: args.project, name: baseName }, opts);
+        dependencies.push(address);
+    }
+    if (tls) {
+        certificate = new gcp.compute.ManagedSslCertificate(
+            `${name}-certificate`,
+            { project: args.project, name: baseName, managed: { domains: [exposure.host!] } },
+            opts,
+        );
+        dependencies.push(certificate);
+    }
+    if (enabled && !exposure.public && args.createdNetwork !== undefined) {
+        // Regional internal Application Load Balancers run their Envoy proxies in this subnet.
+        dependencies.push(
+            new gcp.compute.Subnetwork(
+                `${name}-proxy-only`,
+                {
+                    project: args.project,
+                    name: objectName(args.stack.clusterName, "proxy-only"),
+                    region: args.region,
+                    network: args.createdNetwork,
+                    ipCidrRange: exposure.gkeProxyOnlySubnetCidr,
+                    purpose: "REGIONAL_MANAGED_PROXY",
+                    role: "ACTIVE",
+                },
+                opts,
+            ),
+        );
+    }
+
+    return {
+        className: exposure.public ? PUBLIC_GATEWAY_CLASS : INTERNAL_GATEWAY_CLASS,
+        tls,
+        dependencies,
+        route(request: IngressRequest, routeOpts): IngressResult {
+            if (!enabled) throw new Error("exposure is disabled: no Gateway to route through");
+            const m = gatewayManifests(request, {
+                name: baseName,
+                public: exposure.public,
+                preSharedCertificate: certificate?.name,
+                addressName: address?.name,
+            });
+            const resourceOpts = (extra: pulumi.Resource[] = []) => ({
+                parent: routeOpts.parent,
+                provider: args.provider,
+                dependsOn: [...dependencies, ...(routeOpts.dependsOn ?? []), ...extra],
+            });
+            // `status: undefined` registers `status` as an output, for the address.
+            const gateway = new k8s.apiextensions.CustomResource(`${baseName}-gateway`, { ...m.gateway, status: undefined }, resourceOpts());
+            const resources: pulumi.Resource[] = [gateway];
+            for (const route of m.routes) resources.push(new k8s.apiextensions.CustomResource(`${route.metadata.name}-route`, route, resourceOpts([gateway])));
+            if (m.redirect) resources.push(new k8s.apiextensions.CustomResource(m.redirect.metadata.name, m.redirect, resourceOpts([gateway])));
+            for (const policy of m.healthChecks)
+                resources.push(new k8s.apiextensions.CustomResource(`${policy.metadata.name}-healthcheck`, policy, resourceOpts()));
+            const gatewayStatus = (gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status;
+            return {
+                resources,
+                address: address ? address.address.apply((a) => a as string | undefined) : gatewayStatus.apply((s) => s?.addresses?.[0]?.value),
+            };
+        },
+    };
+}

@@ -1,0 +1,459 @@
+/**
+ * The policy pack's checks as pure functions: (resource type, inputs) -> violation messages. The pack (index.ts)
+ * only wires them to @pulumi/policy; the tests call them directly. No Pulumi runtime, no I/O.
+ */
+
+export type Props = Record<string, unknown>;
+
+/** A value only known after deployment: the offline plan's marker, and what the pack maps preview unknowns to. */
+export const UNKNOWN = "[computed]";
+/** The offline plan's marker for a Pulumi secret (masked). */
+const MASKED_SECRET = "[secret]";
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const asObj = (v: unknown): Obj => (isObj(v) ? v : {});
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resource types
+// ---------------------------------------------------------------------------------------------------------------
+
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+const HELM_CHARTS = ["kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart"];
+const HELM_TYPES = [HELM_RELEASE, ...HELM_CHARTS];
+
+/** Workload kinds and where their pod spec sits. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+    "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
+    "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
+    "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
+    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
+    "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
+    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+    "kubernetes:core/v1:Pod": ["spec"],
+};
+const POD_TEMPLATE_METADATA: Record<string, string[]> = {
+    "kubernetes:apps/v1:Deployment": ["spec", "template", "metadata"],
+    "kubernetes:apps/v1:StatefulSet": ["spec", "template", "metadata"],
+    "kubernetes:apps/v1:DaemonSet": ["spec", "template", "metadata"],
+    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "metadata"],
+    "kubernetes:batch/v1:Job": ["spec", "template", "metadata"],
+    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+    "kubernetes:core/v1:Pod": ["metadata"],
+};
+
+export const isWorkload = (type: string): boolean => type in POD_SPEC_PATHS;
+
+function dig(value: unknown, path: string[]): unknown {
+    let current = value;
+    for (const key of path) current = Array.isArray(current) ? current[Number(key)] : asObj(current)[key];
+    return current;
+}
+
+export function podSpecOf(type: string, props: Props): Obj | undefined {
+    const path = POD_SPEC_PATHS[type];
+    if (!path) return undefined;
+    const spec = dig(props, path);
+    return isObj(spec) ? spec : undefined;
+}
+
+interface Container {
+    name: string;
+    image?: unknown;
+    resources?: unknown;
+    env?: unknown;
+}
+
+function containersOf(podSpec: Obj): { kind: "container" | "initContainer"; container: Container }[] {
+    return [
+        ...asArray(podSpec.initContainers).map((c) => ({ kind: "initContainer" as const, container: c as Container })),
+        ...asArray(podSpec.containers).map((c) => ({ kind: "container" as const, container: c as Container })),
+    ];
+}
+
+/** Visits every (path, value) of a Helm values tree, depth first. */
+function walk(value: unknown, visit: (path: string[], value: unknown) => void, path: string[] = []): void {
+    visit(path, value);
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, [...path, String(i)]));
+    else if (isObj(value)) for (const [k, v] of Object.entries(value)) walk(v, visit, [...path, k]);
+}
+
+const dotted = (path: string[]) => path.join(".");
+
+/** Helm values as the provider takes them: `values` (an object), plus values files are not inspectable here. */
+function helmValues(props: Props): Obj {
+    return asObj(props.values);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Pinned image and chart versions
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Exact chart versions only: "1.20.0", "v0.28.0", "1.2.3-rc.1". Ranges, wildcards and "latest" are not pins. */
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/;
+
+/** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
+export function imagePinProblem(image: string): string | undefined {
+    const ref = image.trim();
+    if (ref === UNKNOWN) return undefined;
+    if (ref === "") return "has an empty image";
+    if (/@sha256:[0-9a-f]{64}$/.test(ref)) return undefined;
+    const lastSlash = ref.lastIndexOf("/");
+    const nameAndTag = ref.slice(lastSlash + 1);
+    const colon = nameAndTag.indexOf(":");
+    if (colon < 0) return `image "${ref}" has no tag (it would pull latest)`;
+    const tag = nameAndTag.slice(colon + 1);
+    if (tag === "" || tag.toLowerCase() === "latest") return `image "${ref}" uses the tag "${tag || "(empty)"}"`;
+    return undefined;
+}
+
+function isLocalChart(chart: string): boolean {
+    return chart.startsWith("./") || chart.startsWith("../") || chart.startsWith("/") || chart.endsWith(".tgz");
+}
+
+export function checkPinnedVersions(type: string, props: Props): string[] {
+    const problems: string[] = [];
+    if (HELM_TYPES.includes(type)) {
+        const chart = String(props.chart ?? "");
+        const version = props.version;
+        if (!isLocalChart(chart)) {
+            if (version === undefined || version === null || version === "")
+                problems.push(`Helm chart "${chart}" has no version: set an exact chart version`);
+            else if (!EXACT_VERSION.test(String(version)))
+                problems.push(`Helm chart "${chart}" version "${String(version)}" is not an exact version`);
+        }
+        walk(helmValues(props), (path, value) => {
+            const key = path[path.length - 1];
+            if (key === "image" && typeof value === "string") {
+                const problem = imagePinProblem(value);
+                if (problem) problems.push(`values.${dotted(path)}: ${problem}`);
+            }
+            if (key === "tag" && typeof value === "string" && value.trim().toLowerCase() === "latest")
+                problems.push(`values.${dotted(path)}: the image tag "latest" is not a pinned version`);
+        });
+    }
+    const podSpec = podSpecOf(type, props);
+    if (podSpec) {
+        for (const { kind, container } of containersOf(podSpec)) {
+            const problem =
+                typeof container.image === "string" ? imagePinProblem(container.image) : "has no image";
+            if (problem) problems.push(`${kind} "${container.name}" ${problem.startsWith("image") ? "uses " : ""}${problem}`);
+        }
+    }
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Resource requests on every container
+// ---------------------------------------------------------------------------------------------------------------
+
+function hasRequests(resources: unknown): boolean {
+    const requests = asObj(asObj(resources).requests);
+    return requests.cpu !== undefined && requests.memory !== undefined;
+}
+
+/** Components of the Airflow chart that always run a pod (when enabled) and must carry requests in the values. */
+const AIRFLOW_CHART_COMPONENTS = ["scheduler", "triggerer", "statsd"];
+
+export function checkResourceRequests(type: string, props: Props): string[] {
+    const problems: string[] = [];
+    const podSpec = podSpecOf(type, props);
+    if (podSpec) {
+        for (const { kind, container } of containersOf(podSpec)) {
+            if (!hasRequests(container.resources))
+                problems.push(`${kind} "${container.name}" has no resource requests (cpu and memory)`);
+        }
+    }
+    if (HELM_TYPES.includes(type)) {
+        const values = helmValues(props);
+        // A `resources` block that is set but has no requests (e.g. limits only, or {}) is a mistake in any chart.
+        walk(values, (path, value) => {
+            if (path[path.length - 1] === "resources" && isObj(value) && !hasRequests(value))
+                problems.push(`values.${dotted(path)} sets no requests (cpu and memory)`);
+        });
+        if (String(props.chart ?? "").endsWith("airflow")) {
+            for (const component of AIRFLOW_CHART_COMPONENTS) {
+                const section = asObj(values[component]);
+                if (section.enabled === false) continue;
+                if (!isObj(section.resources))
+                    problems.push(`values.${component}.resources is missing: every Airflow component needs requests`);
+            }
+        }
+    }
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Spot tolerations only on worker workloads
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A toleration of a spot/preemptible taint: GKE's `cloud.google.com/gke-spot`, a capacity label valued `spot`, … */
+export function isSpotToleration(toleration: unknown): boolean {
+    const t = asObj(toleration);
+    const key = String(t.key ?? "").toLowerCase();
+    const value = String(t.value ?? "").toLowerCase();
+    if (key === "" && t.operator === "Exists") return true; // tolerates every taint, spot included
+    if (/spot|preemptible/.test(key)) return true;
+    if (value === "spot") return true;
+    return /capacity[-_]?type$/.test(key) && (t.operator === "Exists" || value === "spot");
+}
+
+const WORKER_LABEL_KEYS = ["component", "app.kubernetes.io/component", "airflow-platform/workload"];
+const WORKER_VALUE = /^(worker|workers|kubernetes-task|task)$/;
+
+/** A worker workload: Celery workers or task pods, recognised by their component label. */
+export function isWorkerWorkload(type: string, props: Props): boolean {
+    const labels = {
+        ...asObj(asObj(props.metadata).labels),
+        ...asObj(asObj(dig(props, POD_TEMPLATE_METADATA[type] ?? [])).labels),
+    };
+    return WORKER_LABEL_KEYS.some((k) => typeof labels[k] === "string" && WORKER_VALUE.test(labels[k] as string));
+}
+
+/** A Helm values path that configures worker pods (Airflow's `workers.*`, a KubernetesExecutor pod template). */
+const WORKER_VALUES_PATH = /^(workers?|kubernetes[-_]?tasks?|pod[-_]?template)$/i;
+
+export function checkSpotTolerations(type: string, props: Props): string[] {
+    const problems: string[] = [];
+    const podSpec = podSpecOf(type, props);
+    if (podSpec && !isWorkerWorkload(type, props)) {
+        const spot = asArray(podSpec.tolerations).filter(isSpotToleration);
+        if (spot.length > 0)
+            problems.push(
+                `tolerates the spot taint (${spot.map((t) => String(asObj(t).key)).join(", ")}) but is not a worker ` +
+                    "workload: only Celery workers and task pods may run on spot nodes",
+            );
+    }
+    if (HELM_TYPES.includes(type)) {
+        walk(helmValues(props), (path, value) => {
+            if (path[path.length - 1] !== "tolerations" || !Array.isArray(value)) return;
+            if (path.some((segment) => WORKER_VALUES_PATH.test(segment))) return;
+            if (value.some(isSpotToleration))
+                problems.push(`values.${dotted(path)} tolerates the spot taint outside the workers' section`);
+        });
+    }
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. No secret in plain text in a ConfigMap or in Helm values
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Value shapes that are secrets whatever the key: private keys, cloud and chat tokens, URLs with a password. */
+const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
+    { name: "a private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
+    { name: "an AWS access key id", pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
+    { name: "a GitHub token", pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
+    { name: "a Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+    { name: "a Slack webhook URL", pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/ },
+    { name: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+    { name: "a GCP service account key", pattern: /"type"\s*:\s*"service_account"[\s\S]*"private_key"/ },
+    // scheme://user:password@host, but not a template or an env reference in the password part.
+    { name: "a URL with an embedded password", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?![$%{])[^\s@/]+@[^\s]/i },
+];
+
+/** Words that name a secret when a key ends with them. */
+const SECRET_WORDS = new Set(["password", "passwd", "pass", "pwd", "secret", "token", "passphrase", "credentials", "credential", "apikey"]);
+/** Two-word endings that name a secret. */
+const SECRET_PAIRS = new Set([
+    "api key",
+    "private key",
+    "access key",
+    "secret key",
+    "fernet key",
+    "signing key",
+    "encryption key",
+    "client secret",
+    "auth token",
+    "ssh key",
+]);
+/** `<owner> secret` names a secret value; any other `<noun> secret` (sshKeySecret, credentialsSecret) names a Secret object. */
+const SECRET_OWNERS = new Set(["client", "jwt", "app", "shared", "webhook", "api", "hmac", "session", "cookie", "oauth"]);
+/** Words before the secret word that make the key a reference to a secret, not the secret itself. */
+const REFERENCE_PREFIXES = new Set(["existing", "use", "from", "create", "enable", "enabled", "generate", "auto", "show"]);
+
+function words(key: string): string[] {
+    return key
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w.toLowerCase());
+}
+
+/** True when a key names a secret value (`password`, `fernetKey`, `AIRFLOW__CORE__FERNET_KEY`, `apiToken`). */
+export function isSecretKeyName(key: string): boolean {
+    const w = words(key);
+    if (w.length === 0) return false;
+    const last = w[w.length - 1];
+    const pair = w.length >= 2 ? `${w[w.length - 2]} ${last}` : "";
+    if (!SECRET_WORDS.has(last) && !SECRET_PAIRS.has(pair)) return false;
+    const before = w.length >= 2 ? w[w.length - 2] : "";
+    if (last === "secret" && before !== "" && !SECRET_OWNERS.has(before)) return false;
+    return !REFERENCE_PREFIXES.has(before);
+}
+
+/** Strings that cannot hold a secret: empty, booleans, placeholders, references to env vars or templates. */
+function isInertValue(value: string): boolean {
+    const v = value.trim();
+    if (v === UNKNOWN || v === MASKED_SECRET) return true;
+    if (v === "" || v === "~" || /^(true|false|null|none|changeme)$/i.test(v)) return true;
+    if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v)) return true; // $VAR, $(VAR)
+    return /^\{\{.*\}\}$/.test(v); // a Helm template that reads it from elsewhere
+}
+
+/** Why a (key, value) pair looks like a plain-text secret, or undefined. */
+export function plaintextSecretProblem(key: string, value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(value)) return `holds ${name}`;
+    if (isSecretKeyName(key) && !isInertValue(value)) return "is named like a secret and holds a value";
+    return undefined;
+}
+
+export function checkNoPlaintextSecrets(type: string, props: Props): string[] {
+    const problems: string[] = [];
+    if (type === "kubernetes:core/v1:ConfigMap") {
+        for (const [key, value] of Object.entries(asObj(props.data))) {
+            const problem = plaintextSecretProblem(key, value);
+            if (problem) problems.push(`ConfigMap key "${key}" ${problem}: put it in a Secret`);
+        }
+    }
+    if (HELM_TYPES.includes(type)) {
+        walk(helmValues(props), (path, value) => {
+            if (path.length === 0) return;
+            let key = path[path.length - 1];
+            const parent = path.length >= 2 ? dig(helmValues(props), path.slice(0, -1)) : undefined;
+            // env: [{ name: AIRFLOW__X__PASSWORD, value: "…" }]: the entry's name is the key.
+            if (key === "value" && isObj(parent) && typeof parent.name === "string") key = parent.name;
+            const problem = plaintextSecretProblem(key, value);
+            if (problem) problems.push(`values.${dotted(path)} ${problem}: reference a Kubernetes Secret instead`);
+        });
+    }
+    const podSpec = podSpecOf(type, props);
+    if (podSpec) {
+        for (const { container } of containersOf(podSpec)) {
+            for (const env of asArray(container.env)) {
+                const e = asObj(env);
+                const problem = plaintextSecretProblem(String(e.name ?? ""), e.value);
+                if (problem)
+                    problems.push(`container "${container.name}" env ${String(e.name)} ${problem}: use valueFrom.secretKeyRef`);
+            }
+        }
+    }
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. No public load balancer without TLS
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Annotations that make a Service of type LoadBalancer internal, per cloud. */
+const INTERNAL_LB_ANNOTATIONS: Record<string, RegExp> = {
+    "networking.gke.io/load-balancer-type": /^internal$/i,
+    "cloud.google.com/load-balancer-type": /^internal$/i,
+    "service.beta.kubernetes.io/aws-load-balancer-internal": /^(true|0\.0\.0\.0\/0)$/i,
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": /^internal$/i,
+    "service.beta.kubernetes.io/azure-load-balancer-internal": /^true$/i,
+};
+
+function annotationsOf(props: Props): Record<string, string> {
+    return asObj(asObj(props.metadata).annotations) as Record<string, string>;
+}
+
+export function isInternalLoadBalancer(annotations: Record<string, unknown>): boolean {
+    return Object.entries(INTERNAL_LB_ANNOTATIONS).some(
+        ([key, pattern]) => typeof annotations[key] === "string" && pattern.test(annotations[key] as string),
+    );
+}
+
+function serviceProblem(spec: Obj, annotations: Record<string, unknown>, where: string): string | undefined {
+    if (spec.type !== "LoadBalancer") return undefined;
+    if (isInternalLoadBalancer(annotations)) return undefined;
+    // An NLB/CLB with an ACM certificate terminates TLS; GKE's L4 load balancer cannot.
+    if (annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]) return undefined;
+    return `${where} is a public load balancer (type LoadBalancer, no internal annotation) without TLS`;
+}
+
+/** Which load balancer an Ingress gets: an ALB, a GCE L7, or none of its own (nginx & co. sit behind a Service). */
+function ingressController(props: Props): "alb" | "gce" | "gce-internal" | "other" {
+    const annotations = annotationsOf(props);
+    const className = String(asObj(props.spec).ingressClassName ?? annotations["kubernetes.io/ingress.class"] ?? "");
+    if (className === "alb") return "alb";
+    if (className === "gce-internal") return "gce-internal";
+    // GKE's default controller handles Ingresses with no class at all.
+    if (className === "gce" || className === "") return "gce";
+    return "other";
+}
+
+export function checkNoPublicLoadBalancerWithoutTls(type: string, props: Props): string[] {
+    const problems: string[] = [];
+    if (type === "kubernetes:core/v1:Service") {
+        const problem = serviceProblem(asObj(props.spec), annotationsOf(props), "Service");
+        if (problem) problems.push(problem);
+    }
+    if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
+        const annotations = annotationsOf(props);
+        const tls = asArray(asObj(props.spec).tls).length > 0;
+        const controller = ingressController(props);
+        if (controller === "alb") {
+            // The AWS Load Balancer Controller makes ALBs internal unless the scheme says internet-facing.
+            const publicAlb = annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing";
+            if (publicAlb && !annotations["alb.ingress.kubernetes.io/certificate-arn"] && !tls)
+                problems.push("internet-facing ALB Ingress without a certificate (alb.ingress.kubernetes.io/certificate-arn)");
+        }
+        if (controller === "gce") {
+            const certificate =
+                tls ||
+                Boolean(annotations["networking.gke.io/managed-certificates"]) ||
+                Boolean(annotations["ingress.gcp.kubernetes.io/pre-shared-cert"]);
+            if (!certificate)
+                problems.push("external GCE Ingress without TLS (spec.tls or networking.gke.io/managed-certificates)");
+        }
+    }
+    if (HELM_TYPES.includes(type)) {
+        walk(helmValues(props), (path, value) => {
+            if (!isObj(value) || value.type !== "LoadBalancer") return;
+            const problem = serviceProblem(value, asObj(value.annotations), `values.${dotted(path)}`);
+            if (problem) problems.push(problem);
+        });
+    }
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The catalogue
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface Check {
+    name: string;
+    description: string;
+    check: (type: string, props: Props) => string[];
+}
+
+export const CHECKS: Check[] = [
+    {
+        name: "pinned-versions",
+        description: "Images carry a tag other than latest (or a digest); Helm charts set an exact version.",
+        check: checkPinnedVersions,
+    },
+    {
+        name: "resource-requests",
+        description: "Every container (and every resources block of Helm values) sets cpu and memory requests.",
+        check: checkResourceRequests,
+    },
+    {
+        name: "spot-tolerations-only-on-workers",
+        description: "Only worker workloads (Celery workers, task pods) tolerate the spot taint.",
+        check: checkSpotTolerations,
+    },
+    {
+        name: "no-plaintext-secrets",
+        description: "No secret in plain text in a ConfigMap, container env or Helm values: reference a Secret.",
+        check: checkNoPlaintextSecrets,
+    },
+    {
+        name: "no-public-load-balancer-without-tls",
+        description: "A public load balancer (Service or Ingress) terminates TLS; otherwise it must be internal.",
+        check: checkNoPublicLoadBalancerWithoutTls,
+    },
+];

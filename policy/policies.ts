@@ -1,0 +1,40 @@
+/**
+ * The policies of the pack, wired from the pure checks. Kept apart from index.ts because `new PolicyPack` starts a
+ * gRPC server: the tests import this module, never index.ts.
+ */
+import type { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { CHECKS, Props, UNKNOWN } from "./checks";
+
+/** The sentinels @pulumi/policy uses for values unknown during preview (proxy.js), all mapped to UNKNOWN. */
+const UNKNOWN_SENTINELS = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** @pulumi/policy's proxy throws on every unknown it meets; the checks want plain data with unknowns marked. */
+export function plainProps(props: Record<string, unknown>): Props {
+    const target = (props as Record<string, unknown>)["__getSpecialProxyTarget"] ?? props;
+    const plain = (value: unknown): unknown => {
+        if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) return UNKNOWN;
+        if (Array.isArray(value)) return value.map(plain);
+        if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+        return value;
+    };
+    return plain(target) as Props;
+}
+
+export function buildPolicies(enforcementLevel: EnforcementLevel = "mandatory"): ResourceValidationPolicy[] {
+    return CHECKS.map((c) => ({
+        name: c.name,
+        description: c.description,
+        enforcementLevel,
+        validateResource: (args: ResourceValidationArgs, reportViolation: (message: string) => void) => {
+            for (const message of c.check(args.type, plainProps(args.props))) reportViolation(`${args.name}: ${message}`);
+        },
+    }));
+}

@@ -1,0 +1,240 @@
+import { expect } from "chai";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import {
+    CHECKS,
+    checkNoPlaintextSecrets,
+    checkNoPublicLoadBalancerWithoutTls,
+    checkPinnedVersions,
+    checkResourceRequests,
+    checkSpotTolerations,
+    imagePinProblem,
+    isSecretKeyName,
+    isSpotToleration,
+} from "../policy/checks";
+import { buildPolicies, plainProps } from "../policy/policies";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const GKE_SPOT = { key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" };
+const EKS_SPOT = { key: "airflow-platform/capacity", operator: "Equal", value: "spot", effect: "NoSchedule" };
+
+function deployment(container: Record<string, unknown>, extra: { labels?: Record<string, string>; tolerations?: unknown[] } = {}) {
+    return {
+        metadata: { name: "app", namespace: "airflow" },
+        spec: {
+            template: {
+                metadata: { labels: extra.labels ?? { component: "scheduler" } },
+                spec: { containers: [{ name: "main", ...container }], tolerations: extra.tolerations ?? [] },
+            },
+        },
+    };
+}
+const requests = { requests: { cpu: "100m", memory: "128Mi" } };
+
+describe("policy pack: pinned-versions", () => {
+    it("rejects images with no tag, the latest tag, and a Helm release without an exact chart version", () => {
+        expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: "nginx", resources: requests }))).to.have.length(1);
+        expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: "apache/airflow:latest", resources: requests }))[0]).to.match(
+            /latest/,
+        );
+        expect(checkPinnedVersions(RELEASE, { chart: "airflow", values: {} })[0]).to.match(/no version/);
+        expect(checkPinnedVersions(RELEASE, { chart: "airflow", version: "^1.20.0", values: {} })[0]).to.match(/not an exact/);
+        expect(
+            checkPinnedVersions(RELEASE, { chart: "airflow", version: "1.20.0", values: { images: { airflow: { tag: "latest" } } } }),
+        ).to.deep.equal(['values.images.airflow.tag: the image tag "latest" is not a pinned version']);
+        expect(checkPinnedVersions(RELEASE, { chart: "x", version: "1.0.0", values: { sidecar: { image: "busybox" } } })).to.have.length(1);
+    });
+
+    it("accepts tags, digests, registry ports and exact chart versions", () => {
+        expect(imagePinProblem("registry.k8s.io:5000/git-sync/git-sync:v4.4.2")).to.equal(undefined);
+        expect(imagePinProblem(`busybox@sha256:${"a".repeat(64)}`)).to.equal(undefined);
+        expect(imagePinProblem("localhost:5000/busybox")).to.match(/no tag/);
+        expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: "apache/airflow:3.1.8", resources: requests }))).to.deep.equal([]);
+        expect(
+            checkPinnedVersions(RELEASE, { chart: "airflow", version: "1.20.0", values: { images: { airflow: { tag: "3.1.8" } } } }),
+        ).to.deep.equal([]);
+        expect(checkPinnedVersions(RELEASE, { chart: "./charts/local", values: {} })).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: resource-requests", () => {
+    it("rejects a container without requests, limits-only resources in values, and an Airflow release without component requests", () => {
+        const d = deployment({ image: "a:1", resources: { limits: { cpu: "1", memory: "1Gi" } } });
+        expect(checkResourceRequests(DEPLOYMENT, d)).to.deep.equal(['container "main" has no resource requests (cpu and memory)']);
+        const job = { spec: { template: { spec: { initContainers: [{ name: "init", image: "a:1" }], containers: [] } } } };
+        expect(checkResourceRequests("kubernetes:batch/v1:Job", job)[0]).to.match(/initContainer "init"/);
+        expect(checkResourceRequests(RELEASE, { chart: "x", values: { server: { resources: {} } } })[0]).to.match(
+            /values.server.resources sets no requests/,
+        );
+        const airflow = checkResourceRequests(RELEASE, { chart: "airflow", values: { scheduler: {}, statsd: { enabled: false } } });
+        expect(airflow).to.deep.equal([
+            "values.scheduler.resources is missing: every Airflow component needs requests",
+            "values.triggerer.resources is missing: every Airflow component needs requests",
+        ]);
+    });
+
+    it("accepts containers and values that set cpu and memory requests", () => {
+        expect(checkResourceRequests(DEPLOYMENT, deployment({ image: "a:1", resources: requests }))).to.deep.equal([]);
+        const values = { scheduler: { resources: requests }, triggerer: { resources: requests }, statsd: { resources: requests } };
+        expect(checkResourceRequests(RELEASE, { chart: "airflow", values })).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: spot-tolerations-only-on-workers", () => {
+    it("recognises the GKE and EKS spot taints of the cluster layer", () => {
+        expect(isSpotToleration(GKE_SPOT)).to.equal(true);
+        expect(isSpotToleration(EKS_SPOT)).to.equal(true);
+        expect(isSpotToleration({ key: "eks.amazonaws.com/capacityType", operator: "Exists" })).to.equal(true);
+        expect(isSpotToleration({ operator: "Exists" })).to.equal(true);
+        expect(isSpotToleration({ key: "dedicated", operator: "Equal", value: "airflow", effect: "NoSchedule" })).to.equal(false);
+    });
+
+    it("rejects a scheduler tolerating spot, and spot tolerations in non-worker Helm values", () => {
+        const scheduler = deployment({ image: "a:1", resources: requests }, { tolerations: [GKE_SPOT] });
+        expect(checkSpotTolerations(DEPLOYMENT, scheduler)).to.have.length(1);
+        const values = { tolerations: [EKS_SPOT], scheduler: { tolerations: [GKE_SPOT] }, workers: { tolerations: [GKE_SPOT] } };
+        expect(checkSpotTolerations(RELEASE, { chart: "airflow", values })).to.deep.equal([
+            "values.tolerations tolerates the spot taint outside the workers' section",
+            "values.scheduler.tolerations tolerates the spot taint outside the workers' section",
+        ]);
+    });
+
+    it("accepts spot tolerations on Celery workers and in the workers' values", () => {
+        const worker = deployment({ image: "a:1", resources: requests }, { labels: { component: "worker" }, tolerations: [GKE_SPOT] });
+        expect(checkSpotTolerations(DEPLOYMENT, worker)).to.deep.equal([]);
+        const values = { workers: { tolerations: [EKS_SPOT], kubernetes: { tolerations: [EKS_SPOT] } }, scheduler: { tolerations: [] } };
+        expect(checkSpotTolerations(RELEASE, { chart: "airflow", values })).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: no-plaintext-secrets", () => {
+    it("tells secret key names from references to Secrets", () => {
+        for (const key of ["password", "adminPassword", "fernetKey", "webserverSecretKey", "AIRFLOW__CORE__FERNET_KEY", "jwtSecret", "apiToken", "pass"])
+            expect(isSecretKeyName(key), key).to.equal(true);
+        for (const key of ["existingSecret", "fernetKeySecretName", "passwordKey", "sshKeySecret", "credentialsSecret", "secretKeyRef", "tokenTtl", "secretName"])
+            expect(isSecretKeyName(key), key).to.equal(false);
+    });
+
+    it("rejects a password in a ConfigMap, a private key under any name, and secrets in Helm values", () => {
+        const cm = { data: { "db.password": "hunter2", "id_rsa.txt": "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----" } };
+        expect(checkNoPlaintextSecrets("kubernetes:core/v1:ConfigMap", cm)).to.have.length(2);
+        const values = {
+            webserverSecretKey: "s3cr3t",
+            data: { metadataConnection: { user: "airflow", pass: "postgres" } },
+            env: [{ name: "AIRFLOW__SMTP__SMTP_PASSWORD", value: "mail-pass" }],
+            alertmanager: { config: { receivers: [{ slack_configs: [{ api_url: "https://hooks.slack.com/services/T000/B000/XXXX" }] }] } },
+            sql: { conn: "postgresql://airflow:pa55@db:5432/airflow" },
+        };
+        const problems = checkNoPlaintextSecrets(RELEASE, { chart: "airflow", version: "1.20.0", values });
+        expect(problems.map((p) => p.split(" ")[0])).to.deep.equal([
+            "values.webserverSecretKey",
+            "values.data.metadataConnection.pass",
+            "values.env.0.value",
+            "values.alertmanager.config.receivers.0.slack_configs.0.api_url",
+            "values.sql.conn",
+        ]);
+        const env = deployment({ image: "a:1", env: [{ name: "API_TOKEN", value: "abc123" }] });
+        expect(checkNoPlaintextSecrets(DEPLOYMENT, env)).to.have.length(1);
+    });
+
+    it("accepts Secret references, booleans, env references and ordinary config", () => {
+        const cm = { data: { "airflow.cfg": "[core]\nexecutor = KubernetesExecutor\n", password_file: "/secrets/db", token: "$(TOKEN)" } };
+        expect(checkNoPlaintextSecrets("kubernetes:core/v1:ConfigMap", cm)).to.deep.equal([]);
+        const values = {
+            webserverSecretKeySecretName: "airflow-webserver-secret",
+            data: { metadataSecretName: "airflow-metadata" },
+            dags: { gitSync: { repo: "https://github.com/acme/dags.git", credentialsSecret: "git-credentials", sshKeySecret: "git-ssh" } },
+            grafana: { admin: { existingSecret: "grafana-admin", passwordKey: "admin-password" } },
+            env: [{ name: "AIRFLOW__CORE__FERNET_KEY", valueFrom: { secretKeyRef: { name: "fernet", key: "key" } } }],
+            scheduler: { serviceAccount: { automountServiceAccountToken: true } },
+            masked: { password: "[secret]" },
+        };
+        expect(checkNoPlaintextSecrets(RELEASE, { chart: "airflow", version: "1.20.0", values })).to.deep.equal([]);
+        expect(checkNoPlaintextSecrets(DEPLOYMENT, deployment({ image: "a:1", env: [{ name: "TOKEN_PATH", value: "/var/run/token" }] }))).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: no-public-load-balancer-without-tls", () => {
+    const service = (annotations: Record<string, string>) => ({ metadata: { annotations }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } });
+    const ingress = (annotations: Record<string, string>, spec: Record<string, unknown>) => ({ metadata: { annotations }, spec });
+
+    it("rejects a public LoadBalancer Service, an internet-facing ALB without a certificate, a GCE Ingress without TLS", () => {
+        expect(checkNoPublicLoadBalancerWithoutTls("kubernetes:core/v1:Service", service({}))).to.have.length(1);
+        const alb = ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing" }, { ingressClassName: "alb" });
+        expect(checkNoPublicLoadBalancerWithoutTls("kubernetes:networking.k8s.io/v1:Ingress", alb)).to.have.length(1);
+        const gce = ingress({}, { ingressClassName: "gce", rules: [] });
+        expect(checkNoPublicLoadBalancerWithoutTls("kubernetes:networking.k8s.io/v1:Ingress", gce)).to.have.length(1);
+        const values = { grafana: { service: { type: "LoadBalancer" } } };
+        expect(checkNoPublicLoadBalancerWithoutTls(RELEASE, { chart: "kube-prometheus-stack", values })[0]).to.match(/values.grafana.service/);
+    });
+
+    it("accepts internal load balancers, TLS-terminating ones, and Ingresses served by an in-cluster controller", () => {
+        const svc = "kubernetes:core/v1:Service";
+        expect(checkNoPublicLoadBalancerWithoutTls(svc, service({ "networking.gke.io/load-balancer-type": "Internal" }))).to.deep.equal([]);
+        expect(checkNoPublicLoadBalancerWithoutTls(svc, service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }))).to.deep.equal([]);
+        expect(
+            checkNoPublicLoadBalancerWithoutTls(svc, service({ "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:eu-west-1:1:certificate/x" })),
+        ).to.deep.equal([]);
+        expect(checkNoPublicLoadBalancerWithoutTls(svc, { spec: { type: "ClusterIP" } })).to.deep.equal([]);
+        const ing = "kubernetes:networking.k8s.io/v1:Ingress";
+        const alb = { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/certificate-arn": "arn:aws:acm:x" };
+        expect(checkNoPublicLoadBalancerWithoutTls(ing, ingress(alb, { ingressClassName: "alb" }))).to.deep.equal([]);
+        expect(checkNoPublicLoadBalancerWithoutTls(ing, ingress({}, { ingressClassName: "alb" }))).to.deep.equal([]); // internal by default
+        expect(checkNoPublicLoadBalancerWithoutTls(ing, ingress({ "networking.gke.io/managed-certificates": "airflow" }, {}))).to.deep.equal([]);
+        expect(checkNoPublicLoadBalancerWithoutTls(ing, ingress({}, { ingressClassName: "gce-internal" }))).to.deep.equal([]);
+        expect(checkNoPublicLoadBalancerWithoutTls(ing, ingress({}, { ingressClassName: "nginx" }))).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: through @pulumi/policy's validateResource", () => {
+    function fakeArgs(type: string, props: Record<string, unknown>): ResourceValidationArgs {
+        return {
+            type,
+            props,
+            urn: `urn:pulumi:dev::airflow-platform::${type}::thing`,
+            name: "thing",
+            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            stackTags: new Map(),
+            isType: () => false,
+            asType: () => undefined,
+            getConfig: <T extends object>() => ({}) as T,
+            notApplicable: (reason?: string): never => {
+                throw new Error(reason);
+            },
+        };
+    }
+
+    async function violations(type: string, props: Record<string, unknown>): Promise<Record<string, string[]>> {
+        const found: Record<string, string[]> = {};
+        for (const policy of buildPolicies()) {
+            const validate = policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
+            await validate(fakeArgs(type, props), (m) => (found[policy.name] ??= []).push(m));
+        }
+        return found;
+    }
+
+    it("has one mandatory policy per check", () => {
+        const policies = buildPolicies();
+        expect(policies.map((p) => p.name)).to.deep.equal(CHECKS.map((c) => c.name));
+        expect(policies.every((p) => p.enforcementLevel === "mandatory")).to.equal(true);
+    });
+
+    it("reports each violation under its policy, with the resource name", async () => {
+        const bad = deployment({ image: "nginx", env: [{ name: "DB_PASSWORD", value: "x1" }] }, { tolerations: [GKE_SPOT] });
+        const found = await violations(DEPLOYMENT, bad);
+        expect(Object.keys(found).sort()).to.deep.equal(["no-plaintext-secrets", "pinned-versions", "resource-requests", "spot-tolerations-only-on-workers"]);
+        expect(found["pinned-versions"][0]).to.match(/^thing: container "main" uses image "nginx" has no tag/);
+        expect(await violations(DEPLOYMENT, deployment({ image: "nginx:1.27.0", resources: requests }))).to.deep.equal({});
+    });
+
+    it("reads through the preview's unknown-checking proxy instead of failing on unknown values", () => {
+        const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const raw = { chart: "airflow", version: "1.20.0", values: { data: { metadataConnection: { pass: unknownString } } } };
+        const proxy = new Proxy(raw, {
+            get: (target, prop) => (prop === "__getSpecialProxyTarget" ? target : (target as Record<string | symbol, unknown>)[prop]),
+        });
+        const plain = plainProps(proxy);
+        expect((plain.values as { data: { metadataConnection: { pass: string } } }).data.metadataConnection.pass).to.equal("[computed]");
+        expect(checkNoPlaintextSecrets(RELEASE, plain)).to.deep.equal([]);
+    });
+});

@@ -182,10 +182,11 @@ const airflowSchema = z.strictObject({
         })
         .prefault({}),
     executor: z
-        .enum(["celery-kubernetes", "celery", "kubernetes"])
+        .enum(["celery-kubernetes", "celery", "kubernetes", "CeleryKubernetesExecutor", "CeleryExecutor,KubernetesExecutor"])
         .default("celery-kubernetes")
         .describe(
-            "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x",
+            "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x. " +
+                "The two explicit forms pin one: CeleryKubernetesExecutor (2.x only), the multi-executor (2.10+ and 3.x)",
         ),
     kubernetesQueue: z
         .string()
@@ -219,7 +220,7 @@ const airflowSchema = z.strictObject({
             credentials: z
                 .enum(["none", "ssh", "https"])
                 .default("none")
-                .describe("ssh: `dagsGitSshKey` (+ `dagsGitKnownHosts`); https: `dagsGitUsername` + `dagsGitToken`"),
+                .describe("ssh: the secret `dagsGitSshKey` + `airflow.dags.knownHosts`; https: `airflow.dags.username` + the secret `dagsGitToken`"),
             knownHosts: z.string().optional().describe("known_hosts lines for the ssh host (not secret)"),
             username: z.string().optional().describe("HTTPS username (not secret; the token is)"),
         })
@@ -761,7 +762,25 @@ type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
 function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
     const major = Number(a.version.split(".")[0]);
     if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
+    const [, minor] = a.version.split(".").map(Number);
+    if (a.executor === "CeleryKubernetesExecutor" && major >= 3)
+        problem(
+            ["airflow", "executor"],
+            "Airflow 3 removed CeleryKubernetesExecutor; use \"celery-kubernetes\" (the multi-executor CeleryExecutor,KubernetesExecutor, " +
+                "where a task picks its pod with executor=\"KubernetesExecutor\")",
+            a.executor,
+        );
+    if (a.executor === "CeleryExecutor,KubernetesExecutor" && major === 2 && minor < 10)
+        problem(
+            ["airflow", "executor"],
+            `needs Airflow 2.10 or later (multiple executors arrived in 2.10; airflow.version is ${a.version}); use "celery-kubernetes"`,
+            a.executor,
+        );
+    if (a.flower.enabled && a.executor === "kubernetes")
+        problem(["airflow", "flower", "enabled"], "Flower monitors Celery workers; executor kubernetes has none", true);
     if (a.dags.credentials === "ssh") {
+        if (!a.dags.knownHosts)
+            problem(["airflow", "dags", "knownHosts"], "is required with credentials ssh: without it git-sync skips host key checking");
         if (secrets.dagsGitSshKey === undefined)
             problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
         if (!a.dags.repo.startsWith("git@") && !a.dags.repo.startsWith("ssh://"))
@@ -774,6 +793,10 @@ function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<st
         if (!a.dags.repo.startsWith("https://"))
             problem(["airflow", "dags", "repo"], "must be an https:// URL when credentials is https", a.dags.repo);
     }
+    if (secrets.dagsGitSshKey !== undefined && a.dags.credentials !== "ssh")
+        problem(["dagsGitSshKey"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to ssh, or remove the key`);
+    if (secrets.dagsGitToken !== undefined && a.dags.credentials !== "https")
+        problem(["dagsGitToken"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to https, or remove the token`);
     if (a.logs.mode === "remote") {
         if (!a.logs.remoteBaseFolder)
             problem(["airflow", "logs", "remoteBaseFolder"], "is required when airflow.logs.mode is remote");

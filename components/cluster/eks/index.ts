@@ -1,0 +1,464 @@
+/**
+ * EksCluster: an EKS cluster (API authentication, access entries) in its own VPC or existing subnets, with an
+ * on-demand and a spot managed node group, the cluster autoscaler, EFS with the EFS CSI add-on and a ReadWriteMany
+ * StorageClass; plus the RDS metadata database when asked for.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsConfig, StackConfig } from "../../../stacks/config";
+import { eksKubeconfig } from "../kubeconfig";
+import { managedPlacements } from "../placement";
+import { SHARED_STORAGE_CLASS, efsStorageClass } from "../storage";
+import { Cluster, DatabaseConnection, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { RdsDatabase } from "./database";
+import {
+    autoscalerNodeTemplateTags,
+    bucketAccessPolicy,
+    clusterAutoscalerPolicy,
+    eksNodeGroupSpec,
+    irsaTrustPolicy,
+    podIdentityTrustPolicy,
+    serviceTrustPolicy,
+} from "./specs";
+
+/** Pinned: cluster-autoscaler chart 9.50.1 ships app 1.33.0; the image tag follows the control plane's minor. */
+export const CLUSTER_AUTOSCALER_CHART = { repo: "https://kubernetes.github.io/autoscaler", version: "9.50.1" };
+const CLUSTER_AUTOSCALER_IMAGE_TAG = "v1.33.0";
+
+export interface EksClusterArgs {
+    /**
+     * The resolved stack config. Reads `clusterName`, `kubernetesVersion`, `aws` (required: region, authentication
+     * mode, access entries, workload identity, VPC), `nodePools`, `database` (an RDS instance when managed),
+     * `deletionProtection` and `production` (protect stateful resources).
+     */
+    config: StackConfig;
+}
+
+/** What `serviceAccountRole` needs: who assumes the role, and what it may do. */
+export interface ServiceAccountRoleArgs {
+    namespace: pulumi.Input<string>;
+    /** With IRSA a `*` pattern is allowed (e.g. `efs-csi-*`); Pod Identity needs one exact name. */
+    serviceAccountName: pulumi.Input<string>;
+    /** An inline policy document (JSON). */
+    policyJson?: pulumi.Input<string>;
+    /** AWS managed policies to attach. */
+    managedPolicyArns?: string[];
+    /** Create the Pod Identity association here (default). False when an EKS add-on creates it itself. */
+    associate?: boolean;
+}
+
+export interface ServiceAccountRole {
+    role: aws.iam.Role;
+    /** `eks.amazonaws.com/role-arn` with IRSA; empty with Pod Identity. */
+    annotations: pulumi.Output<Record<string, string>>;
+    /** The policies and the association: what a workload using the role must wait for. */
+    dependencies: pulumi.Resource[];
+}
+
+const MANAGED_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+
+export class EksCluster extends pulumi.ComponentResource implements Cluster {
+    readonly clusterName: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly placement: PoolPlacements;
+    readonly sharedStorageClassName: pulumi.Output<string>;
+    readonly database?: DatabaseConnection;
+    readonly readiness: pulumi.Resource[];
+
+    /** For cloud-specific add-ons (ingress): the explicit AWS provider, region, VPC and subnets. */
+    readonly awsProvider: aws.Provider;
+    readonly region: string;
+    readonly vpcId: pulumi.Output<string>;
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    readonly cluster: aws.eks.Cluster;
+    /** The EKS cluster security group: managed node groups without a launch template run in it. */
+    readonly nodeSecurityGroupId: pulumi.Output<string>;
+    readonly nodeGroups: { onDemand: aws.eks.NodeGroup; spot: aws.eks.NodeGroup };
+    readonly fileSystem: aws.efs.FileSystem;
+
+    private readonly resourceName: string;
+    private readonly identityDependencies: pulumi.Resource[] = [];
+    private oidcProvider?: aws.iam.OpenIdConnectProvider;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airflow-platform:cluster:EksCluster", name, {}, opts);
+        const config = args.config;
+        const awsConfig = config.aws as AwsConfig;
+        if (!awsConfig) throw new Error("EksCluster needs the aws section of the stack config");
+        this.resourceName = name;
+        this.region = awsConfig.region;
+        const vpcConfig = awsConfig.vpc;
+
+        // Explicit provider: never the ambient aws:region / profile of whoever runs `pulumi up`.
+        this.awsProvider = new aws.Provider(
+            `${name}-aws`,
+            {
+                region: awsConfig.region as aws.Region,
+                defaultTags: { tags: { "airflow-platform/stack": config.stack, "managed-by": "pulumi" } },
+            },
+            { parent: this },
+        );
+        const withAws: pulumi.CustomResourceOptions = { parent: this, provider: this.awsProvider };
+
+        // Network: a VPC with private subnets (nodes, EFS, RDS) and public ones (load balancers), or existing subnets.
+        const azCount = vpcConfig.existingVpcId ? (vpcConfig.privateSubnetIds ?? []).length : vpcConfig.availabilityZones;
+        if (vpcConfig.existingVpcId) {
+            this.vpcId = pulumi.output(vpcConfig.existingVpcId);
+            this.privateSubnetIds = (vpcConfig.privateSubnetIds ?? []).map((id) => pulumi.output(id));
+            this.publicSubnetIds = pulumi.output(vpcConfig.publicSubnetIds ?? []);
+        } else {
+            const vpc = new awsx.ec2.Vpc(
+                `${name}-vpc`,
+                {
+                    cidrBlock: vpcConfig.cidrBlock,
+                    numberOfAvailabilityZones: vpcConfig.availabilityZones,
+                    enableDnsHostnames: true,
+                    enableDnsSupport: true,
+                    natGateways: { strategy: vpcConfig.natGateways === "single" ? "Single" : "OnePerAz" },
+                    subnetStrategy: "Auto",
+                    subnetSpecs: [
+                        // The tags tell the AWS Load Balancer Controller where internal and internet-facing LBs go.
+                        { type: "Private", tags: { "kubernetes.io/role/internal-elb": "1" } },
+                        { type: "Public", tags: { "kubernetes.io/role/elb": "1" } },
+                    ],
+                    tags: { Name: config.clusterName },
+                },
+                { parent: this, providers: { aws: this.awsProvider } },
+            );
+            this.vpcId = vpc.vpcId;
+            this.privateSubnetIds = Array.from({ length: azCount }, (_, i) => vpc.privateSubnetIds.apply((ids) => ids[i]));
+            this.publicSubnetIds = vpc.publicSubnetIds;
+        }
+
+        // Control plane.
+        const clusterRole = new aws.iam.Role(
+            `${name}-control-plane`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")) },
+            withAws,
+        );
+        const clusterRolePolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-control-plane-policy`,
+            { role: clusterRole.name, policyArn: MANAGED_POLICY("AmazonEKSClusterPolicy") },
+            withAws,
+        );
+        this.cluster = new aws.eks.Cluster(
+            `${name}-eks`,
+            {
+                name: config.clusterName,
+                version: config.kubernetesVersion,
+                roleArn: clusterRole.arn,
+                vpcConfig: { subnetIds: this.privateSubnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
+                accessConfig: {
+                    authenticationMode: awsConfig.authenticationMode,
+                    // The identity running `pulumi up` must reach the API to install the charts.
+                    bootstrapClusterCreatorAdminPermissions: true,
+                },
+                enabledClusterLogTypes: config.production ? ["api", "audit", "authenticator"] : [],
+                deletionProtection: config.deletionProtection,
+                tags: { Name: config.clusterName },
+            },
+            { ...withAws, protect: config.production, dependsOn: [clusterRolePolicy] },
+        );
+        this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+        const clusterName = this.cluster.name;
+
+        awsConfig.accessEntries.forEach((entry, i) => {
+            const accessEntry = new aws.eks.AccessEntry(
+                `${name}-access-${i}`,
+                { clusterName, principalArn: entry.principalArn, type: "STANDARD" },
+                withAws,
+            );
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-access-${i}-policy`,
+                {
+                    clusterName,
+                    principalArn: entry.principalArn,
+                    policyArn: `arn:aws:eks::aws:cluster-access-policy/${entry.accessPolicy}`,
+                    accessScope: entry.namespaces
+                        ? { type: "namespace", namespaces: entry.namespaces }
+                        : { type: "cluster" },
+                },
+                { ...withAws, dependsOn: [accessEntry] },
+            );
+        });
+
+        // Workload identity: the Pod Identity agent, or the cluster's OIDC provider for IRSA.
+        if (awsConfig.workloadIdentity === "pod-identity") {
+            this.identityDependencies.push(
+                new aws.eks.Addon(
+                    `${name}-pod-identity-agent`,
+                    { clusterName, addonName: "eks-pod-identity-agent", resolveConflictsOnCreate: "OVERWRITE" },
+                    withAws,
+                ),
+            );
+        } else {
+            this.oidcProvider = new aws.iam.OpenIdConnectProvider(
+                `${name}-oidc`,
+                { url: this.cluster.identities[0].oidcs[0].issuer, clientIdLists: ["sts.amazonaws.com"] },
+                withAws,
+            );
+        }
+
+        // Node groups.
+        const nodeRole = new aws.iam.Role(
+            `${name}-nodes`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) },
+            withAws,
+        );
+        const nodePolicies = [
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+            "AmazonEC2ContainerRegistryReadOnly",
+            "AmazonSSMManagedInstanceCore",
+        ].map(
+            (policy) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-nodes-${policy}`,
+                    { role: nodeRole.name, policyArn: MANAGED_POLICY(policy) },
+                    withAws,
+                ),
+        );
+        const nodeGroup = (kind: "onDemand" | "spot") => {
+            const spec = eksNodeGroupSpec(kind, config.nodePools[kind]);
+            const group = new aws.eks.NodeGroup(
+                `${name}-${spec.name}`,
+                {
+                    clusterName,
+                    nodeGroupName: spec.name,
+                    nodeRoleArn: nodeRole.arn,
+                    subnetIds: this.privateSubnetIds,
+                    instanceTypes: spec.instanceTypes,
+                    capacityType: spec.capacityType,
+                    diskSize: spec.diskSize,
+                    labels: spec.labels,
+                    taints: spec.taints,
+                    scalingConfig: spec.scalingConfig,
+                    updateConfig: { maxUnavailable: 1 },
+                    tags: { Name: `${config.clusterName}-${spec.name}` },
+                },
+                // The cluster autoscaler changes desiredSize; Pulumi must not reset it.
+                { ...withAws, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
+            );
+            // Scale from zero: the autoscaler reads a group's labels and taints from its Auto Scaling group's tags.
+            Object.entries(autoscalerNodeTemplateTags(spec)).forEach(([key, value], i) => {
+                new aws.autoscaling.Tag(
+                    `${name}-${spec.name}-template-${i}`,
+                    {
+                        autoscalingGroupName: group.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? ""),
+                        tag: { key, value, propagateAtLaunch: false },
+                    },
+                    withAws,
+                );
+            });
+            return group;
+        };
+        this.nodeGroups = { onDemand: nodeGroup("onDemand"), spot: nodeGroup("spot") };
+
+        this.clusterName = this.cluster.name;
+        this.endpoint = this.cluster.endpoint;
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
+                .apply(([n, endpoint, ca]) => eksKubeconfig({ name: n, endpoint, caData: ca.data, region: awsConfig.region })),
+        );
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: [this.nodeGroups.onDemand] },
+        );
+        this.placement = managedPlacements("eks");
+
+        const autoscaler = this.clusterAutoscaler(name, config.clusterName);
+
+        // EFS for task logs: encrypted, one mount target per private subnet, NFS only from the nodes.
+        this.fileSystem = new aws.efs.FileSystem(
+            `${name}-efs`,
+            {
+                encrypted: true,
+                performanceMode: "generalPurpose",
+                throughputMode: "elastic",
+                tags: { Name: `${config.clusterName}-logs` },
+            },
+            { ...withAws, protect: config.production },
+        );
+        const efsSecurityGroup = new aws.ec2.SecurityGroup(
+            `${name}-efs`,
+            { vpcId: this.vpcId, description: `NFS from the nodes of ${config.clusterName}`, tags: { Name: `${config.clusterName}-efs` } },
+            withAws,
+        );
+        const nfsFromNodes = new aws.vpc.SecurityGroupIngressRule(
+            `${name}-efs-nfs-from-nodes`,
+            {
+                securityGroupId: efsSecurityGroup.id,
+                referencedSecurityGroupId: this.nodeSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 2049,
+                toPort: 2049,
+                description: "NFS from the cluster's nodes",
+            },
+            withAws,
+        );
+        const mountTargets = this.privateSubnetIds.map(
+            (subnetId, i) =>
+                new aws.efs.MountTarget(
+                    `${name}-efs-${i}`,
+                    { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [efsSecurityGroup.id] },
+                    withAws,
+                ),
+        );
+        const efsRole = this.serviceAccountRole(`${name}-efs-csi`, {
+            namespace: "kube-system",
+            serviceAccountName: awsConfig.workloadIdentity === "irsa" ? "efs-csi-*" : "efs-csi-controller-sa",
+            managedPolicyArns: [MANAGED_POLICY("service-role/AmazonEFSCSIDriverPolicy")],
+            associate: false,
+        });
+        const efsDriver = new aws.eks.Addon(
+            `${name}-efs-csi-driver`,
+            {
+                clusterName,
+                addonName: "aws-efs-csi-driver",
+                resolveConflictsOnCreate: "OVERWRITE",
+                ...(awsConfig.workloadIdentity === "pod-identity"
+                    ? { podIdentityAssociations: [{ roleArn: efsRole.role.arn, serviceAccount: "efs-csi-controller-sa" }] }
+                    : { serviceAccountRoleArn: efsRole.role.arn }),
+            },
+            // The driver's pods need nodes to run on, and the file system reachable.
+            { ...withAws, dependsOn: [...efsRole.dependencies, this.nodeGroups.onDemand, ...mountTargets, nfsFromNodes] },
+        );
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-${SHARED_STORAGE_CLASS}`,
+            {
+                metadata: { name: SHARED_STORAGE_CLASS },
+                ...efsStorageClass({ fileSystemId: "", retain: config.production }),
+                parameters: this.fileSystem.id.apply(
+                    (fileSystemId) => efsStorageClass({ fileSystemId, retain: config.production }).parameters,
+                ),
+            },
+            { parent: this, provider: this.provider, dependsOn: [efsDriver] },
+        );
+        this.sharedStorageClassName = storageClass.metadata.name;
+
+        if (config.database.mode === "managed") {
+            const db = new RdsDatabase(
+                `${name}-db`,
+                {
+                    config,
+                    vpcId: this.vpcId,
+                    subnetIds: this.privateSubnetIds,
+                    clientSecurityGroupId: this.nodeSecurityGroupId,
+                    awsProvider: this.awsProvider,
+                },
+                { parent: this },
+            );
+            this.database = db.connection;
+        }
+
+        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, efsDriver, storageClass, autoscaler];
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            sharedStorageClassName: this.sharedStorageClassName,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+        });
+    }
+
+    /**
+     * An IAM role that one Kubernetes service account assumes, the way `aws.workloadIdentity` says: a Pod Identity
+     * association (unless `associate` is false), or an IRSA trust on the cluster's OIDC provider plus the
+     * `eks.amazonaws.com/role-arn` annotation. For the cluster layer's own add-ons and the ingress drivers.
+     */
+    serviceAccountRole(name: string, args: ServiceAccountRoleArgs): ServiceAccountRole {
+        const withAws: pulumi.CustomResourceOptions = { parent: this, provider: this.awsProvider };
+        const oidc = this.oidcProvider;
+        const trust = oidc
+            ? pulumi
+                  .all([oidc.arn, oidc.url, args.namespace, args.serviceAccountName])
+                  .apply(([arn, url, namespace, serviceAccount]) =>
+                      JSON.stringify(
+                          irsaTrustPolicy({ oidcProviderArn: arn, issuer: url.replace(/^https:\/\//, ""), namespace, serviceAccount }),
+                      ),
+                  )
+            : pulumi.output(JSON.stringify(podIdentityTrustPolicy()));
+        const role = new aws.iam.Role(name, { assumeRolePolicy: trust }, withAws);
+        const dependencies: pulumi.Resource[] = [...this.identityDependencies];
+        (args.managedPolicyArns ?? []).forEach((policyArn, i) =>
+            dependencies.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, withAws)),
+        );
+        if (args.policyJson)
+            dependencies.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policyJson }, withAws));
+        if (!oidc && args.associate !== false) {
+            dependencies.push(
+                new aws.eks.PodIdentityAssociation(
+                    name,
+                    {
+                        clusterName: this.cluster.name,
+                        namespace: args.namespace,
+                        serviceAccount: args.serviceAccountName,
+                        roleArn: role.arn,
+                    },
+                    { ...withAws, dependsOn: this.identityDependencies },
+                ),
+            );
+        }
+        const annotations = oidc
+            ? role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }))
+            : pulumi.output({} as Record<string, string>);
+        return { role, annotations, dependencies };
+    }
+
+    /** EKS Pod Identity or IRSA, with read/write access to the requested S3 buckets. */
+    bindServiceAccount(request: ServiceAccountBindingRequest): ServiceAccountBinding {
+        const buckets = request.bucketAccess ?? [];
+        const { role, annotations } = this.serviceAccountRole(`${this.resourceName}-${request.name}`, {
+            namespace: request.namespace,
+            serviceAccountName: request.serviceAccountName,
+            policyJson:
+                buckets.length > 0
+                    ? pulumi.all(buckets).apply((names) => JSON.stringify(bucketAccessPolicy(names)))
+                    : undefined,
+        });
+        return { annotations, identity: role.arn };
+    }
+
+    /** Managed node groups do not scale by themselves on EKS: the cluster autoscaler, on the on-demand nodes. */
+    private clusterAutoscaler(name: string, clusterName: string): k8s.helm.v3.Release {
+        const serviceAccountName = "cluster-autoscaler";
+        const role = this.serviceAccountRole(`${name}-cluster-autoscaler`, {
+            namespace: "kube-system",
+            serviceAccountName,
+            policyJson: JSON.stringify(clusterAutoscalerPolicy()),
+        });
+        return new k8s.helm.v3.Release(
+            `${name}-cluster-autoscaler`,
+            {
+                name: "cluster-autoscaler",
+                chart: "cluster-autoscaler",
+                version: CLUSTER_AUTOSCALER_CHART.version,
+                repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+                namespace: "kube-system",
+                values: {
+                    cloudProvider: "aws",
+                    awsRegion: this.region,
+                    autoDiscovery: { clusterName },
+                    image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAG },
+                    rbac: { serviceAccount: { create: true, name: serviceAccountName, annotations: role.annotations } },
+                    extraArgs: {
+                        "balance-similar-node-groups": true,
+                        "skip-nodes-with-system-pods": false,
+                        expander: "least-waste",
+                    },
+                    resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "300Mi" } },
+                    nodeSelector: this.placement.onDemand.nodeSelector,
+                    tolerations: this.placement.onDemand.tolerations,
+                },
+            },
+            { parent: this, provider: this.provider, dependsOn: role.dependencies },
+        );
+    }
+}

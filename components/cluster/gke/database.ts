@@ -1,0 +1,98 @@
+/** CloudSqlDatabase: Cloud SQL for PostgreSQL on a private IP in the cluster's VPC, with a generated password. */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { StackConfig } from "../../../stacks/config";
+import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT, postgresUri } from "../database";
+import { DatabaseConnection } from "../types";
+
+export interface CloudSqlDatabaseArgs {
+    /** Reads `database` (version, tier, default db-custom-2-7680, storage, HA, backups), `gcp.region`,
+     * `deletionProtection` and `production` (Pulumi `protect`). */
+    config: StackConfig;
+    /** The VPC the instance gets its private IP in (`projects/<p>/global/networks/<n>`). */
+    networkId: pulumi.Input<string>;
+    gcpProvider: gcp.Provider;
+    /** Resources to wait for (the enabled APIs). */
+    dependsOn?: pulumi.Resource[];
+}
+
+export class CloudSqlDatabase extends pulumi.ComponentResource {
+    readonly instance: gcp.sql.DatabaseInstance;
+    readonly connection: DatabaseConnection;
+
+    constructor(name: string, args: CloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airflow-platform:cluster:CloudSqlDatabase", name, {}, opts);
+        const { config } = args;
+        const db = config.database;
+        const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: args.gcpProvider };
+
+        // Private services access: a reserved range peered with Google's service producer network.
+        const peeringRange = new gcp.compute.GlobalAddress(
+            `${name}-peering-range`,
+            { purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.networkId },
+            { ...withGcp, dependsOn: args.dependsOn },
+        );
+        const peering = new gcp.servicenetworking.Connection(
+            `${name}-peering`,
+            { network: args.networkId, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [peeringRange.name] },
+            withGcp,
+        );
+
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+
+        this.instance = new gcp.sql.DatabaseInstance(
+            `${name}-instance`,
+            {
+                databaseVersion: `POSTGRES_${db.postgresVersion}`,
+                region: config.gcp?.region,
+                deletionProtection: config.deletionProtection,
+                settings: {
+                    // PostgreSQL 16+ defaults to Enterprise Plus, which does not take db-custom-* tiers.
+                    edition: "ENTERPRISE",
+                    tier: db.tier ?? DEFAULT_DATABASE_TIER.gke,
+                    availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
+                    diskType: "PD_SSD",
+                    diskSize: db.storageGb,
+                    diskAutoresize: true,
+                    deletionProtectionEnabled: config.deletionProtection,
+                    ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: "ENCRYPTED_ONLY" },
+                    backupConfiguration:
+                        db.backupRetentionDays > 0
+                            ? {
+                                  enabled: true,
+                                  pointInTimeRecoveryEnabled: true,
+                                  backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: "COUNT" },
+                              }
+                            : { enabled: false },
+                    userLabels: { "airflow-platform-stack": config.stack },
+                },
+            },
+            { ...withGcp, protect: config.production, dependsOn: [peering] },
+        );
+        const database = new gcp.sql.Database(`${name}-database`, { name: DATABASE_NAME, instance: this.instance.name }, withGcp);
+        const user = new gcp.sql.User(
+            `${name}-user`,
+            { name: DATABASE_USER, instance: this.instance.name, password: password.result },
+            withGcp,
+        );
+
+        const host = this.instance.privateIpAddress;
+        const secretPassword = pulumi.secret(password.result);
+        this.connection = {
+            host,
+            port: pulumi.output(POSTGRES_PORT),
+            database: database.name,
+            username: user.name,
+            password: secretPassword,
+            connectionUri: pulumi.secret(
+                pulumi
+                    .all([user.name, secretPassword, host, database.name])
+                    .apply(([username, pw, h, name]) =>
+                        postgresUri({ username, password: pw, host: h, port: POSTGRES_PORT, database: name }),
+                    ),
+            ),
+        };
+        this.registerOutputs({ host, database: database.name });
+    }
+}

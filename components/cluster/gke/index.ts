@@ -1,0 +1,305 @@
+/**
+ * GkeCluster: a VPC-native, private-node GKE cluster with an on-demand pool and a spot pool, Workload Identity,
+ * the Filestore CSI driver and a ReadWriteMany StorageClass; plus the Cloud SQL metadata database when asked for.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GcpConfig, StackConfig } from "../../../stacks/config";
+import { gkeKubeconfig } from "../kubeconfig";
+import { managedPlacements } from "../placement";
+import { SHARED_STORAGE_CLASS, filestoreStorageClass } from "../storage";
+import { Cluster, DatabaseConnection, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { CloudSqlDatabase } from "./database";
+import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
+
+export interface GkeClusterArgs {
+    /**
+     * The resolved stack config. Reads `clusterName`, `gcp` (required), `nodePools`, `database` (a Cloud SQL
+     * instance when `database.mode` is managed), `deletionProtection` and `production` (protect stateful resources).
+     */
+    config: StackConfig;
+}
+
+/** Google APIs the cluster layer uses; enabled here so that a fresh project works on the first `pulumi up`. */
+function requiredApis(managedDatabase: boolean): string[] {
+    const apis = ["compute.googleapis.com", "container.googleapis.com", "file.googleapis.com", "iam.googleapis.com"];
+    return managedDatabase ? [...apis, "sqladmin.googleapis.com", "servicenetworking.googleapis.com"] : apis;
+}
+
+export class GkeCluster extends pulumi.ComponentResource implements Cluster {
+    readonly clusterName: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    readonly placement: PoolPlacements;
+    readonly sharedStorageClassName: pulumi.Output<string>;
+    readonly database?: DatabaseConnection;
+    readonly readiness: pulumi.Resource[];
+
+    /** For cloud-specific add-ons (ingress): the explicit GCP provider, project, region and VPC network. */
+    readonly gcpProvider: gcp.Provider;
+    readonly project: string;
+    readonly region: string;
+    readonly networkName: pulumi.Output<string>;
+    /** Network ID, `projects/<project>/global/networks/<name>`. */
+    readonly networkId: pulumi.Output<string>;
+    readonly cluster: gcp.container.Cluster;
+    readonly nodePools: { onDemand: gcp.container.NodePool; spot: gcp.container.NodePool };
+
+    private readonly resourceName: string;
+    private readonly clusterNameText: string;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airflow-platform:cluster:GkeCluster", name, {}, opts);
+        const config = args.config;
+        const gcpConfig = config.gcp as GcpConfig;
+        if (!gcpConfig) throw new Error("GkeCluster needs the gcp section of the stack config");
+        this.resourceName = name;
+        this.clusterNameText = config.clusterName;
+        this.project = gcpConfig.project;
+        this.region = gcpConfig.region;
+        const net = gcpConfig.network;
+        const managedDatabase = config.database.mode === "managed";
+
+        // Explicit provider: never the ambient gcp:project / gcp:region of whoever runs `pulumi up`.
+        this.gcpProvider = new gcp.Provider(
+            `${name}-gcp`,
+            {
+                project: gcpConfig.project,
+                region: gcpConfig.region,
+                defaultLabels: { "airflow-platform-stack": config.stack, "managed-by": "pulumi" },
+            },
+            { parent: this },
+        );
+        const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: this.gcpProvider };
+
+        const apis = requiredApis(managedDatabase).map(
+            (service) =>
+                new gcp.projects.Service(
+                    `${name}-api-${service.split(".")[0]}`,
+                    // Other stacks of the project may use the same APIs: never disable them on destroy.
+                    { project: gcpConfig.project, service, disableOnDestroy: false, disableDependentServices: false },
+                    withGcp,
+                ),
+        );
+
+        // Network: our own VPC and subnet with the secondary ranges, or existing ones by name.
+        const network = net.existingNetwork
+            ? undefined
+            : new gcp.compute.Network(
+                  `${name}-network`,
+                  { name: config.clusterName, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+                  { ...withGcp, dependsOn: apis },
+              );
+        this.networkName = network ? network.name : pulumi.output(net.existingNetwork as string);
+        this.networkId = network
+            ? network.id
+            : pulumi.output(`projects/${gcpConfig.project}/global/networks/${net.existingNetwork}`);
+        const subnetwork = net.existingSubnetwork
+            ? undefined
+            : new gcp.compute.Subnetwork(
+                  `${name}-subnet`,
+                  {
+                      name: `${config.clusterName}-nodes`,
+                      region: gcpConfig.region,
+                      network: this.networkId,
+                      ipCidrRange: net.nodesCidr,
+                      // Private nodes reach Google APIs (Artifact Registry, GCS, Cloud SQL Admin) without NAT.
+                      privateIpGoogleAccess: true,
+                      secondaryIpRanges: [
+                          { rangeName: net.podsRangeName, ipCidrRange: net.podsCidr },
+                          { rangeName: net.servicesRangeName, ipCidrRange: net.servicesCidr },
+                      ],
+                  },
+                  withGcp,
+              );
+        const subnetworkName = subnetwork ? subnetwork.name : pulumi.output(net.existingSubnetwork as string);
+
+        // Private nodes have no external IP: Cloud NAT lets them pull images from Docker Hub and clone DAGs from GitHub.
+        const natDependencies: pulumi.Resource[] = [];
+        if (network) {
+            const router = new gcp.compute.Router(
+                `${name}-router`,
+                { name: `${config.clusterName}-router`, region: gcpConfig.region, network: network.id },
+                withGcp,
+            );
+            natDependencies.push(
+                new gcp.compute.RouterNat(
+                    `${name}-nat`,
+                    {
+                        name: `${config.clusterName}-nat`,
+                        router: router.name,
+                        region: gcpConfig.region,
+                        natIpAllocateOption: "AUTO_ONLY",
+                        sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                        logConfig: { enable: true, filter: "ERRORS_ONLY" },
+                    },
+                    withGcp,
+                ),
+            );
+        }
+
+        // Nodes run as a dedicated least-privilege service account, not the project's default compute account.
+        const nodeAccount = new gcp.serviceaccount.Account(
+            `${name}-nodes`,
+            { accountId: gcpAccountId(config.clusterName, "nodes"), displayName: `GKE nodes of ${config.clusterName}` },
+            { ...withGcp, dependsOn: apis },
+        );
+        const nodeRoles = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"].map(
+            (role) =>
+                new gcp.projects.IAMMember(
+                    `${name}-nodes-${role.split("/")[1].split(".")[0]}`,
+                    { project: gcpConfig.project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
+                    withGcp,
+                ),
+        );
+
+        this.cluster = new gcp.container.Cluster(
+            `${name}-gke`,
+            {
+                name: config.clusterName,
+                location: gcpConfig.region,
+                network: this.networkId,
+                subnetwork: subnetwork ? subnetwork.id : subnetworkName,
+                networkingMode: "VPC_NATIVE",
+                ipAllocationPolicy: {
+                    clusterSecondaryRangeName: net.podsRangeName,
+                    servicesSecondaryRangeName: net.servicesRangeName,
+                },
+                // The default pool cannot be spot or tainted: remove it and manage both pools ourselves.
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                releaseChannel: { channel: gcpConfig.releaseChannel },
+                workloadIdentityConfig: { workloadPool: `${gcpConfig.project}.svc.id.goog` },
+                privateClusterConfig: {
+                    enablePrivateNodes: true,
+                    enablePrivateEndpoint: false,
+                    masterIpv4CidrBlock: net.masterIpv4CidrBlock,
+                },
+                addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true } },
+                deletionProtection: config.deletionProtection,
+                resourceLabels: { "airflow-platform-stack": config.stack },
+            },
+            { ...withGcp, protect: config.production, dependsOn: [...apis, ...natDependencies] },
+        );
+
+        const pool = (kind: "onDemand" | "spot") => {
+            const spec = gkeNodePoolSpec(kind, config.nodePools[kind]);
+            return new gcp.container.NodePool(
+                `${name}-${spec.name}`,
+                {
+                    name: spec.name,
+                    cluster: this.cluster.name,
+                    location: gcpConfig.region,
+                    // Per zone, at creation only; the autoscaler owns the count afterwards.
+                    initialNodeCount: spec.totalMinNodeCount > 0 ? 1 : 0,
+                    autoscaling: {
+                        totalMinNodeCount: spec.totalMinNodeCount,
+                        totalMaxNodeCount: spec.totalMaxNodeCount,
+                        locationPolicy: spec.locationPolicy,
+                    },
+                    management: { autoRepair: true, autoUpgrade: true },
+                    upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+                    nodeConfig: {
+                        machineType: spec.machineType,
+                        diskSizeGb: spec.diskSizeGb,
+                        diskType: "pd-balanced",
+                        spot: spec.spot,
+                        labels: spec.labels,
+                        taints: spec.taints,
+                        serviceAccount: nodeAccount.email,
+                        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                        workloadMetadataConfig: { mode: "GKE_METADATA" },
+                        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                    },
+                },
+                { ...withGcp, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"] },
+            );
+        };
+        this.nodePools = { onDemand: pool("onDemand"), spot: pool("spot") };
+
+        this.clusterName = this.cluster.name;
+        this.endpoint = this.cluster.endpoint;
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
+                .apply(([clusterName, endpoint, auth]) =>
+                    gkeKubeconfig({ name: clusterName, endpoint, caData: auth.clusterCaCertificate ?? "" }),
+                ),
+        );
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            // Workloads need nodes: nothing is applied before the on-demand pool exists.
+            { parent: this, dependsOn: [this.nodePools.onDemand] },
+        );
+        this.placement = managedPlacements("gke");
+
+        const storageClassSpec = (network: string) => filestoreStorageClass({ network, retain: config.production });
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-${SHARED_STORAGE_CLASS}`,
+            {
+                metadata: { name: SHARED_STORAGE_CLASS },
+                ...storageClassSpec(config.clusterName),
+                // The driver would otherwise look for the `default` network.
+                parameters: this.networkName.apply((network) => storageClassSpec(network).parameters),
+            },
+            { parent: this, provider: this.provider },
+        );
+        this.sharedStorageClassName = storageClass.metadata.name;
+
+        if (managedDatabase) {
+            const db = new CloudSqlDatabase(
+                `${name}-db`,
+                { config, networkId: this.networkId, gcpProvider: this.gcpProvider, dependsOn: apis },
+                { parent: this },
+            );
+            this.database = db.connection;
+        }
+
+        this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass];
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            sharedStorageClassName: this.sharedStorageClassName,
+        });
+    }
+
+    /** GKE Workload Identity: a Google service account the Kubernetes one may impersonate, with bucket access. */
+    bindServiceAccount(request: ServiceAccountBindingRequest): ServiceAccountBinding {
+        const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: this.gcpProvider };
+        const prefix = `${this.resourceName}-${request.name}`;
+        const account = new gcp.serviceaccount.Account(
+            `${prefix}-gsa`,
+            {
+                accountId: gcpAccountId(this.clusterNameText, request.name),
+                displayName: pulumi.interpolate`${request.namespace}/${request.serviceAccountName} (Workload Identity)`,
+            },
+            withGcp,
+        );
+        new gcp.serviceaccount.IAMMember(
+            `${prefix}-workload-identity`,
+            {
+                serviceAccountId: account.name,
+                role: "roles/iam.workloadIdentityUser",
+                member: pulumi
+                    .all([request.namespace, request.serviceAccountName])
+                    .apply(([ns, sa]) => workloadIdentityMember(this.project, ns, sa)),
+            },
+            withGcp,
+        );
+        (request.bucketAccess ?? []).forEach((bucket, i) => {
+            new gcp.storage.BucketIAMMember(
+                `${prefix}-bucket-${i}`,
+                { bucket, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${account.email}` },
+                withGcp,
+            );
+        });
+        return {
+            annotations: account.email.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email })),
+            identity: account.email,
+        };
+    }
+}

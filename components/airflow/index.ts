@@ -1,24 +1,357 @@
+/**
+ * Apache Airflow from the official Helm chart, on whatever cluster the cluster layer hands over: the namespace, the
+ * generated keys and the credentials as Kubernetes Secrets, the log volume, and one `helm.v3.Release` that references
+ * them by name. The values come from `airflowValues` (values.ts), a pure function.
+ */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../../stacks/config";
-import { Cluster } from "../cluster/types";
+import * as random from "@pulumi/random";
+import type { ResolvedAirflowConfig, StackConfig } from "../../stacks/config";
+import type { Cluster, ServiceAccountBinding } from "../cluster/types";
+import { exposureUrls } from "../exposure/urls";
 import type { Observability } from "../observability";
+import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../observability/airflow-mixin/statsd-mapping";
+import { AirflowScrapeTarget } from "../observability/scrape-target";
+import {
+    AIRFLOW_PORTS,
+    AirflowSecretNames,
+    CHART_SECRET_KEYS,
+    LOG_WRITERS,
+    LogWriter,
+    LogsPlan,
+    airflowServiceNames,
+    airflowValues,
+    chartFullname,
+    executorSetting,
+} from "./values";
+
+export * from "./values";
+
+/** The chart's repository; the version comes from `airflow.chartVersion`. */
+export const AIRFLOW_CHART_REPO = "https://airflow.apache.org";
 
 export interface AirflowArgs {
-    /** The cluster layer: provider, placement, shared storage class, managed database. */
+    /** The cluster layer: provider, placement, shared storage class, managed database, workload identity. */
     cluster: Cluster;
-    /** The resolved stack config; Airflow reads `airflow`, `database`, `secrets` and `production`. */
+    /** The resolved stack config; Airflow reads `airflow`, `database`, `secrets`, `monitoring`, `exposure` and `production`. */
     stack: StackConfig;
     /** The shared monitoring stack, when this stack installs one; its CRDs gate the ServiceMonitor. */
     observability?: Observability;
+    /** Airflow settings to use instead of `stack.airflow` (a devspace's own branch, executor or sizes). Default: `stack.airflow`. */
+    airflow?: ResolvedAirflowConfig;
+    /** Namespace of the release. Default: `airflow.namespace`. */
+    namespace?: string;
+    /** Create the namespace (a cluster-scoped object). Default: true; false when the caller owns the namespace. */
+    createNamespace?: boolean;
+    /** Helm release name. Default: "airflow" (the chart then names its objects `airflow-…`). */
+    releaseName?: string;
+    /** Metadata database: the cluster's managed Postgres, or the chart's bundled one. Default: `stack.database.mode`. */
+    databaseMode?: "bundled" | "managed";
+    /** Scrape the chart's statsd-exporter with a ServiceMonitor. Default: true when `monitoring.enabled` or `observability` is given. */
+    scrape?: boolean;
+    /** Absolute URL of the UI (`base_url`). Default: from `exposureUrls(stack)`; unset when the UI is not exposed. */
+    baseUrl?: string;
 }
 
-/** Apache Airflow from the official Helm chart. TODO(issue 4): the real component. */
+/** Apache Airflow from the official Helm chart. */
 export class Airflow extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
+    readonly releaseName: pulumi.Output<string>;
+    /** The executor string the chart and `[core] executor` got. */
+    readonly executor: string;
+    /** The UI's Service (api-server on 3.x, webserver on 2.x) and port, for the ingress. */
+    readonly uiServiceName: pulumi.Output<string>;
+    readonly uiServicePort: pulumi.Output<number>;
+    /** Flower's Service and port; undefined when Flower does not run. */
+    readonly flowerServiceName?: pulumi.Output<string>;
+    readonly flowerServicePort?: pulumi.Output<number>;
+    /** The statsd-exporter Service Prometheus scrapes. */
+    readonly statsdServiceName: pulumi.Output<string>;
+    /** Secret: the password of the `admin` user the chart's create-user job makes. */
+    readonly adminPassword: pulumi.Output<string>;
+    readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: AirflowArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:index:Airflow", name, {}, opts);
-        this.namespace = pulumi.output(args.stack.airflow.namespace);
-        this.registerOutputs({ namespace: this.namespace });
+        const { cluster, stack } = args;
+        const airflow = args.airflow ?? stack.airflow;
+        const namespaceName = args.namespace ?? airflow.namespace;
+        const releaseName = args.releaseName ?? "airflow";
+        const databaseMode = args.databaseMode ?? stack.database.mode;
+        const fullname = chartFullname(releaseName);
+        const services = airflowServiceNames(releaseName, airflow.majorVersion);
+        const exec = executorSetting(airflow);
+        const provider = cluster.provider;
+        // Stateful or key-holding objects are protected in prod: losing the Fernet key makes stored connections unreadable.
+        const keep: pulumi.CustomResourceOptions = { parent: this, protect: stack.production };
+        const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider };
+
+        const namespace =
+            args.createNamespace === false
+                ? undefined
+                : new k8s.core.v1.Namespace(
+                      `${name}-ns`,
+                      { metadata: { name: namespaceName, labels: { "app.kubernetes.io/part-of": "airflow-platform" } } },
+                      { ...k8sOpts, dependsOn: cluster.readiness },
+                  );
+        const ns = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
+        const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: namespace ? [namespace] : cluster.readiness };
+
+        // Everything the release references by name; it waits for all of them.
+        const referenced: pulumi.Resource[] = [];
+        const secret = (suffix: string, stringData: Record<string, pulumi.Input<string>>, extra: pulumi.CustomResourceOptions = {}) => {
+            const created = new k8s.core.v1.Secret(
+                `${name}-${suffix}`,
+                {
+                    metadata: { name: `${fullname}-${suffix}`, namespace: ns, labels: { "app.kubernetes.io/part-of": "airflow-platform" } },
+                    type: "Opaque",
+                    stringData: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, pulumi.secret(v)])),
+                },
+                { ...inNamespace, ...extra },
+            );
+            referenced.push(created);
+            return created;
+        };
+
+        // --- Generated once: no keepers, so a later `pulumi up` never rotates them. ---------------------------------
+        const fernetBytes = new random.RandomBytes(`${name}-fernet-key`, { length: 32 }, keep);
+        const fernetKey = fernetBytes.base64.apply((b64) => b64.replace(/\+/g, "-").replace(/\//g, "_"));
+        const password = (suffix: string, length: number, protect = false) =>
+            new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this, protect: protect && stack.production });
+        const webserverKey = password("webserver-secret-key", 48, true);
+        const apiKey = password("api-secret-key", 48, true);
+        const jwt = password("jwt-secret", 64, true);
+        const redisPassword = password("redis-password", 32);
+        const adminPassword = password("admin-password", 24);
+
+        const secretNames: AirflowSecretNames = {
+            fernetKey: `${fullname}-fernet-key`,
+            webserverSecretKey: `${fullname}-webserver-secret-key`,
+            apiSecretKey: `${fullname}-api-secret-key`,
+            jwtSecret: `${fullname}-jwt-secret`,
+            metadata: `${fullname}-metadata`,
+            brokerUrl: `${fullname}-broker-url`,
+            redisPassword: `${fullname}-redis-password`,
+            adminPassword: `${fullname}-admin-password`,
+        };
+        const keepSecret: pulumi.CustomResourceOptions = { protect: stack.production };
+        secret("fernet-key", { [CHART_SECRET_KEYS.fernet]: fernetKey }, keepSecret);
+        secret("webserver-secret-key", { [CHART_SECRET_KEYS.webserverSecretKey]: webserverKey.result }, keepSecret);
+        secret("api-secret-key", { [CHART_SECRET_KEYS.apiSecretKey]: apiKey.result }, keepSecret);
+        secret("jwt-secret", { [CHART_SECRET_KEYS.jwt]: jwt.result }, keepSecret);
+        secret("redis-password", { [CHART_SECRET_KEYS.redisPassword]: redisPassword.result });
+        secret("broker-url", {
+            [CHART_SECRET_KEYS.connection]: pulumi.interpolate`redis://:${redisPassword.result}@${fullname}-redis:6379/0`,
+        });
+        secret("admin-password", { [CHART_SECRET_KEYS.adminPassword]: adminPassword.result });
+
+        // --- Metadata database -------------------------------------------------------------------------------------
+        const database = cluster.database;
+        if (databaseMode === "managed") {
+            if (!database) throw new Error(`${name}: databaseMode is managed but the cluster layer has no managed database`);
+            const user = database.username;
+            // Airflow talks to PgBouncer (plain, inside the namespace); PgBouncer talks to the database.
+            secret("metadata", {
+                [CHART_SECRET_KEYS.connection]: pulumi.interpolate`postgresql://${user.apply(encodeURIComponent)}:${database.password.apply(
+                    encodeURIComponent,
+                )}@${services.pgbouncer}:${AIRFLOW_PORTS.pgbouncer}/${releaseName}-metadata?sslmode=disable`,
+            });
+            secret("pgbouncer-config", {
+                "pgbouncer.ini": pulumi
+                    .all([database.host, database.port, database.database, user])
+                    .apply(([host, port, db, u]) => pgbouncerIni({ releaseName, host, port, database: db, user: u, production: stack.production })),
+                "users.txt": pulumi.interpolate`"${user}" "${database.password}"\n`,
+            });
+            secret("pgbouncer-stats", {
+                [CHART_SECRET_KEYS.connection]: pulumi.interpolate`postgresql://${user.apply(encodeURIComponent)}:${database.password.apply(
+                    encodeURIComponent,
+                )}@127.0.0.1:${AIRFLOW_PORTS.pgbouncer}/pgbouncer?sslmode=disable`,
+            });
+            secretNames.pgbouncerConfig = `${fullname}-pgbouncer-config`;
+            secretNames.pgbouncerStats = `${fullname}-pgbouncer-stats`;
+        } else {
+            const postgresPassword = password("postgres-password", 32);
+            secret("postgres-auth", { [CHART_SECRET_KEYS.postgresPassword]: postgresPassword.result });
+            secret("metadata", {
+                [CHART_SECRET_KEYS.connection]: pulumi.interpolate`postgresql://postgres:${postgresPassword.result}@${services.postgres}:${AIRFLOW_PORTS.postgres}/postgres?sslmode=disable`,
+            });
+            secretNames.postgresAuth = `${fullname}-postgres-auth`;
+        }
+
+        // --- git-sync credentials ----------------------------------------------------------------------------------
+        if (airflow.dags.credentials === "ssh") {
+            const key = stack.secrets.dagsGitSshKey;
+            if (!key) throw new Error(`${name}: airflow.dags.credentials is ssh but dagsGitSshKey is not set`);
+            // git-sync reads the key file verbatim; a key pasted without its final newline is rejected by ssh.
+            secret("git-credentials", { [CHART_SECRET_KEYS.gitSshKey]: key.apply((k) => (k.endsWith("\n") ? k : `${k}\n`)) });
+            secretNames.gitCredentials = `${fullname}-git-credentials`;
+        } else if (airflow.dags.credentials === "https") {
+            const token = stack.secrets.dagsGitToken;
+            if (!token || !airflow.dags.username) throw new Error(`${name}: https credentials need dagsGitToken and airflow.dags.username`);
+            const username = airflow.dags.username;
+            // git-sync v4 reads GITSYNC_*, v3 GIT_SYNC_*; the chart passes whichever its image version needs.
+            secret("git-credentials", {
+                GITSYNC_USERNAME: username,
+                GITSYNC_PASSWORD: token,
+                GIT_SYNC_USERNAME: username,
+                GIT_SYNC_PASSWORD: token,
+            });
+            secretNames.gitCredentials = `${fullname}-git-credentials`;
+        }
+
+        // --- Flower ------------------------------------------------------------------------------------------------
+        const flowerRuns = airflow.flower.enabled && exec.usesCelery;
+        if (flowerRuns) {
+            const flowerPassword = password("flower-password", 24);
+            secret("flower", { [CHART_SECRET_KEYS.flowerBasicAuth]: pulumi.interpolate`admin:${flowerPassword.result}` });
+            secretNames.flower = `${fullname}-flower`;
+        }
+
+        // --- Logs --------------------------------------------------------------------------------------------------
+        let logs: pulumi.Output<LogsPlan>;
+        if (airflow.logs.mode === "shared-volume") {
+            const claim = new k8s.core.v1.PersistentVolumeClaim(
+                `${name}-logs`,
+                {
+                    metadata: {
+                        name: `${fullname}-logs`,
+                        namespace: ns,
+                        // RWX classes often bind on first consumer; the release is that consumer, so do not wait here.
+                        annotations: { "pulumi.com/skipAwait": "true" },
+                    },
+                    spec: {
+                        accessModes: ["ReadWriteMany"],
+                        storageClassName: cluster.sharedStorageClassName,
+                        resources: { requests: { storage: airflow.logs.size } },
+                    },
+                },
+                { ...inNamespace, protect: stack.production },
+            );
+            referenced.push(claim);
+            logs = claim.metadata.name.apply((claimName) => ({ mode: "shared-volume" as const, claimName }));
+        } else {
+            const baseFolder = airflow.logs.remoteBaseFolder!;
+            const bucket = baseFolder.replace(/^(s3|gs):\/\//, "").split("/")[0];
+            const serviceAccounts: Record<LogWriter, string> = {
+                workers: `${fullname}-worker`,
+                scheduler: `${fullname}-scheduler`,
+                triggerer: `${fullname}-triggerer`,
+                dagProcessor: `${fullname}-dag-processor`,
+                ui: airflow.majorVersion >= 3 ? `${fullname}-api-server` : `${fullname}-webserver`,
+            };
+            const bindings: [LogWriter, ServiceAccountBinding][] = LOG_WRITERS.map((who) => [
+                who,
+                cluster.bindServiceAccount({
+                    name: `${name}-logs-${who.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+                    namespace: ns,
+                    serviceAccountName: serviceAccounts[who],
+                    bucketAccess: [bucket],
+                }),
+            ]);
+            logs = pulumi
+                .all(bindings.map(([, b]) => b.annotations))
+                .apply((annotations) => ({
+                    mode: "remote" as const,
+                    baseFolder,
+                    serviceAccountAnnotations: Object.fromEntries(bindings.map(([who], i) => [who, annotations[i]])),
+                }));
+        }
+
+        // --- The release -------------------------------------------------------------------------------------------
+        const baseUrl = args.baseUrl ?? exposureUrls(stack).airflowBaseUrl;
+        const values = logs.apply((logsPlan) =>
+            airflowValues({
+                airflow,
+                releaseName,
+                placement: cluster.placement,
+                databaseMode,
+                secretNames,
+                logs: logsPlan,
+                baseUrl,
+                statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
+                statsdPrefix: AIRFLOW_STATSD_PREFIX,
+                production: stack.production,
+            }),
+        );
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: releaseName,
+                namespace: ns,
+                chart: "airflow",
+                version: airflow.chartVersion,
+                repositoryOpts: { repo: AIRFLOW_CHART_REPO },
+                values,
+                // Airflow's migrations only go forward: rolling a failed upgrade back to the old image would run old code
+                // on a new schema, so no `atomic`; `cleanupOnFail` removes what a failed upgrade added.
+                atomic: false,
+                cleanupOnFail: true,
+                // The migration hook, image pulls and a spot node scale-up can take several minutes.
+                timeout: 900,
+                waitForJobs: true,
+                maxHistory: 10,
+            },
+            { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...cluster.readiness, ...referenced] },
+        );
+
+        const scrape = args.scrape ?? (stack.monitoring.enabled || args.observability !== undefined);
+        if (scrape) {
+            // The Observability component exposes its CRD release as `crds` once it installs them.
+            const crds = (args.observability as { crds?: pulumi.Resource } | undefined)?.crds;
+            new AirflowScrapeTarget(
+                `${name}-scrape`,
+                { namespace: ns, releaseName, provider, dependsOn: [this.release, ...(crds ? [crds] : [])] },
+                { parent: this },
+            );
+        }
+
+        this.namespace = ns;
+        this.releaseName = this.release.name;
+        this.executor = exec.executor;
+        this.uiServiceName = pulumi.output(services.ui);
+        this.uiServicePort = pulumi.output(AIRFLOW_PORTS.ui);
+        if (flowerRuns) {
+            this.flowerServiceName = pulumi.output(services.flower);
+            this.flowerServicePort = pulumi.output(AIRFLOW_PORTS.flower);
+        }
+        this.statsdServiceName = pulumi.output(services.statsd);
+        this.adminPassword = pulumi.secret(adminPassword.result);
+        this.registerOutputs({
+            namespace: this.namespace,
+            releaseName: this.releaseName,
+            uiServiceName: this.uiServiceName,
+            uiServicePort: this.uiServicePort,
+            flowerServiceName: this.flowerServiceName,
+            flowerServicePort: this.flowerServicePort,
+            statsdServiceName: this.statsdServiceName,
+            adminPassword: this.adminPassword,
+        });
     }
+}
+
+/** PgBouncer's config for the managed database: the chart's own template, with our Secret instead of plain values. */
+export function pgbouncerIni(o: { releaseName: string; host: string; port: number; database: string; user: string; production: boolean }): string {
+    const pool = `host=${o.host} dbname=${o.database} port=${o.port}`;
+    return [
+        "[databases]",
+        `${o.releaseName}-metadata = ${pool} pool_size=${o.production ? 20 : 10}`,
+        `${o.releaseName}-result-backend = ${pool} pool_size=${o.production ? 10 : 5}`,
+        "",
+        "[pgbouncer]",
+        "pool_mode = transaction",
+        `listen_port = ${AIRFLOW_PORTS.pgbouncer}`,
+        "listen_addr = *",
+        "auth_type = scram-sha-256",
+        "auth_file = /etc/pgbouncer/users.txt",
+        `stats_users = ${o.user}`,
+        "ignore_startup_parameters = extra_float_digits",
+        `max_client_conn = ${o.production ? 500 : 100}`,
+        "verbose = 0",
+        "log_disconnections = 0",
+        "log_connections = 0",
+        // The managed databases require TLS from outside their VPC peering; prefer it always.
+        "server_tls_sslmode = prefer",
+        "server_tls_ciphers = normal",
+        "",
+    ].join("\n");
 }

@@ -1,0 +1,347 @@
+/**
+ * The Helm values of the apache-airflow/airflow chart, as a pure function of typed config. No Pulumi here: the
+ * component resolves its Outputs (storage class, service account annotations) first and then calls `airflowValues`,
+ * so that tests can check the values directly and against the chart's values.schema.json.
+ *
+ * Every credential reaches the chart as the NAME of a Kubernetes Secret the component created; the values themselves
+ * hold no secret, so the Helm release's inputs stay readable in the plan and in the state.
+ */
+import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
+import type { Placement, PoolPlacements } from "../cluster/types";
+
+/** Ports the chart gives its services (chart defaults; the component does not change them). */
+export const AIRFLOW_PORTS = {
+    /** API server (3.x) and webserver (2.x) service port. */
+    ui: 8080,
+    flower: 5555,
+    statsdIngest: 9125,
+    statsdScrape: 9102,
+    pgbouncer: 6543,
+    postgres: 5432,
+} as const;
+
+/** The keys the chart reads in each Secret it is given by name. */
+export const CHART_SECRET_KEYS = {
+    fernet: "fernet-key",
+    webserverSecretKey: "webserver-secret-key",
+    apiSecretKey: "api-secret-key",
+    jwt: "jwt-secret",
+    /** `data.metadataSecretName`, `data.brokerUrlSecretName`, pgbouncer `statsSecretName`. */
+    connection: "connection",
+    redisPassword: "password",
+    /** The bitnami postgresql subchart's `auth.secretKeys.adminPasswordKey` default. */
+    postgresPassword: "postgres-password",
+    /** git-sync: the chart mounts this key of `dags.gitSync.sshKeySecret` as the private key. */
+    gitSshKey: "gitSshKey",
+    flowerBasicAuth: "basicAuth",
+    adminPassword: "password",
+} as const;
+
+/** Env var of the create-user job that holds the generated admin password; Kubernetes expands `$(NAME)` in args. */
+export const ADMIN_PASSWORD_ENV = "AIRFLOW_ADMIN_PASSWORD";
+
+/** Names of the Kubernetes Secrets the component creates and the chart reads. */
+export interface AirflowSecretNames {
+    fernetKey: string;
+    webserverSecretKey: string;
+    apiSecretKey: string;
+    jwtSecret: string;
+    metadata: string;
+    brokerUrl: string;
+    redisPassword: string;
+    adminPassword: string;
+    /** git-sync ssh key (`gitSshKey`) or HTTPS credentials (GITSYNC_USERNAME/GITSYNC_PASSWORD and the v3 names). */
+    gitCredentials?: string;
+    flower?: string;
+    /** PgBouncer's own pgbouncer.ini + users.txt, when it fronts the managed database. */
+    pgbouncerConfig?: string;
+    pgbouncerStats?: string;
+    /** Admin password of the bundled Postgres. */
+    postgresAuth?: string;
+}
+
+/** The chart components whose service accounts write or read task logs in a bucket (remote logging). */
+export const LOG_WRITERS = ["workers", "scheduler", "triggerer", "dagProcessor", "ui"] as const;
+export type LogWriter = (typeof LOG_WRITERS)[number];
+
+export type LogsPlan =
+    | { mode: "shared-volume"; claimName: string }
+    | { mode: "remote"; baseFolder: string; serviceAccountAnnotations: Partial<Record<LogWriter, Record<string, string>>> };
+
+export interface AirflowValuesInput {
+    airflow: ResolvedAirflowConfig;
+    releaseName: string;
+    placement: PoolPlacements;
+    databaseMode: "bundled" | "managed";
+    secretNames: AirflowSecretNames;
+    logs: LogsPlan;
+    /** Absolute URL the UI is served at; unset when it is not exposed. */
+    baseUrl?: string;
+    /** The statsd-exporter mapping list (`statsd.overrideMappings`). */
+    statsdMappings: unknown[];
+    /** `[metrics] statsd_prefix`; must be the prefix the mapping's globs start with. */
+    statsdPrefix: string;
+    /** Production: PodDisruptionBudgets and two PgBouncers. */
+    production: boolean;
+}
+
+/** What the stack's `airflow.executor` becomes for the chart and airflow.cfg. */
+export interface ExecutorSetting {
+    /** The chart's `executor` value, which is also `[core] executor`. */
+    executor: string;
+    /** airflow.cfg sections the executor needs. */
+    config: Record<string, Record<string, string>>;
+    usesCelery: boolean;
+    usesKubernetes: boolean;
+}
+
+/**
+ * The executor string. celery-kubernetes is CeleryKubernetesExecutor on 2.x (tasks on `kubernetes_queue` get their own
+ * pod) and the multi-executor on 3.x, which removed CeleryKubernetesExecutor (tasks pick `executor="KubernetesExecutor"`).
+ * The chart's schema accepts a comma-separated list without spaces (`^(…Executor)(,(…Executor))*$`).
+ */
+export function executorSetting(airflow: Pick<ResolvedAirflowConfig, "executor" | "majorVersion" | "kubernetesQueue">): ExecutorSetting {
+    const celeryKubernetes2x = {
+        executor: "CeleryKubernetesExecutor",
+        config: { celery_kubernetes_executor: { kubernetes_queue: airflow.kubernetesQueue } },
+        usesCelery: true,
+        usesKubernetes: true,
+    };
+    const multi = { executor: "CeleryExecutor,KubernetesExecutor", config: {}, usesCelery: true, usesKubernetes: true };
+    switch (airflow.executor) {
+        case "celery":
+            return { executor: "CeleryExecutor", config: {}, usesCelery: true, usesKubernetes: false };
+        case "kubernetes":
+            return { executor: "KubernetesExecutor", config: {}, usesCelery: false, usesKubernetes: true };
+        case "CeleryKubernetesExecutor":
+            if (airflow.majorVersion >= 3)
+                throw new Error("CeleryKubernetesExecutor does not exist in Airflow 3 (the config check rejects it)");
+            return celeryKubernetes2x;
+        case "CeleryExecutor,KubernetesExecutor":
+            return multi;
+        case "celery-kubernetes":
+            return airflow.majorVersion >= 3 ? multi : celeryKubernetes2x;
+    }
+}
+
+/** The chart's `airflow.fullname`: the release name when it contains "airflow", else `<release>-airflow`. */
+export function chartFullname(releaseName: string): string {
+    const name = releaseName.includes("airflow") ? releaseName : `${releaseName}-airflow`;
+    return name.slice(0, 63).replace(/-+$/, "");
+}
+
+/** Services other components route to or scrape. */
+export function airflowServiceNames(releaseName: string, majorVersion: 2 | 3) {
+    const fullname = chartFullname(releaseName);
+    return {
+        ui: `${fullname}-${majorVersion >= 3 ? "api-server" : "webserver"}`,
+        flower: `${fullname}-flower`,
+        statsd: `${fullname}-statsd`,
+        // The chart names PgBouncer and the bundled Postgres after the release, not the fullname.
+        pgbouncer: `${releaseName}-pgbouncer`,
+        postgres: `${releaseName}-postgresql`,
+    };
+}
+
+/** Requests, and a memory limit equal to the request (config documents it so): no surprise OOM on a busy node. */
+export function containerResources(r: Resources) {
+    return { requests: { cpu: r.cpu, memory: r.memory }, limits: { memory: r.memory } };
+}
+
+// Sidecars with no config key of their own: the log groomer (bash + find) and PgBouncer's exporter.
+const LOG_GROOMER: Resources = { cpu: "10m", memory: "64Mi" };
+const PGBOUNCER_EXPORTER: Resources = { cpu: "10m", memory: "32Mi" };
+// Flower imports Airflow and Celery; it has no config key either, as it is a debugging aid.
+const FLOWER: Resources = { cpu: "50m", memory: "512Mi" };
+
+function place(p: Placement) {
+    return { nodeSelector: { ...p.nodeSelector }, tolerations: p.tolerations.map((t) => ({ ...t })) };
+}
+
+function pdb(enabled: boolean) {
+    return { podDisruptionBudget: { enabled, config: { maxUnavailable: 1 } } };
+}
+
+/** The Helm values for the apache-airflow/airflow chart. */
+export function airflowValues(input: AirflowValuesInput): Record<string, unknown> {
+    const { airflow: a, placement, secretNames: s, releaseName } = input;
+    const r = a.resources;
+    const v3 = a.majorVersion >= 3;
+    const exec = executorSetting(a);
+    const names = airflowServiceNames(releaseName, a.majorVersion);
+    const onDemand = place(placement.onDemand);
+    const spot = place(placement.spot);
+    const imageTag = a.image.tag ?? a.version;
+    const remote = input.logs.mode === "remote" ? input.logs : undefined;
+    const saAnnotations = (who: LogWriter) => ({
+        serviceAccount: { annotations: { ...(remote?.serviceAccountAnnotations[who] ?? {}) } },
+    });
+    const jobs = { resources: containerResources(r.scheduler), ...onDemand };
+
+    const uiComponent = {
+        replicas: a.apiServerReplicas,
+        resources: containerResources(r.apiServer),
+        ...onDemand,
+        ...pdb(input.production && a.apiServerReplicas > 1),
+        ...saAnnotations("ui"),
+    };
+
+    const config: Record<string, Record<string, string>> = {
+        celery: { worker_concurrency: String(a.workers.concurrency) },
+        metrics: {
+            statsd_on: "True",
+            statsd_host: names.statsd,
+            statsd_port: String(AIRFLOW_PORTS.statsdIngest),
+            statsd_prefix: input.statsdPrefix,
+        },
+        ...exec.config,
+    };
+    if (input.baseUrl) config[v3 ? "api" : "webserver"] = { ...(config[v3 ? "api" : "webserver"] ?? {}), base_url: input.baseUrl };
+    if (remote) {
+        const s3 = remote.baseFolder.startsWith("s3://");
+        config.logging = {
+            remote_logging: "True",
+            remote_base_log_folder: remote.baseFolder,
+            remote_log_conn_id: s3 ? "aws_default" : "google_cloud_default",
+        };
+    }
+    for (const [section, entries] of Object.entries(a.extraConfig)) config[section] = { ...(config[section] ?? {}), ...entries };
+
+    const values: Record<string, unknown> = {
+        airflowVersion: a.version,
+        defaultAirflowRepository: a.image.repository,
+        defaultAirflowTag: imageTag,
+        images: { airflow: { repository: a.image.repository, tag: imageTag } },
+        executor: exec.executor,
+        // Anything without its own placement (future chart components) lands on on-demand nodes.
+        ...onDemand,
+
+        fernetKeySecretName: s.fernetKey,
+        webserverSecretKeySecretName: s.webserverSecretKey,
+        apiSecretKeySecretName: s.apiSecretKey,
+        jwtSecretName: s.jwtSecret,
+        data: { metadataSecretName: s.metadata, brokerUrlSecretName: s.brokerUrl },
+
+        scheduler: {
+            replicas: a.schedulerReplicas,
+            resources: containerResources(r.scheduler),
+            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            ...onDemand,
+            ...pdb(input.production && a.schedulerReplicas > 1),
+            ...saAnnotations("scheduler"),
+        },
+        // Standalone DAG processor on 2.x too: parsing DAGs stays out of the scheduler's loop.
+        dagProcessor: {
+            enabled: true,
+            resources: containerResources(r.dagProcessor),
+            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            ...onDemand,
+            ...saAnnotations("dagProcessor"),
+        },
+        triggerer: {
+            resources: containerResources(r.triggerer),
+            // Logs go to the shared volume or the bucket; no per-triggerer PVC.
+            persistence: { enabled: false },
+            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            ...onDemand,
+            ...saAnnotations("triggerer"),
+        },
+        ...(v3 ? { apiServer: uiComponent } : { webserver: uiComponent }),
+
+        // Celery workers and the KubernetesExecutor pod template (both read `workers`): the only spot workloads.
+        workers: {
+            replicas: a.workers.replicas,
+            resources: containerResources(exec.usesCelery ? r.workers : r.kubernetesTask),
+            terminationGracePeriodSeconds: a.workers.terminationGracePeriodSeconds,
+            // A Deployment, not a StatefulSet with a PVC per worker: logs live on the shared volume or in the bucket.
+            persistence: { enabled: false },
+            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            safeToEvict: false,
+            ...spot,
+            ...saAnnotations("workers"),
+        },
+
+        redis: {
+            enabled: exec.usesCelery,
+            passwordSecretName: s.redisPassword,
+            resources: containerResources(r.redis),
+            ...onDemand,
+        },
+        flower: {
+            enabled: a.flower.enabled && exec.usesCelery,
+            ...(s.flower ? { secretName: s.flower } : {}),
+            resources: containerResources(FLOWER),
+            ...onDemand,
+        },
+        statsd: {
+            enabled: true,
+            resources: containerResources(r.statsd),
+            overrideMappings: input.statsdMappings,
+            ...onDemand,
+        },
+        pgbouncer:
+            input.databaseMode === "managed"
+                ? {
+                      enabled: true,
+                      replicas: input.production ? 2 : 1,
+                      configSecretName: s.pgbouncerConfig,
+                      resources: containerResources(r.pgbouncer),
+                      metricsExporterSidecar: {
+                          resources: containerResources(PGBOUNCER_EXPORTER),
+                          // The chart reads the key `connection` when statsSecretKey is left unset.
+                          statsSecretName: s.pgbouncerStats,
+                      },
+                      ...pdb(input.production),
+                      ...onDemand,
+                  }
+                : { enabled: false, resources: containerResources(r.pgbouncer), ...onDemand },
+        postgresql:
+            input.databaseMode === "bundled"
+                ? {
+                      enabled: true,
+                      auth: { enablePostgresUser: true, existingSecret: s.postgresAuth },
+                      primary: { resources: containerResources(r.postgres), ...onDemand },
+                  }
+                : { enabled: false },
+
+        migrateDatabaseJob: { ...jobs },
+        createUserJob: {
+            ...jobs,
+            defaultUser: {
+                role: "Admin",
+                username: "admin",
+                email: "admin@example.com",
+                firstName: "Airflow",
+                lastName: "Admin",
+                password: `$(${ADMIN_PASSWORD_ENV})`,
+            },
+            env: [{ name: ADMIN_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: s.adminPassword, key: CHART_SECRET_KEYS.adminPassword } } }],
+        },
+        cleanup: { ...jobs },
+        databaseCleanup: { ...jobs },
+
+        dags: {
+            gitSync: {
+                enabled: true,
+                repo: a.dags.repo,
+                branch: a.dags.branch,
+                ref: a.dags.branch,
+                rev: "HEAD",
+                depth: 1,
+                subPath: a.dags.subPath,
+                period: a.dags.period,
+                resources: containerResources(r.gitSync),
+                ...(a.dags.credentials === "ssh"
+                    ? { sshKeySecret: s.gitCredentials, ...(a.dags.knownHosts ? { knownHosts: a.dags.knownHosts } : {}) }
+                    : {}),
+                ...(a.dags.credentials === "https" ? { credentialsSecret: s.gitCredentials } : {}),
+            },
+        },
+        logs:
+            input.logs.mode === "shared-volume"
+                ? { persistence: { enabled: true, existingClaim: input.logs.claimName } }
+                : { persistence: { enabled: false } },
+        config,
+    };
+    return values;
+}

@@ -1,0 +1,420 @@
+/**
+ * The Airflow chart's values as a pure function of config: executor per Airflow version, placement, requests,
+ * git-sync wiring, logs, metrics, and validity against the chart's own values.schema.json (vendored).
+ */
+import Ajv, { ValidateFunction } from "ajv";
+import { expect } from "chai";
+import * as path from "path";
+import {
+    AIRFLOW_PORTS,
+    AirflowSecretNames,
+    AirflowValuesInput,
+    airflowServiceNames,
+    airflowValues,
+    executorSetting,
+} from "../components/airflow/values";
+import type { PoolPlacements } from "../components/cluster/types";
+import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
+import { AIRFLOW_STATSD_SERVICE } from "../components/observability/scrape-target";
+import { ConfigError, StackConfig, parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../tools/offline/runtime";
+
+/** A hand-made placement shaped like the cluster layer's: a capacity label, and a taint on spot only. */
+const PLACEMENT: PoolPlacements = {
+    onDemand: { nodeSelector: { "airflow-platform/capacity": "on-demand" }, tolerations: [] },
+    spot: {
+        nodeSelector: { "airflow-platform/capacity": "spot" },
+        tolerations: [{ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" }],
+    },
+};
+
+const SECRET_NAMES: AirflowSecretNames = {
+    fernetKey: "airflow-fernet-key",
+    webserverSecretKey: "airflow-webserver-secret-key",
+    apiSecretKey: "airflow-api-secret-key",
+    jwtSecret: "airflow-jwt-secret",
+    metadata: "airflow-metadata",
+    brokerUrl: "airflow-broker-url",
+    redisPassword: "airflow-redis-password",
+    adminPassword: "airflow-admin-password",
+    gitCredentials: "airflow-git-credentials",
+    pgbouncerConfig: "airflow-pgbouncer-config",
+    pgbouncerStats: "airflow-pgbouncer-stats",
+    postgresAuth: "airflow-postgres-auth",
+};
+
+function stackConfig(stack: string, airflow: Record<string, unknown> = {}, more: Record<string, unknown> = {}, secrets?: Record<string, string>): StackConfig {
+    const file = readStackFile(stack);
+    const base = file.config.airflow as Record<string, unknown>;
+    return parseStackConfig(stack, { ...file.config, airflow: { ...base, ...airflow }, ...more }, secrets ?? file.secrets);
+}
+
+function input(config: StackConfig, overrides: Partial<AirflowValuesInput> = {}): AirflowValuesInput {
+    return {
+        airflow: config.airflow,
+        releaseName: "airflow",
+        placement: PLACEMENT,
+        databaseMode: config.database.mode,
+        secretNames: SECRET_NAMES,
+        logs: { mode: "shared-volume", claimName: "airflow-logs" },
+        baseUrl: "https://airflow.example.com",
+        statsdMappings: airflowStatsdMappings({ ttl: config.monitoring.statsdMappingTtl }),
+        statsdPrefix: AIRFLOW_STATSD_PREFIX,
+        production: config.production,
+        ...overrides,
+    };
+}
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function valuesOf(stack: string, airflow: Record<string, unknown> = {}, overrides: Partial<AirflowValuesInput> = {}): Obj {
+    return airflowValues(input(stackConfig(stack, airflow), overrides)) as Obj;
+}
+
+/** Every (path, value) pair in a values tree. */
+function walk(value: unknown, visit: (path: string[], value: unknown) => void, at: string[] = []): void {
+    visit(at, value);
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, [...at, String(i)]));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, visit, [...at, k]);
+}
+
+const AIRFLOW_2 = { version: "2.10.5" };
+
+describe("airflow values: executor", () => {
+    it("celery-kubernetes is the multi-executor on Airflow 3, with no CeleryKubernetesExecutor config", () => {
+        const values = valuesOf("dev");
+        expect(values.executor).to.equal("CeleryExecutor,KubernetesExecutor");
+        expect(values.config).not.to.have.property("celery_kubernetes_executor");
+        expect(values.airflowVersion).to.equal("3.1.8");
+    });
+
+    it("celery-kubernetes is CeleryKubernetesExecutor on Airflow 2, with its kubernetes_queue", () => {
+        const values = valuesOf("dev", AIRFLOW_2);
+        expect(values.executor).to.equal("CeleryKubernetesExecutor");
+        expect(values.config.celery_kubernetes_executor).to.deep.equal({ kubernetes_queue: "kubernetes" });
+        const custom = valuesOf("dev", { ...AIRFLOW_2, kubernetesQueue: "k8s-pods" });
+        expect(custom.config.celery_kubernetes_executor.kubernetes_queue).to.equal("k8s-pods");
+    });
+
+    it("plain celery and kubernetes map to one executor each; Redis runs only with Celery", () => {
+        expect(valuesOf("dev", { executor: "celery" }).executor).to.equal("CeleryExecutor");
+        const k8s = valuesOf("dev", { executor: "kubernetes" });
+        expect(k8s.executor).to.equal("KubernetesExecutor");
+        expect(k8s.redis.enabled).to.equal(false);
+        expect(valuesOf("dev").redis.enabled).to.equal(true);
+    });
+
+    it("the explicit forms: CeleryKubernetesExecutor on 2.x, the multi-executor on 2.10", () => {
+        expect(executorSetting({ executor: "CeleryKubernetesExecutor", majorVersion: 2, kubernetesQueue: "q" }).executor).to.equal(
+            "CeleryKubernetesExecutor",
+        );
+        expect(valuesOf("dev", { ...AIRFLOW_2, executor: "CeleryExecutor,KubernetesExecutor" }).executor).to.equal(
+            "CeleryExecutor,KubernetesExecutor",
+        );
+    });
+
+    function configError(fn: () => unknown): ConfigError {
+        try {
+            fn();
+        } catch (err) {
+            if (err instanceof ConfigError) return err;
+            throw err;
+        }
+        throw new Error("expected a ConfigError");
+    }
+
+    it("CeleryKubernetesExecutor on Airflow 3 is a ConfigError that says why and what to use", () => {
+        const err = configError(() => stackConfig("dev", { executor: "CeleryKubernetesExecutor" }));
+        const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.executor");
+        expect(issue, err.message).to.exist;
+        expect(issue!.message).to.match(/Airflow 3 removed CeleryKubernetesExecutor/);
+        expect(issue!.message).to.include('"celery-kubernetes"');
+        expect(issue!.value).to.equal("CeleryKubernetesExecutor");
+    });
+
+    it("the multi-executor before Airflow 2.10 is a ConfigError", () => {
+        const err = configError(() => stackConfig("dev", { version: "2.9.3", executor: "CeleryExecutor,KubernetesExecutor" }));
+        expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.executor");
+        expect(err.message).to.match(/2\.10/);
+        expect(() => stackConfig("dev", { version: "2.9.3" })).not.to.throw();
+    });
+
+    it("credential mismatches are ConfigErrors naming the key", () => {
+        const sshWithoutHosts = configError(() =>
+            stackConfig("dev", { dags: { repo: "git@github.com:a/b.git", credentials: "ssh" } }, {}, { dagsGitSshKey: "k" }),
+        );
+        expect(sshWithoutHosts.issues.map((i) => i.key)).to.include("airflow-platform:airflow.dags.knownHosts");
+        const strayToken = configError(() => stackConfig("dev", {}, {}, { dagsGitToken: "t" }));
+        expect(strayToken.issues.map((i) => i.key)).to.include("airflow-platform:dagsGitToken");
+        const flower = configError(() => stackConfig("dev", { executor: "kubernetes", flower: { enabled: true } }));
+        expect(flower.issues.map((i) => i.key)).to.include("airflow-platform:airflow.flower.enabled");
+    });
+});
+
+describe("airflow values: placement and resources", () => {
+    // Components that run pods, per Airflow major version; each must be pinned to on-demand nodes.
+    const controlPlane = (v3: boolean) => [
+        "scheduler",
+        v3 ? "apiServer" : "webserver",
+        "dagProcessor",
+        "triggerer",
+        "redis",
+        "pgbouncer",
+        "statsd",
+        "flower",
+        "migrateDatabaseJob",
+        "createUserJob",
+        "cleanup",
+        "databaseCleanup",
+    ];
+
+    for (const [label, airflow] of [
+        ["3.x", {}],
+        ["2.x", AIRFLOW_2],
+    ] as const) {
+        it(`${label}: the control plane selects on-demand nodes and does not tolerate spot`, () => {
+            const values = valuesOf("dev", airflow);
+            for (const component of controlPlane(label === "3.x")) {
+                expect(values[component].nodeSelector, component).to.deep.equal(PLACEMENT.onDemand.nodeSelector);
+                expect(values[component].tolerations, component).to.deep.equal([]);
+            }
+            expect(values.postgresql.primary.nodeSelector).to.deep.equal(PLACEMENT.onDemand.nodeSelector);
+            // The chart-wide defaults (for anything without its own placement) are on-demand too.
+            expect(values.nodeSelector).to.deep.equal(PLACEMENT.onDemand.nodeSelector);
+        });
+
+        it(`${label}: Celery workers and the KubernetesExecutor pod template (both read \`workers\`) select and tolerate spot`, () => {
+            const values = valuesOf("dev", airflow);
+            expect(values.workers.nodeSelector).to.deep.equal(PLACEMENT.spot.nodeSelector);
+            expect(values.workers.tolerations).to.deep.equal(PLACEMENT.spot.tolerations);
+            expect(values.workers.terminationGracePeriodSeconds).to.equal(600);
+        });
+    }
+
+    it("only the workers' section tolerates the spot taint, anywhere in the values", () => {
+        for (const values of [valuesOf("prod-eks"), valuesOf("dev", AIRFLOW_2)]) {
+            const spotTolerations: string[] = [];
+            walk(values, (at, value) => {
+                if (at[at.length - 1] === "tolerations" && Array.isArray(value) && value.some((t) => t.key === "cloud.google.com/gke-spot"))
+                    spotTolerations.push(at.join("."));
+            });
+            expect(spotTolerations).to.deep.equal(["workers.tolerations"]);
+        }
+    });
+
+    it("workers get the configured warm-shutdown grace period", () => {
+        expect(valuesOf("dev", { workers: { terminationGracePeriodSeconds: 3600 } }).workers.terminationGracePeriodSeconds).to.equal(3600);
+    });
+
+    it("every container the chart runs gets explicit requests, sized from config (small in dev, production in prod)", () => {
+        const dev = valuesOf("dev");
+        const prod = valuesOf("prod-gke");
+        const sections = [
+            "scheduler",
+            "scheduler.logGroomerSidecar",
+            "apiServer",
+            "dagProcessor",
+            "dagProcessor.logGroomerSidecar",
+            "triggerer",
+            "triggerer.logGroomerSidecar",
+            "workers",
+            "redis",
+            "pgbouncer",
+            "statsd",
+            "flower",
+            "dags.gitSync",
+            "migrateDatabaseJob",
+            "createUserJob",
+        ];
+        const dig = (o: Obj, p: string) => p.split(".").reduce((x, k) => x[k], o);
+        for (const section of sections) {
+            for (const values of [dev, prod]) {
+                const requests = dig(values, section).resources?.requests;
+                expect(requests?.cpu, section).to.be.a("string");
+                expect(requests?.memory, section).to.be.a("string");
+            }
+        }
+        expect(dig(prod, "pgbouncer.metricsExporterSidecar").resources.requests.cpu).to.be.a("string");
+        expect(dev.postgresql.primary.resources.requests).to.deep.equal({ cpu: "100m", memory: "256Mi" });
+        expect(dev.scheduler.resources).to.deep.equal({ requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "512Mi" } });
+        expect(prod.scheduler.resources.requests).to.deep.equal({ cpu: "1", memory: "2Gi" });
+        // No `resources` block anywhere without requests.
+        walk(prod, (at, value) => {
+            if (at[at.length - 1] === "resources" && value && typeof value === "object" && !Array.isArray(value) && at[0] !== "config")
+                expect((value as Obj).requests, at.join(".")).to.have.keys("cpu", "memory");
+        });
+    });
+
+    it("task pods take the kubernetesTask requests when no Celery worker shares the `workers` section", () => {
+        const k8s = valuesOf("dev", { executor: "kubernetes", resources: { kubernetesTask: { cpu: "300m", memory: "700Mi" } } });
+        expect(k8s.workers.resources.requests).to.deep.equal({ cpu: "300m", memory: "700Mi" });
+    });
+
+    it("prod runs the configured replicas with disruption budgets; dev runs one of each", () => {
+        const prod = valuesOf("prod-eks");
+        expect(prod.scheduler.replicas).to.equal(2);
+        expect(prod.apiServer.replicas).to.equal(2);
+        expect(prod.scheduler.podDisruptionBudget.enabled).to.equal(true);
+        expect(prod.workers.replicas).to.equal(3);
+        const dev = valuesOf("dev");
+        expect(dev.scheduler.replicas).to.equal(1);
+        expect(dev.scheduler.podDisruptionBudget.enabled).to.equal(false);
+    });
+});
+
+describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
+    it("git-sync follows the configured repo, branch, subPath and period", () => {
+        const gitSync = valuesOf("dev", { dags: { repo: "https://github.com/acme/dags.git", branch: "release", subPath: "src/dags", period: "30s" } })
+            .dags.gitSync;
+        expect(gitSync).to.include({ enabled: true, repo: "https://github.com/acme/dags.git", branch: "release", ref: "release", subPath: "src/dags", period: "30s" });
+        expect(gitSync).not.to.have.any.keys("sshKeySecret", "credentialsSecret", "sshKey");
+    });
+
+    it("ssh credentials: the chart mounts the component's Secret; known_hosts is checked", () => {
+        const gitSync = valuesOf("prod-eks").dags.gitSync;
+        expect(gitSync.sshKeySecret).to.equal(SECRET_NAMES.gitCredentials);
+        expect(gitSync.knownHosts).to.match(/^github\.com ssh-ed25519 /);
+        expect(gitSync).not.to.have.any.keys("sshKey", "credentialsSecret");
+    });
+
+    it("https credentials: the chart reads username and token from the component's Secret", () => {
+        const config = stackConfig(
+            "dev",
+            { dags: { repo: "https://github.com/acme/dags.git", credentials: "https", username: "ci-bot" } },
+            {},
+            { dagsGitToken: "t" },
+        );
+        const gitSync = (airflowValues(input(config)) as Obj).dags.gitSync;
+        expect(gitSync.credentialsSecret).to.equal(SECRET_NAMES.gitCredentials);
+        expect(gitSync).not.to.have.any.keys("sshKeySecret");
+    });
+
+    it("every key and connection reaches the chart as a Secret name, never as a value", () => {
+        for (const values of [valuesOf("dev"), valuesOf("prod-gke")]) {
+            expect(values).to.include({
+                fernetKeySecretName: SECRET_NAMES.fernetKey,
+                webserverSecretKeySecretName: SECRET_NAMES.webserverSecretKey,
+                apiSecretKeySecretName: SECRET_NAMES.apiSecretKey,
+                jwtSecretName: SECRET_NAMES.jwtSecret,
+            });
+            expect(values).not.to.have.any.keys("fernetKey", "webserverSecretKey", "apiSecretKey", "jwtSecret");
+            expect(values.data).to.deep.equal({ metadataSecretName: SECRET_NAMES.metadata, brokerUrlSecretName: SECRET_NAMES.brokerUrl });
+            expect(values.redis.passwordSecretName).to.equal(SECRET_NAMES.redisPassword);
+            expect(values.redis).not.to.have.property("password");
+            // The admin password: Kubernetes expands $(VAR) in the job's args from an env var read from a Secret.
+            expect(values.createUserJob.defaultUser.password).to.equal("$(AIRFLOW_ADMIN_PASSWORD)");
+            expect(values.createUserJob.env).to.deep.equal([
+                { name: "AIRFLOW_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: SECRET_NAMES.adminPassword, key: "password" } } },
+            ]);
+        }
+    });
+
+    it("dev uses the bundled Postgres with a generated password; prod goes through PgBouncer to the managed database", () => {
+        const dev = valuesOf("dev");
+        expect(dev.postgresql.enabled).to.equal(true);
+        expect(dev.postgresql.auth.existingSecret).to.equal(SECRET_NAMES.postgresAuth);
+        expect(dev.postgresql.auth).not.to.have.property("postgresPassword");
+        expect(dev.pgbouncer.enabled).to.equal(false);
+        const prod = valuesOf("prod-eks");
+        expect(prod.postgresql).to.deep.equal({ enabled: false });
+        expect(prod.pgbouncer).to.include({ enabled: true, configSecretName: SECRET_NAMES.pgbouncerConfig });
+        expect(prod.pgbouncer.metricsExporterSidecar.statsSecretName).to.equal(SECRET_NAMES.pgbouncerStats);
+    });
+
+    it("logs: the shared volume by claim name, or remote logging to the bucket with the identities' annotations", () => {
+        const shared = valuesOf("dev");
+        expect(shared.logs).to.deep.equal({ persistence: { enabled: true, existingClaim: "airflow-logs" } });
+        expect(shared.workers.persistence.enabled).to.equal(false);
+        expect(shared.triggerer.persistence.enabled).to.equal(false);
+
+        const annotation = { "iam.gke.io/gcp-service-account": "airflow-logs@acme.iam.gserviceaccount.com" };
+        const remote = valuesOf(
+            "dev",
+            { logs: { mode: "remote", remoteBaseFolder: "gs://acme-logs/airflow" } },
+            {
+                logs: {
+                    mode: "remote",
+                    baseFolder: "gs://acme-logs/airflow",
+                    serviceAccountAnnotations: { workers: annotation, scheduler: annotation, triggerer: annotation, dagProcessor: annotation, ui: annotation },
+                },
+            },
+        );
+        expect(remote.logs.persistence.enabled).to.equal(false);
+        expect(remote.config.logging).to.deep.equal({
+            remote_logging: "True",
+            remote_base_log_folder: "gs://acme-logs/airflow",
+            remote_log_conn_id: "google_cloud_default",
+        });
+        for (const component of ["workers", "scheduler", "triggerer", "dagProcessor", "apiServer"])
+            expect(remote[component].serviceAccount.annotations, component).to.deep.equal(annotation);
+    });
+
+    it("statsd: on, and host, port and prefix agree with the chart's exporter and the mapping", () => {
+        for (const values of [valuesOf("dev"), valuesOf("dev", AIRFLOW_2)]) {
+            expect(values.statsd.enabled).to.equal(true);
+            expect(values.config.metrics).to.deep.equal({
+                statsd_on: "True",
+                statsd_host: airflowServiceNames("airflow", 3).statsd,
+                statsd_port: String(AIRFLOW_STATSD_SERVICE.ingestPort.port),
+                statsd_prefix: AIRFLOW_STATSD_PREFIX,
+            });
+            expect(AIRFLOW_PORTS.statsdIngest).to.equal(AIRFLOW_STATSD_SERVICE.ingestPort.port);
+            const globs = (values.statsd.overrideMappings as { match: string; match_type?: string }[]).filter((m) => m.match_type !== "regex");
+            expect(globs.length).to.be.greaterThan(10);
+            for (const m of globs) expect(m.match.startsWith(`${AIRFLOW_STATSD_PREFIX}.`), m.match).to.equal(true);
+        }
+    });
+
+    it("base_url goes to [api] on 3.x and [webserver] on 2.x; extraConfig is merged last", () => {
+        expect(valuesOf("dev").config.api).to.deep.equal({ base_url: "https://airflow.example.com" });
+        expect(valuesOf("dev", AIRFLOW_2).config.webserver).to.deep.equal({ base_url: "https://airflow.example.com" });
+        expect(valuesOf("dev", {}, { baseUrl: undefined }).config).not.to.have.property("api");
+        const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_concurrency: "8" } } }).config;
+        expect(extra.core).to.deep.equal({ parallelism: "64" });
+        expect(extra.celery.worker_concurrency).to.equal("8");
+    });
+
+    it("the image and the chart's airflowVersion follow airflow.version (and image.tag for a custom image)", () => {
+        const values = valuesOf("dev", { version: "3.1.8", image: { repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" } });
+        expect(values).to.include({ airflowVersion: "3.1.8", defaultAirflowRepository: "ghcr.io/acme/airflow", defaultAirflowTag: "3.1.8-acme.4" });
+        expect(values.images.airflow).to.deep.equal({ repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" });
+    });
+});
+
+describe("airflow values: valid for the pinned chart (values.schema.json)", () => {
+    let validate: ValidateFunction;
+    before(() => {
+        // Draft-07 and large: compile once. Vendored (see test/fixtures/airflow-chart/README.md).
+        const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+        validate = ajv.compile(require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")));
+    });
+
+    const cases: [string, string, Record<string, unknown>, Partial<AirflowValuesInput>][] = [
+        ["dev (3.x, celery-kubernetes, bundled Postgres)", "dev", {}, {}],
+        ["prod-gke (3.x, managed database, ssh)", "prod-gke", {}, {}],
+        ["prod-eks (3.x, managed database, ssh, Flower)", "prod-eks", { flower: { enabled: true } }, { secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } }],
+        ["devspace-demo (3.x, kubernetes)", "devspace-demo", {}, {}],
+        ["2.x CeleryKubernetesExecutor", "dev", AIRFLOW_2, {}],
+        ["2.x celery, prod sizes", "prod-gke", { ...AIRFLOW_2, executor: "celery" }, {}],
+        ["2.x kubernetes", "dev", { ...AIRFLOW_2, executor: "kubernetes" }, {}],
+        ["2.x multi-executor", "dev", { ...AIRFLOW_2, executor: "CeleryExecutor,KubernetesExecutor" }, {}],
+        [
+            "3.x remote logs",
+            "dev",
+            { logs: { mode: "remote", remoteBaseFolder: "gs://acme-logs/airflow" } },
+            { logs: { mode: "remote", baseFolder: "gs://acme-logs/airflow", serviceAccountAnnotations: { workers: { a: "b" } } } },
+        ],
+    ];
+    for (const [label, stack, airflow, overrides] of cases) {
+        it(`accepts ${label}`, () => {
+            const values = valuesOf(stack, airflow, overrides);
+            expect(validate(values), JSON.stringify(validate.errors, null, 1)).to.equal(true);
+        });
+    }
+
+    it("rejects what helm install would reject (the check is not vacuous)", () => {
+        const values = valuesOf("dev");
+        expect(validate({ ...values, workers: { ...values.workers, replica: 2 } })).to.equal(false);
+        expect(validate({ ...values, executor: "CeleryExecutor, KubernetesExecutor" })).to.equal(false);
+    });
+});

@@ -126,4 +126,9 @@ export interface Cluster {
     readonly readiness: pulumi.Resource[];
     /** Binds a Kubernetes service account to a cloud identity (GKE Workload Identity, EKS Pod Identity or IRSA). */
     bindServiceAccount(request: ServiceAccountBindingRequest): ServiceAccountBinding;
+    /**
+     * The shared load balancer (components/cluster/ingress/): `createEksIngressDriver`, `createGkeIngressDriver` or
+     * `createExistingIngressDriver`. Absent where the cluster offers none (a devspace's view of the dev cluster).
+     */
+    readonly ingress?: IngressDriver;
 }

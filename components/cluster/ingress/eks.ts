@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../../stacks/config";
-import type { IngressDriver, IngressRequest, IngressResult, Placement, ServiceAccountBinding } from "../types";
+import type { IngressDriver, IngressRequest, IngressResult, Placement } from "../types";
 import { ALB_INGRESS_CLASS, albIngresses } from "./alb";
 import { AWS_LBC_IAM_POLICY_V2_14_0 } from "./aws-lbc-iam-policy";
 import { objectName } from "./routes";
@@ -22,18 +22,14 @@ export const AWS_LBC_RELEASES: Record<string, { appVersion: string; iamPolicy: o
     "1.14.0": { appVersion: "v2.14.0", iamPolicy: AWS_LBC_IAM_POLICY_V2_14_0 },
 };
 
-/** A request for an IAM role that a Kubernetes service account assumes (EKS Pod Identity or IRSA). */
-export interface ServiceAccountRoleRequest {
-    /** Short logical name, unique in the stack (names the IAM role and policy). */
-    name: string;
-    namespace: string;
-    serviceAccountName: string;
-    /** The IAM policy document (JSON) the role gets. */
-    policyJson: pulumi.Input<string>;
-}
-
-/** Implemented by the EKS cluster: creates the role, its policy and the Pod Identity association (or IRSA trust). */
-export type ServiceAccountRoleFactory = (request: ServiceAccountRoleRequest) => ServiceAccountBinding;
+/**
+ * `EksCluster.serviceAccountRole`: an IAM role a Kubernetes service account assumes (EKS Pod Identity or IRSA), with
+ * an inline policy; `dependencies` are the policy and the association the workload must wait for.
+ */
+export type ServiceAccountRoleFactory = (
+    name: string,
+    args: { namespace: string; serviceAccountName: string; policyJson: pulumi.Input<string> },
+) => { role: { arn: pulumi.Output<string> }; annotations: pulumi.Output<Record<string, string>>; dependencies: pulumi.Resource[] };
 
 export interface AwsLoadBalancerControllerArgs {
     /** eks-charts chart version; one of `AWS_LBC_RELEASES`. */
@@ -46,7 +42,7 @@ export interface AwsLoadBalancerControllerArgs {
     roleForServiceAccount: ServiceAccountRoleFactory;
     provider: k8s.Provider;
     /** Node groups etc. the release must wait for. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    dependsOn?: pulumi.Resource[];
     /** Controller replicas. Default: 2 (the chart's default; its webhooks fail closed). */
     replicas?: number;
 }
@@ -58,7 +54,8 @@ export function awsLoadBalancerControllerValues(args: {
     region: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     placement: Placement;
-    binding: ServiceAccountBinding;
+    /** `eks.amazonaws.com/role-arn` with IRSA; empty with Pod Identity. */
+    serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
     replicas: number;
 }): Record<string, unknown> {
     const release = AWS_LBC_RELEASES[args.chartVersion];
@@ -69,9 +66,7 @@ export function awsLoadBalancerControllerValues(args: {
         vpcId: args.vpcId,
         replicaCount: args.replicas,
         image: { tag: release.appVersion },
-        serviceAccount: { create: true, name: AWS_LBC_SERVICE_ACCOUNT, annotations: args.binding.annotations },
-        // Records which role the pods run as, and makes the release wait for the role and its association.
-        podAnnotations: { "airflow-platform/iam-role": args.binding.identity },
+        serviceAccount: { create: true, name: AWS_LBC_SERVICE_ACCOUNT, annotations: args.serviceAccountAnnotations },
         nodeSelector: args.placement.nodeSelector,
         tolerations: args.placement.tolerations,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
@@ -93,13 +88,12 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         super("airflow-platform:cluster:AwsLoadBalancerController", name, {}, opts);
         const release = AWS_LBC_RELEASES[args.chartVersion];
         if (!release) throw new Error(`no vendored IAM policy for aws-load-balancer-controller chart ${args.chartVersion}`);
-        const binding = args.roleForServiceAccount({
-            name: "aws-load-balancer-controller",
+        const role = args.roleForServiceAccount(`${name}-role`, {
             namespace: AWS_LBC_NAMESPACE,
             serviceAccountName: AWS_LBC_SERVICE_ACCOUNT,
             policyJson: JSON.stringify(release.iamPolicy),
         });
-        this.roleArn = binding.identity;
+        this.roleArn = role.role.arn;
         this.release = new k8s.helm.v3.Release(
             name,
             {
@@ -108,9 +102,14 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                 version: args.chartVersion,
                 repositoryOpts: { repo: EKS_CHARTS_REPO },
                 namespace: AWS_LBC_NAMESPACE,
-                values: awsLoadBalancerControllerValues({ ...args, binding, replicas: args.replicas ?? 2 }),
+                values: awsLoadBalancerControllerValues({
+                    ...args,
+                    serviceAccountAnnotations: role.annotations,
+                    replicas: args.replicas ?? 2,
+                }),
             },
-            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+            // Pods started before the role's association exists would get no AWS credentials.
+            { parent: this, provider: args.provider, dependsOn: [...role.dependencies, ...(args.dependsOn ?? [])] },
         );
         this.registerOutputs({ roleArn: this.roleArn });
     }

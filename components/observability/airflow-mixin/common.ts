@@ -1,0 +1,19 @@
+/** Constants every part of the Airflow mixin agrees on: the datasource, the label names, the rate windows. */
+
+/** The fixed uid of the Prometheus datasource Grafana is provisioned with; every dashboard panel references it. */
+export const PROMETHEUS_DATASOURCE_UID = "prometheus";
+export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID } as const;
+
+/** The Grafana folder the Airflow dashboards land in (sidecar folder annotation and the Node Exporter provider). */
+export const DASHBOARD_FOLDER = "Airflow";
+
+/**
+ * Rate window for StatsD-fed counters: Airflow sends whenever something happens and the exporter is scraped every 30s,
+ * so 5m holds about 10 samples, enough for rate() to see a change without smoothing away a dead scheduler.
+ */
+export const RATE_WINDOW = "5m";
+/** Longer window for failure ratios, where a handful of task runs must be seen before a ratio means anything. */
+export const RATIO_WINDOW = "15m";
+
+/** Label selector that restricts a dashboard query to the namespaces chosen in the `$namespace` variable. */
+export const NS = `namespace=~"$namespace"`;

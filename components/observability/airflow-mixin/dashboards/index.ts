@@ -1,0 +1,15 @@
+import { airflowDagDashboard } from "./dag";
+import { airflowOverviewDashboard } from "./overview";
+import { Dashboard } from "./sdk";
+import { airflowWorkersDashboard } from "./workers";
+
+export { dashboardExpressions } from "./panels";
+
+/** The Airflow dashboards by file name, as the Grafana sidecar loads them. */
+export function airflowDashboards(): Record<string, Dashboard> {
+    return {
+        "airflow-overview.json": airflowOverviewDashboard(),
+        "airflow-dag.json": airflowDagDashboard(),
+        "airflow-workers.json": airflowWorkersDashboard(),
+    };
+}

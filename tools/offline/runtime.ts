@@ -252,10 +252,17 @@ function nameOfUrn(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
-/** Resolves Outputs inside a value; secrets stay wrapped as RPC secrets so that `mask` can find them. */
-async function resolveDeep(value: unknown): Promise<Record<string, unknown>> {
-    const serialized = await rpc.serializeProperty("plan-outputs", value, new Set(), {});
-    return rpc.deserializeProperty(serialized, true) as Record<string, unknown>;
+/**
+ * Resolves the Outputs of each stack output; secrets stay wrapped as RPC secrets so that `mask` can find them.
+ * Each key is resolved on its own because one secret inside an object makes the whole object secret.
+ */
+async function resolveDeep(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(outputs ?? {})) {
+        const serialized = await rpc.serializeProperty(`plan-output-${key}`, value, new Set(), {});
+        resolved[key] = rpc.deserializeProperty(serialized, true);
+    }
+    return resolved;
 }
 
 function mask(value: unknown): unknown {

@@ -11,7 +11,8 @@ import { AwsConfig, StackConfig } from "../../../stacks/config";
 import { eksKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { SHARED_STORAGE_CLASS, efsStorageClass } from "../storage";
-import { Cluster, DatabaseConnection, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { createEksIngressDriver } from "../ingress/eks";
 import { RdsDatabase } from "./database";
 import {
     autoscalerNodeTemplateTags,
@@ -68,6 +69,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly sharedStorageClassName: pulumi.Output<string>;
     readonly database?: DatabaseConnection;
     readonly readiness: pulumi.Resource[];
+    readonly ingress: IngressDriver;
 
     /** For cloud-specific add-ons (ingress): the explicit AWS provider, region, VPC and subnets. */
     readonly awsProvider: aws.Provider;
@@ -287,7 +289,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { ...withAws, protect: config.production },
         );
         const efsSecurityGroup = new aws.ec2.SecurityGroup(
-            `${name}-efs`,
+            `${name}-efs-sg`,
             { vpcId: this.vpcId, description: `NFS from the nodes of ${config.clusterName}`, tags: { Name: `${config.clusterName}-efs` } },
             withAws,
         );
@@ -358,6 +360,21 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             this.database = db.connection;
         }
 
+        this.ingress = createEksIngressDriver(
+            `${name}-ingress`,
+            {
+                stack: config,
+                clusterName: this.clusterName,
+                region: this.region,
+                vpcId: this.vpcId,
+                placement: this.placement.onDemand,
+                roleForServiceAccount: (roleName, roleArgs) => this.serviceAccountRole(roleName, roleArgs),
+                provider: this.provider,
+                dependsOn: [this.nodeGroups.onDemand],
+            },
+            { parent: this },
+        );
+
         this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, efsDriver, storageClass, autoscaler];
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -406,16 +423,16 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 ),
             );
         }
-        const annotations = oidc
-            ? role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }))
-            : pulumi.output({} as Record<string, string>);
+        // Resolve only once the role can be used: a pod started before its Pod Identity association gets no credentials.
+        const usable = pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn);
+        const annotations = usable.apply((arn): Record<string, string> => (oidc ? { "eks.amazonaws.com/role-arn": arn } : {}));
         return { role, annotations, dependencies };
     }
 
     /** EKS Pod Identity or IRSA, with read/write access to the requested S3 buckets. */
     bindServiceAccount(request: ServiceAccountBindingRequest): ServiceAccountBinding {
         const buckets = request.bucketAccess ?? [];
-        const { role, annotations } = this.serviceAccountRole(`${this.resourceName}-${request.name}`, {
+        const { role, annotations, dependencies } = this.serviceAccountRole(`${this.resourceName}-${request.name}`, {
             namespace: request.namespace,
             serviceAccountName: request.serviceAccountName,
             policyJson:
@@ -423,7 +440,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     ? pulumi.all(buckets).apply((names) => JSON.stringify(bucketAccessPolicy(names)))
                     : undefined,
         });
-        return { annotations, identity: role.arn };
+        return {
+            annotations,
+            identity: pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn),
+        };
     }
 
     /** Managed node groups do not scale by themselves on EKS: the cluster autoscaler, on the on-demand nodes. */

@@ -5,8 +5,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingClusterConfig, StackConfig } from "../../../stacks/config";
+import { createExistingIngressDriver } from "../ingress/existing";
 import { serverOfKubeconfig } from "../kubeconfig";
-import { Cluster, Placement, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { Cluster, IngressDriver, Placement, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 
 export interface ExistingClusterArgs {
     /** Reads `clusterName`, `existing` (required) and the secret `existingKubeconfig`. */
@@ -28,8 +29,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     readonly placement: PoolPlacements;
     readonly sharedStorageClassName: pulumi.Output<string>;
     readonly readiness: pulumi.Resource[] = [];
-    /** The ingress class of the cluster's own ingress controller. */
-    readonly ingressClassName: string;
+    readonly ingress: IngressDriver;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:ExistingCluster", name, {}, opts);
@@ -54,7 +54,11 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
         );
         this.placement = { onDemand: toPlacement(existing.placement.onDemand), spot: toPlacement(existing.placement.spot) };
         this.sharedStorageClassName = pulumi.output(existing.sharedStorageClassName);
-        this.ingressClassName = existing.ingressClassName;
+        this.ingress = createExistingIngressDriver({
+            stack: args.config,
+            ingressClassName: existing.ingressClassName,
+            provider: this.provider,
+        });
         this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
     }
 

@@ -9,7 +9,8 @@ import { GcpConfig, StackConfig } from "../../../stacks/config";
 import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { SHARED_STORAGE_CLASS, filestoreStorageClass } from "../storage";
-import { Cluster, DatabaseConnection, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { createGkeIngressDriver } from "../ingress/gke";
 import { CloudSqlDatabase } from "./database";
 import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
 
@@ -36,6 +37,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     readonly sharedStorageClassName: pulumi.Output<string>;
     readonly database?: DatabaseConnection;
     readonly readiness: pulumi.Resource[];
+    readonly ingress: IngressDriver;
 
     /** For cloud-specific add-ons (ingress): the explicit GCP provider, project, region and VPC network. */
     readonly gcpProvider: gcp.Provider;
@@ -178,6 +180,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     masterIpv4CidrBlock: net.masterIpv4CidrBlock,
                 },
                 addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true } },
+                // The ingress driver routes through a Gateway (GKE's Gateway API controller).
+                gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
                 deletionProtection: config.deletionProtection,
                 resourceLabels: { "airflow-platform-stack": config.stack },
             },
@@ -257,6 +261,18 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             );
             this.database = db.connection;
         }
+
+        this.ingress = createGkeIngressDriver(
+            `${name}-ingress`,
+            {
+                stack: config,
+                project: this.project,
+                region: this.region,
+                createdNetwork: network?.id,
+                provider: this.provider,
+            },
+            withGcp,
+        );
 
         this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass];
         this.registerOutputs({

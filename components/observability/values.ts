@@ -1,0 +1,345 @@
+/**
+ * Pure functions that turn the typed monitoring config into Helm values for kube-prometheus-stack and into the
+ * Alertmanager configuration. No Pulumi here: tests call these directly.
+ */
+import type { AlertmanagerReceivers, MonitoringConfig } from "../../stacks/config";
+import type { Placement } from "../cluster/types";
+import { DASHBOARD_FOLDER, PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
+import { CLOUD_SPOT_LABELS } from "./airflow-mixin/alerts";
+
+export const KUBE_PROMETHEUS_STACK_CHART = {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+};
+export const PROMETHEUS_OPERATOR_CRDS_CHART = {
+    chart: "prometheus-operator-crds",
+    repo: "https://prometheus-community.github.io/helm-charts",
+};
+
+/** Grafana's Service: the subchart's fullname is overridden so the name does not depend on the release name. */
+export const GRAFANA_SERVICE = { name: "grafana", port: 80 } as const;
+
+/** The ConfigMap annotation the Grafana sidecar reads to put a dashboard into a folder. */
+export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
+/** The label (and value) the Grafana sidecar collects dashboard ConfigMaps by. */
+export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+/** Node Exporter Full, grafana.com dashboard 1860, at a pinned revision (revision 37 is pinned in public configs since 2024). */
+export const NODE_EXPORTER_FULL = { gnetId: 1860, revision: 37 } as const;
+
+/** Key of the Alertmanager configuration inside its Secret, as the operator expects. */
+export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
+
+interface Requests {
+    cpu: string;
+    memory: string;
+}
+/** Requests per component; the memory request is also the memory limit (the project's convention). */
+const SIZES: Record<"small" | "production", Record<string, Requests>> = {
+    small: {
+        operator: { cpu: "50m", memory: "128Mi" },
+        configReloader: { cpu: "10m", memory: "32Mi" },
+        webhookJob: { cpu: "10m", memory: "32Mi" },
+        prometheus: { cpu: "200m", memory: "1Gi" },
+        alertmanager: { cpu: "20m", memory: "64Mi" },
+        grafana: { cpu: "100m", memory: "256Mi" },
+        grafanaSidecar: { cpu: "20m", memory: "96Mi" },
+        grafanaInit: { cpu: "10m", memory: "32Mi" },
+        kubeStateMetrics: { cpu: "20m", memory: "96Mi" },
+        nodeExporter: { cpu: "20m", memory: "48Mi" },
+    },
+    production: {
+        operator: { cpu: "100m", memory: "256Mi" },
+        configReloader: { cpu: "20m", memory: "48Mi" },
+        webhookJob: { cpu: "10m", memory: "32Mi" },
+        prometheus: { cpu: "1", memory: "4Gi" },
+        alertmanager: { cpu: "50m", memory: "128Mi" },
+        grafana: { cpu: "200m", memory: "512Mi" },
+        grafanaSidecar: { cpu: "50m", memory: "128Mi" },
+        grafanaInit: { cpu: "10m", memory: "32Mi" },
+        kubeStateMetrics: { cpu: "100m", memory: "256Mi" },
+        nodeExporter: { cpu: "50m", memory: "64Mi" },
+    },
+};
+
+function resources(r: Requests) {
+    return { requests: { cpu: r.cpu, memory: r.memory }, limits: { memory: r.memory } };
+}
+
+/**
+ * The classic annotation contract (`prometheus.io/scrape: "true"`, `prometheus.io/port`, `prometheus.io/path`,
+ * `prometheus.io/scheme`) for pods, as Prometheus' own example Kubernetes config defines it.
+ */
+export function annotatedPodsScrapeConfig() {
+    return {
+        job_name: "kubernetes-pods",
+        honor_labels: false,
+        kubernetes_sd_configs: [{ role: "pod" }],
+        relabel_configs: [
+            { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+            { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed|Unknown" },
+            {
+                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scheme"],
+                action: "replace",
+                regex: "(https?)",
+                target_label: "__scheme__",
+            },
+            {
+                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"],
+                action: "replace",
+                regex: "(.+)",
+                target_label: "__metrics_path__",
+            },
+            {
+                // IPv6 pod IPs need brackets around the address.
+                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
+                action: "replace",
+                regex: "(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})",
+                replacement: "[$2]:$1",
+                target_label: "__address__",
+            },
+            {
+                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
+                action: "replace",
+                regex: "(\\d+);((([0-9]+?)(\\.|$)){4})",
+                replacement: "$2:$1",
+                target_label: "__address__",
+            },
+            { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
+            { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
+            { source_labels: ["__meta_kubernetes_pod_node_name"], action: "replace", target_label: "node" },
+            { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], action: "replace", target_label: "app" },
+        ],
+    };
+}
+
+/** Prometheus' size-based retention: 85% of the volume, so the disk never fills before time-based retention acts. */
+export function retentionSizeFor(storageSize: string): string | undefined {
+    const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti)$/.exec(storageSize);
+    if (!m) return undefined;
+    const mib = Number(m[1]) * { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as "Mi" | "Gi" | "Ti"];
+    // Prometheus reads "MB" as 2^20 bytes (its units are base 2).
+    return `${Math.floor(mib * 0.85)}MB`;
+}
+
+export interface KubePrometheusStackInput {
+    config: MonitoringConfig;
+    production: boolean;
+    /** Where the control-plane pieces run: the on-demand pool. */
+    onDemand: Placement;
+    /** How spot nodes are labelled (the spot pool's nodeSelector): kube-state-metrics must export these labels. */
+    spotNodeSelector: Record<string, string>;
+    /** Secret with `admin-user` and `admin-password` for Grafana. */
+    grafanaAdminSecretName: string;
+    /** Secret with `alertmanager.yaml`. */
+    alertmanagerConfigSecretName: string;
+    /** Grafana's public URL when it is served behind the load balancer on a sub-path. */
+    grafanaRootUrl?: string;
+    /** Managed control planes (GKE, EKS) hide etcd, the scheduler and the controller manager: do not scrape them. */
+    managedControlPlane: boolean;
+}
+
+/** Helm values for kube-prometheus-stack. */
+export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
+    const size = SIZES[input.production ? "production" : "small"];
+    const c = input.config;
+    const placement = { nodeSelector: input.onDemand.nodeSelector, tolerations: input.onDemand.tolerations };
+    const nodeLabels = [...new Set([...Object.keys(CLOUD_SPOT_LABELS), ...Object.keys(input.spotNodeSelector), ...Object.keys(input.onDemand.nodeSelector)])];
+    const retentionSize = retentionSizeFor(c.prometheus.storageSize);
+    const grafanaIni: Record<string, Record<string, unknown>> = {
+        "auth.anonymous": { enabled: false },
+        users: { allow_sign_up: false },
+        analytics: { check_for_updates: false, reporting_enabled: false },
+    };
+    if (input.grafanaRootUrl) grafanaIni.server = { root_url: input.grafanaRootUrl, serve_from_sub_path: true };
+
+    return {
+        // The CRDs come from the prometheus-operator-crds release, installed first.
+        crds: { enabled: false },
+        ...(input.managedControlPlane
+            ? {
+                  kubeControllerManager: { enabled: false },
+                  kubeScheduler: { enabled: false },
+                  kubeEtcd: { enabled: false },
+                  kubeProxy: { enabled: false },
+              }
+            : {}),
+        prometheusOperator: {
+            ...placement,
+            resources: resources(size.operator),
+            prometheusConfigReloader: { resources: resources(size.configReloader) },
+            admissionWebhooks: {
+                patch: { ...placement, resources: resources(size.webhookJob) },
+                deployment: { ...placement, resources: resources(size.webhookJob) },
+            },
+        },
+        prometheus: {
+            prometheusSpec: {
+                ...placement,
+                replicas: c.prometheus.replicas,
+                retention: c.prometheus.retention,
+                ...(retentionSize ? { retentionSize } : {}),
+                resources: resources(size.prometheus),
+                storageSpec: {
+                    volumeClaimTemplate: {
+                        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: c.prometheus.storageSize } } },
+                    },
+                },
+                // Select every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and PrometheusRule in every namespace.
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                probeSelectorNilUsesHelmValues: false,
+                scrapeConfigSelectorNilUsesHelmValues: false,
+                ruleSelectorNilUsesHelmValues: false,
+                serviceMonitorSelector: {},
+                serviceMonitorNamespaceSelector: {},
+                podMonitorSelector: {},
+                podMonitorNamespaceSelector: {},
+                ruleSelector: {},
+                ruleNamespaceSelector: {},
+                additionalScrapeConfigs: [annotatedPodsScrapeConfig()],
+            },
+        },
+        alertmanager: {
+            alertmanagerSpec: {
+                ...placement,
+                replicas: c.alertmanager.replicas,
+                resources: resources(size.alertmanager),
+                // The whole configuration lives in a Secret this program writes from the secret receivers.
+                useExistingSecret: true,
+                configSecret: input.alertmanagerConfigSecretName,
+            },
+        },
+        grafana: {
+            ...placement,
+            fullnameOverride: GRAFANA_SERVICE.name,
+            service: { port: GRAFANA_SERVICE.port },
+            resources: resources(size.grafana),
+            admin: { existingSecret: input.grafanaAdminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+            "grafana.ini": grafanaIni,
+            persistence: c.grafana.persistence ? { enabled: true, type: "pvc", size: "10Gi", accessModes: ["ReadWriteOnce"] } : { enabled: false },
+            initChownData: { resources: resources(size.grafanaInit) },
+            downloadDashboards: { resources: resources(size.grafanaInit) },
+            testFramework: { enabled: false },
+            sidecar: {
+                resources: resources(size.grafanaSidecar),
+                dashboards: {
+                    enabled: true,
+                    label: Object.keys(GRAFANA_DASHBOARD_LABEL)[0],
+                    labelValue: Object.values(GRAFANA_DASHBOARD_LABEL)[0],
+                    searchNamespace: "ALL",
+                    folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
+                    provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
+                },
+                datasources: {
+                    enabled: true,
+                    defaultDatasourceEnabled: true,
+                    isDefaultDatasource: true,
+                    name: "Prometheus",
+                    uid: PROMETHEUS_DATASOURCE_UID,
+                },
+            },
+            // Node Exporter Full is downloaded from grafana.com at a pinned revision into the same "Airflow" folder.
+            dashboardProviders: {
+                "dashboardproviders.yaml": {
+                    apiVersion: 1,
+                    providers: [
+                        {
+                            name: "airflow-platform",
+                            orgId: 1,
+                            folder: DASHBOARD_FOLDER,
+                            type: "file",
+                            disableDeletion: true,
+                            editable: false,
+                            options: { path: "/var/lib/grafana/dashboards/airflow-platform" },
+                        },
+                    ],
+                },
+            },
+            dashboards: {
+                "airflow-platform": {
+                    "node-exporter-full": {
+                        gnetId: NODE_EXPORTER_FULL.gnetId,
+                        revision: NODE_EXPORTER_FULL.revision,
+                        // Older revisions use ${DS_PROMETHEUS}; newer ones a datasource variable that picks the default.
+                        datasource: [{ name: "DS_PROMETHEUS", value: PROMETHEUS_DATASOURCE_UID }],
+                    },
+                },
+            },
+        },
+        "kube-state-metrics": {
+            ...placement,
+            resources: resources(size.kubeStateMetrics),
+            // The capacity-type recording rule and the worker dashboards read these labels.
+            metricLabelsAllowlist: [
+                `nodes=[${nodeLabels.join(",")}]`,
+                "pods=[tier,component,release,kubernetes_executor,app.kubernetes.io/name]",
+            ],
+        },
+        "prometheus-node-exporter": {
+            // On every node, spot included: tolerate every taint.
+            tolerations: [{ operator: "Exists" }],
+            resources: resources(size.nodeExporter),
+        },
+    };
+}
+
+/** The receiver every alert goes to when receivers are configured. */
+export const AIRFLOW_RECEIVER = "airflow-platform";
+
+/** The Alertmanager configuration: receivers from the secret config, Watchdog silenced, kube-prometheus inhibitions. */
+export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined) {
+    const r = receivers ?? {};
+    const configured = r.slack !== undefined || r.webhook !== undefined || r.email !== undefined;
+    const receiver: Record<string, unknown> = { name: AIRFLOW_RECEIVER };
+    if (r.slack)
+        receiver.slack_configs = [
+            {
+                api_url: r.slack.apiUrl,
+                channel: r.slack.channel,
+                send_resolved: true,
+                title: '{{ .CommonLabels.alertname }} ({{ .Status }})',
+                text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook }}\n{{ end }}',
+            },
+        ];
+    if (r.webhook) receiver.webhook_configs = [{ url: r.webhook.url, send_resolved: true }];
+    if (r.email)
+        receiver.email_configs = [
+            {
+                to: r.email.to,
+                from: r.email.from,
+                smarthost: r.email.smarthost,
+                ...(r.email.username ? { auth_username: r.email.username } : {}),
+                ...(r.email.password ? { auth_password: r.email.password } : {}),
+                require_tls: true,
+                send_resolved: true,
+            },
+        ];
+    return {
+        global: { resolve_timeout: "5m" },
+        route: {
+            group_by: ["alertname", "namespace"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "12h",
+            receiver: configured ? AIRFLOW_RECEIVER : "null",
+            routes: [
+                // The always-firing Watchdog and info-level alerts never page anyone.
+                { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+                { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+            ],
+        },
+        inhibit_rules: [
+            { source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] },
+            { source_matchers: ["severity = warning"], target_matchers: ["severity = info"], equal: ["namespace", "alertname"] },
+            { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
+            // A dead exporter explains every missing Airflow metric in its namespace.
+            {
+                source_matchers: ["alertname = AirflowStatsdExporterDown"],
+                target_matchers: ['alertname =~ "Airflow.*HeartbeatMissing|AirflowMetricsMissing"'],
+                equal: ["namespace"],
+            },
+        ],
+        receivers: configured ? [{ name: "null" }, receiver] : [{ name: "null" }],
+    };
+}

@@ -374,6 +374,15 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         expect(extra.celery.worker_concurrency).to.equal("8");
     });
 
+    it("Flower: basic auth from the component's Secret, served under the load balancer's path", () => {
+        const values = valuesOf("prod-eks", { flower: { enabled: true } }, { flowerUrlPrefix: "/flower", secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } });
+        expect(values.flower).to.include({ enabled: true, secretName: "airflow-flower" });
+        expect(values.flower).not.to.have.any.keys("username", "password");
+        expect(values.config.celery.flower_url_prefix).to.equal("/flower");
+        expect(valuesOf("dev").flower.enabled).to.equal(false);
+        expect(valuesOf("dev").config.celery).not.to.have.property("flower_url_prefix");
+    });
+
     it("the image and the chart's airflowVersion follow airflow.version (and image.tag for a custom image)", () => {
         const values = valuesOf("dev", { version: "3.1.8", image: { repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" } });
         expect(values).to.include({ airflowVersion: "3.1.8", defaultAirflowRepository: "ghcr.io/acme/airflow", defaultAirflowTag: "3.1.8-acme.4" });

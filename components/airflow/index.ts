@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ResolvedAirflowConfig, StackConfig } from "../../stacks/config";
 import type { Cluster, ServiceAccountBinding } from "../cluster/types";
-import { exposureUrls } from "../exposure/urls";
+import { exposureUrls, flowerExposed } from "../exposure/urls";
 import type { Observability } from "../observability";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../observability/airflow-mixin/statsd-mapping";
 import { AirflowScrapeTarget } from "../observability/scrape-target";
@@ -95,7 +95,17 @@ export class Airflow extends pulumi.ComponentResource {
                       { ...k8sOpts, dependsOn: cluster.readiness },
                   );
         const ns = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
-        const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: namespace ? [namespace] : cluster.readiness };
+        // A caller that owns the namespace passes it (or its guards) as the component's dependsOn; children do not
+        // inherit a component's dependsOn, so it is handed down here.
+        const callerDeps = Array.isArray(opts?.dependsOn)
+            ? (opts!.dependsOn as pulumi.Input<pulumi.Resource>[])
+            : opts?.dependsOn
+              ? [opts.dependsOn as pulumi.Input<pulumi.Resource>]
+              : [];
+        const inNamespace: pulumi.CustomResourceOptions = {
+            ...k8sOpts,
+            dependsOn: [...(namespace ? [namespace] : cluster.readiness), ...callerDeps],
+        };
 
         // Everything the release references by name; it waits for all of them.
         const referenced: pulumi.Resource[] = [];
@@ -270,6 +280,7 @@ export class Airflow extends pulumi.ComponentResource {
                 baseUrl,
                 statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
                 statsdPrefix: AIRFLOW_STATSD_PREFIX,
+                flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
                 production: stack.production,
             }),
         );
@@ -291,7 +302,7 @@ export class Airflow extends pulumi.ComponentResource {
                 waitForJobs: true,
                 maxHistory: 10,
             },
-            { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...cluster.readiness, ...referenced] },
+            { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...cluster.readiness, ...callerDeps, ...referenced] },
         );
 
         const scrape = args.scrape ?? (stack.monitoring.enabled || args.observability !== undefined);

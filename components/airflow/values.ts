@@ -81,6 +81,8 @@ export interface AirflowValuesInput {
     statsdMappings: unknown[];
     /** `[metrics] statsd_prefix`; must be the prefix the mapping's globs start with. */
     statsdPrefix: string;
+    /** The path Flower is served under behind the shared load balancer (`[celery] flower_url_prefix`); unset: `/`. */
+    flowerUrlPrefix?: string;
     /** Production: PodDisruptionBudgets and two PgBouncers. */
     production: boolean;
 }
@@ -187,7 +189,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     };
 
     const config: Record<string, Record<string, string>> = {
-        celery: { worker_concurrency: String(a.workers.concurrency) },
+        celery: {
+            worker_concurrency: String(a.workers.concurrency),
+            ...(input.flowerUrlPrefix ? { flower_url_prefix: input.flowerUrlPrefix } : {}),
+        },
         metrics: {
             statsd_on: "True",
             statsd_host: names.statsd,

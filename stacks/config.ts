@@ -259,7 +259,12 @@ const monitoringSchema = z.strictObject({
     kubePrometheusStackVersion: semver.default("88.5.3"),
     prometheusOperatorCrdsVersion: semver.default("31.0.1"),
     statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("prom/statsd-exporter tag"),
-    statsdMappingTtl: duration.default("48h").describe("Series of deleted DAGs and tasks expire after this"),
+    statsdMappingTtl: z
+        .string()
+        // statsd-exporter parses a Go duration: no "d" or "w" unit.
+        .regex(/^\d+(ms|s|m|h)$/, "a Go duration such as \"30m\" or \"48h\" (statsd-exporter knows no \"d\"; write 48h for 2 days)")
+        .default("48h")
+        .describe("Series of deleted DAGs and tasks expire after this"),
     prometheus: z
         .strictObject({
             retention: duration.default("15d"),

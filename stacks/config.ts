@@ -48,8 +48,14 @@ const placementSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 
 const gcpSchema = z.strictObject({
-    project: z.string().min(1).describe("GCP project ID. Required with cloud=gke"),
-    region: z.string().min(1).describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
+    project: z
+        .string({ error: "is required with cloud gke: the GCP project ID" })
+        .min(1, "is required with cloud gke: the GCP project ID")
+        .describe("GCP project ID. Required with cloud=gke"),
+    region: z
+        .string({ error: "is required with cloud gke: a GCP region such as europe-west1" })
+        .min(1, "is required with cloud gke: a GCP region such as europe-west1")
+        .describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR").describe("GKE release channel"),
     network: z
         .strictObject({
@@ -77,7 +83,10 @@ const accessEntrySchema = z.strictObject({
 });
 
 const awsSchema = z.strictObject({
-    region: z.string().min(1).describe("AWS region, e.g. eu-west-1. Required with cloud=eks"),
+    region: z
+        .string({ error: "is required with cloud eks: an AWS region such as eu-west-1" })
+        .min(1, "is required with cloud eks: an AWS region such as eu-west-1")
+        .describe("AWS region, e.g. eu-west-1. Required with cloud=eks"),
     authenticationMode: z
         .enum(["API", "API_AND_CONFIG_MAP"])
         .default("API")
@@ -679,6 +688,8 @@ function resolve(
     if (databaseMode === "managed" && cloud === "existing")
         problem(["database", "mode"], "managed needs cloud gke or eks; use bundled on an existing cluster", "managed");
 
+    checkClusterLayer(c, cloud, databaseMode, problem);
+
     // Airflow.
     const airflowRaw = c.airflow;
     if (!airflowRaw) problem(["airflow"], "is required (at least airflow.dags.repo)");
@@ -732,6 +743,29 @@ function resolve(
 
 function secretOutput(value: string | undefined): pulumi.Output<string> | undefined {
     return value === undefined ? undefined : pulumi.secret(value);
+}
+
+/** Cross-checks of the cluster layer (issue 3): networks that must come in pairs, and database sizes per cloud. */
+function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundled" | "managed", problem: Problem) {
+    const gcpNetwork = c.gcp?.network;
+    if (gcpNetwork?.existingSubnetwork && !gcpNetwork.existingNetwork)
+        problem(["gcp", "network", "existingNetwork"], "is required with gcp.network.existingSubnetwork: name the subnetwork's VPC network");
+    const vpc = c.aws?.vpc;
+    if (vpc?.existingVpcId && (vpc.privateSubnetIds ?? []).length < 2)
+        problem(
+            ["aws", "vpc", "privateSubnetIds"],
+            "list at least two private subnets (in different AZs) of aws.vpc.existingVpcId: EKS, EFS and RDS need them",
+            vpc.privateSubnetIds,
+        );
+    if (vpc && !vpc.existingVpcId && (vpc.privateSubnetIds || vpc.publicSubnetIds))
+        problem(["aws", "vpc", "existingVpcId"], "is required with aws.vpc.privateSubnetIds / publicSubnetIds");
+    const tier = c.database.tier;
+    if (databaseMode === "managed" && tier) {
+        if (cloud === "gke" && !/^db-/.test(tier))
+            problem(["database", "tier"], "must be a Cloud SQL tier such as db-custom-2-7680 on gke", tier);
+        if (cloud === "eks" && !/^db\./.test(tier))
+            problem(["database", "tier"], "must be an RDS instance class such as db.t4g.medium on eks", tier);
+    }
 }
 
 function withDefaultTypes(

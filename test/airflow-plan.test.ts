@@ -173,6 +173,10 @@ describe("airflow in the plan", () => {
         const monitors = kubeObjects(dev, "ServiceMonitor").filter((m) => (m.inputs.metadata as Obj).namespace === "airflow");
         expect(monitors).to.have.length(1);
         expect((monitors[0].inputs.spec as Obj).selector.matchLabels).to.include({ component: "statsd", release: "airflow" });
+        // It waits for the chart (its Service) and for the CRD that defines its kind.
+        const crds = ofType(dev, RELEASE).find((r) => String(r.inputs.chart).includes("crds"));
+        expect(crds, "the prometheus-operator CRDs release").to.exist;
+        expect(monitors[0].dependencies).to.include.members([the(dev, RELEASE, "airflow-release").urn, crds!.urn]);
     });
 });
 

@@ -307,8 +307,8 @@ export class Airflow extends pulumi.ComponentResource {
 
         const scrape = args.scrape ?? (stack.monitoring.enabled || args.observability !== undefined);
         if (scrape) {
-            // The Observability component exposes its CRD release as `crds` once it installs them.
-            const crds = (args.observability as { crds?: pulumi.Resource } | undefined)?.crds;
+            // The ServiceMonitor kind comes with the Observability component's CRD release (a devspace's base stack has it).
+            const crds = args.observability?.crds;
             new AirflowScrapeTarget(
                 `${name}-scrape`,
                 { namespace: ns, releaseName, provider, dependsOn: [this.release, ...(crds ? [crds] : [])] },

@@ -55,7 +55,7 @@ export class Exposure extends pulumi.ComponentResource {
                 airflow.flowerServiceName && airflow.flowerServicePort
                     ? { serviceName: airflow.flowerServiceName, servicePort: airflow.flowerServicePort, namespace: airflow.namespace }
                     : undefined,
-            grafana: observability ? grafanaEndpoint(observability) : undefined,
+            grafana: observability ? grafanaEndpoint(observability, this) : undefined,
         };
         this.routes = exposureRoutes(stack, backends);
         const result = driver.route(
@@ -78,9 +78,12 @@ export class Exposure extends pulumi.ComponentResource {
     }
 }
 
-function grafanaEndpoint(observability: Observability): ServiceEndpoint {
+/** Grafana's Service, or undefined (no `/grafana` route, with a warning) when the Observability component has none. */
+function grafanaEndpoint(observability: Observability, exposure: pulumi.Resource): ServiceEndpoint | undefined {
     const grafana = observability as unknown as GrafanaService;
-    if (!grafana.grafanaServiceName || !grafana.grafanaServicePort)
-        throw new Error("the Observability component exposes no grafanaServiceName/grafanaServicePort");
+    if (!grafana.grafanaServiceName || !grafana.grafanaServicePort) {
+        void pulumi.log.warn("Observability exposes no grafanaServiceName/grafanaServicePort: /grafana is not routed", exposure);
+        return undefined;
+    }
     return { serviceName: grafana.grafanaServiceName, servicePort: grafana.grafanaServicePort, namespace: observability.namespace };
 }

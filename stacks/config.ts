@@ -292,15 +292,33 @@ const exposureSchema = z.strictObject({
         .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a DNS name such as airflow.example.com")
         .optional()
         .describe("DNS name the UIs are served on; required when enabled (base_url, root_url, the certificate)"),
-    public: z.boolean().default(false).describe("Internet-facing load balancer; requires TLS"),
+    public: z
+        .boolean()
+        .default(false)
+        .describe("Internet-facing load balancer; requires TLS (EKS: tls.certificateArn; GKE: the managed certificate)"),
     tls: z
         .strictObject({
-            certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, "an ACM certificate ARN").optional(),
-            managedCertificate: z.boolean().default(true).describe("GKE: a Google-managed certificate for `host`"),
+            certificateArn: z
+                .string()
+                .regex(/^arn:aws[a-z-]*:acm:/, "an ACM certificate ARN")
+                .optional()
+                .describe("EKS: ACM certificate (in aws.region) for `host`: HTTPS on 443, HTTP redirected"),
+            managedCertificate: z
+                .boolean()
+                .default(true)
+                .describe("GKE, public only: a Google-managed certificate for `host` (none exists for internal load balancers)"),
         })
         .prefault({}),
-    grafanaPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/grafana"),
-    flowerPath: z.string().regex(/^\/[a-z0-9-]+$/).default("/flower"),
+    grafanaPath: z
+        .string()
+        .regex(/^\/[a-z0-9-]+$/, "one path segment such as /grafana")
+        .default("/grafana")
+        .describe("Grafana's path; its root_url and serve_from_sub_path follow"),
+    flowerPath: z
+        .string()
+        .regex(/^\/[a-z0-9-]+$/, "one path segment such as /flower")
+        .default("/flower")
+        .describe("Flower's path (with airflow.flower.enabled); Airflow's [celery] flower_url_prefix follows"),
     awsLoadBalancerControllerVersion: z
         .enum(["1.14.0"])
         .default("1.14.0")

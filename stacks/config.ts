@@ -668,6 +668,7 @@ function resolve(
     if (c.stackKind === "platform" && c.devspace) problem(["devspace"], "is only for stackKind devspace");
     const cloud: Cloud = c.cloud ?? (c.stackKind === "devspace" ? "existing" : "gke");
     if (!c.cloud && c.stackKind === "platform") problem(["cloud"], "is required: one of gke, eks, existing");
+    if (c.stackKind === "devspace" && c.devspace) checkDevspace(c, problem);
 
     // Each cloud needs its own section.
     if (c.stackKind === "platform") {
@@ -815,6 +816,34 @@ function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowC
 }
 
 type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
+
+/** A devspace's ceiling: several must fit on one dev node. */
+export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;
+
+const CPU_MILLIS = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+const MEMORY_BYTES = (q: string) => {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
+    const unit = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 }[m?.[2] ?? ""] ?? 1;
+    return m ? Number(m[1]) * unit : NaN;
+};
+
+/** A devspace runs a small Airflow on the shared dev cluster and owns nothing outside its namespace. */
+function checkDevspace(c: RawStackConfig, problem: Problem) {
+    const quota = c.devspace!.quota;
+    if (CPU_MILLIS(quota.cpu) > CPU_MILLIS(DEVSPACE_MAX_QUOTA.cpu))
+        problem(["devspace", "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, quota.cpu);
+    if (MEMORY_BYTES(quota.memory) > MEMORY_BYTES(DEVSPACE_MAX_QUOTA.memory))
+        problem(["devspace", "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, quota.memory);
+    if (c.environment === "prod") problem(["environment"], "a devspace is a dev environment: use dev", c.environment);
+    if (c.database.mode === "managed") problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");
+    if (c.exposure.enabled) problem(["exposure", "enabled"], "a devspace has no load balancer; use kubectl port-forward", true);
+    if (c.airflow?.logs.mode === "remote")
+        problem(["airflow", "logs", "mode"], "a devspace cannot bind cloud identities on the shared cluster; use shared-volume", "remote");
+    if (c.airflow?.executor === "celery")
+        problem(["airflow", "executor"], "a devspace runs its tasks on the KubernetesExecutor: use kubernetes or celery-kubernetes", "celery");
+    for (const key of ["gcp", "aws", "existing", "nodePools"] as const)
+        if (c[key]) problem([key], "is not used by a devspace: the cluster comes from devspace.baseStack");
+}
 
 function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
     const major = Number(a.version.split(".")[0]);

@@ -3,6 +3,7 @@
  * Prometheus rules and the statsd mapping.
  */
 import * as YAML from "yaml";
+import { describeDevspaceRequests, devspaceRequestsOf } from "../../components/devspace/requests";
 import { PlannedResource } from "./runtime";
 
 export interface Artifact {
@@ -79,10 +80,13 @@ export function describeNodePools(resources: PlannedResource[]): string[] {
     return lines;
 }
 
-/** The ResourceQuota of a devspace, as "cpu X, memory Y", when the plan has one. */
+/**
+ * What a devspace requests, summed from its planned Helm values and workloads (components/devspace/requests.ts), next
+ * to its ResourceQuota; undefined when the plan has no devspace quota.
+ */
 export function devspaceRequests(resources: PlannedResource[]): string | undefined {
     const quota = resources.find((r) => r.type === "kubernetes:core/v1:ResourceQuota");
     if (!quota) return undefined;
-    const hard = asObj(asObj(asObj(quota.inputs).spec).hard);
-    return `requests.cpu ${hard["requests.cpu"]}, requests.memory ${hard["requests.memory"]} (ResourceQuota)`;
+    const namespace = String(asObj(asObj(quota.inputs).metadata).namespace);
+    return describeDevspaceRequests(devspaceRequestsOf(resources, namespace));
 }

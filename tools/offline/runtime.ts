@@ -141,7 +141,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
     if (baseStack && !plannedOutputs.has(baseStack)) {
         const baseName = baseStack.split("/").pop()!;
         const base = await planStackNow(baseName, {});
-        plannedOutputs.set(baseStack, base.rawOutputs);
+        plannedOutputs.set(baseStack, asDeployedOutputs(base.rawOutputs));
     }
 
     const allConfig: Record<string, string> = {};
@@ -256,6 +256,22 @@ function nameOfUrn(urn: string): string {
  * Resolves the Outputs of each stack output; secrets stay wrapped as RPC secrets so that `mask` can find them.
  * Each key is resolved on its own because one secret inside an object makes the whole object secret.
  */
+/**
+ * A referenced stack has been deployed, so all its outputs are known: an unknown anywhere would make the whole
+ * StackReference `outputs` unknown in a dry run. Unknowns become the COMPUTED marker; secrets stay secrets.
+ */
+function asDeployedOutputs(value: unknown): Record<string, unknown> {
+    const known = (v: unknown): unknown => {
+        if (v === unknownOutputValue) return COMPUTED;
+        if (rpc.isRpcSecret(v)) return { [rpc.specialSigKey]: rpc.specialSecretSig, value: known(rpc.unwrapRpcSecret(v)) };
+        if (Array.isArray(v)) return v.map(known);
+        if (v && typeof v === "object" && !pulumi.Resource.isInstance(v))
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, known(x)]));
+        return v;
+    };
+    return known(value) as Record<string, unknown>;
+}
+
 async function resolveDeep(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs ?? {})) {

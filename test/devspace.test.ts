@@ -1,0 +1,221 @@
+import { expect } from "chai";
+import { readStackFile } from "../tools/offline/runtime";
+import { devspaceRequests } from "../tools/offline/artifacts";
+import { ConfigError, parseStackConfig } from "../stacks/config";
+import { devspaceAirflowConfig } from "../stacks/devspace";
+import {
+    airflowChartPods,
+    devspaceRequestsOf,
+    limitRangeSpec,
+    parseCpu,
+    parseMemory,
+    resourceQuotaSpec,
+} from "../components/devspace";
+import { Plan, helmValues, ofType, planOf, the } from "./harness";
+
+const NS = "devspace-demo";
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** Kinds that exist once per cluster (not in a namespace). A devspace may create one of them: its own Namespace. */
+const CLUSTER_SCOPED_KINDS = [
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PriorityClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "APIService",
+    "CSIDriver",
+    "RuntimeClass",
+    "IngressClass",
+    "VolumeSnapshotClass",
+    "GatewayClass",
+    "ClusterIssuer",
+    "ValidatingAdmissionPolicy",
+];
+const kindOf = (type: string) => type.split(":").pop()!;
+
+function devspaceConfig(overrides: Record<string, unknown> = {}) {
+    const { config, secrets } = readStackFile("devspace-demo");
+    return parseStackConfig("devspace-demo", { ...config, ...overrides }, secrets);
+}
+
+describe("devspace: the devspace-demo plan", () => {
+    let dev: Plan;
+    let plan: Plan;
+    before(async () => {
+        dev = await planOf("dev");
+        plan = await planOf("devspace-demo");
+    });
+
+    it("reaches the shared dev cluster through the StackReference: its kubeconfig and its placement", () => {
+        const provider = the(plan, "pulumi:providers:kubernetes");
+        const devKubeconfig = (the(dev, "pulumi:providers:kubernetes").revealedInputs as { kubeconfig: string }).kubeconfig;
+        expect(provider.inputs.kubeconfig, "the kubeconfig stays secret").to.equal("[secret]");
+        expect((provider.revealedInputs as { kubeconfig: string }).kubeconfig).to.equal(devKubeconfig);
+        const values = helmValues(plan, "airflow-release") as { scheduler: { nodeSelector: unknown }; workers: { tolerations: unknown } };
+        const placement = dev.outputs.placement as { onDemand: { nodeSelector: unknown }; spot: { tolerations: unknown } };
+        expect(values.scheduler.nodeSelector).to.deep.equal(placement.onDemand.nodeSelector);
+        expect(values.workers.tolerations, "task pods may use the spot pool").to.deep.equal(placement.spot.tolerations);
+        expect(plan.outputs.clusterName).to.equal(dev.outputs.clusterName);
+    });
+
+    it("makes namespace devspace-<developer> with a ResourceQuota of 2 CPU / 4Gi and a LimitRange default", () => {
+        const ns = the(plan, "kubernetes:core/v1:Namespace");
+        expect((ns.inputs.metadata as { name: string }).name).to.equal(NS);
+        const quota = the(plan, "kubernetes:core/v1:ResourceQuota").inputs as { metadata: { namespace: string }; spec: { hard: Record<string, string> } };
+        expect(quota.metadata.namespace).to.equal(NS);
+        expect(quota.spec.hard).to.include({ "requests.cpu": "2", "requests.memory": "4Gi", "services.loadbalancers": "0" });
+        const limits = the(plan, "kubernetes:core/v1:LimitRange").inputs as { metadata: { namespace: string }; spec: { limits: { defaultRequest: unknown }[] } };
+        expect(limits.metadata.namespace).to.equal(NS);
+        expect(limits.spec.limits[0].defaultRequest).to.have.keys(["cpu", "memory"]);
+    });
+
+    it("runs a small Airflow there: the developer's branch, bundled Postgres, KubernetesExecutor tasks", () => {
+        const release = the(plan, "kubernetes:helm.sh/v3:Release");
+        expect(release.inputs.namespace).to.equal(NS);
+        expect(release.inputs.createNamespace, "helm must not create namespaces").to.not.equal(true);
+        const values = release.inputs.values as Record<string, Record<string, unknown>>;
+        expect((values.dags.gitSync as { branch: string }).branch).to.equal("feature/demo");
+        expect(values.executor).to.equal("KubernetesExecutor");
+        expect(values.postgresql.enabled).to.equal(true);
+        expect(values.pgbouncer.enabled).to.equal(false);
+        expect(values.redis.enabled).to.equal(false);
+        // The Airflow waits for the quota and limit range: a pod created before them would escape both.
+        const guards = ofType(plan, "kubernetes:core/v1:ResourceQuota").concat(ofType(plan, "kubernetes:core/v1:LimitRange")).map((r) => r.urn);
+        expect(release.dependencies).to.include.members(guards);
+    });
+
+    it("has its metrics scraped by the shared Prometheus: a ServiceMonitor in its namespace the dev stack's Prometheus selects", () => {
+        const monitor = the(plan, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs as {
+            metadata: { namespace: string };
+            spec: { namespaceSelector: { matchNames: string[] }; selector: { matchLabels: Record<string, string> } };
+        };
+        expect(monitor.metadata.namespace).to.equal(NS);
+        expect(monitor.spec.namespaceSelector.matchNames).to.deep.equal([NS]);
+        const kps = ofType(dev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack");
+        expect(kps, "the dev stack installs kube-prometheus-stack").to.not.equal(undefined);
+        const spec = ((kps!.inputs.values as { prometheus?: { prometheusSpec?: Record<string, unknown> } }).prometheus?.prometheusSpec ?? {});
+        // Without these the operator only selects monitors labelled with the release, in its own namespace.
+        expect(spec.serviceMonitorSelectorNilUsesHelmValues).to.equal(false);
+        for (const selector of ["serviceMonitorSelector", "serviceMonitorNamespaceSelector"]) {
+            const s = (spec[selector] ?? {}) as Record<string, unknown>;
+            expect(Object.keys(s).filter((k) => Object.keys((s[k] as object) ?? {}).length > 0), `${selector} selects everything`).to.deep.equal([]);
+        }
+    });
+
+    it("creates or changes nothing cluster-wide: no cloud resource, no cluster-scoped object but its own namespace", () => {
+        for (const r of plan.resources.filter((x) => x.custom)) {
+            expect(r.type, r.name).to.match(/^(kubernetes:|pulumi:providers:kubernetes$|random:)/);
+            if (r.type.startsWith("kubernetes:") && CLUSTER_SCOPED_KINDS.includes(kindOf(r.type))) {
+                expect(kindOf(r.type), r.name).to.equal("Namespace");
+                expect((r.inputs.metadata as { name: string }).name).to.equal(NS);
+            }
+            const namespace = (r.inputs.metadata as { namespace?: string } | undefined)?.namespace ?? r.inputs.namespace;
+            if (r.type.startsWith("kubernetes:") && kindOf(r.type) !== "Namespace")
+                expect(namespace, `${r.type} ${r.name} lives in the devspace`).to.equal(NS);
+        }
+        // The chart's ClusterRoles only exist in multi-namespace mode.
+        expect(helmValues(plan, "airflow-release").multiNamespaceMode).to.not.equal(true);
+    });
+
+    it("requests at most 2 CPU and 4Gi in all, job included, and the plan summary reports the figure", () => {
+        const r = devspaceRequestsOf(plan.resources, NS);
+        expect(r.peak.cpuMillis).to.be.at.most(2000);
+        expect(r.peak.memoryBytes).to.be.at.most(4 * GiB);
+        expect(r.quota).to.deep.equal({ cpuMillis: 2000, memoryBytes: 4 * GiB });
+        expect(r.taskPodsThatFit, "room for task pods beside the steady pods").to.be.greaterThan(0);
+        expect(r.lines.map((l) => l.what)).to.include.members(["airflow-release: scheduler", "airflow-release: postgresql", "airflow-release: dagProcessor/git-sync"]);
+        expect(devspaceRequests(plan.resources)).to.match(/^steady \d+m? CPU, [\d.]+(Mi|Gi); peak .*; quota 2 CPU, 4Gi; task pod /);
+    });
+});
+
+describe("devspace: pure parts", () => {
+    it("the developer's branch wins over airflow.dags.branch, in the devspace's namespace", () => {
+        const config = devspaceConfig({
+            devspace: { developer: "alice", baseStack: "acme/airflow-platform/dev", branch: "feature/alice" },
+        });
+        const airflow = devspaceAirflowConfig(config);
+        expect(config.airflow.dags.branch).to.equal("feature/demo");
+        expect(airflow.dags.branch).to.equal("feature/alice");
+        expect(airflow.namespace).to.equal("devspace-alice");
+    });
+
+    it("refuses quotas above 2 CPU / 4Gi and what a devspace cannot own, naming the key", () => {
+        const bad = () =>
+            devspaceConfig({
+                devspace: { developer: "x", baseStack: "a/b/dev", branch: "b", quota: { cpu: "2500m", memory: "5Gi" } },
+                exposure: { enabled: true, host: "x.example.com" },
+                database: { mode: "managed" },
+            });
+        expect(bad).to.throw(ConfigError);
+        try {
+            bad();
+        } catch (e) {
+            const keys = (e as ConfigError).issues.map((i) => i.key);
+            expect(keys).to.include.members([
+                "airflow-platform:devspace.quota.cpu",
+                "airflow-platform:devspace.quota.memory",
+                "airflow-platform:exposure.enabled",
+                "airflow-platform:database.mode",
+            ]);
+        }
+        expect(() => devspaceConfig({ devspace: { developer: "x", baseStack: "a/b/dev", branch: "b", quota: { cpu: "1500m", memory: "3Gi" } } })).to.not.throw();
+    });
+
+    it("quota and limit range specs follow devspace.quota", () => {
+        expect(resourceQuotaSpec({ cpu: "1500m", memory: "3Gi" }).hard).to.include({ "requests.cpu": "1500m", "requests.memory": "3Gi" });
+        expect(limitRangeSpec({ cpu: "2", memory: "4Gi" }).limits[0].max).to.deep.equal({ cpu: "2", memory: "4Gi" });
+    });
+
+    it("parses Kubernetes quantities", () => {
+        expect([parseCpu("250m"), parseCpu("2"), parseCpu("0.5")]).to.deep.equal([250, 2000, 500]);
+        expect([parseMemory("512Mi"), parseMemory("4Gi"), parseMemory("1G"), parseMemory("1000")]).to.deep.equal([512 * MiB, 4 * GiB, 1e9, 1000]);
+        expect(() => parseCpu("two")).to.throw(/CPU quantity/);
+    });
+
+    it("counts the chart's pods: Celery adds workers and Redis; git-sync rides along where DAGs are read", () => {
+        const req = { requests: { cpu: "100m", memory: "128Mi" } };
+        const k8s = airflowChartPods({ executor: "KubernetesExecutor", airflowVersion: "3.1.8", dags: { gitSync: { enabled: true } }, workers: { resources: req } });
+        expect(k8s.steady.map((p) => p.what)).to.deep.equal([
+            "scheduler",
+            "scheduler/log-groomer",
+            "apiServer",
+            "dagProcessor",
+            "dagProcessor/log-groomer",
+            "dagProcessor/git-sync",
+            "triggerer",
+            "triggerer/log-groomer",
+            "triggerer/git-sync",
+            "statsd",
+            "postgresql",
+        ]);
+        expect(k8s.taskPod).to.deep.equal(req);
+        const celery = airflowChartPods({ executor: "CeleryExecutor", airflowVersion: "2.10.5", workers: { replicas: 2 }, postgresql: { enabled: false } });
+        const names = celery.steady.map((p) => p.what);
+        expect(names).to.include.members(["webserver", "workers", "workers/log-groomer", "redis"]);
+        expect(names).to.not.include("postgresql");
+        expect(celery.steady.find((p) => p.what === "workers")!.replicas).to.equal(2);
+        expect(celery.taskPod).to.equal(undefined);
+    });
+
+    it("fills containers without requests with the LimitRange default, and refuses when there is none", () => {
+        const objects = [
+            { type: "kubernetes:core/v1:LimitRange", name: "lr", inputs: { metadata: { namespace: "ns" }, spec: limitRangeSpec({ cpu: "2", memory: "4Gi" }) } },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "tool",
+                inputs: { metadata: { namespace: "ns" }, spec: { replicas: 2, template: { spec: { containers: [{ name: "c", image: "x:1" }] } } } },
+            },
+        ];
+        const r = devspaceRequestsOf(objects, "ns");
+        expect(r.lines).to.deep.equal([{ what: "Deployment tool/c", replicas: 2, request: { cpuMillis: 50, memoryBytes: 64 * MiB }, defaulted: true }]);
+        expect(r.steady).to.deep.equal({ cpuMillis: 100, memoryBytes: 128 * MiB });
+        expect(() => devspaceRequestsOf(objects.slice(1), "ns")).to.throw(/no LimitRange default/);
+    });
+});

@@ -9,8 +9,6 @@ import { Plan, PlannedResource, SECRET, allStrings, helmValues, kubeObjects, ofT
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-// Exposure is another component; these plans leave it out so that Airflow's wiring is tested on its own.
-const PROD_EKS = { config: { exposure: { enabled: false } } };
 const HTTPS_TOKEN = "plan-test-https-token-3f9c1e";
 const HTTPS = {
     config: {
@@ -42,7 +40,7 @@ describe("airflow in the plan", () => {
     let https: Plan;
     before(async () => {
         dev = await planOf("dev");
-        prod = await planOf("prod-eks", PROD_EKS);
+        prod = await planOf("prod-eks");
         https = await planOf("dev", HTTPS);
     });
 
@@ -57,6 +55,16 @@ describe("airflow in the plan", () => {
         // The values are plain (no secret inside), so the plan and `pulumi preview` show them.
         expect(release.inputs.values).to.be.an("object");
         expect(helmValues(dev, "airflow-release").executor).to.equal("CeleryExecutor,KubernetesExecutor");
+    });
+
+    it("tells Airflow its public URL (prod-eks exposes it with TLS) and routes the load balancer to the UI Service", () => {
+        const values = helmValues(prod, "airflow-release") as Obj;
+        expect(values.config.api.base_url).to.equal("https://airflow.acme-data.example.com");
+        expect(helmValues(dev, "airflow-release") as Obj).not.to.have.nested.property("config.api");
+        const backends = kubeObjects(prod, "Ingress").flatMap((i) =>
+            ((i.inputs.spec as Obj)?.rules ?? []).flatMap((r: Obj) => r.http.paths.map((p: Obj) => ({ path: p.path, ...p.backend.service }))),
+        );
+        expect(backends).to.deep.include({ path: "/", name: "airflow-api-server", port: { number: 8080 } });
     });
 
     for (const [label, planOfStack] of [

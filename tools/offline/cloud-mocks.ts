@@ -50,6 +50,10 @@ const RESOURCE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs>
         vpcConfig: { ...(inputs.vpcConfig as Inputs), clusterSecurityGroupId: OFFLINE_NODE_SECURITY_GROUP },
         identities: [{ oidcs: [{ issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/OFFLINEPLAN" }] }],
     }),
+    "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::123456789012:role/${name}`, name }),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, inputs) => ({
+        arn: `arn:aws:iam::123456789012:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+    }),
     "aws:rds/instance:Instance": (name) => ({ address: `${name}.offline.eu-west-1.rds.amazonaws.com` }),
     "awsx:ec2:Vpc": (name, inputs) => {
         const zones = Number(inputs.numberOfAvailabilityZones ?? 3);

@@ -8,7 +8,7 @@ import { StackConfig } from "../../stacks/config";
 import type { Airflow } from "../airflow";
 import { Cluster, IngressRoute } from "../cluster/types";
 import type { Observability } from "../observability";
-import { ExposedBackends, ServiceEndpoint, exposureRoutes } from "./routes";
+import { ExposedBackends, exposureRoutes } from "./routes";
 import { exposureTls, exposureUrls } from "./urls";
 
 export * from "./routes";
@@ -25,19 +25,13 @@ export interface ExposureArgs {
     observability?: Observability;
 }
 
-/** What the Exposure component needs from the Observability component. */
-interface GrafanaService {
-    grafanaServiceName?: pulumi.Output<string>;
-    grafanaServicePort?: pulumi.Output<number>;
-}
-
 /** The Airflow UI, Flower and Grafana behind one load balancer. */
 export class Exposure extends pulumi.ComponentResource {
     /** `airflow`, `grafana`, `flower` → URL (the stack output `urls`). */
     readonly urls: pulumi.Output<Record<string, string>>;
     /** The load balancer's DNS name or IP: point `exposure.host` at it. */
     readonly address: pulumi.Output<string | undefined>;
-    /** The paths served, most specific first is the driver's business; here in config order. */
+    /** The paths served (the driver orders them so that `/` matches last). */
     readonly routes: IngressRoute[];
 
     constructor(name: string, args: ExposureArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -55,7 +49,9 @@ export class Exposure extends pulumi.ComponentResource {
                 airflow.flowerServiceName && airflow.flowerServicePort
                     ? { serviceName: airflow.flowerServiceName, servicePort: airflow.flowerServicePort, namespace: airflow.namespace }
                     : undefined,
-            grafana: observability ? grafanaEndpoint(observability, this) : undefined,
+            grafana: observability
+                ? { serviceName: observability.grafanaServiceName, servicePort: observability.grafanaServicePort, namespace: observability.namespace }
+                : undefined,
         };
         this.routes = exposureRoutes(stack, backends);
         const result = driver.route(
@@ -76,14 +72,4 @@ export class Exposure extends pulumi.ComponentResource {
         this.urls = pulumi.output(byName);
         this.registerOutputs({ urls: this.urls, address: this.address });
     }
-}
-
-/** Grafana's Service, or undefined (no `/grafana` route, with a warning) when the Observability component has none. */
-function grafanaEndpoint(observability: Observability, exposure: pulumi.Resource): ServiceEndpoint | undefined {
-    const grafana = observability as unknown as GrafanaService;
-    if (!grafana.grafanaServiceName || !grafana.grafanaServicePort) {
-        void pulumi.log.warn("Observability exposes no grafanaServiceName/grafanaServicePort: /grafana is not routed", exposure);
-        return undefined;
-    }
-    return { serviceName: grafana.grafanaServiceName, servicePort: grafana.grafanaServicePort, namespace: observability.namespace };
 }

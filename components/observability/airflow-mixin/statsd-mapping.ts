@@ -278,6 +278,16 @@ const RULES: Rule[] = [
         tagged: "dag_processing.last_num_of_db_queries",
     },
 
+    // DAG file names are file stems: a stem with a dot (`etl.daily.py`) spans components, so regex rules catch it.
+    ...(["last_duration", "last_run.seconds_ago"] as const).map<Rule>((kind) => ({
+        match: String.raw`dag_processing\.${kind.replace(".", "\\.")}\.(.+)`,
+        regex: true,
+        name: `airflow_dag_processing_${kind.replace(".", "_")}`,
+        labels: ["dag_file"],
+        kind: kind === "last_duration" ? "timer" : "gauge",
+        help: kind === "last_duration" ? "Time to parse one DAG file (seconds)" : "Seconds since a DAG file was last parsed",
+    })),
+
     // --- Pools ----------------------------------------------------------------------------------------------------
     ...(["open", "queued", "running", "deferred", "scheduled", "used"] as const).map<Rule>((kind) => ({
         match: `pool.${kind}_slots.*`,

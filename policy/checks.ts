@@ -148,6 +148,13 @@ export function checkPinnedVersions(type: string, props: Props): string[] {
 // 2. Resource requests on every container
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A `resources` block of a container (cpu/memory), as opposed to a volume claim's (`requests.storage`). */
+function isContainerResources(resources: Obj): boolean {
+    const requests = asObj(resources.requests);
+    const limits = asObj(resources.limits);
+    return !("storage" in requests) && !("storage" in limits);
+}
+
 function hasRequests(resources: unknown): boolean {
     const requests = asObj(asObj(resources).requests);
     return requests.cpu !== undefined && requests.memory !== undefined;
@@ -169,7 +176,7 @@ export function checkResourceRequests(type: string, props: Props): string[] {
         const values = helmValues(props);
         // A `resources` block that is set but has no requests (e.g. limits only, or {}) is a mistake in any chart.
         walk(values, (path, value) => {
-            if (path[path.length - 1] === "resources" && isObj(value) && !hasRequests(value))
+            if (path[path.length - 1] === "resources" && isObj(value) && isContainerResources(value) && !hasRequests(value))
                 problems.push(`values.${dotted(path)} sets no requests (cpu and memory)`);
         });
         if (String(props.chart ?? "").endsWith("airflow")) {
@@ -213,11 +220,17 @@ export function isWorkerWorkload(type: string, props: Props): boolean {
 
 /** A Helm values path that configures worker pods (Airflow's `workers.*`, a KubernetesExecutor pod template). */
 const WORKER_VALUES_PATH = /^(workers?|kubernetes[-_]?tasks?|pod[-_]?template)$/i;
+/**
+ * Node agents: DaemonSets that must run on every node, spot nodes included (metrics, logs, CSI). Tolerating the spot
+ * taint is their job, not a misplacement.
+ */
+const NODE_AGENT_VALUES_PATH = /(node[-_]?exporter|daemon[-_]?set|csi|fluent[-_]?bit|promtail|node[-_]?agent)/i;
+const NODE_AGENT_TYPES = ["kubernetes:apps/v1:DaemonSet"];
 
 export function checkSpotTolerations(type: string, props: Props): string[] {
     const problems: string[] = [];
     const podSpec = podSpecOf(type, props);
-    if (podSpec && !isWorkerWorkload(type, props)) {
+    if (podSpec && !isWorkerWorkload(type, props) && !NODE_AGENT_TYPES.includes(type)) {
         const spot = asArray(podSpec.tolerations).filter(isSpotToleration);
         if (spot.length > 0)
             problems.push(
@@ -228,7 +241,7 @@ export function checkSpotTolerations(type: string, props: Props): string[] {
     if (HELM_TYPES.includes(type)) {
         walk(helmValues(props), (path, value) => {
             if (path[path.length - 1] !== "tolerations" || !Array.isArray(value)) return;
-            if (path.some((segment) => WORKER_VALUES_PATH.test(segment))) return;
+            if (path.some((segment) => WORKER_VALUES_PATH.test(segment) || NODE_AGENT_VALUES_PATH.test(segment))) return;
             if (value.some(isSpotToleration))
                 problems.push(`values.${dotted(path)} tolerates the spot taint outside the workers' section`);
         });
@@ -443,7 +456,7 @@ export const CHECKS: Check[] = [
     },
     {
         name: "spot-tolerations-only-on-workers",
-        description: "Only worker workloads (Celery workers, task pods) tolerate the spot taint.",
+        description: "Only worker workloads (Celery workers, task pods) and node agents (DaemonSets) tolerate the spot taint.",
         check: checkSpotTolerations,
     },
     {

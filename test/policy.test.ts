@@ -77,6 +77,9 @@ describe("policy pack: resource-requests", () => {
         expect(checkResourceRequests(DEPLOYMENT, deployment({ image: "a:1", resources: requests }))).to.deep.equal([]);
         const values = { scheduler: { resources: requests }, triggerer: { resources: requests }, statsd: { resources: requests } };
         expect(checkResourceRequests(RELEASE, { chart: "airflow", values })).to.deep.equal([]);
+        // A volume claim template's resources ask for storage, not cpu and memory.
+        const pvc = { prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { resources: { requests: { storage: "50Gi" } } } } } } } };
+        expect(checkResourceRequests(RELEASE, { chart: "kube-prometheus-stack", values: pvc })).to.deep.equal([]);
     });
 });
 
@@ -104,6 +107,11 @@ describe("policy pack: spot-tolerations-only-on-workers", () => {
         expect(checkSpotTolerations(DEPLOYMENT, worker)).to.deep.equal([]);
         const values = { workers: { tolerations: [EKS_SPOT], kubernetes: { tolerations: [EKS_SPOT] } }, scheduler: { tolerations: [] } };
         expect(checkSpotTolerations(RELEASE, { chart: "airflow", values })).to.deep.equal([]);
+        // Node agents run on every node, spot nodes included.
+        const kps = { "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] } };
+        expect(checkSpotTolerations(RELEASE, { chart: "kube-prometheus-stack", values: kps })).to.deep.equal([]);
+        const agent = deployment({ image: "a:1", resources: requests }, { tolerations: [GKE_SPOT] });
+        expect(checkSpotTolerations("kubernetes:apps/v1:DaemonSet", agent)).to.deep.equal([]);
     });
 });
 

@@ -1,26 +1,10 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import * as YAML from "yaml";
 import { airflowStatsdMappings, AIRFLOW_STATSD_PREFIX, mappedMetrics } from "../components/observability/airflow-mixin/statsd-mapping";
 import { exposeLines, parseStatsdLine, seriesKey, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
 import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
 import { seriesForOneDag } from "../tools/series-count";
-
-const FIXTURES = path.join(__dirname, "fixtures", "observability");
-
-/** Reads `<statsd line> => <expected>` pairs; `#` starts a comment line. */
-export function readStatsdSample(file: string): { line: string; expected: string }[] {
-    return fs
-        .readFileSync(path.join(FIXTURES, file), "utf8")
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith("#"))
-        .map((l) => {
-            const [line, expected] = l.split("=>").map((s) => s.trim());
-            return { line, expected };
-        });
-}
+import { readStatsdSample } from "./fixtures/observability/samples";
 
 /** `name{a="1",b="2"}` in the fixture's label order, parsed into name and labels. */
 function parseExpected(text: string): { name: string; labels: Record<string, string> } {

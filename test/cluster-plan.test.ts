@@ -2,9 +2,16 @@ import { expect } from "chai";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as YAML from "yaml";
 import { OFFLINE_NODE_SECURITY_GROUP } from "../tools/offline/cloud-mocks";
-import { COMPUTED, Plan, PlannedResource, SECRET, kubeObjects, ofType, planOf, the } from "./harness";
+import * as harness from "./harness";
+import { Plan, PlannedResource, SECRET, planOf } from "./harness";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
+/** A planned resource whose inputs the assertions can walk into. */
+type Planned = Omit<PlannedResource, "inputs" | "revealedInputs"> & { inputs: Obj; revealedInputs: Obj };
+const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
+const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
+const kubeObjects = (plan: Plan, kind: string) => harness.kubeObjects(plan, kind) as Planned[];
 
 function reveal(value: unknown): unknown {
     if (rpc.isRpcSecret(value)) return reveal(rpc.unwrapRpcSecret(value));
@@ -18,7 +25,7 @@ function revealedOutputs(plan: Plan): Obj {
     return reveal(plan.rawOutputs) as Obj;
 }
 
-function k8sProvider(plan: Plan): PlannedResource {
+function k8sProvider(plan: Plan): Planned {
     return the(plan, "pulumi:providers:kubernetes");
 }
 
@@ -142,16 +149,18 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
 
 describe("cluster layer: planned EKS stack (prod-eks)", () => {
     let plan: Plan;
+    /** IRSA instead of Pod Identity, in an existing VPC: one more plan covers both variants. */
     let irsa: Plan;
-    let existingVpc: Plan;
     before(async () => {
-        const base = { region: "eu-west-1", accessEntries: [] };
-        [plan, irsa, existingVpc] = await Promise.all([
+        [plan, irsa] = await Promise.all([
             planOf("prod-eks"),
-            planOf("prod-eks", { config: { aws: { ...base, workloadIdentity: "irsa" }, exposure: { enabled: false } } }),
             planOf("prod-eks", {
                 config: {
-                    aws: { ...base, vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] } },
+                    aws: {
+                        region: "eu-west-1",
+                        workloadIdentity: "irsa",
+                        vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] },
+                    },
                     exposure: { enabled: false },
                 },
             }),
@@ -216,9 +225,10 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
         expect(efs.protect).to.equal(true);
         const targets = ofType(plan, "aws:efs/mountTarget:MountTarget").map((r) => r.inputs.subnetId);
         expect(targets.sort()).to.deep.equal(["subnet-private-0", "subnet-private-1", "subnet-private-2"]);
-        const own = ofType(existingVpc, "aws:efs/mountTarget:MountTarget").map((r) => r.inputs.subnetId);
+        const own = ofType(irsa, "aws:efs/mountTarget:MountTarget").map((r) => r.inputs.subnetId);
         expect(own.sort()).to.deep.equal(["subnet-a", "subnet-b"]);
-        expect(ofType(existingVpc, "awsx:ec2:Vpc")).to.have.length(0);
+        expect(ofType(irsa, "awsx:ec2:Vpc")).to.have.length(0);
+        expect(the(irsa, "aws:eks/cluster:Cluster").inputs.vpcConfig.subnetIds).to.deep.equal(["subnet-a", "subnet-b"]);
     });
 
     it("admits NFS to EFS only from the node security group", () => {

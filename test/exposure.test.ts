@@ -105,6 +105,11 @@ describe("exposure: URLs and config", () => {
         expect(err.message).to.contain("base_url");
     });
 
+    it("refuses exposure on a devspace, which has no load balancer of its own", () => {
+        const err = configError(() => parse("devspace-demo", { exposure: { enabled: true, host: "demo.example.com" } }));
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.enabled"]);
+    });
+
     it("refuses a public ALB without a certificate, naming airflow-platform:exposure.tls.certificateArn", () => {
         const err = configError(() => exposureOf("prod-eks", { public: true, tls: {} }));
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.tls.certificateArn"]);

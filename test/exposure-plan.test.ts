@@ -109,9 +109,9 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
         expect(release.dependencies).to.include(association.urn);
     });
 
-    it("creates the Ingresses only after the controller (its webhook validates them)", () => {
-        const release = releaseOfChart(plan, "aws-load-balancer-controller");
-        for (const i of kubeObjects(plan, "Ingress")) expect(i.dependencies, meta(i).name).to.include(release.urn);
+    it("creates the Ingresses only after the controller (its webhook validates them) and the releases that make their Services", () => {
+        const waitFor = ["aws-load-balancer-controller", "airflow", "kube-prometheus-stack"].map((chart) => releaseOfChart(plan, chart).urn);
+        for (const i of kubeObjects(plan, "Ingress")) expect(i.dependencies, meta(i).name).to.include.members(waitFor);
     });
 
     it("tells Airflow and Grafana the URLs the load balancer serves", () => {

@@ -108,6 +108,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const withAws: pulumi.CustomResourceOptions = { parent: this, provider: this.awsProvider };
 
         // Network: a VPC with private subnets (nodes, EFS, RDS) and public ones (load balancers), or existing subnets.
+        // Nodes must wait for the whole VPC (NAT gateways, routes), not only for the subnet IDs.
+        const networkReady: pulumi.Resource[] = [];
         const azCount = vpcConfig.existingVpcId ? (vpcConfig.privateSubnetIds ?? []).length : vpcConfig.availabilityZones;
         if (vpcConfig.existingVpcId) {
             this.vpcId = pulumi.output(vpcConfig.existingVpcId);
@@ -132,6 +134,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 },
                 { parent: this, providers: { aws: this.awsProvider } },
             );
+            networkReady.push(vpc);
             this.vpcId = vpc.vpcId;
             this.privateSubnetIds = Array.from({ length: azCount }, (_, i) => vpc.privateSubnetIds.apply((ids) => ids[i]));
             this.publicSubnetIds = vpc.publicSubnetIds;
@@ -244,7 +247,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     tags: { Name: `${config.clusterName}-${spec.name}` },
                 },
                 // The cluster autoscaler changes desiredSize; Pulumi must not reset it.
-                { ...withAws, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
+                { ...withAws, dependsOn: [...nodePolicies, ...networkReady], ignoreChanges: ["scalingConfig.desiredSize"] },
             );
             // Scale from zero: the autoscaler reads a group's labels and taints from its Auto Scaling group's tags.
             Object.entries(autoscalerNodeTemplateTags(spec)).forEach(([key, value], i) => {

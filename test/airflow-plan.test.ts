@@ -3,7 +3,7 @@
  * nodes, which Secrets it reads, and that no credential shows in the plan.
  */
 import { expect } from "chai";
-import { OFFLINE_SECRET_PLACEHOLDERS, planStack } from "../tools/offline/runtime";
+import { OFFLINE_SECRET_PLACEHOLDERS, planStack, readStackFile } from "../tools/offline/runtime";
 import { Plan, PlannedResource, SECRET, allStrings, helmValues, kubeObjects, ofType, planOf, the } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -142,6 +142,28 @@ describe("airflow in the plan", () => {
         expect((storageProvisioner(dev))).to.match(/filestore/);
         expect((storageProvisioner(prod))).to.match(/efs/);
         expect(the(prod, "kubernetes:core/v1:PersistentVolumeClaim", "airflow-logs").protect).to.equal(true);
+    });
+
+    it("remote logs: no PVC; each log-writing service account is bound to a bucket identity and annotated with it", async () => {
+        const devAirflow = readStackFile("dev").config.airflow as Obj;
+        const remote = await planOf("dev", { config: { airflow: { ...devAirflow, logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" } } } });
+        expect(ofType(remote, "kubernetes:core/v1:PersistentVolumeClaim").filter((r) => r.parent === "airflow")).to.have.length(0);
+        const values = helmValues(remote, "airflow-release") as Obj;
+        expect(values.logs.persistence.enabled).to.equal(false);
+        expect(values.config.logging).to.include({ remote_logging: "True", remote_base_log_folder: "gs://acme-airflow-logs/dev" });
+        const members = ofType(remote, "gcp:serviceaccount/iAMMember:IAMMember").map((m) => String(m.inputs.member));
+        for (const [section, serviceAccount] of [
+            ["workers", "airflow-worker"],
+            ["scheduler", "airflow-scheduler"],
+            ["triggerer", "airflow-triggerer"],
+            ["dagProcessor", "airflow-dag-processor"],
+            ["apiServer", "airflow-api-server"],
+        ]) {
+            expect(members, serviceAccount).to.include(`serviceAccount:acme-data-dev.svc.id.goog[airflow/${serviceAccount}]`);
+            expect(values[section].serviceAccount.annotations["iam.gke.io/gcp-service-account"], section).to.match(/@.*\.iam\.gserviceaccount\.com$/);
+        }
+        const buckets = ofType(remote, "gcp:storage/bucketIAMMember:BucketIAMMember").map((b) => b.inputs.bucket);
+        expect(new Set(buckets)).to.deep.equal(new Set(["acme-airflow-logs"]));
     });
 
     it("generated keys are identical across two evaluations, never rotated by a keeper, and protected in prod", async () => {

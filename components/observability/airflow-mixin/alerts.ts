@@ -150,7 +150,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "DAG {{ $labels.dag_id }} failed in {{ $labels.namespace }}",
-                        description: "{{ $value | humanize }} run(s) of {{ $labels.dag_id }} ended failed in the last 30 minutes.",
+                        description: "A run of {{ $labels.dag_id }} ended failed within the last 30 minutes.",
                         runbook: "Open the DAG's grid view in the Airflow UI, read the failed task's log, fix and clear the task.",
                     },
                 },

@@ -1,0 +1,268 @@
+/**
+ * Runs the real `promtool` (Debian package `prometheus`; `npm test` installs it through tools/ensure-promtool.sh) on
+ * the Airflow rules and the annotation-based scrape config. Fails, never skips, when promtool is missing.
+ */
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { AlertingRule, airflowRuleGroups } from "../components/observability/airflow-mixin/alerts";
+import { annotatedPodsScrapeConfig } from "../components/observability/values";
+
+interface AlertCase {
+    /** What the case shows, for the test name. */
+    title: string;
+    alert: string;
+    input: { series: string; values: string }[];
+    evalTime: string;
+    /** The alerts expected at evalTime: their labels (beyond alertname and the rule's severity) and rendered $value. */
+    expected: { labels: Record<string, string>; value?: string }[];
+}
+
+const NS = (ns: string) => `namespace="${ns}"`;
+
+/** A failing series next to a healthy one in every case: the alert must fire for the first only. */
+const CASES: AlertCase[] = [
+    ...(
+        [
+            ["Scheduler", "airflow_scheduler_heartbeat"],
+            ["DagProcessor", "airflow_dag_processor_heartbeat"],
+            ["Triggerer", "airflow_triggerer_heartbeat"],
+        ] as const
+    ).map<AlertCase>(([component, metric]) => ({
+        title: `${component} stops heartbeating after 10 minutes`,
+        alert: `Airflow${component}HeartbeatMissing`,
+        input: [
+            { series: `${metric}{${NS("broken")}}`, values: "0+12x10 120x30" },
+            { series: `${metric}{${NS("healthy")}}`, values: "0+12x40" },
+        ],
+        evalTime: "30m",
+        expected: [{ labels: { namespace: "broken" } }],
+    })),
+    {
+        title: "the exporter in one namespace cannot be scraped",
+        alert: "AirflowStatsdExporterDown",
+        input: [
+            { series: `up{${NS("broken")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`, values: "1x5 0x20" },
+            { series: `up{${NS("healthy")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`, values: "1x25" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", endpoint: "statsd-scrape", job: "airflow-statsd", pod: "airflow-statsd-0" } }],
+    },
+    {
+        title: "the exporter is up but receives no sample",
+        alert: "AirflowMetricsMissing",
+        input: [
+            { series: `statsd_exporter_samples_total{${NS("broken")}}`, values: "0+100x10 1000x30" },
+            { series: `up{${NS("broken")}, endpoint="statsd-scrape"}`, values: "1x40" },
+            { series: `statsd_exporter_samples_total{${NS("healthy")}}`, values: "0+100x40" },
+            { series: `up{${NS("healthy")}, endpoint="statsd-scrape"}`, values: "1x40" },
+        ],
+        evalTime: "35m",
+        expected: [{ labels: { namespace: "broken" } }],
+    },
+    {
+        title: "the exporter drops samples on a name conflict",
+        alert: "AirflowStatsdMappingConflict",
+        input: [
+            { series: `statsd_exporter_events_conflict_total{${NS("broken")}}`, values: "0+1x30" },
+            { series: `statsd_exporter_events_conflict_total{${NS("healthy")}}`, values: "0x30" },
+        ],
+        evalTime: "25m",
+        expected: [{ labels: { namespace: "broken" } }],
+    },
+    {
+        title: "half the finished tasks fail",
+        alert: "AirflowHighTaskFailureRate",
+        input: [
+            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`, values: "0+1x40" },
+            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+1x40" },
+            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="failed"}`, values: "0x40" },
+            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+5x40" },
+        ],
+        evalTime: "30m",
+        expected: [{ labels: { namespace: "broken" }, value: "50%" }],
+    },
+    {
+        title: "a DAG run fails",
+        alert: "AirflowDagRunFailed",
+        input: [
+            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`, values: "0x10 1x20" },
+            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+            { series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", dag_id: "etl" } }],
+    },
+    {
+        title: "an executor has no free slot while tasks queue",
+        alert: "AirflowExecutorNoOpenSlots",
+        input: [
+            { series: `airflow_executor_open_slots{${NS("broken")}, executor="CeleryExecutor"}`, values: "0x30" },
+            { series: `airflow_executor_queued_tasks{${NS("broken")}, executor="CeleryExecutor"}`, values: "5x30" },
+            { series: `airflow_executor_open_slots{${NS("broken")}, executor="KubernetesExecutor"}`, values: "10x30" },
+            { series: `airflow_executor_queued_tasks{${NS("broken")}, executor="KubernetesExecutor"}`, values: "5x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", executor: "CeleryExecutor" } }],
+    },
+    {
+        title: "tasks pile up in the executors for half an hour",
+        alert: "AirflowQueuedTaskBacklog",
+        input: [
+            { series: `airflow_executor_queued_tasks{${NS("broken")}, executor="CeleryExecutor"}`, values: "60x40" },
+            { series: `airflow_executor_queued_tasks{${NS("healthy")}, executor="CeleryExecutor"}`, values: "10x40" },
+        ],
+        evalTime: "35m",
+        expected: [{ labels: { namespace: "broken" }, value: "60" }],
+    },
+    {
+        title: "a pool starves tasks",
+        alert: "AirflowPoolStarving",
+        input: [
+            { series: `airflow_pool_starving_tasks{${NS("broken")}, pool="default_pool"}`, values: "5x30" },
+            { series: `airflow_pool_starving_tasks{${NS("broken")}, pool="etl"}`, values: "0x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", pool: "default_pool" }, value: "5" }],
+    },
+    {
+        title: "DAG files fail to import",
+        alert: "AirflowDagImportErrors",
+        input: [
+            { series: `airflow_dag_processing_import_errors{${NS("broken")}}`, values: "2x20" },
+            { series: `airflow_dag_processing_import_errors{${NS("healthy")}}`, values: "0x20" },
+        ],
+        evalTime: "15m",
+        expected: [{ labels: { namespace: "broken" }, value: "2" }],
+    },
+    {
+        title: "a node reports memory pressure",
+        alert: "NodeMemoryPressure",
+        input: [
+            { series: `kube_node_status_condition{node="n1", condition="MemoryPressure", status="true"}`, values: "1x10" },
+            { series: `kube_node_status_condition{node="n2", condition="MemoryPressure", status="true"}`, values: "0x10" },
+        ],
+        evalTime: "8m",
+        expected: [{ labels: { node: "n1" } }],
+    },
+    spotCase("three spot nodes are replaced within the hour", "replaced", [{ labels: {}, value: "3" }]),
+    spotCase("three spot nodes are added by a scale-up (not churn)", "scaled-up", []),
+];
+
+/** GKE spot nodes s1..s3 from the start; then either replaced by s4..s6 (reclaims) or joined by them (scale-up). */
+function spotCase(title: string, scenario: "replaced" | "scaled-up", expected: AlertCase["expected"]): AlertCase {
+    const input: AlertCase["input"] = [
+        { series: `kube_node_labels{node="od1", label_airflow_platform_capacity="on-demand"}`, values: "1x120" },
+        { series: `kube_node_created{node="od1"}`, values: "0x120" },
+    ];
+    for (const n of [1, 2, 3]) {
+        const alive = scenario === "replaced" ? "x60 _x60" : "x120";
+        input.push({ series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`, values: `1${alive}` });
+        input.push({ series: `kube_node_created{node="s${n}"}`, values: `0${alive}` });
+    }
+    const joined = scenario === "replaced" ? 70 : 90;
+    for (const n of [4, 5, 6]) {
+        input.push({ series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`, values: `_x${joined} 1x${120 - joined}` });
+        input.push({ series: `kube_node_created{node="s${n}"}`, values: `_x${joined} ${joined * 60}x${120 - joined}` });
+    }
+    return { title, alert: "SpotNodeChurn", input, evalTime: "120m", expected };
+}
+
+function render(template: string, labels: Record<string, string>, value: string | undefined): string {
+    return template
+        .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, l: string) => labels[l] ?? "")
+        .replace(/\{\{\s*\$value(\s*\|\s*\w+)?\s*\}\}/g, () => {
+            if (value === undefined) throw new Error(`the case must give the rendered $value for: ${template}`);
+            return value;
+        });
+}
+
+function promtool(args: string[], cwd: string): { code: number; output: string } {
+    const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
+    if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-promtool.sh\` (npm test does)`);
+    return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
+}
+
+describe("observability: promtool on the Airflow rules", function () {
+    this.timeout(60000);
+    const groups = airflowRuleGroups();
+    const alerts = groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => "alert" in r);
+    let dir: string;
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-rules-"));
+        fs.writeFileSync(path.join(dir, "rules.yaml"), YAML.stringify({ groups }));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("finds promtool", () => {
+        const version = execFileSync("promtool", ["--version"], { encoding: "utf8" });
+        expect(version).to.match(/promtool, version \d+\.\d+/);
+    });
+
+    it("accepts the rule file (promtool check rules)", () => {
+        const r = promtool(["check", "rules", "rules.yaml"], dir);
+        expect(r.code, r.output).to.equal(0);
+        expect(r.output).to.match(new RegExp(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`));
+    });
+
+    it("has a firing and a quiet case for every alert", () => {
+        const covered = new Set(CASES.map((c) => c.alert));
+        expect([...covered].sort()).to.deep.equal(alerts.map((a) => a.alert).sort());
+        for (const a of alerts) {
+            expect(a.annotations.summary, a.alert).to.be.a("string").and.not.empty;
+            expect(a.annotations.description, a.alert).to.be.a("string").and.not.empty;
+            expect(a.annotations.runbook, a.alert).to.be.a("string").and.not.empty;
+        }
+    });
+
+    for (const c of CASES) {
+        it(`${c.alert}: ${c.title}`, () => {
+            const rule = alerts.find((a) => a.alert === c.alert)!;
+            const test = {
+                rule_files: ["rules.yaml"],
+                evaluation_interval: "1m",
+                tests: [
+                    {
+                        interval: "1m",
+                        input_series: c.input,
+                        alert_rule_test: [
+                            {
+                                eval_time: c.evalTime,
+                                alertname: c.alert,
+                                exp_alerts: c.expected.map((e) => ({
+                                    exp_labels: { ...e.labels, severity: rule.labels.severity },
+                                    exp_annotations: Object.fromEntries(
+                                        Object.entries(rule.annotations).map(([k, v]) => [k, render(v, e.labels, e.value)]),
+                                    ),
+                                })),
+                            },
+                            // Before anything goes wrong (first minute), the alert is quiet.
+                            { eval_time: "1m", alertname: c.alert, exp_alerts: [] },
+                        ],
+                    },
+                ],
+            };
+            const file = `${c.alert}-${CASES.indexOf(c)}.test.yaml`;
+            fs.writeFileSync(path.join(dir, file), YAML.stringify(test));
+            const r = promtool(["test", "rules", file], dir);
+            expect(r.code, r.output).to.equal(0);
+        });
+    }
+
+    it("accepts the annotation-based pod scrape job's relabelling (promtool check config)", () => {
+        // Debian's promtool is built without Kubernetes service discovery: the same job over a static target checks
+        // every relabel rule (actions, regexes, target labels); the Kubernetes SD block itself is a one-liner.
+        const { kubernetes_sd_configs: sd, ...job } = annotatedPodsScrapeConfig();
+        expect(sd).to.deep.equal([{ role: "pod" }]);
+        fs.writeFileSync(
+            path.join(dir, "prometheus.yaml"),
+            YAML.stringify({ global: { scrape_interval: "30s" }, scrape_configs: [{ ...job, static_configs: [{ targets: ["10.0.0.1:8080"] }] }] }),
+        );
+        const r = promtool(["check", "config", "--syntax-only", "prometheus.yaml"], dir);
+        expect(r.code, r.output).to.equal(0);
+    });
+});

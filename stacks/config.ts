@@ -307,6 +307,11 @@ const exposureSchema = z.strictObject({
                 .boolean()
                 .default(true)
                 .describe("GKE, public only: a Google-managed certificate for `host` (none exists for internal load balancers)"),
+            secretName: z
+                .string()
+                .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Kubernetes Secret name")
+                .optional()
+                .describe("GKE internal: a kubernetes.io/tls Secret for `host` in the Airflow namespace (e.g. from cert-manager): HTTPS, HTTP redirected"),
         })
         .prefault({}),
     grafanaPath: z
@@ -727,6 +732,12 @@ function resolve(
             problem(["exposure", "tls", "managedCertificate"], "a public load balancer needs TLS: keep the Google-managed certificate on", false);
         if (cloud === "existing") problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
     }
+    if (c.exposure.enabled && c.exposure.tls.secretName && (cloud !== "gke" || c.exposure.public))
+        problem(
+            ["exposure", "tls", "secretName"],
+            cloud === "gke" ? "is for the internal Gateway; a public one uses the Google-managed certificate" : "is for GKE",
+            c.exposure.tls.secretName,
+        );
     if (c.exposure.enabled && cloud !== "eks" && c.exposure.tls.certificateArn)
         problem(["exposure", "tls", "certificateArn"], `is for EKS; ${cloud === "gke" ? "GKE uses a Google-managed certificate" : "an existing cluster's controller holds its own"}`);
     const certificateRegion = c.exposure.tls.certificateArn?.split(":")[3];

@@ -91,6 +91,15 @@ describe("exposure: URLs and config", () => {
         expect(exposureUrls(exposureOf("prod-gke", { public: true })).airflowBaseUrl).to.equal(`https://${HOST}`);
     });
 
+    it("uses https on GKE's internal load balancer when given a TLS Secret, which only the internal one accepts", () => {
+        expect(exposureUrls(exposureOf("prod-gke", { tls: { secretName: "airflow-tls" } })).airflowBaseUrl).to.equal(`https://${HOST}`);
+        const err = configError(() => exposureOf("prod-gke", { public: true, tls: { secretName: "airflow-tls" } }));
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.tls.secretName"]);
+        expect(configError(() => exposureOf("prod-eks", { tls: { secretName: "airflow-tls" } })).issues[0].key).to.equal(
+            "airflow-platform:exposure.tls.secretName",
+        );
+    });
+
     it("has no URLs when exposure is off", () => {
         expect(exposureUrls(parse("dev"))).to.deep.equal({});
     });
@@ -292,6 +301,17 @@ describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
         for (const r of m.routes) expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
         expect(m.redirect!.spec.parentRefs).to.deep.equal([{ name: "airflow-prod-gke-exposure", namespace: "airflow", sectionName: "http" }]);
         expect(m.redirect!.spec.rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+    });
+
+    it("internal with a TLS Secret: HTTPS from the Secret, and HTTP only redirects", () => {
+        const m = gatewayManifests(request(internal), { name: "gw", public: false, tlsSecretName: "airflow-tls" });
+        expect(m.gateway.spec.gatewayClassName).to.equal(INTERNAL_GATEWAY_CLASS);
+        const listeners = m.gateway.spec.listeners as Record<string, unknown>[];
+        const https = listeners.find((l) => l.name === "https")!;
+        expect(https.tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        expect(listeners.find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({ namespaces: { from: "Same" } });
+        for (const r of m.routes) expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
+        expect(m.redirect).to.not.equal(undefined);
     });
 
     it("health-checks each backend Service on a path that answers 200", () => {

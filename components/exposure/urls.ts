@@ -15,13 +15,14 @@ export interface ExposureUrls {
 
 /**
  * Whether the load balancer terminates TLS: EKS with an ACM certificate; GKE when public (a Google-managed
- * certificate exists only for the global external load balancer); never on an existing cluster's controller.
+ * certificate exists only for the global external load balancer) or, internal, with `tls.secretName`; never on an
+ * existing cluster's controller.
  */
 export function exposureTls(stack: StackConfig): boolean {
     const e = stack.exposure;
     if (!e.enabled) return false;
     if (stack.cloud === "eks") return e.tls.certificateArn !== undefined;
-    if (stack.cloud === "gke") return e.public && e.tls.managedCertificate && e.host !== undefined;
+    if (stack.cloud === "gke") return e.public ? e.tls.managedCertificate && e.host !== undefined : e.tls.secretName !== undefined;
     return false;
 }
 

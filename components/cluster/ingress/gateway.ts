@@ -9,7 +9,8 @@
  * `/` can never shadow `/grafana`.
  *
  * - Internal (default): GatewayClass `gke-l7-rilb`, a regional internal ALB; it needs a proxy-only subnet in the region.
- *   HTTP only: Google-managed certificates are not available for regional internal load balancers.
+ *   Google-managed certificates are not available for regional internal load balancers: HTTPS only with a
+ *   `kubernetes.io/tls` Secret the user provides (`certificateRefs` of kind Secret, which every GKE class accepts).
  * - Public: GatewayClass `gke-l7-global-external-managed`, a global external ALB, with a Google-managed SSL certificate
  *   (a Compute `ManagedSslCertificate` referenced through the listener's `networking.gke.io/pre-shared-certs` option;
  *   the `ManagedCertificate` CRD is for Ingress only) and an HTTP listener whose only route redirects to HTTPS.
@@ -30,6 +31,8 @@ export interface GatewayOptions {
     public: boolean;
     /** Name of a Compute SSL certificate (Google-managed) for the host: an HTTPS listener and an HTTP→HTTPS redirect. */
     preSharedCertificate?: pulumi.Input<string>;
+    /** Or a `kubernetes.io/tls` Secret in the Gateway's namespace, for the same. */
+    tlsSecretName?: string;
     /** A reserved global address (by name) for a public Gateway, so DNS can point at it before the Gateway exists. */
     addressName?: pulumi.Input<string>;
 }
@@ -53,7 +56,7 @@ export interface GatewayManifests {
 }
 
 export function gatewayManifests(request: IngressRequest, options: GatewayOptions): GatewayManifests {
-    const tls = options.preSharedCertificate !== undefined;
+    const tls = options.preSharedCertificate !== undefined || options.tlsSecretName !== undefined;
     const ordered = mostSpecificFirst(request.routes);
     // Only the namespaces of our backends may attach routes to the serving listener.
     const backendNamespaces = {
@@ -76,7 +79,10 @@ export function gatewayManifests(request: IngressRequest, options: GatewayOption
             protocol: "HTTPS",
             port: 443,
             hostname: request.host,
-            tls: { mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": options.preSharedCertificate } },
+            tls:
+                options.preSharedCertificate !== undefined
+                    ? { mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": options.preSharedCertificate } }
+                    : { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: options.tlsSecretName }] },
             allowedRoutes: backendNamespaces,
         });
     const gateway: CustomResourceManifest = {

@@ -27,7 +27,9 @@ export interface GkeIngressDriverArgs {
 export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs, opts: pulumi.CustomResourceOptions): IngressDriver {
     const exposure = args.stack.exposure;
     const enabled = exposure.enabled && exposure.host !== undefined;
-    const tls = enabled && exposure.public && exposure.tls.managedCertificate;
+    const managedCertificate = enabled && exposure.public && exposure.tls.managedCertificate;
+    const tlsSecretName = enabled && !exposure.public ? exposure.tls.secretName : undefined;
+    const tls = managedCertificate || tlsSecretName !== undefined;
     const baseName = objectName(args.stack.clusterName, "exposure");
 
     const dependencies: pulumi.Resource[] = [];
@@ -37,7 +39,7 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
         address = new gcp.compute.GlobalAddress(`${name}-address`, { project: args.project, name: baseName }, opts);
         dependencies.push(address);
     }
-    if (tls) {
+    if (managedCertificate) {
         certificate = new gcp.compute.ManagedSslCertificate(
             `${name}-certificate`,
             { project: args.project, name: baseName, managed: { domains: [exposure.host!] } },
@@ -74,6 +76,7 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
                 name: baseName,
                 public: exposure.public,
                 preSharedCertificate: certificate?.name,
+                tlsSecretName,
                 addressName: address?.name,
             });
             const resourceOpts = (extra: pulumi.Resource[] = []) => ({

@@ -118,6 +118,8 @@ interface Registration {
 
 let programCache: (() => Promise<Record<string, unknown>>) | undefined;
 const plannedOutputs = new Map<string, Record<string, unknown>>();
+/** Outputs of stacks planned from their files alone, by stack name. */
+const defaultPlanOutputs = new Map<string, Record<string, unknown>>();
 let running = Promise.resolve();
 
 /** Plans a stack. Plans run one at a time: the Pulumi runtime is process-wide. */
@@ -140,8 +142,9 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
     const baseStack = (config.devspace as { baseStack?: string } | undefined)?.baseStack;
     if (baseStack && !plannedOutputs.has(baseStack)) {
         const baseName = baseStack.split("/").pop()!;
-        const base = await planStackNow(baseName, {});
-        plannedOutputs.set(baseStack, asDeployedOutputs(base.rawOutputs));
+        // A plan of the base stack as its file stands (no overrides) is the same whoever asked for it: reuse it.
+        const baseOutputs = defaultPlanOutputs.get(baseName) ?? (await planStackNow(baseName, {})).rawOutputs;
+        plannedOutputs.set(baseStack, asDeployedOutputs(baseOutputs));
     }
 
     const allConfig: Record<string, string> = {};
@@ -220,6 +223,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                 ignoreChanges: r.ignoreChanges,
                 dependencies: r.dependencies,
             }));
+        if (Object.keys(options).length === 0) defaultPlanOutputs.set(stack, resolvedRaw);
         return { stack, resources, outputs: mask(resolvedRaw) as Record<string, unknown>, rawOutputs: resolvedRaw };
     } finally {
         process.off("unhandledRejection", onRejection);

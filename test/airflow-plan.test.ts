@@ -44,9 +44,16 @@ describe("airflow in the plan", () => {
         https = await planOf("dev", HTTPS);
     });
 
-    it("installs chart 1.20.0 from the Apache repository as a real Helm release, after its namespace and Secrets", () => {
+    it("installs chart 1.20.0 from the Apache repository as a real Helm release whose migration hook runs, after its namespace and Secrets", () => {
         const release = the(dev, RELEASE, "airflow-release");
-        expect(release.inputs).to.include({ chart: "airflow", version: "1.20.0", name: "airflow", namespace: "airflow", atomic: false, waitForJobs: true });
+        expect(release.inputs).to.include({ chart: "airflow", version: "1.20.0", name: "airflow", namespace: "airflow", atomic: false });
+        // Hooks on (the migration and create-user Jobs are post-install/upgrade hooks), and no --wait, which would
+        // wait for pods that themselves wait for the migration hook.
+        expect(release.inputs.skipAwait).to.equal(true);
+        expect(release.inputs).not.to.have.property("disableWebhooks");
+        const jobs = helmValues(dev, "airflow-release") as Obj;
+        expect(jobs.migrateDatabaseJob).not.to.have.property("useHelmHooks");
+        expect(jobs.createUserJob).not.to.have.property("useHelmHooks");
         expect(release.inputs.repositoryOpts).to.deep.equal({ repo: "https://airflow.apache.org" });
         expect(release.inputs.timeout).to.be.at.least(600);
         const waitsFor = release.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2));

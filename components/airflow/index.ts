@@ -293,13 +293,16 @@ export class Airflow extends pulumi.ComponentResource {
                 version: airflow.chartVersion,
                 repositoryOpts: { repo: AIRFLOW_CHART_REPO },
                 values,
+                // No `--wait`: Helm runs post-install/upgrade hooks only after the wait, and every Airflow pod waits for
+                // the migration hook in an init container, so waiting would deadlock (apache/airflow#32003). Helm still
+                // waits for the hook Jobs themselves and fails the release if the migration fails.
+                skipAwait: true,
                 // Airflow's migrations only go forward: rolling a failed upgrade back to the old image would run old code
                 // on a new schema, so no `atomic`; `cleanupOnFail` removes what a failed upgrade added.
                 atomic: false,
                 cleanupOnFail: true,
-                // The migration hook, image pulls and a spot node scale-up can take several minutes.
+                // For the hooks: the migration, image pulls and a spot node scale-up can take several minutes.
                 timeout: 900,
-                waitForJobs: true,
                 maxHistory: 10,
             },
             { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...cluster.readiness, ...callerDeps, ...referenced] },

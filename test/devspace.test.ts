@@ -109,6 +109,19 @@ describe("devspace: the devspace-demo plan", () => {
         }
     });
 
+    it("shows in the shared Grafana: every Airflow panel of the dev stack's dashboards filters by $namespace", () => {
+        const dashboards = ofType(dev, "kubernetes:core/v1:ConfigMap")
+            .filter((r) => (r.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard !== undefined)
+            .flatMap((r) => Object.values((r.inputs.data ?? {}) as Record<string, string>).map((text) => JSON.parse(text)));
+        expect(dashboards.length, "the dev stack provisions Airflow dashboards").to.be.greaterThan(0);
+        for (const d of dashboards as { title: string; templating: { list: { name: string }[] }; panels: { targets?: { expr?: string }[] }[] }[]) {
+            expect(d.templating.list.map((v) => v.name), d.title).to.include("namespace");
+            const exprs = d.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ""));
+            // Airflow's own series (not the node-level recording rules) are per namespace, so a devspace can be picked.
+            for (const e of exprs.filter((x) => /\bairflow_(?!platform:)/.test(x))) expect(e, d.title).to.contain("$namespace");
+        }
+    });
+
     it("creates or changes nothing cluster-wide: no cloud resource, no cluster-scoped object but its own namespace", () => {
         for (const r of plan.resources.filter((x) => x.custom)) {
             expect(r.type, r.name).to.match(/^(kubernetes:|pulumi:providers:kubernetes$|random:)/);

@@ -1,0 +1,375 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { PROMETHEUS_DATASOURCE_UID } from "../components/observability/airflow-mixin/common";
+import { airflowRuleGroups, nodeCapacityTypeExpr } from "../components/observability/airflow-mixin/alerts";
+import { statsdServiceMonitorSpec } from "../components/observability/scrape-target";
+import {
+    alertmanagerConfig,
+    annotatedPodsScrapeConfig,
+    kubePrometheusStackValues,
+    KubePrometheusStackInput,
+    NODE_EXPORTER_FULL,
+    retentionSizeFor,
+} from "../components/observability/values";
+import { parseStackConfig } from "../stacks/config";
+import { allStrings, COMPUTED, helmValues, kubeObjects, ofType, Plan, planOf, SECRET, the } from "./harness";
+
+const FIXTURES = path.join(__dirname, "fixtures", "observability");
+// kubernetes-models publishes ES modules only ("import" condition): load them the ESM way from CommonJS.
+const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;
+
+type Obj = Record<string, unknown>;
+
+const onDemand = {
+    nodeSelector: { "airflow-platform/capacity": "on-demand" },
+    tolerations: [] as { key: string; operator: "Equal" | "Exists"; value?: string; effect: "NoSchedule" }[],
+};
+
+function input(overrides: Partial<KubePrometheusStackInput> = {}): KubePrometheusStackInput {
+    const config = parseStackConfig("t", {
+        cloud: "gke",
+        gcp: { project: "p", region: "europe-west1" },
+        airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
+        monitoring: { prometheus: { retention: "30d", storageSize: "200Gi", replicas: 2 }, alertmanager: { replicas: 2 } },
+    }).monitoring;
+    return {
+        config,
+        production: false,
+        onDemand,
+        spotNodeSelector: { "airflow-platform/capacity": "spot" },
+        grafanaAdminSecretName: "grafana-admin",
+        alertmanagerConfigSecretName: "alertmanager-airflow-platform",
+        managedControlPlane: true,
+        ...overrides,
+    };
+}
+
+/** Every `resources` object in a values tree, with its path. */
+function resourceBlocks(value: unknown, at = ""): { path: string; resources: Obj }[] {
+    if (!value || typeof value !== "object" || Array.isArray(value) || at.endsWith("storageSpec.")) return [];
+    return Object.entries(value as Obj).flatMap(([k, v]) =>
+        k === "resources" && v && typeof v === "object" && "requests" in (v as Obj)
+            ? [{ path: `${at}${k}`, resources: v as Obj }]
+            : resourceBlocks(v, `${at}${k}.`),
+    );
+}
+
+/** Key paths of a values tree (as key lists), down to leaves or to maps whose keys are free-form. */
+function keyPaths(value: unknown, freeForm: Set<string>, at: string[] = []): string[][] {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return [at];
+    return Object.entries(value as Obj).flatMap(([k, v]) => {
+        const p = [...at, k];
+        return freeForm.has(p.join("/")) ? [p] : keyPaths(v, freeForm, p);
+    });
+}
+
+function hasPath(tree: unknown, p: string[]): boolean {
+    let node = tree as Obj | undefined;
+    for (const part of p) {
+        if (!node || typeof node !== "object" || !(part in node)) return false;
+        node = node[part] as Obj;
+    }
+    return true;
+}
+
+describe("observability: kube-prometheus-stack values", () => {
+    const values = kubePrometheusStackValues(input()) as unknown as Obj;
+    const v = values as Record<string, Obj>;
+
+    it("installs no CRDs (they come from the prometheus-operator-crds release)", () => {
+        expect(values.crds).to.deep.equal({ enabled: false });
+    });
+
+    it("only sets keys that exist in kube-prometheus-stack 88.5.3 and its Grafana subchart", () => {
+        const kps = YAML.parse(fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+        const grafana = YAML.parse(fs.readFileSync(path.join(FIXTURES, "grafana-12.11.1.values.yaml"), "utf8"));
+        // Maps whose keys are ours by design, and subchart trees whose values.yaml is not vendored.
+        const freeForm = new Set([
+            "grafana/grafana.ini",
+            "grafana/dashboardProviders",
+            "grafana/dashboards",
+            "kube-state-metrics",
+            "prometheus-node-exporter",
+            ...["serviceMonitor", "podMonitor", "rule"].flatMap((k) => [`prometheus/prometheusSpec/${k}Selector`, `prometheus/prometheusSpec/${k}NamespaceSelector`]),
+        ]);
+        // Keys the charts read but leave commented out in values.yaml (checked in the charts' templates).
+        const documentedElsewhere = ["alertmanager/alertmanagerSpec/configSecret", "grafana/fullnameOverride"];
+        const unknown = keyPaths(values, freeForm)
+            .filter((p) => !p.some((k) => ["resources", "nodeSelector", "tolerations", "storageSpec"].includes(k)))
+            .filter((p) => !hasPath(kps, p) && !(p[0] === "grafana" && hasPath(grafana, p.slice(1))))
+            .map((p) => p.join("/"));
+        expect(unknown).to.deep.equal(documentedElsewhere);
+        // The commented-out keys we rely on are documented upstream.
+        const kpsText = fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8");
+        expect(kpsText).to.match(/# configSecret:/);
+    });
+
+    it("places the operator, Prometheus, Alertmanager, Grafana and kube-state-metrics on on-demand nodes", () => {
+        const placed = [
+            v.prometheusOperator,
+            (v.prometheusOperator.admissionWebhooks as Obj).patch,
+            (v.prometheus as Obj).prometheusSpec,
+            (v.alertmanager as Obj).alertmanagerSpec,
+            v.grafana,
+            v["kube-state-metrics"],
+        ] as Obj[];
+        for (const p of placed) {
+            expect(p.nodeSelector).to.deep.equal(onDemand.nodeSelector);
+            expect(p.tolerations).to.deep.equal(onDemand.tolerations);
+        }
+    });
+
+    it("runs node-exporter on every node, spot included: it tolerates every taint and selects no node", () => {
+        const ne = v["prometheus-node-exporter"];
+        expect(ne.tolerations).to.deep.equal([{ operator: "Exists" }]);
+        expect(ne).to.not.have.property("nodeSelector");
+    });
+
+    it("takes Prometheus retention, storage and replicas from config, with a size cap below the volume", () => {
+        const spec = (v.prometheus as Obj).prometheusSpec as Obj;
+        expect(spec.retention).to.equal("30d");
+        expect(spec.replicas).to.equal(2);
+        expect(spec.retentionSize).to.equal("174080MB");
+        expect(((spec.storageSpec as Obj).volumeClaimTemplate as Obj).spec).to.deep.equal({
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: "200Gi" } },
+        });
+        expect(((v.alertmanager as Obj).alertmanagerSpec as Obj).replicas).to.equal(2);
+        expect(retentionSizeFor("20Gi")).to.equal("17408MB");
+        expect(retentionSizeFor("1T")).to.equal(undefined);
+    });
+
+    it("selects ServiceMonitors, PodMonitors and rules in every namespace, whatever their labels", () => {
+        const spec = (v.prometheus as Obj).prometheusSpec as Obj;
+        for (const kind of ["serviceMonitor", "podMonitor", "rule"]) {
+            expect(spec[`${kind}SelectorNilUsesHelmValues`], kind).to.equal(false);
+            expect(spec[`${kind}Selector`], kind).to.deep.equal({});
+            expect(spec[`${kind}NamespaceSelector`], kind).to.deep.equal({});
+        }
+        expect(spec.probeSelectorNilUsesHelmValues).to.equal(false);
+        expect(spec.scrapeConfigSelectorNilUsesHelmValues).to.equal(false);
+    });
+
+    it("scrapes any pod annotated prometheus.io/scrape, on its prometheus.io/port and prometheus.io/path", () => {
+        const jobs = ((v.prometheus as Obj).prometheusSpec as Obj).additionalScrapeConfigs as Obj[];
+        expect(jobs).to.deep.equal([annotatedPodsScrapeConfig()]);
+        const relabel = jobs[0].relabel_configs as Obj[];
+        const keep = relabel.find((r) => r.action === "keep")!;
+        expect(keep).to.deep.include({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true" });
+        expect(relabel.some((r) => r.target_label === "__metrics_path__")).to.equal(true);
+        const address = relabel.filter((r) => r.target_label === "__address__");
+        expect(address).to.have.length(2);
+        // The IPv4 address rule turns "8080;10.1.2.3" into "10.1.2.3:8080" (same regex syntax in Go and JavaScript here).
+        const ipv4 = address[1];
+        expect("8080;10.1.2.3".replace(new RegExp(`^(?:${ipv4.regex})$`), String(ipv4.replacement).replace(/\$(\d)/g, "$$$1"))).to.equal("10.1.2.3:8080");
+    });
+
+    it("keeps Grafana closed: admin password from our Secret, no anonymous access, no sign-up", () => {
+        const g = v.grafana;
+        expect(g.admin).to.deep.equal({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+        expect((g["grafana.ini"] as Obj)["auth.anonymous"]).to.deep.equal({ enabled: false });
+        expect(((g["grafana.ini"] as Obj).users as Obj).allow_sign_up).to.equal(false);
+        expect(allStrings(values).some((s) => /password/i.test(s) && s !== "admin-password")).to.equal(false);
+    });
+
+    it("provisions the Prometheus datasource with the fixed uid, and the dashboards sidecar with the folder annotation", () => {
+        const sidecar = v.grafana.sidecar as Record<string, Obj>;
+        expect(sidecar.datasources).to.deep.include({ uid: PROMETHEUS_DATASOURCE_UID, isDefaultDatasource: true, defaultDatasourceEnabled: true });
+        expect(sidecar.dashboards).to.deep.include({ label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder", searchNamespace: "ALL" });
+        expect((sidecar.dashboards.provider as Obj).foldersFromFilesStructure).to.equal(true);
+    });
+
+    it("downloads Node Exporter Full (1860) at a pinned revision into the Airflow folder, bound to our datasource", () => {
+        const g = v.grafana;
+        const providers = ((g.dashboardProviders as Obj)["dashboardproviders.yaml"] as Obj).providers as Obj[];
+        expect(providers).to.have.length(1);
+        expect(providers[0]).to.deep.include({ name: "airflow-platform", folder: "Airflow" });
+        const node = ((g.dashboards as Obj)["airflow-platform"] as Obj)["node-exporter-full"] as Obj;
+        expect(node).to.deep.equal({
+            gnetId: 1860,
+            revision: NODE_EXPORTER_FULL.revision,
+            datasource: [{ name: "DS_PROMETHEUS", value: PROMETHEUS_DATASOURCE_UID }],
+        });
+        expect(Number.isInteger(node.revision)).to.equal(true);
+    });
+
+    it("serves Grafana from a sub-path only when exposure gives a root URL", () => {
+        expect(((v.grafana["grafana.ini"] as Obj).server as Obj | undefined)).to.equal(undefined);
+        const exposed = kubePrometheusStackValues(input({ grafanaRootUrl: "https://airflow.example.com/grafana/" })) as unknown as Record<string, Obj>;
+        expect((exposed.grafana["grafana.ini"] as Obj).server).to.deep.equal({
+            root_url: "https://airflow.example.com/grafana/",
+            serve_from_sub_path: true,
+        });
+    });
+
+    it("sets cpu and memory requests (and a memory limit) for every component, sized up in production", () => {
+        for (const production of [false, true]) {
+            const blocks = resourceBlocks(kubePrometheusStackValues(input({ production })));
+            expect(blocks.map((b) => b.path)).to.include.members([
+                "prometheusOperator.resources",
+                "prometheusOperator.prometheusConfigReloader.resources",
+                "prometheusOperator.admissionWebhooks.patch.resources",
+                "prometheus.prometheusSpec.resources",
+                "alertmanager.alertmanagerSpec.resources",
+                "grafana.resources",
+                "grafana.sidecar.resources",
+                "grafana.initChownData.resources",
+                "grafana.downloadDashboards.resources",
+                "kube-state-metrics.resources",
+                "prometheus-node-exporter.resources",
+            ]);
+            for (const b of blocks) {
+                const requests = b.resources.requests as Obj;
+                expect(requests.cpu, b.path).to.be.a("string");
+                expect(requests.memory, b.path).to.be.a("string");
+                expect((b.resources.limits as Obj).memory, b.path).to.equal(requests.memory);
+            }
+        }
+        const small = kubePrometheusStackValues(input()).prometheus.prometheusSpec.resources.requests.memory;
+        const big = kubePrometheusStackValues(input({ production: true })).prometheus.prometheusSpec.resources.requests.memory;
+        expect([small, big]).to.deep.equal(["1Gi", "4Gi"]);
+    });
+
+    it("exports the node labels the capacity-type rule reads, and skips control-plane scrapes on managed clusters", () => {
+        const allow = v["kube-state-metrics"].metricLabelsAllowlist as string[];
+        expect(allow[0]).to.equal("nodes=[cloud.google.com/gke-spot,eks.amazonaws.com/capacityType,karpenter.sh/capacity-type,airflow-platform/capacity]");
+        expect(allow[1]).to.match(/^pods=\[.*component.*kubernetes_executor/);
+        expect(values.kubeEtcd).to.deep.equal({ enabled: false });
+        expect(kubePrometheusStackValues(input({ managedControlPlane: false }))).to.not.have.property("kubeEtcd");
+        expect(nodeCapacityTypeExpr({ "airflow-platform/capacity": "spot" })).to.include(`label_airflow_platform_capacity="spot"`);
+    });
+});
+
+describe("observability: Alertmanager configuration", () => {
+    it("routes every alert to the configured Slack, webhook and email receivers", () => {
+        const config = alertmanagerConfig({
+            slack: { apiUrl: "https://hooks.slack.com/services/T/B/X", channel: "#airflow" },
+            webhook: { url: "https://hooks.example.com/alert" },
+            email: { to: "data@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", username: "u", password: "p" },
+        });
+        expect(config.route.receiver).to.equal("airflow-platform");
+        const receiver = config.receivers.find((r) => r.name === "airflow-platform") as Obj;
+        expect((receiver.slack_configs as Obj[])[0]).to.deep.include({ api_url: "https://hooks.slack.com/services/T/B/X", channel: "#airflow", send_resolved: true });
+        expect(receiver.webhook_configs).to.deep.equal([{ url: "https://hooks.example.com/alert", send_resolved: true }]);
+        expect((receiver.email_configs as Obj[])[0]).to.deep.include({ to: "data@example.com", smarthost: "smtp.example.com:587", auth_username: "u", auth_password: "p", require_tls: true });
+        expect(config.route.routes[0]).to.deep.equal({ receiver: "null", matchers: ['alertname = "Watchdog"'] });
+    });
+
+    it("sends nothing anywhere when no receiver is configured, and only configures the receivers given", () => {
+        const none = alertmanagerConfig(undefined);
+        expect(none.route.receiver).to.equal("null");
+        expect(none.receivers).to.deep.equal([{ name: "null" }]);
+        const webhookOnly = alertmanagerConfig({ webhook: { url: "https://h.example.com" } });
+        expect(Object.keys(webhookOnly.receivers[1]).sort()).to.deep.equal(["name", "webhook_configs"]);
+    });
+
+    it("silences the exporter's downstream alerts while the exporter itself is down", () => {
+        const inhibit = alertmanagerConfig(undefined).inhibit_rules.find((r) => r.source_matchers[0].includes("AirflowStatsdExporterDown"))!;
+        expect(inhibit.equal).to.deep.equal(["namespace"]);
+        const downstream = airflowRuleGroups().flatMap((g) => g.rules).filter((r) => "alert" in r && /HeartbeatMissing|MetricsMissing/.test(r.alert));
+        const pattern = new RegExp(`^(?:${/"(.*)"/.exec(inhibit.target_matchers[0])![1]})$`);
+        for (const r of downstream) expect(pattern.test((r as { alert: string }).alert), (r as { alert: string }).alert).to.equal(true);
+    });
+});
+
+describe("observability: planned stacks", function () {
+    this.timeout(60000);
+    let dev: Plan;
+    let prod: Plan;
+    before(async () => {
+        dev = await planOf("dev");
+        prod = await planOf("prod-gke");
+    });
+
+    const urn = (plan: Plan, type: string, name: string) => the(plan, type, name).urn;
+
+    it("installs prometheus-operator-crds 31.0.1 first, then kube-prometheus-stack 88.5.3, both pinned", () => {
+        const crds = the(dev, "kubernetes:helm.sh/v3:Release", "observability-crds");
+        const kps = the(dev, "kubernetes:helm.sh/v3:Release", "observability-kube-prometheus-stack");
+        expect(crds.inputs).to.deep.include({ chart: "prometheus-operator-crds", version: "31.0.1", namespace: "monitoring" });
+        expect(kps.inputs).to.deep.include({ chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring", skipCrds: true });
+        expect(kps.dependencies).to.include(crds.urn);
+        expect((helmValues(dev, "observability-kube-prometheus-stack").crds as Obj).enabled).to.equal(false);
+    });
+
+    it("makes ServiceMonitors and PrometheusRules wait for the CRDs release only, not for the whole stack", () => {
+        const crds = urn(dev, "kubernetes:helm.sh/v3:Release", "observability-crds");
+        const kps = urn(dev, "kubernetes:helm.sh/v3:Release", "observability-kube-prometheus-stack");
+        const monitors = [...kubeObjects(dev, "ServiceMonitor"), ...kubeObjects(dev, "PrometheusRule")];
+        expect(monitors.length).to.be.greaterThan(1);
+        for (const m of monitors) {
+            expect(m.dependencies, m.name).to.include(crds);
+            expect(m.dependencies, m.name).to.not.include(kps);
+        }
+    });
+
+    it("generates the Grafana admin password as a secret and keeps it out of the Helm values", () => {
+        const secret = the(dev, "kubernetes:core/v1:Secret", "observability-grafana-admin");
+        expect(secret.inputs.stringData).to.equal(SECRET);
+        expect(secret.inputs.metadata).to.deep.include({ name: "grafana-admin", namespace: "monitoring" });
+        expect(ofType(dev, "random:index/randomPassword:RandomPassword").some((r) => r.name === "observability-grafana-admin")).to.equal(true);
+        expect(JSON.stringify(dev.outputs)).to.include("grafanaAdminPassword");
+        expect(dev.outputs.grafanaAdminPassword).to.equal(SECRET);
+    });
+
+    it("writes the Alertmanager configuration with the secret receivers into a secret, never into Helm values", () => {
+        const secret = the(prod, "kubernetes:core/v1:Secret", "observability-alertmanager-config");
+        expect(secret.inputs.stringData).to.equal(SECRET);
+        const revealed = YAML.parse((secret.revealedInputs.stringData as Obj)["alertmanager.yaml"] as string);
+        expect(revealed.route.receiver).to.equal("airflow-platform");
+        expect(revealed.receivers[1].slack_configs[0].channel).to.equal("#airflow-alerts");
+        const values = helmValues(prod, "observability-kube-prometheus-stack");
+        expect(allStrings(values).some((s) => s.includes("hooks.slack.com"))).to.equal(false);
+        expect(((values.alertmanager as Obj).alertmanagerSpec as Obj).configSecret).to.equal(secret.inputs.metadata && (secret.inputs.metadata as Obj).name);
+    });
+
+    it("ships the three Airflow dashboards as sidecar ConfigMaps in the Airflow folder", () => {
+        const maps = kubeObjects(dev, "ConfigMap").filter((c) => ((c.inputs.metadata as Obj).labels as Obj)?.grafana_dashboard === "1");
+        expect(maps.map((m) => Object.keys(m.inputs.data as Obj)[0]).sort()).to.deep.equal(["airflow-dag.json", "airflow-overview.json", "airflow-workers.json"]);
+        for (const m of maps) {
+            expect(((m.inputs.metadata as Obj).annotations as Obj).grafana_folder).to.equal("Airflow");
+            const json = JSON.parse(Object.values(m.inputs.data as Obj)[0] as string);
+            expect(json.uid).to.match(/^airflow-/);
+        }
+    });
+
+    it("points Grafana at the /grafana sub-path of the load balancer in prod, and exposes its Service for the ingress", () => {
+        const ini = (helmValues(prod, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj;
+        expect(ini.server).to.deep.equal({ root_url: "http://airflow.acme-data.example.com/grafana/", serve_from_sub_path: true });
+        expect(prod.outputs).to.deep.include({ grafanaServiceName: "grafana", grafanaServicePort: 80, monitoringNamespace: "monitoring" });
+        expect(((helmValues(dev, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj).server).to.equal(undefined);
+    });
+
+    it("validates every Kubernetes and prometheus-operator object against its schema", async () => {
+        const core = await importEsm("kubernetes-models/v1");
+        const monitoring = await importEsm("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1");
+        let checked = 0;
+        for (const plan of [dev, prod]) {
+            for (const r of plan.resources.filter((x) => /^kubernetes:(core\/v1|monitoring\.coreos\.com\/v1):/.test(x.type))) {
+                if (!["observability", "airflow-scrape"].includes(r.parent ?? "")) continue;
+                const kind = r.type.split(":").pop()!;
+                const model = (r.type.includes("monitoring") ? monitoring : core)[kind];
+                expect(model, kind).to.be.a("function");
+                const inputs = { ...r.revealedInputs };
+                // A generated password is unknown until the cloud runs: validate the rest of that Secret.
+                if (inputs.stringData === COMPUTED) delete inputs.stringData;
+                const object = { apiVersion: r.type.includes("monitoring") ? "monitoring.coreos.com/v1" : "v1", kind, ...inputs };
+                expect(() => new model(object).validate(), `${plan.stack}/${r.name}`).to.not.throw();
+                checked += 1;
+            }
+        }
+        expect(checked).to.be.greaterThan(14);
+        // A broken object fails (the validation is real).
+        expect(() => new monitoring.PrometheusRule({ metadata: { name: "x" }, spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up", for: "5 minutes" }] }] } }).validate()).to.throw();
+    });
+
+    it("scrapes the chart's statsd Service by its port name, in its own namespace", () => {
+        const spec = statsdServiceMonitorSpec("airflow", "airflow");
+        expect(spec.selector.matchLabels).to.deep.equal({ tier: "airflow", component: "statsd", release: "airflow" });
+        expect(spec.endpoints[0].port).to.equal("statsd-scrape");
+        const monitor = kubeObjects(dev, "ServiceMonitor")[0];
+        expect(monitor.inputs.spec).to.deep.equal(JSON.parse(JSON.stringify(spec)));
+    });
+});

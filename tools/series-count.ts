@@ -1,6 +1,6 @@
 /**
  * Counts the Prometheus series one DAG adds through the Airflow statsd mapping over a day of its StatsD lines.
- * Usage: npm run series-count -- [--tasks 10] [--runs 24] [--major 3]
+ * Usage: node -r ts-node/register/transpile-only tools/series-count.ts [--tasks 10] [--runs 24]
  */
 import { exposeLines, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
 import { airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";

@@ -35,7 +35,13 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         );
         const peering = new gcp.servicenetworking.Connection(
             `${name}-peering`,
-            { network: args.networkId, service: "servicenetworking.googleapis.com", reservedPeeringRanges: [peeringRange.name] },
+            {
+                network: args.networkId,
+                service: "servicenetworking.googleapis.com",
+                reservedPeeringRanges: [peeringRange.name],
+                // Deleting the peering fails while Google still tears the instance down; the VPC's deletion removes it.
+                deletionPolicy: "ABANDON",
+            },
             withGcp,
         );
 

@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+// The analyzer protocol the Pulumi engine speaks to a policy pack (the same stubs @pulumi/policy serves).
+import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+
+const POLICY_DIR = path.resolve(__dirname, "..", "policy");
+
+interface Diagnostic {
+    policy: string;
+    message: string;
+    enforcementLevel: number;
+}
+
+// The pack as the engine runs it: a process in policy/ that loads index.ts, serves gRPC and prints its port.
+describe("policy pack: served over the analyzer protocol, as `pulumi preview --policy-pack policy` runs it", () => {
+    let pack: ChildProcess;
+    let client: analyzerGrpc.AnalyzerClient;
+
+    before(async () => {
+        pack = spawn(
+            process.execPath,
+            ["-e", 'require("ts-node").register({ transpileOnly: true, project: "tsconfig.json" }); require("./index.ts");'],
+            { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        const port = await new Promise<string>((resolve, reject) => {
+            let err = "";
+            pack.stdout!.on("data", (d: Buffer) => resolve(d.toString().trim()));
+            pack.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+            pack.on("exit", (code) => reject(new Error(`the policy pack exited with ${code}: ${err}`)));
+        });
+        expect(port).to.match(/^\d+$/);
+        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        pack?.kill();
+    });
+
+    function analyze(type: string, name: string, props: Record<string, unknown>): Promise<Diagnostic[]> {
+        const req = new analyzerPb.AnalyzeRequest()
+            .setType(type)
+            .setName(name)
+            .setUrn(`urn:pulumi:dev::airflow-platform::${type}::${name}`)
+            .setProperties(Struct.fromJavaScript(props as Record<string, never>))
+            .setOptions(new analyzerPb.AnalyzerResourceOptions());
+        return new Promise((resolve, reject) =>
+            client.analyze(req, (err, res) =>
+                err
+                    ? reject(err)
+                    : resolve(
+                          res!.getDiagnosticsList().map((d) => ({
+                              policy: d.getPolicyname(),
+                              message: d.getMessage(),
+                              enforcementLevel: d.getEnforcementlevel(),
+                          })),
+                      ),
+            ),
+        );
+    }
+
+    it("announces the five policies, all mandatory", async () => {
+        const info = await new Promise<analyzerPb.AnalyzerInfo>((resolve, reject) =>
+            client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res!))),
+        );
+        expect(info.getName()).to.equal("airflow-platform-guardrails");
+        const policies = info.getPoliciesList();
+        expect(policies.map((p) => p.getName())).to.deep.equal([
+            "pinned-versions",
+            "resource-requests",
+            "spot-tolerations-only-on-workers",
+            "no-plaintext-secrets",
+            "no-public-load-balancer-without-tls",
+        ]);
+        expect(new Set(policies.map((p) => p.getEnforcementlevel()))).to.deep.equal(new Set([analyzerPb.EnforcementLevel.MANDATORY]));
+    });
+
+    it("reports a mandatory violation for an unpinned, request-less Deployment, and none for a compliant one", async () => {
+        const deployment = (container: Record<string, unknown>) => ({
+            metadata: { name: "web" },
+            spec: { template: { metadata: { labels: { component: "web" } }, spec: { containers: [{ name: "web", ...container }] } } },
+        });
+        const bad = await analyze("kubernetes:apps/v1:Deployment", "web", deployment({ image: "nginx" }));
+        expect(bad.map((d) => d.policy).sort()).to.deep.equal(["pinned-versions", "resource-requests"]);
+        expect(bad.every((d) => d.enforcementLevel === analyzerPb.EnforcementLevel.MANDATORY)).to.equal(true);
+        expect(bad[0].message).to.contain("web:");
+        const good = await analyze(
+            "kubernetes:apps/v1:Deployment",
+            "web",
+            deployment({ image: "nginx:1.27.0", resources: { requests: { cpu: "100m", memory: "64Mi" } } }),
+        );
+        expect(good).to.deep.equal([]);
+    });
+
+    it("skips values unknown during a preview instead of failing the resource", async () => {
+        const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const values = { data: { metadataConnection: { pass: unknownString } }, scheduler: { resources: { requests: { cpu: "1", memory: "1Gi" } } } };
+        const diagnostics = await analyze("kubernetes:helm.sh/v3:Release", "airflow", { chart: "x", version: "1.0.0", values });
+        expect(diagnostics).to.deep.equal([]);
+    });
+});

@@ -13,7 +13,7 @@ import {
     NODE_EXPORTER_FULL,
     retentionSizeFor,
 } from "../components/observability/values";
-import { parseStackConfig } from "../stacks/config";
+import { ConfigError, parseStackConfig } from "../stacks/config";
 import { allStrings, COMPUTED, helmValues, kubeObjects, ofType, Plan, planOf, SECRET, the } from "./harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "observability");
@@ -239,6 +239,21 @@ describe("observability: kube-prometheus-stack values", () => {
         expect(values.kubeEtcd).to.deep.equal({ enabled: false });
         expect(kubePrometheusStackValues(input({ managedControlPlane: false }))).to.not.have.property("kubeEtcd");
         expect(nodeCapacityTypeExpr({ "airflow-platform/capacity": "spot" })).to.include(`label_airflow_platform_capacity="spot"`);
+    });
+});
+
+describe("observability: monitoring config", () => {
+    it("rejects a statsd TTL the exporter cannot parse, naming the full key", () => {
+        const raw = {
+            cloud: "gke",
+            gcp: { project: "p", region: "europe-west1" },
+            airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
+        };
+        expect(() => parseStackConfig("t", { ...raw, monitoring: { statsdMappingTtl: "2d" } }))
+            .to.throw(ConfigError)
+            .with.property("message")
+            .that.matches(/airflow-platform:monitoring\.statsdMappingTtl = "2d": a Go duration/);
+        expect(parseStackConfig("t", { ...raw, monitoring: { statsdMappingTtl: "90m" } }).monitoring.statsdMappingTtl).to.equal("90m");
     });
 });
 

@@ -141,6 +141,7 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         const kubeconfig = YAML.parse(provider.revealedInputs.kubeconfig as string);
         expect(kubeconfig.users[0].user.exec.command).to.equal("gke-gcloud-auth-plugin");
         expect(kubeconfig.clusters[0].cluster.server).to.equal("https://203.0.113.10");
+        expect(revealedOutputs(prod).endpoint, "the endpoint output is the API server URL").to.equal("https://203.0.113.10");
         expect(revealedOutputs(prod).kubeconfig).to.equal(provider.revealedInputs.kubeconfig);
         expect((prod.outputs as Obj).kubeconfig, "the stack output is secret").to.equal(SECRET);
         expect((prod.outputs as Obj).clusterName, "other outputs stay readable").to.equal("airflow-prod-gke");

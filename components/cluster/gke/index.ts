@@ -224,7 +224,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         this.nodePools = { onDemand: pool("onDemand"), spot: pool("spot") };
 
         this.clusterName = this.cluster.name;
-        this.endpoint = this.cluster.endpoint;
+        // GKE reports a bare IP; the interface's endpoint is a URL, as on EKS and in a kubeconfig.
+        this.endpoint = this.cluster.endpoint.apply((ip) => `https://${ip}`);
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])

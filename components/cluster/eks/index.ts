@@ -278,7 +278,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         );
         this.placement = managedPlacements("eks");
 
-        const autoscaler = this.clusterAutoscaler(name, config.clusterName);
+        const autoscaler = this.clusterAutoscaler(name, config.clusterName, config.kubernetesVersion);
 
         // EFS for task logs: encrypted, one mount target per private subnet, NFS only from the nodes.
         this.fileSystem = new aws.efs.FileSystem(
@@ -450,8 +450,14 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     }
 
     /** Managed node groups do not scale by themselves on EKS: the cluster autoscaler, on the on-demand nodes. */
-    private clusterAutoscaler(name: string, clusterName: string): k8s.helm.v3.Release {
+    private clusterAutoscaler(name: string, clusterName: string, kubernetesVersion: string): k8s.helm.v3.Release {
         const serviceAccountName = "cluster-autoscaler";
+        // The autoscaler's minor version should match the control plane's; this pin was chosen for 1.33.
+        if (`v${kubernetesVersion}.0` !== CLUSTER_AUTOSCALER_IMAGE_TAG)
+            pulumi.log.warn(
+                `cluster-autoscaler ${CLUSTER_AUTOSCALER_IMAGE_TAG} is pinned for Kubernetes 1.33; kubernetesVersion is ${kubernetesVersion}`,
+                this,
+            );
         const role = this.serviceAccountRole(`${name}-cluster-autoscaler`, {
             namespace: "kube-system",
             serviceAccountName,

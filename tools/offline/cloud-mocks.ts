@@ -55,10 +55,6 @@ const RESOURCE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs>
         arn: `arn:aws:iam::123456789012:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
     }),
     "aws:rds/instance:Instance": (name) => ({ address: `${name}.offline.eu-west-1.rds.amazonaws.com` }),
-    // Airflow (issue 4): remote logging annotates service accounts with the GSA's email, which GCP derives from accountId.
-    "gcp:serviceaccount/account:Account": (_name, inputs) => ({
-        email: `${String(inputs.accountId)}@${String(inputs.project ?? "offline-project")}.iam.gserviceaccount.com`,
-    }),
     "awsx:ec2:Vpc": (name, inputs) => {
         const zones = Number(inputs.numberOfAvailabilityZones ?? 3);
         return {

@@ -284,6 +284,9 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     };
 }
 
+/** Namespaces of developers' devspaces (`devspace-<developer>`). */
+export const DEVSPACE_NAMESPACE_PREFIX = "devspace-";
+
 /** The receiver every alert goes to when receivers are configured. */
 export const AIRFLOW_RECEIVER = "airflow-platform";
 
@@ -327,6 +330,8 @@ export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined)
                 // The always-firing Watchdog and info-level alerts never page anyone.
                 { receiver: "null", matchers: ['alertname = "Watchdog"'] },
                 { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+                // Developers' devspaces start and stop at will: their alerts show in Alertmanager and Grafana, never page.
+                { receiver: "null", matchers: [`namespace =~ "${DEVSPACE_NAMESPACE_PREFIX}.*"`] },
             ],
         },
         inhibit_rules: [

@@ -199,7 +199,7 @@ export class Airflow extends pulumi.ComponentResource {
             const token = stack.secrets.dagsGitToken;
             if (!token || !airflow.dags.username) throw new Error(`${name}: https credentials need dagsGitToken and airflow.dags.username`);
             const username = airflow.dags.username;
-            // git-sync v4 reads GITSYNC_*, v3 GIT_SYNC_*; the chart passes whichever its image version needs.
+            // git-sync v4 reads GITSYNC_*, v3 GIT_SYNC_*; the chart references all four keys, so all four must exist.
             secret("git-credentials", {
                 GITSYNC_USERNAME: username,
                 GITSYNC_PASSWORD: token,

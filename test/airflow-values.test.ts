@@ -421,6 +421,19 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
         });
     }
 
+    it("accepts https git credentials (3.x and 2.x)", () => {
+        for (const version of ["3.1.8", "2.10.5"]) {
+            const config = stackConfig(
+                "dev",
+                { version, dags: { repo: "https://github.com/acme/dags.git", credentials: "https", username: "ci-bot" } },
+                {},
+                { dagsGitToken: "t" },
+            );
+            const values = airflowValues(input(config));
+            expect(validate(values), JSON.stringify(validate.errors, null, 1)).to.equal(true);
+        }
+    });
+
     it("rejects what helm install would reject (the check is not vacuous)", () => {
         const values = valuesOf("dev");
         expect(validate({ ...values, workers: { ...values.workers, replica: 2 } })).to.equal(false);

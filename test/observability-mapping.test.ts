@@ -61,6 +61,13 @@ describe("observability: Airflow statsd mapping", () => {
     }
 
     it("puts the TTL on every mapping rule and nothing the exporter would reject", () => {
+        // statsd-exporter v0.28.0 reads the file with yaml.UnmarshalStrict: an unknown field stops it (pkg/mapper/mapping.go).
+        const fields = ["match", "name", "labels", "honor_labels", "observer_type", "buckets", "quantiles", "match_type", "help", "action", "match_metric_type", "ttl", "summary_options", "histogram_options", "scale"];
+        for (const m of mappings) {
+            expect(Object.keys(m).filter((k) => !fields.includes(k)), m.match).to.deep.equal([]);
+            if (m.summary_options) for (const q of m.summary_options.quantiles) expect(Object.keys(q).sort()).to.deep.equal(["error", "quantile"]);
+            if (m.ttl) expect(m.ttl).to.match(/^\d+(ns|us|µs|ms|s|m|h)$/);
+        }
         for (const m of mappings) {
             if (m.action === "drop") continue;
             expect(m.ttl, m.match).to.equal("48h");

@@ -28,6 +28,8 @@ export async function devspaceStack(config: StackConfig) {
     const cluster = new ReferencedCluster("cluster", { stack: base, placement: await readPlacement(base, devspace.baseStack) });
     const space = new Devspace("devspace", { devspace, provider: cluster.provider });
     const airflowConfig = devspaceAirflowConfig(config);
+    // The dev stack exports its monitoring namespace only when it runs the shared Prometheus (and its CRDs).
+    const sharedMonitoring = (await base.getOutputValue("monitoringNamespace")) !== undefined;
     const airflow = new Airflow(
         "airflow",
         {
@@ -38,7 +40,7 @@ export async function devspaceStack(config: StackConfig) {
             createNamespace: false,
             databaseMode: "bundled",
             // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
-            scrape: true,
+            scrape: sharedMonitoring,
         },
         { dependsOn: space.guards },
     );
@@ -53,7 +55,7 @@ export async function devspaceStack(config: StackConfig) {
         /** How to reach the UI: a devspace has no load balancer of its own. */
         uiPortForward: pulumi.interpolate`kubectl -n ${space.namespace} port-forward svc/${airflow.uiServiceName} 8080:${airflow.uiServicePort}`,
         /** The shared Grafana's Airflow dashboards show this devspace with this filter. */
-        grafanaFilter: pulumi.interpolate`var-namespace=${space.namespace}`,
+        grafanaFilter: sharedMonitoring ? pulumi.interpolate`var-namespace=${space.namespace}` : "the dev stack runs no monitoring",
         adminPassword: airflow.adminPassword,
     };
 }

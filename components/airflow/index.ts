@@ -82,8 +82,10 @@ export class Airflow extends pulumi.ComponentResource {
         const services = airflowServiceNames(releaseName, airflow.majorVersion);
         const exec = executorSetting(airflow);
         const provider = cluster.provider;
-        // Stateful or key-holding objects are protected in prod: losing the Fernet key makes stored connections unreadable.
-        const keep: pulumi.CustomResourceOptions = { parent: this, protect: stack.production };
+        // Key-holding and stateful objects follow `deletionProtection` (on in prod): losing the Fernet key makes stored
+        // connections unreadable.
+        const protect = stack.deletionProtection;
+        const keep: pulumi.CustomResourceOptions = { parent: this, protect };
         const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider };
 
         const namespace =
@@ -126,8 +128,8 @@ export class Airflow extends pulumi.ComponentResource {
         // --- Generated once: no keepers, so a later `pulumi up` never rotates them. ---------------------------------
         const fernetBytes = new random.RandomBytes(`${name}-fernet-key`, { length: 32 }, keep);
         const fernetKey = fernetBytes.base64.apply((b64) => b64.replace(/\+/g, "-").replace(/\//g, "_"));
-        const password = (suffix: string, length: number, protect = false) =>
-            new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this, protect: protect && stack.production });
+        const password = (suffix: string, length: number, keepIt = false) =>
+            new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this, protect: keepIt && protect });
         const webserverKey = password("webserver-secret-key", 48, true);
         const apiKey = password("api-secret-key", 48, true);
         const jwt = password("jwt-secret", 64, true);
@@ -144,7 +146,7 @@ export class Airflow extends pulumi.ComponentResource {
             redisPassword: `${fullname}-redis-password`,
             adminPassword: `${fullname}-admin-password`,
         };
-        const keepSecret: pulumi.CustomResourceOptions = { protect: stack.production };
+        const keepSecret: pulumi.CustomResourceOptions = { protect };
         secret("fernet-key", { [CHART_SECRET_KEYS.fernet]: fernetKey }, keepSecret);
         secret("webserver-secret-key", { [CHART_SECRET_KEYS.webserverSecretKey]: webserverKey.result }, keepSecret);
         secret("api-secret-key", { [CHART_SECRET_KEYS.apiSecretKey]: apiKey.result }, keepSecret);
@@ -235,7 +237,7 @@ export class Airflow extends pulumi.ComponentResource {
                         resources: { requests: { storage: airflow.logs.size } },
                     },
                 },
-                { ...inNamespace, protect: stack.production },
+                { ...inNamespace, protect },
             );
             referenced.push(claim);
             logs = claim.metadata.name.apply((claimName) => ({ mode: "shared-volume" as const, claimName }));

@@ -4,6 +4,7 @@
  */
 import * as YAML from "yaml";
 import { describeDevspaceRequests, devspaceRequestsOf } from "../../components/devspace/requests";
+import { inspectPromql } from "../../components/observability/airflow-mixin/promql";
 import { PlannedResource } from "./runtime";
 
 export interface Artifact {
@@ -41,7 +42,32 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
             artifacts.push({ path: `rules/${r.name}.rules.yaml`, content: YAML.stringify({ groups: spec.groups ?? [] }) });
         }
     }
+    const inventory = metricsUsed(resources);
+    if (inventory) artifacts.push({ path: "metrics-used.txt", content: inventory });
     return artifacts;
+}
+
+/** Which metric each dashboard panel and rule reads (from the planned dashboards and PrometheusRules). */
+function metricsUsed(resources: PlannedResource[]): string | undefined {
+    const uses = new Map<string, Set<string>>();
+    const add = (where: string, expr: unknown) => {
+        if (typeof expr !== "string") return;
+        for (const s of inspectPromql(expr).selectors) uses.set(s.metric, (uses.get(s.metric) ?? new Set()).add(where));
+    };
+    for (const r of resources) {
+        const inputs = asObj(r.inputs);
+        if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+            for (const g of (asObj(inputs.spec).groups as Obj[] | undefined) ?? [])
+                for (const rule of (g.rules as Obj[] | undefined) ?? []) add(`rule ${rule.alert ?? rule.record}`, rule.expr);
+        if (r.type === "kubernetes:core/v1:ConfigMap" && asObj(asObj(inputs.metadata).labels).grafana_dashboard !== undefined)
+            for (const text of Object.values(asObj(inputs.data))) {
+                if (typeof text !== "string") continue;
+                const dashboard = JSON.parse(text) as { title: string; panels?: { title?: string; targets?: { expr?: string }[] }[] };
+                for (const panel of dashboard.panels ?? []) for (const t of panel.targets ?? []) add(`${dashboard.title}: ${panel.title}`, t.expr);
+            }
+    }
+    if (uses.size === 0) return undefined;
+    return [...uses.keys()].sort().map((m) => `${m}\n${[...uses.get(m)!].map((w) => `    ${w}`).join("\n")}`).join("\n") + "\n";
 }
 
 function prettyJson(text: string): string {

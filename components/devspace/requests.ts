@@ -73,7 +73,7 @@ export interface RequestLine {
 export interface DevspaceRequests {
     /** Long-running pods: what the devspace holds all the time. */
     steady: Amount;
-    /** The steady figure plus the largest run-once Job (migrations, user creation) running at the same time. */
+    /** The steady figure plus every run-once Job (migrations, user creation) running at the same time. */
     peak: Amount;
     lines: RequestLine[];
     jobs: RequestLine[];
@@ -212,11 +212,8 @@ export function devspaceRequestsOf(objects: PlannedObject[], namespace: string):
     }
 
     const steady = lines.reduce((sum, l) => add(sum, times(l.request, l.replicas)), ZERO);
-    const largestJob = jobs.reduce(
-        (max, j) => (j.request.cpuMillis + j.request.memoryBytes / 1e6 > max.cpuMillis + max.memoryBytes / 1e6 ? j.request : max),
-        ZERO,
-    );
-    const peak = add(steady, largestJob);
+    // The chart's run-once jobs (migrations, user creation) can run together during an install: count them all.
+    const peak = jobs.reduce((sum, j) => add(sum, j.request), steady);
     const quotaObject = objects.find((o) => o.type === "kubernetes:core/v1:ResourceQuota" && inNamespace(o));
     const hard = asObj(asObj(quotaObject?.inputs.spec).hard);
     const quota =
@@ -239,7 +236,7 @@ export function devspaceRequestsOf(objects: PlannedObject[], namespace: string):
 /** One line for the plan summary. */
 export function describeDevspaceRequests(r: DevspaceRequests): string {
     const amount = (a: Amount) => `${formatCpu(a.cpuMillis)} CPU, ${formatMemory(a.memoryBytes)}`;
-    const parts = [`steady ${amount(r.steady)}`, `peak (with the largest job) ${amount(r.peak)}`];
+    const parts = [`steady ${amount(r.steady)}`, `peak (with the run-once jobs) ${amount(r.peak)}`];
     if (r.quota) parts.push(`quota ${amount(r.quota)}`);
     if (r.taskPod) parts.push(`task pod ${amount(r.taskPod)}${r.taskPodsThatFit !== undefined ? `, ${r.taskPodsThatFit} fit beside the steady pods` : ""}`);
     const defaulted = r.lines.filter((l) => l.defaulted).length;

@@ -57,7 +57,7 @@ export function queryVariable(name: string, label: string, query: string, opts: 
     return new dashboard.QueryVariableBuilder(name)
         .label(label)
         .datasource(PROMETHEUS_DATASOURCE)
-        .query({ query, refId: `${name}-query`, qryType: 1 })
+        .query(query)
         .definition(query)
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)

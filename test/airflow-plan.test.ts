@@ -2,7 +2,9 @@
  * The Airflow component in planned stacks: the real program under the offline runtime. What the chart gets, on which
  * nodes, which Secrets it reads, and that no credential shows in the plan.
  */
+import Ajv from "ajv";
 import { expect } from "chai";
+import * as path from "path";
 import { OFFLINE_SECRET_PLACEHOLDERS, planStack, readStackFile } from "../tools/offline/runtime";
 import { Plan, PlannedResource, SECRET, allStrings, helmValues, kubeObjects, ofType, planOf, the } from "./harness";
 
@@ -72,6 +74,15 @@ describe("airflow in the plan", () => {
             ((i.inputs.spec as Obj)?.rules ?? []).flatMap((r: Obj) => r.http.paths.map((p: Obj) => ({ path: p.path, ...p.backend.service }))),
         );
         expect(backends).to.deep.include({ path: "/", name: "airflow-api-server", port: { number: 8080 } });
+    });
+
+    it("the planned values of every reference stack are valid for the pinned chart (vendored values.schema.json)", async () => {
+        const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+        const validate = ajv.compile(require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")));
+        for (const stack of ["dev", "prod-gke", "prod-eks", "devspace-demo"]) {
+            const values = helmValues(await planOf(stack), "airflow-release");
+            expect(validate(values), `${stack}: ${JSON.stringify(validate.errors, null, 1)}`).to.equal(true);
+        }
     });
 
     for (const [label, planOfStack] of [

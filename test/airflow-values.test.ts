@@ -365,12 +365,15 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         }
     });
 
-    it("base_url goes to [api] on 3.x and [webserver] on 2.x; extraConfig is merged last", () => {
+    it("base_url goes to [api] on 3.x and [webserver] on 2.x, the Execution API stays in-cluster; extraConfig is merged last", () => {
         expect(valuesOf("dev").config.api).to.deep.equal({ base_url: "https://airflow.example.com" });
         expect(valuesOf("dev", AIRFLOW_2).config.webserver).to.deep.equal({ base_url: "https://airflow.example.com" });
         expect(valuesOf("dev", {}, { baseUrl: undefined }).config).not.to.have.property("api");
+        // Tasks reach the Execution API inside the cluster, not through the public URL (3.x only).
+        expect(valuesOf("dev").config.core.execution_api_server_url).to.equal("http://airflow-api-server:8080/execution/");
+        expect(valuesOf("dev", AIRFLOW_2).config).not.to.have.property("core");
         const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_concurrency: "8" } } }).config;
-        expect(extra.core).to.deep.equal({ parallelism: "64" });
+        expect(extra.core).to.include({ parallelism: "64" });
         expect(extra.celery.worker_concurrency).to.equal("8");
     });
 

@@ -202,6 +202,9 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         ...exec.config,
     };
     if (input.baseUrl) config[v3 ? "api" : "webserver"] = { ...(config[v3 ? "api" : "webserver"] ?? {}), base_url: input.baseUrl };
+    // Airflow 3 derives the Execution API's address from base_url when this is unset: tasks would go out through the
+    // public load balancer. They talk to the API server's Service inside the namespace instead.
+    if (v3) config.core = { ...(config.core ?? {}), execution_api_server_url: `http://${names.ui}:${AIRFLOW_PORTS.ui}/execution/` };
     if (remote) {
         const s3 = remote.baseFolder.startsWith("s3://");
         config.logging = {

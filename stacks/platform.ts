@@ -20,8 +20,13 @@ export function platformStack(config: StackConfig) {
         kubeconfig: cluster.kubeconfig,
         placement: cluster.placement,
         sharedStorageClassName: cluster.sharedStorageClassName,
+        blockStorageClassName: cluster.blockStorageClassName,
         airflowNamespace: airflow.namespace,
+        airflowExecutor: airflow.executor,
+        /** Secret: the `admin` user's password (the chart's default admin/admin is never used). */
+        airflowAdminPassword: airflow.adminPassword,
         ...(observability ? observability.stackOutputs() : {}),
-        ...(exposure ? { urls: exposure.urls } : {}),
+        // Where to point DNS for exposure.host: the load balancer's hostname or IP.
+        ...(exposure ? { urls: exposure.urls, loadBalancerAddress: exposure.address } : {}),
     };
 }

@@ -63,8 +63,13 @@ describe("offline plan output", () => {
         expect(sawSecretMarker).to.equal(true);
     });
 
-    it("keeps the kubeconfig output secret", () => {
-        expect(plans["prod-gke"].outputs.kubeconfig).to.equal(SECRET);
+    it("keeps the kubeconfig and admin password outputs secret, and tells where to point DNS", () => {
+        const outputs = plans["prod-gke"].outputs;
+        expect(outputs.kubeconfig).to.equal(SECRET);
+        expect(outputs.airflowAdminPassword).to.equal(SECRET);
+        expect(outputs.grafanaAdminPassword).to.equal(SECRET);
+        expect(outputs).to.have.property("loadBalancerAddress");
+        expect(outputs.airflowExecutor).to.equal("CeleryExecutor,KubernetesExecutor");
     });
 
     it("writes each Helm release's values as YAML", () => {

@@ -111,6 +111,14 @@ const awsSchema = z.strictObject({
 const existingSchema = z.strictObject({
     context: z.string().optional().describe("kubeconfig context to use (of the default kubeconfig, or of `existingKubeconfig`)"),
     sharedStorageClassName: z.string().min(1).describe("A ReadWriteMany StorageClass already in the cluster"),
+    blockStorageClassName: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+            "A ReadWriteOnce StorageClass already in the cluster, for Prometheus, Alertmanager, Grafana, Redis and the bundled Postgres. " +
+                "Default: unset, the volumes take the cluster's default StorageClass",
+        ),
     storageProvisioner: z.string().optional().describe("Informational: the RWX provisioner behind it"),
     placement: z
         .strictObject({ onDemand: placementSchema.prefault({}), spot: placementSchema.prefault({}) })

@@ -271,7 +271,7 @@ export class Airflow extends pulumi.ComponentResource {
 
         // --- The release -------------------------------------------------------------------------------------------
         const baseUrl = args.baseUrl ?? exposureUrls(stack).airflowBaseUrl;
-        const values = logs.apply((logsPlan) =>
+        const values = pulumi.all([logs, cluster.blockStorageClassName]).apply(([logsPlan, blockStorageClassName]) =>
             airflowValues({
                 airflow,
                 releaseName,
@@ -284,6 +284,7 @@ export class Airflow extends pulumi.ComponentResource {
                 statsdPrefix: AIRFLOW_STATSD_PREFIX,
                 flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
                 production: stack.production,
+                blockStorageClassName,
             }),
         );
         this.release = new k8s.helm.v3.Release(

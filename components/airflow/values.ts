@@ -85,6 +85,8 @@ export interface AirflowValuesInput {
     flowerUrlPrefix?: string;
     /** Production: PodDisruptionBudgets and two PgBouncers. */
     production: boolean;
+    /** The cluster's ReadWriteOnce StorageClass for Redis' and the bundled Postgres' volumes; empty or unset: the cluster's default. */
+    blockStorageClassName?: string;
 }
 
 /** What the stack's `airflow.executor` becomes for the chart and airflow.cfg. */
@@ -179,6 +181,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         serviceAccount: { annotations: { ...(remote?.serviceAccountAnnotations[who] ?? {}) } },
     });
     const jobs = { resources: containerResources(r.scheduler), ...onDemand };
+    // Unset (not empty) leaves the claim to the cluster's default class; an empty class name would disable provisioning.
+    const blockClass = input.blockStorageClassName;
 
     const uiComponent = {
         replicas: a.apiServerReplicas,
@@ -272,6 +276,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         redis: {
             enabled: exec.usesCelery,
             passwordSecretName: s.redisPassword,
+            // The broker's queue survives a restart of Redis (the chart's default volume, on the cluster's block class).
+            persistence: { enabled: true, ...(blockClass ? { storageClassName: blockClass } : {}) },
             resources: containerResources(r.redis),
             ...onDemand,
         },
@@ -308,7 +314,12 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 ? {
                       enabled: true,
                       auth: { enablePostgresUser: true, existingSecret: s.postgresAuth },
-                      primary: { resources: containerResources(r.postgres), ...onDemand },
+                      primary: {
+                          resources: containerResources(r.postgres),
+                          // The bitnami subchart names the key `storageClass`, not `storageClassName`.
+                          ...(blockClass ? { persistence: { enabled: true, storageClass: blockClass } } : {}),
+                          ...onDemand,
+                      },
                   }
                 : { enabled: false },
 

@@ -8,7 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cluster, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "./types";
 
 /** The outputs of a platform stack (stacks/platform.ts) that a referenced cluster reads. */
-export const REFERENCED_OUTPUTS = ["clusterName", "endpoint", "kubeconfig", "placement", "sharedStorageClassName"] as const;
+export const REFERENCED_OUTPUTS = [
+    "clusterName",
+    "endpoint",
+    "kubeconfig",
+    "placement",
+    "sharedStorageClassName",
+    "blockStorageClassName",
+] as const;
 
 export interface ReferencedClusterArgs {
     /** The platform stack's reference, e.g. `acme/airflow-platform/dev`, or a StackReference already made. */
@@ -35,6 +42,8 @@ export class ReferencedCluster extends pulumi.ComponentResource implements Clust
     readonly provider: k8s.Provider;
     readonly placement: PoolPlacements;
     readonly sharedStorageClassName: pulumi.Output<string>;
+    /** The dev stack's ReadWriteOnce class; empty (the cluster's default) when that stack predates the output. */
+    readonly blockStorageClassName: pulumi.Output<string>;
     /** The shared cluster is up already: nothing to wait for. */
     readonly readiness: pulumi.Resource[] = [];
     readonly reference: pulumi.StackReference;
@@ -48,6 +57,8 @@ export class ReferencedCluster extends pulumi.ComponentResource implements Clust
         this.endpoint = output("endpoint");
         this.kubeconfig = pulumi.secret(output("kubeconfig"));
         this.sharedStorageClassName = output("sharedStorageClassName");
+        // getOutput, not requireOutput: a dev stack last deployed before this output existed still serves its devspaces.
+        this.blockStorageClassName = this.reference.getOutput("blockStorageClassName").apply((name) => (typeof name === "string" ? name : ""));
         this.placement = args.placement;
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
         this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });

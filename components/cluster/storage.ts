@@ -61,3 +61,40 @@ export function efsStorageClass(args: { fileSystemId: string; retain: boolean })
         allowVolumeExpansion: true,
     };
 }
+
+/** The annotation that makes a StorageClass the cluster's default (PVCs without `storageClassName` get it). */
+export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+/** Names of the ReadWriteOnce StorageClasses the cluster layer creates. */
+export const BLOCK_STORAGE_CLASS = { eks: "gp3", gke: "balanced-rwo" } as const;
+
+/**
+ * EBS gp3 through the EBS CSI driver (the `aws-ebs-csi-driver` add-on). Encrypted with the account's default EBS key;
+ * the cluster's default class, since EKS 1.30+ marks none (its `gp2` class is no longer annotated default).
+ */
+export function ebsStorageClass(args: { retain: boolean }): StorageClassSpec {
+    return {
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        // Retain in production: deleting a PVC (or the release) must not delete the volume of Prometheus or Postgres.
+        reclaimPolicy: args.retain ? "Retain" : "Delete",
+        // EBS volumes are zonal: create each in the zone of the node its first pod is scheduled to.
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
+}
+
+/**
+ * Balanced persistent disk (SSD-backed) through GKE's Compute Engine PD CSI driver: what GKE's own `standard-rwo`
+ * provisions, but with Retain in production (GKE manages `standard-rwo` itself and it always deletes).
+ */
+export function pdBalancedStorageClass(args: { retain: boolean }): StorageClassSpec {
+    return {
+        provisioner: "pd.csi.storage.gke.io",
+        parameters: { type: "pd-balanced" },
+        reclaimPolicy: args.retain ? "Retain" : "Delete",
+        // Zonal disks, as for EBS: bind where the first consumer runs.
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
+}

@@ -120,6 +120,12 @@ export interface Cluster {
     readonly placement: PoolPlacements;
     /** A ReadWriteMany StorageClass (EFS on EKS, Filestore on GKE) for Airflow task logs. */
     readonly sharedStorageClassName: pulumi.Output<string>;
+    /**
+     * The ReadWriteOnce StorageClass (block volumes: EBS gp3 on EKS, pd-balanced on GKE) for Prometheus,
+     * Alertmanager, Grafana, Redis and the bundled Postgres. Empty on an existing cluster without
+     * `existing.blockStorageClassName`: consumers then leave `storageClassName` unset (the cluster's default class).
+     */
+    readonly blockStorageClassName: pulumi.Output<string>;
     /** The managed metadata database, when the stack has one. */
     readonly database?: DatabaseConnection;
     /** Resources that workloads must wait for: node pools, CSI drivers, storage classes. */

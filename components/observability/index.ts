@@ -94,16 +94,19 @@ export class Observability extends pulumi.ComponentResource {
             { ...child, dependsOn: [namespace] },
         );
 
-        const values = kubePrometheusStackValues({
-            config,
-            production: stack.production,
-            onDemand: cluster.placement.onDemand,
-            spotNodeSelector: cluster.placement.spot.nodeSelector,
-            grafanaAdminSecretName: "grafana-admin",
-            alertmanagerConfigSecretName: "alertmanager-airflow-platform",
-            grafanaRootUrl: exposureUrls(stack).grafanaRootUrl,
-            managedControlPlane: stack.cloud !== "existing",
-        });
+        const values = cluster.blockStorageClassName.apply((blockStorageClassName) =>
+            kubePrometheusStackValues({
+                config,
+                production: stack.production,
+                onDemand: cluster.placement.onDemand,
+                spotNodeSelector: cluster.placement.spot.nodeSelector,
+                grafanaAdminSecretName: "grafana-admin",
+                alertmanagerConfigSecretName: "alertmanager-airflow-platform",
+                grafanaRootUrl: exposureUrls(stack).grafanaRootUrl,
+                managedControlPlane: stack.cloud !== "existing",
+                blockStorageClassName,
+            }),
+        );
         this.release = new k8s.helm.v3.Release(
             `${name}-kube-prometheus-stack`,
             {

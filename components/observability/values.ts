@@ -137,6 +137,8 @@ export interface KubePrometheusStackInput {
     grafanaRootUrl?: string;
     /** Managed control planes (GKE, EKS) hide etcd, the scheduler and the controller manager: do not scrape them. */
     managedControlPlane: boolean;
+    /** The cluster's ReadWriteOnce StorageClass for Prometheus' and Grafana's volumes; empty or unset: the cluster's default. */
+    blockStorageClassName?: string;
 }
 
 /** Helm values for kube-prometheus-stack. */
@@ -146,6 +148,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     const placement = { nodeSelector: input.onDemand.nodeSelector, tolerations: input.onDemand.tolerations };
     const nodeLabels = [...new Set([...Object.keys(CLOUD_SPOT_LABELS), ...Object.keys(input.spotNodeSelector), ...Object.keys(input.onDemand.nodeSelector)])];
     const retentionSize = retentionSizeFor(c.prometheus.storageSize);
+    // An unset storageClassName means the cluster's default class; an empty string would mean "no class" (no provisioning).
+    const storageClassName = input.blockStorageClassName ? { storageClassName: input.blockStorageClassName } : {};
     const grafanaIni: Record<string, Record<string, unknown>> = {
         "auth.anonymous": { enabled: false },
         users: { allow_sign_up: false },
@@ -182,7 +186,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 resources: resources(size.prometheus),
                 storageSpec: {
                     volumeClaimTemplate: {
-                        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: c.prometheus.storageSize } } },
+                        spec: {
+                            ...storageClassName,
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: c.prometheus.storageSize } },
+                        },
                     },
                 },
                 // Select every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and PrometheusRule in every namespace.
@@ -217,7 +225,9 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             resources: resources(size.grafana),
             admin: { existingSecret: input.grafanaAdminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
             "grafana.ini": grafanaIni,
-            persistence: c.grafana.persistence ? { enabled: true, type: "pvc", size: "10Gi", accessModes: ["ReadWriteOnce"] } : { enabled: false },
+            persistence: c.grafana.persistence
+                ? { enabled: true, type: "pvc", size: "10Gi", accessModes: ["ReadWriteOnce"], ...storageClassName }
+                : { enabled: false },
             initChownData: { resources: resources(size.grafanaInit) },
             downloadDashboards: { resources: resources(size.grafanaInit) },
             testFramework: { enabled: false },

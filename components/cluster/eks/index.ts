@@ -1,7 +1,8 @@
 /**
  * EksCluster: an EKS cluster (API authentication, access entries) in its own VPC or existing subnets, with an
  * on-demand and a spot managed node group, the cluster autoscaler, EFS with the EFS CSI add-on and a ReadWriteMany
- * StorageClass; plus the RDS metadata database when asked for.
+ * StorageClass, the EBS CSI add-on and the default ReadWriteOnce `gp3` StorageClass; plus the RDS metadata database
+ * when asked for.
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -10,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsConfig, StackConfig } from "../../../stacks/config";
 import { eksKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
-import { SHARED_STORAGE_CLASS, efsStorageClass } from "../storage";
+import { BLOCK_STORAGE_CLASS, DEFAULT_CLASS_ANNOTATION, SHARED_STORAGE_CLASS, ebsStorageClass, efsStorageClass } from "../storage";
 import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 import { createEksIngressDriver } from "../ingress/eks";
 import { RdsDatabase } from "./database";
@@ -67,6 +68,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly provider: k8s.Provider;
     readonly placement: PoolPlacements;
     readonly sharedStorageClassName: pulumi.Output<string>;
+    readonly blockStorageClassName: pulumi.Output<string>;
     readonly database?: DatabaseConnection;
     readonly readiness: pulumi.Resource[];
     readonly ingress: IngressDriver;
@@ -348,6 +350,38 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         );
         this.sharedStorageClassName = storageClass.metadata.name;
 
+        // EBS for every ReadWriteOnce volume. Only the controller calls the EC2 API, so only its service account gets the role.
+        const ebsServiceAccount = "ebs-csi-controller-sa";
+        const ebsRole = this.serviceAccountRole(`${name}-ebs-csi`, {
+            namespace: "kube-system",
+            serviceAccountName: ebsServiceAccount,
+            managedPolicyArns: [MANAGED_POLICY("service-role/AmazonEBSCSIDriverPolicy")],
+            associate: false,
+        });
+        const ebsDriver = new aws.eks.Addon(
+            `${name}-ebs-csi-driver`,
+            {
+                clusterName,
+                addonName: "aws-ebs-csi-driver",
+                resolveConflictsOnCreate: "OVERWRITE",
+                // The add-on's own optional default class (defaultStorageClass.enabled) is unencrypted; ours below is not.
+                ...(awsConfig.workloadIdentity === "pod-identity"
+                    ? { podIdentityAssociations: [{ roleArn: ebsRole.role.arn, serviceAccount: ebsServiceAccount }] }
+                    : { serviceAccountRoleArn: ebsRole.role.arn }),
+            },
+            { ...withAws, dependsOn: [...ebsRole.dependencies, this.nodeGroups.onDemand] },
+        );
+        // The default class: EKS 1.30+ no longer marks gp2 default, and with several defaults Kubernetes picks the newest.
+        const blockClass = new k8s.storage.v1.StorageClass(
+            `${name}-${BLOCK_STORAGE_CLASS.eks}`,
+            {
+                metadata: { name: BLOCK_STORAGE_CLASS.eks, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
+                ...ebsStorageClass({ retain: config.production }),
+            },
+            { parent: this, provider: this.provider, dependsOn: [ebsDriver] },
+        );
+        this.blockStorageClassName = blockClass.metadata.name;
+
         if (config.database.mode === "managed") {
             const db = new RdsDatabase(
                 `${name}-db`,
@@ -378,12 +412,13 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this },
         );
 
-        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, efsDriver, storageClass, autoscaler];
+        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, efsDriver, storageClass, ebsDriver, blockClass, autoscaler];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
             kubeconfig: this.kubeconfig,
             sharedStorageClassName: this.sharedStorageClassName,
+            blockStorageClassName: this.blockStorageClassName,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
         });
     }

@@ -1,6 +1,6 @@
 /**
  * ExistingCluster: a cluster managed elsewhere (kind, minikube, a platform team's cluster), reached through a
- * kubeconfig (secret `existingKubeconfig`) and/or a context; placement and the RWX storage class come from config.
+ * kubeconfig (secret `existingKubeconfig`) and/or a context; placement and the storage classes come from config.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,6 +28,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     readonly provider: k8s.Provider;
     readonly placement: PoolPlacements;
     readonly sharedStorageClassName: pulumi.Output<string>;
+    /** `existing.blockStorageClassName`, or empty: the cluster's default class. */
+    readonly blockStorageClassName: pulumi.Output<string>;
     readonly readiness: pulumi.Resource[] = [];
     readonly ingress: IngressDriver;
 
@@ -54,6 +56,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
         );
         this.placement = { onDemand: toPlacement(existing.placement.onDemand), spot: toPlacement(existing.placement.spot) };
         this.sharedStorageClassName = pulumi.output(existing.sharedStorageClassName);
+        this.blockStorageClassName = pulumi.output(existing.blockStorageClassName ?? "");
         this.ingress = createExistingIngressDriver({
             stack: args.config,
             ingressClassName: existing.ingressClassName,

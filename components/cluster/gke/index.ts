@@ -1,6 +1,7 @@
 /**
  * GkeCluster: a VPC-native, private-node GKE cluster with an on-demand pool and a spot pool, Workload Identity,
- * the Filestore CSI driver and a ReadWriteMany StorageClass; plus the Cloud SQL metadata database when asked for.
+ * the Filestore CSI driver and a ReadWriteMany StorageClass, a ReadWriteOnce pd-balanced StorageClass (Retain in
+ * production); plus the Cloud SQL metadata database when asked for.
  */
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
@@ -8,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, StackConfig } from "../../../stacks/config";
 import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
-import { SHARED_STORAGE_CLASS, filestoreStorageClass } from "../storage";
+import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBalancedStorageClass } from "../storage";
 import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 import { createGkeIngressDriver } from "../ingress/gke";
 import { CloudSqlDatabase } from "./database";
@@ -35,6 +36,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     readonly provider: k8s.Provider;
     readonly placement: PoolPlacements;
     readonly sharedStorageClassName: pulumi.Output<string>;
+    readonly blockStorageClassName: pulumi.Output<string>;
     readonly database?: DatabaseConnection;
     readonly readiness: pulumi.Resource[];
     readonly ingress: IngressDriver;
@@ -179,7 +181,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     enablePrivateEndpoint: false,
                     masterIpv4CidrBlock: net.masterIpv4CidrBlock,
                 },
-                addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true } },
+                // The PD CSI driver provisions the ReadWriteOnce volumes; explicit, as GKE asks Standard clusters to enable it.
+                addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true }, gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 // The ingress driver routes through a Gateway (GKE's Gateway API controller).
                 gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
                 deletionProtection: config.deletionProtection,
@@ -254,6 +257,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
         this.sharedStorageClassName = storageClass.metadata.name;
 
+        // Our own class, not GKE's standard-rwo: GKE manages that one and it always deletes the disk with the PVC.
+        const blockClass = new k8s.storage.v1.StorageClass(
+            `${name}-${BLOCK_STORAGE_CLASS.gke}`,
+            { metadata: { name: BLOCK_STORAGE_CLASS.gke }, ...pdBalancedStorageClass({ retain: config.production }) },
+            { parent: this, provider: this.provider },
+        );
+        this.blockStorageClassName = blockClass.metadata.name;
+
         if (managedDatabase) {
             const db = new CloudSqlDatabase(
                 `${name}-db`,
@@ -275,12 +286,13 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             withGcp,
         );
 
-        this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass];
+        this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass, blockClass];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
             kubeconfig: this.kubeconfig,
             sharedStorageClassName: this.sharedStorageClassName,
+            blockStorageClassName: this.blockStorageClassName,
         });
     }
 

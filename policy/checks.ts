@@ -423,6 +423,7 @@ export function checkNoPublicLoadBalancerWithoutTls(type: string, props: Props):
                 problems.push("external GCE Ingress without TLS (spec.tls or networking.gke.io/managed-certificates)");
         }
     }
+    if (GATEWAY_TYPES.includes(type)) problems.push(...gatewayProblems(props));
     if (HELM_TYPES.includes(type)) {
         walk(helmValues(props), (path, value) => {
             if (!isObj(value) || value.type !== "LoadBalancer") return;
@@ -434,13 +435,171 @@ export function checkNoPublicLoadBalancerWithoutTls(type: string, props: Props):
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 5b. The same for the Gateway API (GKE's exposure layer): the Gateway alone, then its routes across the stack
+// ---------------------------------------------------------------------------------------------------------------
+
+const GATEWAY_TYPES = ["kubernetes:gateway.networking.k8s.io/v1:Gateway", "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway"];
+const HTTP_ROUTE_TYPES = ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute"];
+
+/** GKE's GatewayClasses whose load balancer has an internet-facing address (single- and multi-cluster). */
+const EXTERNAL_GATEWAY_CLASSES = new Set([
+    "gke-l7-global-external-managed",
+    "gke-l7-regional-external-managed",
+    "gke-l7-gxlb",
+    "gke-l7-global-external-managed-mc",
+    "gke-l7-regional-external-managed-mc",
+    "gke-l7-gxlb-mc",
+]);
+/** GKE's GatewayClasses of internal Application Load Balancers (reachable from the VPC only). */
+const INTERNAL_GATEWAY_CLASSES = new Set(["gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"]);
+/** A class name that says internal: GKE's `-rilb` and `-internal-` naming. */
+const INTERNAL_LOOKING_CLASS = /-(rilb|internal)(-|$)/;
+
+/**
+ * Whether a GatewayClass gives an internet-facing load balancer. Unknown classes fail closed: internal only when the
+ * name looks internal, otherwise external (so a new or third-party class must terminate TLS to pass).
+ */
+export function isExternalGatewayClass(className: unknown): boolean {
+    const name = typeof className === "string" ? className.trim() : "";
+    if (EXTERNAL_GATEWAY_CLASSES.has(name)) return true;
+    if (INTERNAL_GATEWAY_CLASSES.has(name)) return false;
+    return !INTERNAL_LOOKING_CLASS.test(name);
+}
+
+/** GKE's listener TLS options that name a certificate held outside Kubernetes (Compute SSL / Certificate Manager). */
+const GKE_CERTIFICATE_OPTIONS = ["networking.gke.io/pre-shared-certs", "networking.gke.io/cert-manager-certs"];
+/** GKE's Gateway annotation that serves every HTTPS listener from a Certificate Manager certificate map. */
+const GKE_CERTMAP_ANNOTATION = "networking.gke.io/certmap";
+
+const nonEmpty = (v: unknown): boolean => (typeof v === "string" ? v.trim() !== "" : v !== undefined && v !== null);
+
+/** An HTTPS listener that terminates TLS with a certificate: certificateRefs, a GKE certificate option, or a certmap. */
+function terminatesTls(listener: Obj, gatewayAnnotations: Record<string, unknown>): boolean {
+    if (listener.protocol !== "HTTPS") return false;
+    const tls = asObj(listener.tls);
+    if (tls.mode !== undefined && tls.mode !== "Terminate" && tls.mode !== UNKNOWN) return false;
+    if (asArray(tls.certificateRefs).length > 0) return true;
+    if (GKE_CERTIFICATE_OPTIONS.some((option) => nonEmpty(asObj(tls.options)[option]))) return true;
+    return nonEmpty(gatewayAnnotations[GKE_CERTMAP_ANNOTATION]);
+}
+
+/** The per-resource half: an external Gateway has an HTTPS listener with a certificate, and no HTTPS listener without. */
+function gatewayProblems(props: Props): string[] {
+    const spec = asObj(props.spec);
+    const className = spec.gatewayClassName;
+    if (!isExternalGatewayClass(className)) return [];
+    const annotations = annotationsOf(props);
+    const listeners = asArray(spec.listeners).map(asObj);
+    const problems: string[] = [];
+    const https = listeners.filter((l) => l.protocol === "HTTPS");
+    for (const listener of https)
+        if (!terminatesTls(listener, annotations))
+            problems.push(
+                `external Gateway (class ${String(className)}) listener "${String(listener.name)}" is HTTPS without a ` +
+                    `certificate: set tls.certificateRefs, tls.options ${GKE_CERTIFICATE_OPTIONS.join(" / ")}, or the ${GKE_CERTMAP_ANNOTATION} annotation`,
+            );
+    if (!https.some((l) => terminatesTls(l, annotations)))
+        problems.push(
+            `external Gateway (class ${String(className)}) has no HTTPS listener terminating TLS: a public load balancer ` +
+                "serves HTTPS (an HTTP listener may only redirect to it)",
+        );
+    return problems;
+}
+
+/** A resource of the stack, as the stack-level checks see it (props with unknowns marked, like the per-resource ones). */
+export interface StackResource {
+    type: string;
+    name: string;
+    urn?: string;
+    props: Props;
+}
+
+export interface StackViolation {
+    resource: StackResource;
+    message: string;
+}
+
+/** Equal, or not decidable yet (unset: the provider's default namespace; unknown until deployment): match. */
+const mayEqual = (a: unknown, b: unknown): boolean =>
+    a === undefined || b === undefined || a === UNKNOWN || b === UNKNOWN || a === "" || b === "" || a === b;
+
+/** The listeners of a Gateway a parentRef attaches to: by sectionName and port, or all of them (Gateway API). */
+function attachedListeners(parentRef: Obj, gateway: Props): Obj[] {
+    return asArray(asObj(gateway.spec).listeners)
+        .map(asObj)
+        .filter((l) => mayEqual(parentRef.sectionName, l.name) && mayEqual(parentRef.port, l.port));
+}
+
+/** True when a parentRef may name this Gateway (kind and group default to the Gateway API's; namespace to the route's). */
+function refersTo(parentRef: Obj, routeNamespace: unknown, gateway: Props): boolean {
+    if ((parentRef.kind ?? "Gateway") !== "Gateway") return false;
+    if ((parentRef.group ?? "gateway.networking.k8s.io") !== "gateway.networking.k8s.io") return false;
+    const metadata = asObj(gateway.metadata);
+    if (!mayEqual(parentRef.name, metadata.name)) return false;
+    return mayEqual(parentRef.namespace ?? routeNamespace, metadata.namespace);
+}
+
+/** Why a rule is not a redirect to HTTPS, or undefined: it must redirect with scheme https and forward nowhere. */
+function redirectRuleProblem(rule: Obj): string | undefined {
+    if (asArray(rule.backendRefs).length > 0) return "forwards to backends";
+    const redirect = asArray(rule.filters)
+        .map(asObj)
+        .find((f) => f.type === "RequestRedirect");
+    if (!redirect) return "has no RequestRedirect filter";
+    const scheme = asObj(redirect.requestRedirect).scheme;
+    if (scheme !== "https" && scheme !== UNKNOWN) return `redirects with scheme ${scheme === undefined ? "unset (stays http)" : String(scheme)}`;
+    return undefined;
+}
+
+/** Every reason an HTTPRoute is not redirect-only (an empty rule list gets the default rule, which redirects nowhere). */
+export function redirectOnlyProblems(route: Props): string[] {
+    const rules = asArray(asObj(route.spec).rules).map(asObj);
+    if (rules.length === 0) return ["has no rules (the default rule redirects nowhere)"];
+    return rules.flatMap((rule, i) => {
+        const problem = redirectRuleProblem(rule);
+        return problem ? [`rule ${i} ${problem}`] : [];
+    });
+}
+
+/**
+ * The stack-level half: an HTTPRoute attached to an HTTP listener of an external Gateway of the same stack only
+ * redirects to HTTPS. Gateways outside the stack are not visible here and are not judged.
+ */
+export function checkGatewayRoutesOnlyRedirectPlainHttp(resources: StackResource[]): StackViolation[] {
+    const gateways = resources.filter((r) => GATEWAY_TYPES.includes(r.type) && isExternalGatewayClass(asObj(r.props.spec).gatewayClassName));
+    const violations: StackViolation[] = [];
+    for (const route of resources.filter((r) => HTTP_ROUTE_TYPES.includes(r.type))) {
+        const routeNamespace = asObj(route.props.metadata).namespace;
+        const plainHttp: string[] = [];
+        for (const parentRef of asArray(asObj(route.props.spec).parentRefs).map(asObj))
+            for (const gateway of gateways.filter((g) => refersTo(parentRef, routeNamespace, g.props)))
+                for (const listener of attachedListeners(parentRef, gateway.props))
+                    if (listener.protocol === "HTTP")
+                        plainHttp.push(`"${String(listener.name)}" of external Gateway ${String(asObj(gateway.props.metadata).name ?? gateway.name)}`);
+        if (plainHttp.length === 0) continue;
+        const problems = redirectOnlyProblems(route.props);
+        if (problems.length > 0)
+            violations.push({
+                resource: route,
+                message:
+                    `HTTPRoute attached to the plain-HTTP listener ${[...new Set(plainHttp)].join(", ")} must only redirect ` +
+                    `to https, but ${problems.join("; ")}`,
+            });
+    }
+    return violations;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The catalogue
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface Check {
     name: string;
     description: string;
+    /** One resource at a time (`validateResource`). */
     check: (type: string, props: Props) => string[];
+    /** What needs several resources together, once per stack (`validateStack`, after the resources are registered). */
+    checkStack?: (resources: StackResource[]) => StackViolation[];
 }
 
 export const CHECKS: Check[] = [
@@ -466,7 +625,9 @@ export const CHECKS: Check[] = [
     },
     {
         name: "no-public-load-balancer-without-tls",
-        description: "A public load balancer (Service or Ingress) terminates TLS; otherwise it must be internal.",
+        description:
+            "A public load balancer (Service, Ingress or Gateway) terminates TLS, otherwise it must be internal; plain HTTP on an external Gateway only redirects to HTTPS.",
         check: checkNoPublicLoadBalancerWithoutTls,
+        checkStack: checkGatewayRoutesOnlyRedirectPlainHttp,
     },
 ];

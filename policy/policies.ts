@@ -2,7 +2,14 @@
  * The policies of the pack, wired from the pure checks. Kept apart from index.ts because `new PolicyPack` starts a
  * gRPC server: the tests import this module, never index.ts.
  */
-import type { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidation,
+    StackValidationArgs,
+} from "@pulumi/policy";
 import { CHECKS, Props, UNKNOWN } from "./checks";
 
 /** The sentinels @pulumi/policy uses for values unknown during preview (proxy.js), all mapped to UNKNOWN. */
@@ -28,13 +35,26 @@ export function plainProps(props: Record<string, unknown>): Props {
     return plain(target) as Props;
 }
 
-export function buildPolicies(enforcementLevel: EnforcementLevel = "mandatory"): ResourceValidationPolicy[] {
-    return CHECKS.map((c) => ({
-        name: c.name,
-        description: c.description,
-        enforcementLevel,
-        validateResource: (args: ResourceValidationArgs, reportViolation: (message: string) => void) => {
-            for (const message of c.check(args.type, plainProps(args.props))) reportViolation(`${args.name}: ${message}`);
-        },
-    }));
+/** A policy of the pack: every one validates resources; those whose check relates resources also validate the stack. */
+export type PackPolicy = ResourceValidationPolicy & { validateStack?: StackValidation };
+
+export function buildPolicies(enforcementLevel: EnforcementLevel = "mandatory"): PackPolicy[] {
+    return CHECKS.map((c) => {
+        const checkStack = c.checkStack;
+        return {
+            name: c.name,
+            description: c.description,
+            enforcementLevel,
+            validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+                for (const message of c.check(args.type, plainProps(args.props))) reportViolation(`${args.name}: ${message}`);
+            },
+            // @pulumi/policy runs validateStack once per preview/update with every resource (their outputs).
+            ...(checkStack && {
+                validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+                    const resources = args.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: plainProps(r.props) }));
+                    for (const v of checkStack(resources)) reportViolation(`${v.resource.name}: ${v.message}`, v.resource.urn);
+                },
+            }),
+        };
+    });
 }

@@ -97,6 +97,62 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
         expect(good).to.deep.equal([]);
     });
 
+    function analyzeStack(resources: { type: string; name: string; props: Record<string, unknown> }[]): Promise<Diagnostic[]> {
+        const req = new analyzerPb.AnalyzeStackRequest().setResourcesList(
+            resources.map((r) =>
+                new analyzerPb.AnalyzerResource()
+                    .setType(r.type)
+                    .setName(r.name)
+                    .setUrn(`urn:pulumi:dev::airflow-platform::${r.type}::${r.name}`)
+                    .setProperties(Struct.fromJavaScript(r.props as Record<string, never>))
+                    .setOptions(new analyzerPb.AnalyzerResourceOptions()),
+            ),
+        );
+        return new Promise((resolve, reject) =>
+            client.analyzeStack(req, (err, res) =>
+                err
+                    ? reject(err)
+                    : resolve(
+                          res!.getDiagnosticsList().map((d) => ({
+                              policy: d.getPolicyname(),
+                              message: d.getMessage(),
+                              enforcementLevel: d.getEnforcementlevel(),
+                          })),
+                      ),
+            ),
+        );
+    }
+
+    it("checks at stack level that a public Gateway's HTTP listener only carries redirects to HTTPS", async () => {
+        const unknownNamespace = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the Namespace's name, unknown during a preview
+        const gateway = {
+            type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+            name: "edge",
+            props: {
+                metadata: { name: "edge", namespace: unknownNamespace },
+                spec: {
+                    gatewayClassName: "gke-l7-global-external-managed",
+                    listeners: [
+                        { name: "http", protocol: "HTTP", port: 80 },
+                        { name: "https", protocol: "HTTPS", port: 443, tls: { options: { "networking.gke.io/pre-shared-certs": "edge" } } },
+                    ],
+                },
+            },
+        };
+        const route = (name: string, sectionName: string, rule: Record<string, unknown>) => ({
+            type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            name,
+            props: { metadata: { name, namespace: "airflow" }, spec: { parentRefs: [{ name: "edge", namespace: unknownNamespace, sectionName }], rules: [rule] } },
+        });
+        const serve = { backendRefs: [{ name: "airflow-api-server", port: 8080 }] };
+        const redirect = { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] };
+        const bad = await analyzeStack([gateway, route("app", "http", serve)]);
+        expect(bad.map((d) => d.policy)).to.deep.equal(["no-public-load-balancer-without-tls"]);
+        expect(bad[0].enforcementLevel).to.equal(analyzerPb.EnforcementLevel.MANDATORY);
+        expect(bad[0].message).to.match(/app: HTTPRoute attached to the plain-HTTP listener "http"/);
+        expect(await analyzeStack([gateway, route("app", "https", serve), route("redirect", "http", redirect)])).to.deep.equal([]);
+    });
+
     it("skips values unknown during a preview instead of failing the resource", async () => {
         const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         const values = { data: { metadataConnection: { pass: unknownString } }, scheduler: { resources: { requests: { cpu: "1", memory: "1Gi" } } } };

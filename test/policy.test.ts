@@ -1,13 +1,17 @@
 import { expect } from "chai";
 import type { ResourceValidationArgs } from "@pulumi/policy";
+import { gatewayManifests } from "../components/cluster/ingress/gateway";
 import {
     CHECKS,
+    StackResource,
+    checkGatewayRoutesOnlyRedirectPlainHttp,
     checkNoPlaintextSecrets,
     checkNoPublicLoadBalancerWithoutTls,
     checkPinnedVersions,
     checkResourceRequests,
     checkSpotTolerations,
     imagePinProblem,
+    isExternalGatewayClass,
     isSecretKeyName,
     isSpotToleration,
 } from "../policy/checks";
@@ -194,6 +198,141 @@ describe("policy pack: no-public-load-balancer-without-tls", () => {
     });
 });
 
+describe("policy pack: no-public-load-balancer-without-tls on the Gateway API", () => {
+    const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+    const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+    const HTTP = { name: "http", protocol: "HTTP", port: 80 };
+    const httpsWith = (tls: Record<string, unknown>) => ({ name: "https", protocol: "HTTPS", port: 443, tls });
+    const PRE_SHARED = httpsWith({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": "airflow-cert" } });
+    const gateway = (gatewayClassName: string, listeners: unknown[], annotations: Record<string, string> = {}) => ({
+        metadata: { name: "edge", namespace: "airflow", annotations },
+        spec: { gatewayClassName, listeners },
+    });
+    const route = (name: string, parentRef: Record<string, unknown>, rules: unknown[], namespace = "airflow"): StackResource => ({
+        type: ROUTE,
+        name,
+        urn: `urn:pulumi:dev::airflow-platform::${ROUTE}::${name}`,
+        props: { metadata: { name, namespace }, spec: { parentRefs: [parentRef], rules } },
+    });
+    const asResource = (props: Record<string, unknown>, name = "edge"): StackResource => ({ type: GATEWAY, name, props });
+    const FORWARD = [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "airflow-api-server", port: 8080 }] }];
+    const REDIRECT = [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }];
+
+    it("classifies GKE's GatewayClasses, and fails closed on unknown ones unless they look internal", () => {
+        for (const external of [
+            "gke-l7-global-external-managed",
+            "gke-l7-regional-external-managed",
+            "gke-l7-gxlb",
+            "gke-l7-global-external-managed-mc",
+            "gke-l7-regional-external-managed-mc",
+            "gke-l7-gxlb-mc",
+        ])
+            expect(isExternalGatewayClass(external), external).to.equal(true);
+        for (const internal of ["gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"])
+            expect(isExternalGatewayClass(internal), internal).to.equal(false);
+        // Unknown: internal only when the name says so; anything else (or no class, or an unknown value) is external.
+        expect(isExternalGatewayClass("acme-l7-rilb")).to.equal(false);
+        expect(isExternalGatewayClass("envoy-internal")).to.equal(false);
+        for (const unknownClass of ["istio", "eg", "gke-l7-future-external", "", undefined, "[computed]", "internalish"])
+            expect(isExternalGatewayClass(unknownClass), String(unknownClass)).to.equal(true);
+    });
+
+    it("rejects an external Gateway with only HTTP, or an HTTPS listener without a certificate", () => {
+        const httpOnly = checkNoPublicLoadBalancerWithoutTls(GATEWAY, gateway("gke-l7-global-external-managed", [HTTP]));
+        expect(httpOnly).to.have.length(1);
+        expect(httpOnly[0]).to.match(/external Gateway \(class gke-l7-global-external-managed\) has no HTTPS listener terminating TLS/);
+        const noCertificate = checkNoPublicLoadBalancerWithoutTls(GATEWAY, gateway("gke-l7-regional-external-managed", [HTTP, httpsWith({ mode: "Terminate" })]));
+        expect(noCertificate).to.have.length(2);
+        expect(noCertificate[0]).to.match(/listener "https" is HTTPS without a certificate/);
+        const emptyOption = httpsWith({ options: { "networking.gke.io/pre-shared-certs": "" } });
+        expect(checkNoPublicLoadBalancerWithoutTls(GATEWAY, gateway("gke-l7-gxlb", [emptyOption]))).to.have.length(2);
+        // Fail closed: an unknown, not internal-looking class is treated as external.
+        expect(checkNoPublicLoadBalancerWithoutTls(GATEWAY, gateway("acme-gateway", [HTTP]))).to.have.length(1);
+        expect(checkNoPublicLoadBalancerWithoutTls("kubernetes:gateway.networking.k8s.io/v1beta1:Gateway", gateway("gke-l7-gxlb", [HTTP]))).to.have.length(1);
+    });
+
+    it("accepts an external Gateway whose HTTPS listener has certificateRefs, a GKE certificate option or a certmap, and internal Gateways", () => {
+        const ok = (g: Record<string, unknown>) => expect(checkNoPublicLoadBalancerWithoutTls(GATEWAY, g)).to.deep.equal([]);
+        ok(gateway("gke-l7-global-external-managed", [HTTP, PRE_SHARED]));
+        ok(gateway("gke-l7-regional-external-managed", [httpsWith({ certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] })]));
+        ok(gateway("gke-l7-global-external-managed", [httpsWith({ options: { "networking.gke.io/cert-manager-certs": "airflow" } })]));
+        ok(gateway("gke-l7-global-external-managed", [HTTP, httpsWith({})], { "networking.gke.io/certmap": "airflow-map" }));
+        ok(gateway("gke-l7-rilb", [HTTP]));
+        ok(gateway("acme-internal", [HTTP]));
+        // The value is only known after deployment (the certificate's name): present, so accepted.
+        ok(gateway("gke-l7-global-external-managed", [httpsWith({ options: { "networking.gke.io/pre-shared-certs": "[computed]" } })]));
+    });
+
+    it("rejects an HTTPRoute that serves backends, or redirects without https, on an external Gateway's HTTP listener", () => {
+        const edge = asResource(gateway("gke-l7-global-external-managed", [HTTP, PRE_SHARED]));
+        const bySection = route("app", { name: "edge", sectionName: "http" }, FORWARD);
+        const violations = checkGatewayRoutesOnlyRedirectPlainHttp([edge, bySection]);
+        expect(violations).to.have.length(1);
+        expect(violations[0].resource).to.equal(bySection);
+        expect(violations[0].message).to.match(/plain-HTTP listener "http" of external Gateway edge must only redirect to https, but rule 0 forwards to backends/);
+        // No sectionName: the route attaches to every listener, the HTTP one included (parent namespace from the route's).
+        const wholeGateway = route("whole", { name: "edge" }, FORWARD);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, wholeGateway])).to.have.length(1);
+        // Selected by port 80 instead of by name.
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, route("port", { name: "edge", port: 80 }, FORWARD)])).to.have.length(1);
+        // A redirect that keeps the scheme (http) is no upgrade; an empty rule list gets the default rule.
+        const samescheme = route("samescheme", { name: "edge", sectionName: "http" }, [{ filters: [{ type: "RequestRedirect", requestRedirect: { statusCode: 301 } }] }]);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, samescheme])[0].message).to.match(/rule 0 redirects with scheme unset/);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, route("norules", { name: "edge", sectionName: "http" }, [])])[0].message).to.match(/has no rules/);
+        // A redirect rule that also lists backends still serves them.
+        const mixed = route("mixed", { name: "edge", sectionName: "http" }, [{ ...REDIRECT[0], backendRefs: [{ name: "x", port: 80 }] }]);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, mixed])).to.have.length(1);
+        // The route in another namespace, naming the Gateway's namespace explicitly.
+        const grafana = route("grafana", { name: "edge", namespace: "airflow", sectionName: "http" }, FORWARD, "monitoring");
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, grafana])).to.have.length(1);
+    });
+
+    it("accepts redirect-only routes on HTTP, any route on HTTPS, on internal Gateways, and routes to Gateways outside the stack", () => {
+        const edge = asResource(gateway("gke-l7-global-external-managed", [HTTP, PRE_SHARED]));
+        const internal = asResource({ ...gateway("gke-l7-rilb", [HTTP]), metadata: { name: "inside", namespace: "airflow" } }, "inside");
+        const routes = [
+            route("redirect", { name: "edge", sectionName: "http" }, REDIRECT),
+            route("app", { name: "edge", sectionName: "https" }, FORWARD),
+            route("app-by-port", { name: "edge", port: 443 }, FORWARD),
+            route("internal", { name: "inside", sectionName: "http" }, FORWARD),
+            route("elsewhere", { name: "someone-elses", sectionName: "http" }, FORWARD),
+            // Same name, other namespace: not this Gateway.
+            route("other-namespace", { name: "edge", sectionName: "http" }, FORWARD, "monitoring"),
+            // A mesh parent (a Service), not a Gateway.
+            route("mesh", { group: "", kind: "Service", name: "edge" }, FORWARD),
+        ];
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp([edge, internal, ...routes])).to.deep.equal([]);
+    });
+
+    it("passes the exposure layer's public Gateway, and catches it if it lost its certificate", () => {
+        const request = {
+            host: "airflow.example.com",
+            namespace: "airflow",
+            labels: {},
+            routes: [
+                { name: "airflow", path: "/", serviceName: "airflow-api-server", servicePort: 8080, namespace: "airflow", healthCheckPath: "/api/v2/monitor/health" },
+                { name: "grafana", path: "/grafana", serviceName: "grafana", servicePort: 80, namespace: "monitoring", healthCheckPath: "/grafana/api/health" },
+            ],
+        };
+        const toStack = (m: ReturnType<typeof gatewayManifests>): StackResource[] =>
+            [m.gateway, ...m.routes, ...(m.redirect ? [m.redirect] : [])].map((o) => ({
+                type: `kubernetes:${o.apiVersion}:${o.kind}`,
+                name: o.metadata.name,
+                props: o as unknown as Record<string, unknown>,
+            }));
+        const withCertificate = gatewayManifests(request, { name: "edge", public: true, preSharedCertificate: "edge-cert" });
+        expect(checkNoPublicLoadBalancerWithoutTls(GATEWAY, withCertificate.gateway as unknown as Record<string, unknown>)).to.deep.equal([]);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp(toStack(withCertificate))).to.deep.equal([]);
+        // Without a certificate the backends' routes land on the HTTP listener of an internet-facing Gateway.
+        const withoutCertificate = gatewayManifests(request, { name: "edge", public: true });
+        expect(checkNoPublicLoadBalancerWithoutTls(GATEWAY, withoutCertificate.gateway as unknown as Record<string, unknown>)).to.have.length(1);
+        expect(checkGatewayRoutesOnlyRedirectPlainHttp(toStack(withoutCertificate)).map((v) => v.resource.name)).to.deep.equal([
+            "edge-grafana",
+            "edge-airflow",
+        ]);
+    });
+});
+
 describe("policy pack: through @pulumi/policy's validateResource", () => {
     function fakeArgs(type: string, props: Record<string, unknown>): ResourceValidationArgs {
         return {
@@ -233,6 +372,39 @@ describe("policy pack: through @pulumi/policy's validateResource", () => {
         expect(Object.keys(found).sort()).to.deep.equal(["no-plaintext-secrets", "pinned-versions", "resource-requests", "spot-tolerations-only-on-workers"]);
         expect(found["pinned-versions"][0]).to.match(/^thing: container "main" uses image "nginx" has no tag/);
         expect(await violations(DEPLOYMENT, deployment({ image: "nginx:1.27.0", resources: requests }))).to.deep.equal({});
+    });
+
+    it("relates HTTPRoutes to Gateways in validateStack, on the load balancer policy only, reporting the route's URN", async () => {
+        const withStack = buildPolicies().filter((p) => p.validateStack);
+        expect(withStack.map((p) => p.name)).to.deep.equal(["no-public-load-balancer-without-tls"]);
+        const resource = (type: string, name: string, props: Record<string, unknown>) => ({
+            ...fakeArgs(type, props),
+            name,
+            urn: `urn:pulumi:dev::airflow-platform::${type}::${name}`,
+            dependencies: [],
+            propertyDependencies: {},
+        });
+        const gateway = resource("kubernetes:gateway.networking.k8s.io/v1:Gateway", "edge", {
+            metadata: { name: "edge", namespace: "airflow" },
+            spec: { gatewayClassName: "gke-l7-global-external-managed", listeners: [{ name: "http", protocol: "HTTP", port: 80 }] },
+        });
+        const route = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "app", {
+            metadata: { name: "app", namespace: "airflow" },
+            spec: { parentRefs: [{ name: "edge", sectionName: "http" }], rules: [{ backendRefs: [{ name: "web", port: 80 }] }] },
+        });
+        const reported: { message: string; urn?: string }[] = [];
+        const stackArgs = { resources: [gateway, route], stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable: (): never => { throw new Error(); } };
+        await withStack[0].validateStack!(stackArgs, (message, urn) => reported.push({ message, urn }));
+        expect(reported).to.have.length(1);
+        expect(reported[0].urn).to.equal(route.urn);
+        expect(reported[0].message).to.match(/^app: HTTPRoute attached to the plain-HTTP listener "http" of external Gateway edge/);
+        reported.length = 0;
+        const redirect = resource("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "app", {
+            metadata: { name: "app", namespace: "airflow" },
+            spec: { parentRefs: [{ name: "edge", sectionName: "http" }], rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https" } }] }] },
+        });
+        await withStack[0].validateStack!({ ...stackArgs, resources: [gateway, redirect] }, (message, urn) => reported.push({ message, urn }));
+        expect(reported).to.deep.equal([]);
     });
 
     it("reads through the preview's unknown-checking proxy instead of failing on unknown values", () => {

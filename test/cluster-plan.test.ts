@@ -29,9 +29,10 @@ function k8sProvider(plan: Plan): Planned {
     return the(plan, "pulumi:providers:kubernetes");
 }
 
+/** The ReadWriteMany class for task logs (the block class is tested in cluster-block-storage.test.ts). */
 function storageClass(plan: Plan): Obj {
-    const classes = kubeObjects(plan, "StorageClass");
-    expect(classes, "one StorageClass").to.have.length(1);
+    const classes = kubeObjects(plan, "StorageClass").filter((c) => c.inputs.metadata.name === "shared-rwx");
+    expect(classes, "one shared-rwx StorageClass").to.have.length(1);
     return classes[0].inputs;
 }
 
@@ -57,7 +58,10 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         expect(cluster.releaseChannel).to.deep.equal({ channel: "STABLE" });
         expect(cluster.workloadIdentityConfig).to.deep.equal({ workloadPool: "acme-data-prod.svc.id.goog" });
         expect(cluster.privateClusterConfig).to.include({ enablePrivateNodes: true });
-        expect(cluster.addonsConfig).to.deep.equal({ gcpFilestoreCsiDriverConfig: { enabled: true } });
+        expect(cluster.addonsConfig).to.deep.equal({
+            gcpFilestoreCsiDriverConfig: { enabled: true },
+            gcePersistentDiskCsiDriverConfig: { enabled: true },
+        });
         const subnet = the(prod, "gcp:compute/subnetwork:Subnetwork", "cluster-subnet").inputs;
         expect(cluster.ipAllocationPolicy).to.deep.equal({ clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
         expect((subnet.secondaryIpRanges as Obj[]).map((r) => r.rangeName)).to.deep.equal(["pods", "services"]);

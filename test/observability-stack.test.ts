@@ -48,7 +48,7 @@ function input(overrides: Partial<KubePrometheusStackInput> = {}): KubePrometheu
 
 /** Every `resources` object in a values tree, with its path. */
 function resourceBlocks(value: unknown, at = ""): { path: string; resources: Obj }[] {
-    if (!value || typeof value !== "object" || Array.isArray(value) || at.endsWith("storageSpec.")) return [];
+    if (!value || typeof value !== "object" || Array.isArray(value) || /(storageSpec|\.storage)\.$/.test(at)) return [];
     return Object.entries(value as Obj).flatMap(([k, v]) =>
         k === "resources" && v && typeof v === "object" && "requests" in (v as Obj)
             ? [{ path: `${at}${k}`, resources: v as Obj }]
@@ -97,7 +97,7 @@ describe("observability: kube-prometheus-stack values", () => {
         // Keys the charts read but leave commented out in values.yaml (checked in the charts' templates).
         const documentedElsewhere = ["alertmanager/alertmanagerSpec/configSecret", "grafana/fullnameOverride"];
         const unknown = keyPaths(values, freeForm)
-            .filter((p) => !p.some((k) => ["resources", "nodeSelector", "tolerations", "storageSpec"].includes(k)))
+            .filter((p) => !p.some((k) => ["resources", "nodeSelector", "tolerations", "storageSpec", "storage"].includes(k)))
             .filter((p) => !hasPath(kps, p) && !(p[0] === "grafana" && hasPath(grafana, p.slice(1))))
             .map((p) => p.join("/"));
         expect(unknown).to.deep.equal(documentedElsewhere);

@@ -27,6 +27,9 @@ export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 /** Node Exporter Full, grafana.com dashboard 1860, at a pinned revision (revision 37 is pinned in public configs since 2024). */
 export const NODE_EXPORTER_FULL = { gnetId: 1860, revision: 37 } as const;
 
+/** Alertmanager's volume: silences and the notification log are a few KiB; 1Gi is the smallest size worth a disk. */
+export const ALERTMANAGER_STORAGE = "1Gi";
+
 /** Key of the Alertmanager configuration inside its Secret, as the operator expects. */
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
@@ -213,6 +216,12 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 ...placement,
                 replicas: c.alertmanager.replicas,
                 resources: resources(size.alertmanager),
+                // Silences and the notification log survive a restart or a node drain (an emptyDir loses them).
+                storage: {
+                    volumeClaimTemplate: {
+                        spec: { ...storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: ALERTMANAGER_STORAGE } } },
+                    },
+                },
                 // The whole configuration lives in a Secret this program writes from the secret receivers.
                 useExistingSecret: true,
                 configSecret: input.alertmanagerConfigSecretName,

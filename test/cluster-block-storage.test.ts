@@ -259,8 +259,10 @@ describe("block storage: pure specs and chart values", () => {
         };
         walk(v, "");
         expect(enabled.sort()).to.deep.equal(["logs.persistence", "postgresql.primary.persistence", "redis.persistence"]);
-        // Celery workers are a Deployment with no per-worker volume: their logs are on the shared claim.
+        // Celery workers are a Deployment with no per-worker volume: their logs are on the shared claim. The chart's
+        // new key is set too: its default (null) falls back to the deprecated one in 1.20, newer charts default it true.
         expect(v.workers.persistence).to.deep.equal({ enabled: false });
+        expect(v.workers.celery.persistence).to.deep.equal({ enabled: false });
         expect(v.logs.persistence).to.deep.equal({ enabled: true, existingClaim: "airflow-logs" });
     });
 });

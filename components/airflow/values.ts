@@ -266,7 +266,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             resources: containerResources(exec.usesCelery ? r.workers : r.kubernetesTask),
             terminationGracePeriodSeconds: a.workers.terminationGracePeriodSeconds,
             // A Deployment, not a StatefulSet with a PVC per worker: logs live on the shared volume or in the bucket.
+            // Both keys: 1.20 falls back from a null `celery.persistence.enabled` to the deprecated one; later charts
+            // default the new key to true and ignore the old one.
             persistence: { enabled: false },
+            celery: { persistence: { enabled: false } },
             logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
             safeToEvict: false,
             ...spot,

@@ -4,7 +4,8 @@ import { Plan, planOf } from "./harness";
 
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const PUBLIC_GKE = { exposure: { enabled: true, public: true, host: "airflow.acme-data.example.com" } };
+// Same keys, in the same order, as test/exposure-plan.test.ts's public prod-gke variant: the harness then plans it once.
+const PUBLIC_GKE = { exposure: { enabled: true, host: "airflow.acme-data.example.com", public: true } };
 
 /** The plan's resources as the stack-level checks see them. */
 const stackOf = (plan: Plan): StackResource[] => plan.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.revealedInputs }));

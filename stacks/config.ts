@@ -177,7 +177,11 @@ const airflowComponentsResources = z
         dagProcessor: resourcesSchema.optional(),
         triggerer: resourcesSchema.optional(),
         workers: resourcesSchema.optional(),
-        kubernetesTask: resourcesSchema.optional().describe("Default requests of a KubernetesExecutor task pod"),
+        kubernetesTask: resourcesSchema
+            .optional()
+            .describe(
+                "Default requests of a KubernetesExecutor task pod, with executor=kubernetes only: with a Celery executor the chart sizes task pods like workers",
+            ),
         redis: resourcesSchema.optional(),
         pgbouncer: resourcesSchema.optional(),
         statsd: resourcesSchema.optional(),
@@ -275,7 +279,7 @@ const monitoringSchema = z.strictObject({
     namespace: z.string().default("monitoring"),
     kubePrometheusStackVersion: semver.default("88.5.3"),
     prometheusOperatorCrdsVersion: semver.default("31.0.1"),
-    statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("prom/statsd-exporter tag"),
+    statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it"),
     statsdMappingTtl: z
         .string()
         // statsd-exporter parses a Go duration: no "d" or "w" unit.
@@ -728,6 +732,13 @@ function resolve(
     const airflow = airflowRaw ? resolveAirflow(airflowRaw, production) : (undefined as unknown as ResolvedAirflowConfig);
     if (airflowRaw) {
         checkAirflow(airflow, cloud, secretValues, problem);
+        // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
+        if (airflowRaw.resources.kubernetesTask && airflow.executor !== "kubernetes")
+            problem(
+                ["airflow", "resources", "kubernetesTask"],
+                `applies only with airflow.executor "kubernetes"; with "${airflow.executor}" task pods get resources.workers ` +
+                    "(size single tasks with executor_config pod_override)",
+            );
     }
 
     // Exposure.

@@ -60,6 +60,7 @@ function input(config: StackConfig, overrides: Partial<AirflowValuesInput> = {})
         baseUrl: "https://airflow.example.com",
         statsdMappings: airflowStatsdMappings({ ttl: config.monitoring.statsdMappingTtl }),
         statsdPrefix: AIRFLOW_STATSD_PREFIX,
+        statsdExporterImageTag: config.monitoring.statsdExporterImageTag,
         production: config.production,
         ...overrides,
     };
@@ -148,6 +149,15 @@ describe("airflow values: executor", () => {
         expect(strayToken.issues.map((i) => i.key)).to.include("airflow-platform:dagsGitToken");
         const flower = configError(() => stackConfig("dev", { executor: "kubernetes", flower: { enabled: true } }));
         expect(flower.issues.map((i) => i.key)).to.include("airflow-platform:airflow.flower.enabled");
+    });
+
+    it("task pod sizing that the chart would ignore is a ConfigError; with the KubernetesExecutor alone it sizes the pods", () => {
+        const taskSize = { kubernetesTask: { cpu: "2", memory: "8Gi" } };
+        const ignored = configError(() => stackConfig("dev", { resources: taskSize }));
+        expect(ignored.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:airflow.resources.kubernetesTask"]);
+        expect(ignored.message).to.contain("resources.workers");
+        const values = valuesOf("dev", { executor: "kubernetes", resources: taskSize });
+        expect(values.workers.resources.requests).to.deep.equal({ cpu: "2", memory: "8Gi" });
     });
 });
 
@@ -363,6 +373,16 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
             expect(globs.length).to.be.greaterThan(10);
             for (const m of globs) expect(m.match.startsWith(`${AIRFLOW_STATSD_PREFIX}.`), m.match).to.equal(true);
         }
+    });
+
+    it("statsd: the exporter image is pinned to the tag the mapping is written for (monitoring.statsdExporterImageTag)", () => {
+        expect(valuesOf("dev").images.statsd).to.deep.equal({ repository: "quay.io/prometheus/statsd-exporter", tag: "v0.28.0" });
+        const pinned = airflowValues(
+            input(stackConfig("dev", {}, { monitoring: { statsdExporterImageTag: "v0.27.2" } }), {
+                statsdExporterImageTag: "v0.27.2",
+            }),
+        ) as Obj;
+        expect(pinned.images.statsd.tag).to.equal("v0.27.2");
     });
 
     it("base_url goes to [api] on 3.x and [webserver] on 2.x, the Execution API stays in-cluster; extraConfig is merged last", () => {

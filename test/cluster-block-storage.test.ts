@@ -241,6 +241,7 @@ describe("block storage: pure specs and chart values", () => {
             logs: { mode: "shared-volume" as const, claimName: "airflow-logs" },
             statsdMappings: [],
             statsdPrefix: "airflow",
+            statsdExporterImageTag: "v0.28.0",
             production: false,
             blockStorageClassName: "gp3",
         };

@@ -174,6 +174,24 @@ describe("observability: kube-prometheus-stack values", () => {
         expect(allStrings(values).some((s) => /password/i.test(s) && s !== "admin-password")).to.equal(false);
     });
 
+    it("recreates (never rolls) a Grafana that keeps its data on a ReadWriteOnce volume, so upgrades cannot hang", () => {
+        expect(v.grafana.deploymentStrategy).to.equal(undefined);
+        const persistent = parseStackConfig("t", {
+            cloud: "gke",
+            gcp: { project: "p", region: "europe-west1" },
+            airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
+            monitoring: { grafana: { persistence: true } },
+        }).monitoring;
+        const g = (kubePrometheusStackValues(input({ config: persistent })) as unknown as Record<string, Obj>).grafana;
+        expect(g.persistence).to.deep.include({ enabled: true, accessModes: ["ReadWriteOnce"] });
+        expect(g.deploymentStrategy).to.deep.equal({ type: "Recreate" });
+    });
+
+    it("lets rules created beside the first install through the operator's webhook, and validates them afterwards", () => {
+        const webhooks = (v.prometheusOperator as Record<string, Obj>).admissionWebhooks;
+        expect(webhooks.failurePolicy).to.equal("IgnoreOnInstallOnly");
+    });
+
     it("provisions the Prometheus datasource with the fixed uid, and the dashboards sidecar with the folder annotation", () => {
         const sidecar = v.grafana.sidecar as Record<string, Obj>;
         expect(sidecar.datasources).to.deep.include({ uid: PROMETHEUS_DATASOURCE_UID, isDefaultDatasource: true, defaultDatasourceEnabled: true });

@@ -282,6 +282,7 @@ export class Airflow extends pulumi.ComponentResource {
                 baseUrl,
                 statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
                 statsdPrefix: AIRFLOW_STATSD_PREFIX,
+                statsdExporterImageTag: stack.monitoring.statsdExporterImageTag,
                 flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
                 production: stack.production,
                 blockStorageClassName,

@@ -68,6 +68,9 @@ export type LogsPlan =
     | { mode: "shared-volume"; claimName: string }
     | { mode: "remote"; baseFolder: string; serviceAccountAnnotations: Partial<Record<LogWriter, Record<string, string>>> };
 
+/** The statsd-exporter image the chart runs; its tag comes from `monitoring.statsdExporterImageTag`. */
+export const STATSD_EXPORTER_IMAGE = "quay.io/prometheus/statsd-exporter";
+
 export interface AirflowValuesInput {
     airflow: ResolvedAirflowConfig;
     releaseName: string;
@@ -81,6 +84,8 @@ export interface AirflowValuesInput {
     statsdMappings: unknown[];
     /** `[metrics] statsd_prefix`; must be the prefix the mapping's globs start with. */
     statsdPrefix: string;
+    /** Tag of the chart's statsd-exporter image (quay.io/prometheus/statsd-exporter); the mapping is written for it. */
+    statsdExporterImageTag: string;
     /** The path Flower is served under behind the shared load balancer (`[celery] flower_url_prefix`); unset: `/`. */
     flowerUrlPrefix?: string;
     /** Production: PodDisruptionBudgets and two PgBouncers. */
@@ -223,7 +228,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         airflowVersion: a.version,
         defaultAirflowRepository: a.image.repository,
         defaultAirflowTag: imageTag,
-        images: { airflow: { repository: a.image.repository, tag: imageTag } },
+        images: {
+            airflow: { repository: a.image.repository, tag: imageTag },
+            statsd: { repository: STATSD_EXPORTER_IMAGE, tag: input.statsdExporterImageTag },
+        },
         executor: exec.executor,
         // Anything without its own placement (future chart components) lands on on-demand nodes.
         ...onDemand,

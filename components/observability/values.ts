@@ -176,6 +176,9 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             resources: resources(size.operator),
             prometheusConfigReloader: { resources: resources(size.configReloader) },
             admissionWebhooks: {
+                // Rules wait only for the CRDs, so on first install one may reach the webhook before the operator
+                // answers; the chart then renders Ignore, and Fail on every later upgrade.
+                failurePolicy: "IgnoreOnInstallOnly",
                 patch: { ...placement, resources: resources(size.webhookJob) },
                 deployment: { ...placement, resources: resources(size.webhookJob) },
             },
@@ -237,6 +240,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             persistence: c.grafana.persistence
                 ? { enabled: true, type: "pvc", size: "10Gi", accessModes: ["ReadWriteOnce"], ...storageClassName }
                 : { enabled: false },
+            // A rolling update's new pod cannot attach the old pod's ReadWriteOnce volume, so an upgrade would hang.
+            ...(c.grafana.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
             initChownData: { resources: resources(size.grafanaInit) },
             downloadDashboards: { resources: resources(size.grafanaInit) },
             testFramework: { enabled: false },

@@ -257,10 +257,6 @@ function nameOfUrn(urn: string): string {
 }
 
 /**
- * Resolves the Outputs of each stack output; secrets stay wrapped as RPC secrets so that `mask` can find them.
- * Each key is resolved on its own because one secret inside an object makes the whole object secret.
- */
-/**
  * A referenced stack has been deployed, so all its outputs are known: an unknown anywhere would make the whole
  * StackReference `outputs` unknown in a dry run. Unknowns become the COMPUTED marker; secrets stay secrets.
  */
@@ -276,6 +272,10 @@ function asDeployedOutputs(value: unknown): Record<string, unknown> {
     return known(value) as Record<string, unknown>;
 }
 
+/**
+ * Resolves the Outputs of each stack output; secrets stay wrapped as RPC secrets so that `mask` can find them.
+ * Each key is resolved on its own because one secret inside an object makes the whole object secret.
+ */
 async function resolveDeep(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs ?? {})) {

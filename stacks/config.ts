@@ -57,6 +57,13 @@ const gcpSchema = z.strictObject({
         .min(1, "is required with cloud gke: a GCP region such as europe-west1")
         .describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR").describe("GKE release channel"),
+    sharedStorage: z
+        .enum(["basic-hdd", "enterprise-multishare"])
+        .default("basic-hdd")
+        .describe(
+            "Filestore behind the ReadWriteMany class: basic-hdd makes one zonal BASIC_HDD instance per PVC; " +
+                "enterprise-multishare packs PVCs (10Gi..128Gi each, up to 80) as shares of one regional Enterprise instance. See docs/cluster.md",
+        ),
     network: z
         .strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
@@ -72,6 +79,17 @@ const gcpSchema = z.strictObject({
             masterIpv4CidrBlock: z.string().default("172.16.0.0/28").describe("Control plane range for private nodes"),
         })
         .prefault({}),
+});
+
+const controlPlaneSchema = z.strictObject({
+    authorizedNetworks: z
+        .array(z.cidrv4("an IPv4 CIDR block such as 203.0.113.0/24"))
+        .min(1, "list at least one CIDR block, or leave the key out")
+        .optional()
+        .describe(
+            "IPv4 CIDR blocks allowed to reach the Kubernetes API's public endpoint (GKE master authorized networks, EKS publicAccessCidrs). " +
+                "Unset: open to the internet (a prod stack warns). CI runners and devspace users must be inside them",
+        ),
 });
 
 const accessEntrySchema = z.strictObject({
@@ -163,7 +181,13 @@ const databaseSchema = z.strictObject({
         .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
     storageGb: z.number().int().min(10).max(16384).default(50).describe("Allocated storage (GB)"),
     highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
-    backupRetentionDays: z.number().int().min(0).max(35).default(7).describe("Automated backup retention"),
+    backupRetentionDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(35)
+        .default(7)
+        .describe("Daily backups kept (0: none). On gke, point-in-time recovery keeps one day less of logs (at most 7), so 1 is refused"),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -379,6 +403,7 @@ export const stackConfigSchema = z.strictObject({
         .optional()
         .describe("Default: airflow-<stack>"),
     kubernetesVersion: z.string().regex(/^1\.\d+$/).default("1.33").describe("Control plane minor version (EKS)"),
+    controlPlane: controlPlaneSchema.prefault({}),
     deletionProtection: z.boolean().optional().describe("Protect cluster, database and volumes. Default: true in prod"),
     gcp: gcpSchema.optional(),
     aws: awsSchema.optional(),
@@ -406,6 +431,7 @@ export type GcpConfig = z.infer<typeof gcpSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;
 export type ExistingClusterConfig = z.infer<typeof existingSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type ControlPlaneConfig = z.infer<typeof controlPlaneSchema>;
 
 /** Config keys that must be set with `pulumi config set --secret`; they reach the program as Outputs only. */
 export const SECRET_KEYS = {
@@ -507,6 +533,8 @@ export interface StackConfig {
     cloud: Cloud;
     clusterName: string;
     kubernetesVersion: string;
+    /** Who may reach the Kubernetes API endpoint (GKE and EKS). */
+    controlPlane: ControlPlaneConfig;
     deletionProtection: boolean;
     gcp?: GcpConfig;
     aws?: AwsConfig;
@@ -771,6 +799,7 @@ function resolve(
         cloud,
         clusterName: c.clusterName ?? `airflow-${stack}`.slice(0, 40).replace(/-+$/, ""),
         kubernetesVersion: c.kubernetesVersion,
+        controlPlane: c.controlPlane,
         deletionProtection: c.deletionProtection ?? production,
         gcp: c.gcp,
         aws: c.aws,
@@ -808,6 +837,24 @@ function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundl
         );
     if (vpc && !vpc.existingVpcId && (vpc.privateSubnetIds || vpc.publicSubnetIds))
         problem(["aws", "vpc", "existingVpcId"], "is required with aws.vpc.privateSubnetIds / publicSubnetIds");
+    // Cloud SQL keeps fewer days of PITR logs than backups, and at least one day: PITR needs two backups.
+    if (cloud === "gke" && databaseMode === "managed" && c.database.backupRetentionDays === 1)
+        problem(
+            ["database", "backupRetentionDays"],
+            "must be 0 (no backups) or at least 2 on gke: point-in-time recovery keeps 1–7 days of logs and Cloud SQL needs more retained backups than log days",
+            1,
+        );
+    // A multishare is 10Gi..128Gi: the StorageClass caps shares at 128Gi so that one instance holds 80 of them.
+    const logs = c.airflow?.logs;
+    if (cloud === "gke" && c.gcp?.sharedStorage === "enterprise-multishare" && logs?.mode === "shared-volume") {
+        const bytes = MEMORY_BYTES(logs.size);
+        if (bytes < MEMORY_BYTES(MULTISHARE_SIZE.min) || bytes > MEMORY_BYTES(MULTISHARE_SIZE.max))
+            problem(
+                ["airflow", "logs", "size"],
+                `must be between ${MULTISHARE_SIZE.min} and ${MULTISHARE_SIZE.max} with gcp.sharedStorage enterprise-multishare (a Filestore share)`,
+                logs.size,
+            );
+    }
     const tier = c.database.tier;
     if (databaseMode === "managed" && tier) {
         if (cloud === "gke" && !/^db-/.test(tier))
@@ -846,6 +893,9 @@ function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowC
 }
 
 type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
+
+/** Size range of one Filestore multishare with max-volume-size 128Gi (GKE Filestore multishares documentation). */
+export const MULTISHARE_SIZE = { min: "10Gi", max: "128Gi" } as const;
 
 /** A devspace's ceiling: several must fit on one dev node. */
 export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;

@@ -17,6 +17,12 @@ function issuesOf(stack: string, changes: Record<string, unknown>, options: { un
 
 const keys = (r: { issues: { key: string }[] }) => r.issues.map((i) => i.key);
 
+/** The config of a stack file with some keys replaced, resolved (throws a ConfigError if refused). */
+function accepted(stack: string, changes: Record<string, unknown>) {
+    const file = readStackFile(stack);
+    return parseStackConfig(stack, { ...file.config, ...changes }, file.secrets);
+}
+
 describe("cluster layer: bad config is refused with the key named", () => {
     it("min above max", () => {
         const r = issuesOf("prod-eks", { nodePools: { onDemand: { minNodes: 2, maxNodes: 6 }, spot: { minNodes: 8, maxNodes: 4 } } });
@@ -57,6 +63,34 @@ describe("cluster layer: bad config is refused with the key named", () => {
         expect(keys(eks)).to.deep.equal(["airflow-platform:aws.vpc.privateSubnetIds"]);
         const orphan = issuesOf("prod-eks", { aws: { region: "eu-west-1", vpc: { privateSubnetIds: ["subnet-a", "subnet-b"] } } });
         expect(keys(orphan)).to.deep.equal(["airflow-platform:aws.vpc.existingVpcId"]);
+    });
+
+    it("one Cloud SQL backup with point-in-time recovery (needs more backups than log days); RDS takes 1", () => {
+        const r = issuesOf("prod-gke", { database: { mode: "managed", backupRetentionDays: 1 } });
+        expect(keys(r)).to.deep.equal(["airflow-platform:database.backupRetentionDays"]);
+        expect(r.message).to.contain("at least 2");
+        expect(accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 2 } }).database.backupRetentionDays).to.equal(2);
+        expect(accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 0 } }).database.backupRetentionDays).to.equal(0);
+        expect(accepted("prod-eks", { database: { mode: "managed", backupRetentionDays: 1 } }).database.backupRetentionDays).to.equal(1);
+    });
+
+    it("controlPlane.authorizedNetworks that are not IPv4 CIDR blocks, or an empty list", () => {
+        const r = issuesOf("prod-gke", { controlPlane: { authorizedNetworks: ["203.0.113.0/24", "203.0.113.7", "10.0.0.0/33"] } });
+        expect(keys(r)).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks[1]", "airflow-platform:controlPlane.authorizedNetworks[2]"]);
+        expect(r.message).to.contain("an IPv4 CIDR block");
+        expect(keys(issuesOf("prod-eks", { controlPlane: { authorizedNetworks: [] } }))).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks"]);
+        expect(accepted("prod-eks", {}).controlPlane.authorizedNetworks).to.deep.equal(["203.0.113.0/24"]);
+    });
+
+    it("a log volume that cannot be a Filestore multishare (10Gi..128Gi) with gcp.sharedStorage enterprise-multishare", () => {
+        const airflow = readStackFile("dev").config.airflow as Record<string, unknown>;
+        const r = issuesOf("dev", { airflow: { ...airflow, logs: { size: "200Gi" } } });
+        expect(keys(r)).to.deep.equal(["airflow-platform:airflow.logs.size"]);
+        expect(r.message).to.contain("between 10Gi and 128Gi");
+        expect(keys(issuesOf("dev", { airflow: { ...airflow, logs: { size: "5Gi" } } }))).to.deep.equal(["airflow-platform:airflow.logs.size"]);
+        expect(accepted("dev", { airflow: { ...airflow, logs: { size: "128Gi" } } }).gcp?.sharedStorage).to.equal("enterprise-multishare");
+        const basic = { ...(readStackFile("dev").config.gcp as Record<string, unknown>), sharedStorage: "basic-hdd" };
+        expect(accepted("dev", { gcp: basic, airflow: { ...airflow, logs: { size: "1Ti" } } }).airflow.logs.size).to.equal("1Ti");
     });
 
     it("a database tier of the other cloud", () => {

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import * as path from "path";
 import * as harness from "./harness";
 import { Plan, PlannedResource, planOf } from "./harness";
+import { IRSA_VARIANT } from "./cluster-variants";
 import { airflowValues } from "../components/airflow/values";
 import { ebsStorageClass, pdBalancedStorageClass } from "../components/cluster/storage";
 import { parseStackConfig } from "../stacks/config";
@@ -51,16 +52,7 @@ describe("block storage: EKS (prod-eks)", () => {
         // The same IRSA variant as cluster-plan.test.ts, so the plan is shared.
         [plan, irsa] = await Promise.all([
             planOf("prod-eks"),
-            planOf("prod-eks", {
-                config: {
-                    aws: {
-                        region: "eu-west-1",
-                        workloadIdentity: "irsa",
-                        vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] },
-                    },
-                    exposure: { enabled: false },
-                },
-            }),
+            planOf("prod-eks", IRSA_VARIANT),
         ]);
     });
 

@@ -2,8 +2,10 @@ import { expect } from "chai";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as YAML from "yaml";
 import { OFFLINE_NODE_SECURITY_GROUP } from "../tools/offline/cloud-mocks";
+import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
 import { Plan, PlannedResource, SECRET, planOf } from "./harness";
+import { IRSA_VARIANT, warnings } from "./cluster-variants";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -79,9 +81,9 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
     it("has an on-demand pool without taints and a spot pool with the explicit gke-spot taint that can scale to 0", () => {
         for (const plan of [dev, prod]) {
             const pools = ofType(plan, "gcp:container/nodePool:NodePool");
-            expect(pools.map((p) => p.inputs.name).sort()).to.deep.equal(["on-demand", "spot"]);
-            const onDemand = pools.find((p) => p.inputs.name === "on-demand")!.inputs;
-            const spot = pools.find((p) => p.inputs.name === "spot")!.inputs;
+            expect(pools.map((p) => p.inputs.namePrefix).sort()).to.deep.equal(["on-demand-", "spot-"]);
+            const onDemand = pools.find((p) => p.inputs.namePrefix === "on-demand-")!.inputs;
+            const spot = pools.find((p) => p.inputs.namePrefix === "spot-")!.inputs;
             expect(onDemand.nodeConfig.spot).to.equal(false);
             expect(onDemand.nodeConfig.taints).to.deep.equal([]);
             expect(onDemand.nodeConfig.labels).to.deep.equal({ "airflow-platform/capacity": "on-demand" });
@@ -92,14 +94,58 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
             expect(onDemand.nodeConfig.workloadMetadataConfig).to.deep.equal({ mode: "GKE_METADATA" });
         }
         const prodPools = ofType(prod, "gcp:container/nodePool:NodePool");
-        const prodSpot = prodPools.find((p) => p.inputs.name === "spot")!.inputs;
+        const prodSpot = prodPools.find((p) => p.inputs.namePrefix === "spot-")!.inputs;
         expect(prodSpot.nodeConfig.machineType).to.equal("n2-standard-8");
         expect(prodSpot.autoscaling.totalMaxNodeCount).to.equal(30);
     });
 
+    it("names pools by prefix only, so a pool that must be replaced can be created next to the old one", () => {
+        for (const pool of [...ofType(dev, "gcp:container/nodePool:NodePool"), ...ofType(prod, "gcp:container/nodePool:NodePool")]) {
+            expect(pool.inputs, pool.name).to.not.have.property("name");
+            expect(pool.inputs.namePrefix, pool.name).to.match(/^[a-z][a-z0-9-]*-$/);
+            // GKE node pool names are at most 40 characters; the provider appends a 26-character unique suffix.
+            expect(pool.inputs.namePrefix.length + 26, pool.name).to.be.at.most(40);
+        }
+    });
+
+    it("admits only controlPlane.authorizedNetworks to the prod API endpoint; dev stays open and quiet", () => {
+        const prodCluster = the(prod, "gcp:container/cluster:Cluster").inputs;
+        expect(prodCluster.masterAuthorizedNetworksConfig).to.deep.equal({
+            cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "authorized-0" }],
+            gcpPublicCidrsAccessEnabled: false,
+        });
+        expect(prodCluster.privateClusterConfig).to.include({ enablePrivateNodes: true, enablePrivateEndpoint: false });
+        expect(the(dev, "gcp:container/cluster:Cluster").inputs).to.not.have.property("masterAuthorizedNetworksConfig");
+        expect(warnings.filter((w) => /airflow-(prod-gke|dev):.*API endpoint/.test(w)), "no warning for prod-gke or dev").to.deep.equal([]);
+    });
+
+    it("puts the dev cluster's log volumes on one Filestore Enterprise multishare instance (gcp.sharedStorage)", () => {
+        const sc = storageClass(dev);
+        expect(sc.provisioner).to.equal("filestore.csi.storage.gke.io");
+        expect(sc.parameters).to.deep.equal({
+            tier: "enterprise",
+            multishare: "true",
+            "max-volume-size": "128Gi",
+            "instance-storageclass-label": "shared-rwx",
+            network: "airflow-dev",
+        });
+        expect(sc.volumeBindingMode, "Enterprise instances are regional").to.equal("Immediate");
+        expect(sc.reclaimPolicy).to.equal("Delete");
+    });
+
+    it("keeps one day less of PITR logs than backups in Cloud SQL (7 backups, 6 days of logs)", () => {
+        const backup = the(prod, "gcp:sql/databaseInstance:DatabaseInstance").inputs.settings.backupConfiguration;
+        expect(backup).to.deep.equal({
+            enabled: true,
+            pointInTimeRecoveryEnabled: true,
+            transactionLogRetentionDays: 6,
+            backupRetentionSettings: { retainedBackups: 7, retentionUnit: "COUNT" },
+        });
+    });
+
     it("publishes placements that match what the pools are labelled and tainted with", () => {
         const placement = revealedOutputs(prod).placement;
-        const spot = ofType(prod, "gcp:container/nodePool:NodePool").find((p) => p.inputs.name === "spot")!.inputs;
+        const spot = ofType(prod, "gcp:container/nodePool:NodePool").find((p) => p.inputs.namePrefix === "spot-")!.inputs;
         expect(placement.spot.nodeSelector).to.deep.equal(spot.nodeConfig.labels);
         expect(placement.spot.tolerations).to.deep.equal([
             { key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" },
@@ -152,6 +198,33 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
     });
 });
 
+describe("cluster layer: GKE Workload Identity bindings (dev with remote logs)", () => {
+    let plan: Plan;
+    before(async () => {
+        // The same options as airflow-plan.test.ts's remote-logs test, so the plan is shared.
+        plan = await planOf("dev", {
+            config: { airflow: { ...(readStackFile("dev").config.airflow as Obj), logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" } } },
+        });
+    });
+
+    it("hands out the service account annotation only once the workloadIdentityUser and bucket bindings exist", () => {
+        const release = the(plan, "kubernetes:helm.sh/v3:Release", "airflow-release");
+        const bindings = [
+            ...ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/iam.workloadIdentityUser"),
+            ...ofType(plan, "gcp:storage/bucketIAMMember:BucketIAMMember"),
+        ];
+        expect(bindings.length, "5 service accounts, each with a workload identity and a bucket binding").to.equal(10);
+        // The release's values carry the annotations, so the release waits for every binding, not only for the accounts.
+        for (const binding of bindings) expect(release.dependencies, binding.name).to.include(binding.urn);
+    });
+
+    it("gives every Google service account an ID of its own, valid for IAM", () => {
+        const ids = ofType(plan, "gcp:serviceaccount/account:Account").map((a) => String(a.inputs.accountId));
+        expect(new Set(ids).size, ids.join(", ")).to.equal(ids.length);
+        for (const id of ids) expect(id).to.match(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
+    });
+});
+
 describe("cluster layer: planned EKS stack (prod-eks)", () => {
     let plan: Plan;
     /** IRSA instead of Pod Identity, in an existing VPC: one more plan covers both variants. */
@@ -159,16 +232,7 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
     before(async () => {
         [plan, irsa] = await Promise.all([
             planOf("prod-eks"),
-            planOf("prod-eks", {
-                config: {
-                    aws: {
-                        region: "eu-west-1",
-                        workloadIdentity: "irsa",
-                        vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] },
-                    },
-                    exposure: { enabled: false },
-                },
-            }),
+            planOf("prod-eks", IRSA_VARIANT),
         ]);
     });
 
@@ -189,9 +253,9 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
 
     it("has an ON_DEMAND group without taints and a SPOT group with several instance types, a taint and a label", () => {
         const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((r) => r.inputs);
-        expect(groups.map((g) => g.nodeGroupName).sort()).to.deep.equal(["on-demand", "spot"]);
-        const onDemand = groups.find((g) => g.nodeGroupName === "on-demand")!;
-        const spot = groups.find((g) => g.nodeGroupName === "spot")!;
+        expect(groups.map((g) => g.nodeGroupNamePrefix).sort()).to.deep.equal(["on-demand-", "spot-"]);
+        const onDemand = groups.find((g) => g.nodeGroupNamePrefix === "on-demand-")!;
+        const spot = groups.find((g) => g.nodeGroupNamePrefix === "spot-")!;
         expect(onDemand.capacityType).to.equal("ON_DEMAND");
         expect(onDemand.taints).to.deep.equal([]);
         expect(spot.capacityType).to.equal("SPOT");
@@ -205,6 +269,28 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
             tolerations: [{ key: "airflow-platform/capacity", operator: "Equal", value: "spot", effect: "NoSchedule" }],
         });
         expect(placement.onDemand.nodeSelector).to.deep.equal(onDemand.labels);
+    });
+
+    it("names node groups by prefix only, so a replaced group (instance types, capacity type, disk) can coexist with the old one", () => {
+        const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+        for (const group of groups) {
+            expect(group.inputs, group.name).to.not.have.property("nodeGroupName");
+            // EKS allows 63 characters; the provider appends a 26-character unique suffix.
+            expect(group.inputs.nodeGroupNamePrefix.length + 26, group.name).to.be.at.most(63);
+            // The autoscaler's node-template tags find the group's Auto Scaling group through the group, not by a name.
+            const tags = ofType(plan, "aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith(`${group.name}-template-`));
+            expect(tags.length, group.name).to.be.greaterThan(0);
+            for (const tag of tags) expect(tag.dependencies, tag.name).to.include(group.urn);
+        }
+    });
+
+    it("limits the public API endpoint to controlPlane.authorizedNetworks and keeps the private one for the nodes", () => {
+        const vpcConfig = the(plan, "aws:eks/cluster:Cluster").inputs.vpcConfig;
+        expect(vpcConfig).to.include({ endpointPrivateAccess: true, endpointPublicAccess: true });
+        expect(vpcConfig.publicAccessCidrs).to.deep.equal(["203.0.113.0/24"]);
+        // The variant without the key leaves EKS's default (0.0.0.0/0), and the plan says so.
+        expect(the(irsa, "aws:eks/cluster:Cluster").inputs.vpcConfig).to.not.have.property("publicAccessCidrs");
+        expect(warnings.filter((w) => w.includes("airflow-prod-eks: the Kubernetes API endpoint is reachable from the whole internet"))).to.have.length(1);
     });
 
     it("lets the cluster autoscaler scale the spot group from 0, knowing its taint", () => {

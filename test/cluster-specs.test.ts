@@ -6,6 +6,11 @@ import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "../compon
 import { eksKubeconfig, gkeKubeconfig, serverOfKubeconfig } from "../components/cluster/kubeconfig";
 import { CAPACITY_LABEL, GKE_SPOT_TAINT, managedPlacements } from "../components/cluster/placement";
 import { efsStorageClass, filestoreStorageClass } from "../components/cluster/storage";
+import { controlPlaneIsOpen, gkeMasterAuthorizedNetworks, openControlPlaneWarning } from "../components/cluster/control-plane";
+import { cloudSqlBackupConfiguration } from "../components/cluster/gke/database";
+
+/** gcpAccountId("airflow-prod-gke", "airflow-logs-scheduler"), as deployed: see the stability test. */
+const PINNED_ACCOUNT_ID = "airflow-prod-airflow-lo-8de2ed";
 
 const pool = { machineTypes: ["m6i.xlarge", "m6a.xlarge"], minNodes: 0, maxNodes: 12, diskSizeGb: 80 };
 
@@ -66,10 +71,27 @@ describe("cluster layer: pure specs", () => {
 
     it("Filestore StorageClass: the cluster's own network (the driver assumes `default`) and the BASIC_HDD tier", () => {
         const sc = filestoreStorageClass({ network: "airflow-prod", retain: true });
+        expect(filestoreStorageClass({ network: "airflow-prod", mode: "basic-hdd", retain: true })).to.deep.equal(sc);
         expect(sc.provisioner).to.equal("filestore.csi.storage.gke.io");
         expect(sc.parameters).to.deep.equal({ tier: "standard", network: "airflow-prod" });
         expect(sc.volumeBindingMode).to.equal("WaitForFirstConsumer");
         expect(sc.reclaimPolicy).to.equal("Retain");
+    });
+
+    it("Filestore multishare StorageClass: Enterprise tier, shares of at most 128Gi (80 per instance), grouped by the class label", () => {
+        const sc = filestoreStorageClass({ network: "airflow-dev", mode: "enterprise-multishare", retain: false, className: "shared-rwx" });
+        expect(sc.provisioner).to.equal("filestore.csi.storage.gke.io");
+        expect(sc.parameters).to.deep.equal({
+            tier: "enterprise",
+            multishare: "true",
+            "max-volume-size": "128Gi",
+            "instance-storageclass-label": "shared-rwx",
+            network: "airflow-dev",
+        });
+        expect(sc.volumeBindingMode).to.equal("Immediate");
+        expect(sc.allowVolumeExpansion).to.equal(true);
+        expect(sc.reclaimPolicy).to.equal("Delete");
+        expect(filestoreStorageClass({ network: "n", mode: "enterprise-multishare", retain: true }).reclaimPolicy).to.equal("Retain");
     });
 
     it("kubeconfigs carry no credential: GKE runs gke-gcloud-auth-plugin, EKS `aws eks get-token` in its region", () => {
@@ -101,17 +123,64 @@ describe("cluster layer: pure specs", () => {
         expect(serverOfKubeconfig(text, "missing")).to.equal(undefined);
     });
 
-    it("GCP service account IDs stay within 6–30 characters and keep their suffix", () => {
-        for (const [prefix, suffix] of [
+    it("GCP service account IDs are valid for IAM (6–30 characters, [a-z][a-z0-9-]*[a-z0-9]) whatever the names", () => {
+        for (const [cluster, purpose] of [
             ["airflow-a-very-long-production-cluster-name", "nodes"],
             ["x", "airflow-logs"],
             ["9lives", "remote-logging-writer"],
+            ["", ""],
+            ["a", "b"],
+            ["airflow-prod-gke", "airflow-logs-dag-processor-with-a-long-name"],
         ]) {
-            const id = gcpAccountId(prefix, suffix);
+            const id = gcpAccountId(cluster, purpose);
             expect(id).to.match(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, id);
-            expect(id.endsWith(suffix.slice(-5))).to.equal(true, id);
+            expect(id).to.not.match(/--/, id);
         }
         expect(workloadIdentityMember("p", "airflow", "airflow-worker")).to.equal("serviceAccount:p.svc.id.goog[airflow/airflow-worker]");
+    });
+
+    it("GCP service account IDs differ between clusters sharing a project, and are stable", () => {
+        const clusters = ["airflow-prod-gke", "airflow-staging", "airflow-dev"];
+        for (const purpose of ["airflow-logs-scheduler", "airflow-logs-dag-processor", "nodes"]) {
+            const ids = clusters.map((c) => gcpAccountId(c, purpose));
+            expect(new Set(ids).size, ids.join(", ")).to.equal(3);
+            expect(clusters.map((c) => gcpAccountId(c, purpose)), "same input, same ID").to.deep.equal(ids);
+        }
+        // Two purposes that share their first 12 characters still differ, by the hash.
+        expect(gcpAccountId("airflow-dev", "airflow-logs-scheduler")).to.not.equal(gcpAccountId("airflow-dev", "airflow-logs-triggerer"));
+        // Pinned: a changed ID replaces every Google service account (and breaks its bindings) on the next `pulumi up`.
+        expect(gcpAccountId("airflow-prod-gke", "airflow-logs-scheduler")).to.equal(PINNED_ACCOUNT_ID);
+    });
+
+    it("Cloud SQL keeps fewer days of PITR logs than backups, at most 7 (ENTERPRISE), and none without backups", () => {
+        expect(cloudSqlBackupConfiguration(0)).to.deep.equal({ enabled: false });
+        expect(cloudSqlBackupConfiguration(7)).to.include({ pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 6 });
+        expect(cloudSqlBackupConfiguration(2).transactionLogRetentionDays).to.equal(1);
+        expect(cloudSqlBackupConfiguration(35).transactionLogRetentionDays).to.equal(7);
+        for (let days = 2; days <= 35; days++) {
+            const c = cloudSqlBackupConfiguration(days);
+            const retained = (c.backupRetentionSettings as { retainedBackups: number }).retainedBackups;
+            const logs = c.transactionLogRetentionDays as number;
+            expect(retained, `${days}`).to.equal(days);
+            expect(logs, `${days}`).to.be.within(1, 7);
+            expect(retained, `${days}: backup retention should be > transaction log retention`).to.be.greaterThan(logs);
+        }
+    });
+
+    it("control plane: open when unset or 0.0.0.0/0; only a prod stack warns; GKE gets exactly the blocks", () => {
+        expect(controlPlaneIsOpen(undefined)).to.equal(true);
+        expect(controlPlaneIsOpen(["10.0.0.0/8", "0.0.0.0/0"])).to.equal(true);
+        expect(controlPlaneIsOpen(["203.0.113.0/24"])).to.equal(false);
+        const prod = { production: true, clusterName: "airflow-prod", controlPlane: {} };
+        expect(openControlPlaneWarning(prod)).to.match(/^airflow-prod: .*controlPlane\.authorizedNetworks/);
+        expect(openControlPlaneWarning({ ...prod, controlPlane: { authorizedNetworks: ["0.0.0.0/0"] } })).to.be.a("string");
+        expect(openControlPlaneWarning({ ...prod, controlPlane: { authorizedNetworks: ["203.0.113.0/24"] } })).to.equal(undefined);
+        expect(openControlPlaneWarning({ ...prod, production: false })).to.equal(undefined);
+        expect(gkeMasterAuthorizedNetworks(undefined)).to.equal(undefined);
+        expect(gkeMasterAuthorizedNetworks(["203.0.113.0/24", "198.51.100.7/32"])!.cidrBlocks.map((b) => b.cidrBlock)).to.deep.equal([
+            "203.0.113.0/24",
+            "198.51.100.7/32",
+        ]);
     });
 
     it("IRSA trust is scoped to the service account and the STS audience of the cluster's issuer", () => {

@@ -3,6 +3,8 @@
  * `k8s.storage.v1.StorageClass`.
  */
 
+import { MULTISHARE_SIZE } from "../../stacks/config";
+
 /** Name of the RWX StorageClass the cluster layer creates on GKE and EKS. */
 export const SHARED_STORAGE_CLASS = "shared-rwx";
 
@@ -19,20 +21,44 @@ export interface StorageClassSpec {
     mountOptions?: string[];
 }
 
-/** Filestore tiers the CSI driver accepts in `parameters.tier`; `standard` is BASIC_HDD. */
-export type FilestoreTier = "standard" | "premium" | "enterprise" | "zonal";
+/** How GKE provisions the ReadWriteMany class (`gcp.sharedStorage`). */
+export type FilestoreMode = "basic-hdd" | "enterprise-multishare";
+
+/** Largest share of a multishare instance: 128Gi lets one Enterprise instance hold 80 shares (the maximum). */
+export const MULTISHARE_MAX_VOLUME_SIZE = MULTISHARE_SIZE.max;
 
 /**
  * Filestore through GKE's managed CSI driver. `network` must name the cluster's VPC: the driver defaults to the
- * `default` network otherwise. Each PVC becomes one Filestore instance (BASIC_HDD: 1 TiB minimum, or 100 GiB on GKE
- * 1.33+), so one shared log volume is what the platform asks for.
+ * `default` network otherwise.
+ * - `basic-hdd`: each PVC becomes its own zonal BASIC_HDD instance (100 GiB minimum through the CSI driver, but each
+ *   instance under 1 TiB still consumes 1 TiB of Filestore quota). Right for one log volume per cluster.
+ * - `enterprise-multishare`: each PVC becomes a share (10Gi..128Gi) of a regional Enterprise instance (1 TiB minimum,
+ *   grown in 256 GiB steps) that holds up to 80 of them; `instance-storageclass-label` names the pool of instances the
+ *   driver may pack this class's shares into. Right for a dev cluster with a log volume per devspace.
  */
-export function filestoreStorageClass(args: { network: string; tier?: FilestoreTier; retain: boolean }): StorageClassSpec {
+export function filestoreStorageClass(args: { network: string; mode?: FilestoreMode; retain: boolean; className?: string }): StorageClassSpec {
+    const reclaimPolicy = args.retain ? "Retain" : "Delete";
+    if (args.mode === "enterprise-multishare")
+        return {
+            provisioner: "filestore.csi.storage.gke.io",
+            parameters: {
+                tier: "enterprise",
+                multishare: "true",
+                "max-volume-size": MULTISHARE_MAX_VOLUME_SIZE,
+                "instance-storageclass-label": args.className ?? SHARED_STORAGE_CLASS,
+                network: args.network,
+            },
+            // Retain in production: deleting the PVC must not delete the share holding the task logs.
+            reclaimPolicy,
+            // Enterprise instances are regional: any zone mounts them, so bind at once.
+            volumeBindingMode: "Immediate",
+            allowVolumeExpansion: true,
+        };
     return {
         provisioner: "filestore.csi.storage.gke.io",
-        parameters: { tier: args.tier ?? "standard", network: args.network },
-        // Retain in production: deleting the PVC must not delete the instance holding the task logs.
-        reclaimPolicy: args.retain ? "Retain" : "Delete",
+        // `standard` is the driver's name for BASIC_HDD.
+        parameters: { tier: "standard", network: args.network },
+        reclaimPolicy,
         // Filestore BASIC instances are zonal: create them where the first consumer is scheduled.
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,

@@ -9,6 +9,7 @@ import * as awsx from "@pulumi/awsx";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsConfig, StackConfig } from "../../../stacks/config";
+import { openControlPlaneWarning } from "../control-plane";
 import { eksKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { BLOCK_STORAGE_CLASS, DEFAULT_CLASS_ANNOTATION, SHARED_STORAGE_CLASS, ebsStorageClass, efsStorageClass } from "../storage";
@@ -108,6 +109,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this },
         );
         const withAws: pulumi.CustomResourceOptions = { parent: this, provider: this.awsProvider };
+        const openWarning = openControlPlaneWarning(config);
+        if (openWarning) pulumi.log.warn(openWarning, this);
 
         // Network: a VPC with private subnets (nodes, EFS, RDS) and public ones (load balancers), or existing subnets.
         // Nodes must wait for the whole VPC (NAT gateways, routes), not only for the subnet IDs.
@@ -159,7 +162,13 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 name: config.clusterName,
                 version: config.kubernetesVersion,
                 roleArn: clusterRole.arn,
-                vpcConfig: { subnetIds: this.privateSubnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
+                vpcConfig: {
+                    subnetIds: this.privateSubnetIds,
+                    // Nodes and pods use the private endpoint; the public one (CI, developers) admits only the authorized networks.
+                    endpointPrivateAccess: true,
+                    endpointPublicAccess: true,
+                    publicAccessCidrs: config.controlPlane.authorizedNetworks,
+                },
                 accessConfig: {
                     authenticationMode: awsConfig.authenticationMode,
                     // The identity running `pulumi up` must reach the API to install the charts.
@@ -236,7 +245,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 `${name}-${spec.name}`,
                 {
                     clusterName,
-                    nodeGroupName: spec.name,
+                    // A prefix, not a fixed name: instanceTypes, capacityType and diskSize force a replacement, which
+                    // creates the new group before deleting the old one; EKS rejects a second group of the same name.
+                    nodeGroupNamePrefix: `${spec.name}-`,
                     nodeRoleArn: nodeRole.arn,
                     subnetIds: this.privateSubnetIds,
                     instanceTypes: spec.instanceTypes,

@@ -3,7 +3,7 @@ import { NodePoolConfig } from "../../../stacks/config";
 import { CloudTaint, PoolKind, cloudTaints, poolLabels } from "../placement";
 
 export interface EksNodeGroupSpec {
-    /** Node group name in EKS: `on-demand` or `spot`. */
+    /** The group's kind, `on-demand` or `spot`: the prefix of its EKS name (`on-demand-<random>`) and its Pulumi name. */
     name: string;
     instanceTypes: string[];
     capacityType: "ON_DEMAND" | "SPOT";

@@ -17,6 +17,25 @@ export interface CloudSqlDatabaseArgs {
     dependsOn?: pulumi.Resource[];
 }
 
+/** ENTERPRISE edition keeps at most 7 days of transaction logs for point-in-time recovery (Enterprise Plus: 35). */
+export const ENTERPRISE_MAX_LOG_RETENTION_DAYS = 7;
+
+/**
+ * Pure: daily backups kept `backupRetentionDays` times, with point-in-time recovery. Cloud SQL requires more retained
+ * backups than days of transaction logs ("backup retention should be > transaction log retention"), so the logs
+ * cover one day less than the backups, at most 7 on ENTERPRISE; PITR therefore needs at least 2 backups (the
+ * config check refuses 1). Unset, the API uses its default of 7 days on ENTERPRISE, which fewer backups reject.
+ */
+export function cloudSqlBackupConfiguration(backupRetentionDays: number): gcp.types.input.sql.DatabaseInstanceSettingsBackupConfiguration {
+    if (backupRetentionDays <= 0) return { enabled: false };
+    return {
+        enabled: true,
+        pointInTimeRecoveryEnabled: true,
+        transactionLogRetentionDays: Math.min(ENTERPRISE_MAX_LOG_RETENTION_DAYS, backupRetentionDays - 1),
+        backupRetentionSettings: { retainedBackups: backupRetentionDays, retentionUnit: "COUNT" },
+    };
+}
+
 export class CloudSqlDatabase extends pulumi.ComponentResource {
     readonly instance: gcp.sql.DatabaseInstance;
     readonly connection: DatabaseConnection;
@@ -63,14 +82,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                     diskAutoresize: true,
                     deletionProtectionEnabled: config.deletionProtection,
                     ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: "ENCRYPTED_ONLY" },
-                    backupConfiguration:
-                        db.backupRetentionDays > 0
-                            ? {
-                                  enabled: true,
-                                  pointInTimeRecoveryEnabled: true,
-                                  backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: "COUNT" },
-                              }
-                            : { enabled: false },
+                    backupConfiguration: cloudSqlBackupConfiguration(db.backupRetentionDays),
                     userLabels: { "airflow-platform-stack": config.stack },
                 },
             },

@@ -7,6 +7,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, StackConfig } from "../../../stacks/config";
+import { gkeMasterAuthorizedNetworks, openControlPlaneWarning } from "../control-plane";
 import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBalancedStorageClass } from "../storage";
@@ -77,6 +78,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this },
         );
         const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: this.gcpProvider };
+        const openWarning = openControlPlaneWarning(config);
+        if (openWarning) pulumi.log.warn(openWarning, this);
 
         const apis = requiredApis(managedDatabase).map(
             (service) =>
@@ -181,6 +184,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     enablePrivateEndpoint: false,
                     masterIpv4CidrBlock: net.masterIpv4CidrBlock,
                 },
+                // The public endpoint stays (CI and developers reach it), limited to controlPlane.authorizedNetworks.
+                masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(config.controlPlane.authorizedNetworks),
                 // The PD CSI driver provisions the ReadWriteOnce volumes; explicit, as GKE asks Standard clusters to enable it.
                 addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true }, gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 // The ingress driver routes through a Gateway (GKE's Gateway API controller).
@@ -196,7 +201,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             return new gcp.container.NodePool(
                 `${name}-${spec.name}`,
                 {
-                    name: spec.name,
+                    // A prefix, not a fixed name: a change that replaces the pool (machine type, spot, service
+                    // account, scopes) creates the new pool before deleting the old one, which a fixed name would collide with.
+                    namePrefix: `${spec.name}-`,
                     cluster: this.cluster.name,
                     location: gcpConfig.region,
                     // Per zone, at creation only; the autoscaler owns the count afterwards.
@@ -244,7 +251,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
         this.placement = managedPlacements("gke");
 
-        const storageClassSpec = (network: string) => filestoreStorageClass({ network, retain: config.production });
+        const storageClassSpec = (network: string) =>
+            filestoreStorageClass({ network, mode: gcpConfig.sharedStorage, retain: config.production, className: SHARED_STORAGE_CLASS });
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${SHARED_STORAGE_CLASS}`,
             {
@@ -308,7 +316,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             },
             withGcp,
         );
-        new gcp.serviceaccount.IAMMember(
+        const workloadIdentity = new gcp.serviceaccount.IAMMember(
             `${prefix}-workload-identity`,
             {
                 serviceAccountId: account.name,
@@ -319,16 +327,22 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             },
             withGcp,
         );
-        (request.bucketAccess ?? []).forEach((bucket, i) => {
-            new gcp.storage.BucketIAMMember(
-                `${prefix}-bucket-${i}`,
-                { bucket, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${account.email}` },
-                withGcp,
-            );
-        });
+        const bucketBindings = (request.bucketAccess ?? []).map(
+            (bucket, i) =>
+                new gcp.storage.BucketIAMMember(
+                    `${prefix}-bucket-${i}`,
+                    { bucket, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${account.email}` },
+                    withGcp,
+                ),
+        );
+        // Resolve only once the Kubernetes service account may impersonate the Google one and reach its buckets:
+        // a pod started earlier gets permission errors.
+        const identity = pulumi
+            .all([account.email, workloadIdentity.id, ...bucketBindings.map((b) => b.id)])
+            .apply(([email]) => email);
         return {
-            annotations: account.email.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email })),
-            identity: account.email,
+            annotations: identity.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email })),
+            identity,
         };
     }
 }

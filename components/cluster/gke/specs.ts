@@ -1,9 +1,10 @@
 /** Pure: GKE node pool and naming specs, from the typed stack config. */
+import { createHash } from "crypto";
 import { NodePoolConfig } from "../../../stacks/config";
 import { CloudTaint, PoolKind, cloudTaints, poolLabels } from "../placement";
 
 export interface GkeNodePoolSpec {
-    /** Node pool name in GKE: `on-demand` or `spot`. */
+    /** The pool's kind, `on-demand` or `spot`: the prefix of its GKE name (`on-demand-<random>`) and its Pulumi name. */
     name: string;
     machineType: string;
     diskSizeGb: number;
@@ -33,17 +34,22 @@ export function gkeNodePoolSpec(pool: PoolKind, config: NodePoolConfig): GkeNode
 }
 
 /**
- * A GCP service account ID (6–30 characters, lower-case letters, digits, dashes, starting with a letter) made of a
- * prefix and a suffix; the prefix is shortened so that the suffix always survives.
+ * A GCP service account ID for one cluster and one purpose: `[a-z][a-z0-9-]*[a-z0-9]`, 6–30 characters (the IAM
+ * rule), unique per (clusterName, purpose) in a project and stable across runs. It is a readable part (the cluster
+ * name and the purpose, each shortened) plus 6 hex of a SHA-256 of both, so that stacks sharing a project
+ * (airflow-prod-gke, airflow-staging, airflow-dev) never truncate to the same ID.
  */
-export function gcpAccountId(prefix: string, suffix: string): string {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
-    const tail = clean(suffix).replace(/^-|-$/g, "").slice(0, 29);
-    const room = 30 - tail.length - 1;
-    let head = clean(prefix).slice(0, Math.max(room, 0)).replace(/-+$/, "");
-    if (!/^[a-z]/.test(head)) head = `a${head}`.slice(0, Math.max(room, 1));
-    const id = head ? `${head}-${tail}` : tail;
-    return id.length >= 6 ? id : `${id}-sa`.padEnd(6, "0");
+export function gcpAccountId(clusterName: string, purpose: string): string {
+    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+    const hash = createHash("sha256").update(`${clusterName}/${purpose}`).digest("hex").slice(0, 6);
+    // 30 = readable (≤ 23) + "-" + 6 hex; the cluster name keeps at least 12 characters, the purpose the rest.
+    const cleanPurpose = clean(purpose);
+    const head = clean(clusterName).slice(0, Math.max(12, 22 - cleanPurpose.length)).replace(/-+$/, "");
+    const tail = cleanPurpose.slice(0, Math.max(0, 22 - head.length)).replace(/-+$/, "");
+    let readable = [head, tail].filter(Boolean).join("-");
+    // Must start with a letter: a cluster name such as "9lives" or an empty one gets a fixed letter in front.
+    if (!/^[a-z]/.test(readable)) readable = `sa${readable ? "-" : ""}${readable}`.slice(0, 23).replace(/-+$/, "");
+    return `${readable}-${hash}`;
 }
 
 /** Workload Identity member of a Kubernetes service account. */

@@ -129,7 +129,7 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
             "instance-storageclass-label": "shared-rwx",
             network: "airflow-dev",
         });
-        expect(sc.volumeBindingMode, "Enterprise instances are regional").to.equal("Immediate");
+        expect(sc.volumeBindingMode, "as GKE's own enterprise-multishare-rwx class").to.equal("WaitForFirstConsumer");
         expect(sc.reclaimPolicy).to.equal("Delete");
     });
 

@@ -88,7 +88,7 @@ describe("cluster layer: pure specs", () => {
             "instance-storageclass-label": "shared-rwx",
             network: "airflow-dev",
         });
-        expect(sc.volumeBindingMode).to.equal("Immediate");
+        expect(sc.volumeBindingMode).to.equal("WaitForFirstConsumer");
         expect(sc.allowVolumeExpansion).to.equal(true);
         expect(sc.reclaimPolicy).to.equal("Delete");
         expect(filestoreStorageClass({ network: "n", mode: "enterprise-multishare", retain: true }).reclaimPolicy).to.equal("Retain");

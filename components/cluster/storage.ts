@@ -50,8 +50,8 @@ export function filestoreStorageClass(args: { network: string; mode?: FilestoreM
             },
             // Retain in production: deleting the PVC must not delete the share holding the task logs.
             reclaimPolicy,
-            // Enterprise instances are regional: any zone mounts them, so bind at once.
-            volumeBindingMode: "Immediate",
+            // As GKE's own enterprise-multishare-rwx class: the driver learns the consumer's topology before it picks an instance.
+            volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         };
     return {

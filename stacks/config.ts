@@ -923,6 +923,8 @@ function checkDevspace(c: RawStackConfig, problem: Problem) {
         problem(["airflow", "executor"], "a devspace runs its tasks on the KubernetesExecutor: use kubernetes or celery-kubernetes", "celery");
     for (const key of ["gcp", "aws", "existing", "nodePools"] as const)
         if (c[key]) problem([key], "is not used by a devspace: the cluster comes from devspace.baseStack");
+    if (c.controlPlane.authorizedNetworks)
+        problem(["controlPlane", "authorizedNetworks"], "is not used by a devspace: set it on devspace.baseStack's cluster");
 }
 
 function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {

@@ -80,6 +80,9 @@ describe("cluster layer: bad config is refused with the key named", () => {
         expect(r.message).to.contain("an IPv4 CIDR block");
         expect(keys(issuesOf("prod-eks", { controlPlane: { authorizedNetworks: [] } }))).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks"]);
         expect(accepted("prod-eks", {}).controlPlane.authorizedNetworks).to.deep.equal(["203.0.113.0/24"]);
+        expect(keys(issuesOf("devspace-demo", { controlPlane: { authorizedNetworks: ["203.0.113.0/24"] } }))).to.deep.equal([
+            "airflow-platform:controlPlane.authorizedNetworks",
+        ]);
     });
 
     it("a log volume that cannot be a Filestore multishare (10Gi..128Gi) with gcp.sharedStorage enterprise-multishare", () => {

@@ -9,13 +9,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-/** The config namespace of Pulumi.yaml's project (stacks/config.ts PROJECT; not imported, to keep this CLI fast to start). */
+/** The config namespace of Pulumi.yaml's project (stacks/config/schema.ts PROJECT; not imported, to keep this CLI fast to start). */
 const PROJECT = "airflow-platform";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 /** The reference devspace stack doubles as the template of every developer's stack file. */
 export const TEMPLATE_STACK = "devspace-demo";
-/** Same rule as `devspace.developer` in stacks/config.ts: the name becomes the namespace `devspace-<name>`. */
+/** Same rule as `devspace.developer` in stacks/config/schema.ts: the name becomes the namespace `devspace-<name>`. */
 const DEVELOPER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const DEFAULT_BRANCH = "main";
 

@@ -1,0 +1,129 @@
+/** Cross-checks between keys (contradictory pairs, per-cloud rules) that one field's schema cannot express. */
+import type { Cloud, RawStackConfig } from "./schema";
+import type { ResolvedAirflowConfig } from "./resolved";
+
+/** Cross-checks of the cluster layer (issue 3): networks that must come in pairs, and database sizes per cloud. */
+export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundled" | "managed", problem: Problem) {
+    const gcpNetwork = c.gcp?.network;
+    if (gcpNetwork?.existingSubnetwork && !gcpNetwork.existingNetwork)
+        problem(["gcp", "network", "existingNetwork"], "is required with gcp.network.existingSubnetwork: name the subnetwork's VPC network");
+    const vpc = c.aws?.vpc;
+    if (vpc?.existingVpcId && (vpc.privateSubnetIds ?? []).length < 2)
+        problem(
+            ["aws", "vpc", "privateSubnetIds"],
+            "list at least two private subnets (in different AZs) of aws.vpc.existingVpcId: EKS, EFS and RDS need them",
+            vpc.privateSubnetIds,
+        );
+    if (vpc && !vpc.existingVpcId && (vpc.privateSubnetIds || vpc.publicSubnetIds))
+        problem(["aws", "vpc", "existingVpcId"], "is required with aws.vpc.privateSubnetIds / publicSubnetIds");
+    // Cloud SQL keeps fewer days of PITR logs than backups, and at least one day: PITR needs two backups.
+    if (cloud === "gke" && databaseMode === "managed" && c.database.backupRetentionDays === 1)
+        problem(
+            ["database", "backupRetentionDays"],
+            "must be 0 (no backups) or at least 2 on gke: point-in-time recovery keeps 1–7 days of logs and Cloud SQL needs more retained backups than log days",
+            1,
+        );
+    // A multishare is 10Gi..128Gi: the StorageClass caps shares at 128Gi so that one instance holds 80 of them.
+    const logs = c.airflow?.logs;
+    if (cloud === "gke" && c.gcp?.sharedStorage === "enterprise-multishare" && logs?.mode === "shared-volume") {
+        const bytes = MEMORY_BYTES(logs.size);
+        if (bytes < MEMORY_BYTES(MULTISHARE_SIZE.min) || bytes > MEMORY_BYTES(MULTISHARE_SIZE.max))
+            problem(
+                ["airflow", "logs", "size"],
+                `must be between ${MULTISHARE_SIZE.min} and ${MULTISHARE_SIZE.max} with gcp.sharedStorage enterprise-multishare (a Filestore share)`,
+                logs.size,
+            );
+    }
+    const tier = c.database.tier;
+    if (databaseMode === "managed" && tier) {
+        if (cloud === "gke" && !/^db-/.test(tier))
+            problem(["database", "tier"], "must be a Cloud SQL tier such as db-custom-2-7680 on gke", tier);
+        if (cloud === "eks" && !/^db\./.test(tier))
+            problem(["database", "tier"], "must be an RDS instance class such as db.t4g.medium on eks", tier);
+    }
+}
+
+/** Records one issue: the key path, what is wrong, and the value given. */
+export type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
+
+/** Size range of one Filestore multishare with max-volume-size 128Gi (GKE Filestore multishares documentation). */
+export const MULTISHARE_SIZE = { min: "10Gi", max: "128Gi" } as const;
+
+/** A devspace's ceiling: several must fit on one dev node. */
+export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;
+
+const CPU_MILLIS = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
+const MEMORY_BYTES = (q: string) => {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
+    const unit = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 }[m?.[2] ?? ""] ?? 1;
+    return m ? Number(m[1]) * unit : NaN;
+};
+
+/** A devspace runs a small Airflow on the shared dev cluster and owns nothing outside its namespace. */
+export function checkDevspace(c: RawStackConfig, problem: Problem) {
+    const quota = c.devspace!.quota;
+    if (CPU_MILLIS(quota.cpu) > CPU_MILLIS(DEVSPACE_MAX_QUOTA.cpu))
+        problem(["devspace", "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, quota.cpu);
+    if (MEMORY_BYTES(quota.memory) > MEMORY_BYTES(DEVSPACE_MAX_QUOTA.memory))
+        problem(["devspace", "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, quota.memory);
+    if (c.environment === "prod") problem(["environment"], "a devspace is a dev environment: use dev", c.environment);
+    if (c.database.mode === "managed") problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");
+    if (c.exposure.enabled) problem(["exposure", "enabled"], "a devspace has no load balancer; use kubectl port-forward", true);
+    if (c.airflow?.logs.mode === "remote")
+        problem(["airflow", "logs", "mode"], "a devspace cannot bind cloud identities on the shared cluster; use shared-volume", "remote");
+    if (c.airflow?.executor === "celery")
+        problem(["airflow", "executor"], "a devspace runs its tasks on the KubernetesExecutor: use kubernetes or celery-kubernetes", "celery");
+    for (const key of ["gcp", "aws", "existing", "nodePools"] as const)
+        if (c[key]) problem([key], "is not used by a devspace: the cluster comes from devspace.baseStack");
+    if (c.controlPlane.authorizedNetworks)
+        problem(["controlPlane", "authorizedNetworks"], "is not used by a devspace: set it on devspace.baseStack's cluster");
+}
+
+export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
+    const major = Number(a.version.split(".")[0]);
+    if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
+    const [, minor] = a.version.split(".").map(Number);
+    if (a.executor === "CeleryKubernetesExecutor" && major >= 3)
+        problem(
+            ["airflow", "executor"],
+            "Airflow 3 removed CeleryKubernetesExecutor; use \"celery-kubernetes\" (the multi-executor CeleryExecutor,KubernetesExecutor, " +
+                "where a task picks its pod with executor=\"KubernetesExecutor\")",
+            a.executor,
+        );
+    if (a.executor === "CeleryExecutor,KubernetesExecutor" && major === 2 && minor < 10)
+        problem(
+            ["airflow", "executor"],
+            `needs Airflow 2.10 or later (multiple executors arrived in 2.10; airflow.version is ${a.version}); use "celery-kubernetes"`,
+            a.executor,
+        );
+    if (a.flower.enabled && a.executor === "kubernetes")
+        problem(["airflow", "flower", "enabled"], "Flower monitors Celery workers; executor kubernetes has none", true);
+    if (a.dags.credentials === "ssh") {
+        if (!a.dags.knownHosts)
+            problem(["airflow", "dags", "knownHosts"], "is required with credentials ssh: without it git-sync skips host key checking");
+        if (secrets.dagsGitSshKey === undefined)
+            problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
+        if (!a.dags.repo.startsWith("git@") && !a.dags.repo.startsWith("ssh://"))
+            problem(["airflow", "dags", "repo"], "must be an ssh URL (git@… or ssh://…) when credentials is ssh", a.dags.repo);
+    }
+    if (a.dags.credentials === "https") {
+        if (secrets.dagsGitToken === undefined)
+            problem(["dagsGitToken"], "is required (as a secret) when airflow.dags.credentials is https");
+        if (!a.dags.username) problem(["airflow", "dags", "username"], "is required when airflow.dags.credentials is https");
+        if (!a.dags.repo.startsWith("https://"))
+            problem(["airflow", "dags", "repo"], "must be an https:// URL when credentials is https", a.dags.repo);
+    }
+    if (secrets.dagsGitSshKey !== undefined && a.dags.credentials !== "ssh")
+        problem(["dagsGitSshKey"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to ssh, or remove the key`);
+    if (secrets.dagsGitToken !== undefined && a.dags.credentials !== "https")
+        problem(["dagsGitToken"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to https, or remove the token`);
+    if (a.logs.mode === "remote") {
+        if (!a.logs.remoteBaseFolder)
+            problem(["airflow", "logs", "remoteBaseFolder"], "is required when airflow.logs.mode is remote");
+        else {
+            const expected = cloud === "eks" ? "s3://" : cloud === "gke" ? "gs://" : undefined;
+            if (expected && !a.logs.remoteBaseFolder.startsWith(expected))
+                problem(["airflow", "logs", "remoteBaseFolder"], `must be a ${expected} URL on ${cloud}`, a.logs.remoteBaseFolder);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/** Defaults that depend on the cloud or the environment, in one place. */
+import type { AirflowResourceOverrides, Resources } from "./schema";
+
+/** Default pools per cloud: general-purpose on-demand nodes, and several spot types for capacity diversity. */
+export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spot: string[] }> = {
+    gke: { onDemand: ["e2-standard-4"], spot: ["n2-standard-4"] },
+    eks: { onDemand: ["m6i.xlarge"], spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge"] },
+};
+
+export type AirflowComponent = keyof AirflowResourceOverrides;
+
+/** Requests per Airflow component: small in dev so a shared cluster holds several, production-sized in prod. */
+export const DEFAULT_AIRFLOW_RESOURCES: Record<"small" | "production", Record<AirflowComponent, Resources>> = {
+    small: {
+        scheduler: { cpu: "250m", memory: "512Mi" },
+        apiServer: { cpu: "200m", memory: "768Mi" },
+        dagProcessor: { cpu: "100m", memory: "384Mi" },
+        triggerer: { cpu: "100m", memory: "256Mi" },
+        workers: { cpu: "250m", memory: "768Mi" },
+        kubernetesTask: { cpu: "100m", memory: "256Mi" },
+        redis: { cpu: "50m", memory: "64Mi" },
+        pgbouncer: { cpu: "50m", memory: "64Mi" },
+        statsd: { cpu: "50m", memory: "64Mi" },
+        postgres: { cpu: "100m", memory: "256Mi" },
+        gitSync: { cpu: "25m", memory: "64Mi" },
+    },
+    production: {
+        scheduler: { cpu: "1", memory: "2Gi" },
+        apiServer: { cpu: "500m", memory: "2Gi" },
+        dagProcessor: { cpu: "500m", memory: "1Gi" },
+        triggerer: { cpu: "250m", memory: "512Mi" },
+        workers: { cpu: "1", memory: "4Gi" },
+        kubernetesTask: { cpu: "500m", memory: "1Gi" },
+        redis: { cpu: "100m", memory: "256Mi" },
+        pgbouncer: { cpu: "100m", memory: "128Mi" },
+        statsd: { cpu: "100m", memory: "128Mi" },
+        postgres: { cpu: "250m", memory: "512Mi" },
+        gitSync: { cpu: "50m", memory: "64Mi" },
+    },
+};

@@ -1,0 +1,258 @@
+/** Loading: read the Pulumi config, validate it against the schema and the cross-checks, resolve every default. */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { checkAirflow, checkClusterLayer, checkDevspace } from "./checks";
+import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS } from "./defaults";
+import { ConfigError, ConfigIssue, describeZodIssue, fullKey } from "./errors";
+import type { ResolvedAirflowConfig, StackConfig } from "./resolved";
+import {
+    AirflowConfig,
+    AlertmanagerReceivers,
+    Cloud,
+    NodePoolConfig,
+    PROJECT,
+    RawStackConfig,
+    SECRET_KEYS,
+    alertmanagerReceiversSchema,
+    poolSchema,
+    stackConfigSchema,
+} from "./schema";
+
+/** Reads `airflow-platform:*` from the Pulumi config into one raw object; JSON object and array values are parsed. */
+function readRawConfig(all: Record<string, string>): { raw: Record<string, unknown>; secretValues: Record<string, string> } {
+    const raw: Record<string, unknown> = {};
+    const secretValues: Record<string, string> = {};
+    for (const [fullName, text] of Object.entries(all)) {
+        if (!fullName.startsWith(`${PROJECT}:`)) continue;
+        const key = fullName.slice(PROJECT.length + 1);
+        if (key in SECRET_KEYS) {
+            secretValues[key] = text;
+            continue;
+        }
+        raw[key] = parseScalarOrJson(text);
+    }
+    return { raw, secretValues };
+}
+
+function parseScalarOrJson(text: string): unknown {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            return text;
+        }
+    }
+    if (trimmed === "true" || trimmed === "false") return trimmed === "true";
+    return text;
+}
+
+/**
+ * Validates a raw config object (as read from `Pulumi.<stack>.yaml`) and resolves every default. Pure: no Pulumi
+ * runtime needed, so tests and the offline plan call it directly. `secretKeysSet` names the secret keys present.
+ */
+export function parseStackConfig(
+    stack: string,
+    raw: Record<string, unknown>,
+    secretValues: Record<string, string> = {},
+    plainTextKeys: string[] = [],
+): StackConfig {
+    const issues: ConfigIssue[] = [];
+    for (const key of plainTextKeys) {
+        issues.push({ key: `${PROJECT}:${key}`, message: "is a secret: set it with `pulumi config set --secret`" });
+    }
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) {
+        issues.push(...parsed.error.issues.flatMap(describeZodIssue));
+        throw new ConfigError(stack, issues);
+    }
+    let receivers: AlertmanagerReceivers | undefined;
+    if (secretValues.alertmanagerReceivers !== undefined) {
+        let json: unknown;
+        try {
+            json = JSON.parse(secretValues.alertmanagerReceivers);
+        } catch {
+            issues.push({ key: `${PROJECT}:alertmanagerReceivers`, message: "must be a JSON object" });
+        }
+        const r = alertmanagerReceiversSchema.safeParse(json);
+        // Never echo a secret's value in an error.
+        if (json !== undefined && !r.success) {
+            issues.push(
+                ...r.error.issues.map((i) => ({
+                    key: fullKey(["alertmanagerReceivers", ...i.path]),
+                    message: i.code === "unrecognized_keys" ? `unknown key(s) ${i.keys.join(", ")}` : i.message,
+                })),
+            );
+        } else if (r.success) receivers = r.data;
+    }
+    const resolved = resolve(stack, parsed.data, secretValues, receivers, issues);
+    if (issues.length > 0) throw new ConfigError(stack, issues);
+    return resolved;
+}
+
+function resolve(
+    stack: string,
+    c: RawStackConfig,
+    secretValues: Record<string, string>,
+    receivers: AlertmanagerReceivers | undefined,
+    issues: ConfigIssue[],
+): StackConfig {
+    const problem = (path: PropertyKey[], message: string, value?: unknown) =>
+        issues.push({ key: fullKey(path), message, value });
+    const production = c.environment === "prod";
+
+    // Which stack shape this is.
+    if (c.stackKind === "devspace" && !c.devspace) problem(["devspace"], "is required when stackKind is devspace");
+    if (c.stackKind === "platform" && c.devspace) problem(["devspace"], "is only for stackKind devspace");
+    const cloud: Cloud = c.cloud ?? (c.stackKind === "devspace" ? "existing" : "gke");
+    if (!c.cloud && c.stackKind === "platform") problem(["cloud"], "is required: one of gke, eks, existing");
+    if (c.stackKind === "devspace" && c.devspace) checkDevspace(c, problem);
+
+    // Each cloud needs its own section.
+    if (c.stackKind === "platform") {
+        if (cloud === "gke" && !c.gcp) problem(["gcp"], "is required when cloud is gke (gcp.project and gcp.region)");
+        if (cloud === "eks" && !c.aws) problem(["aws"], "is required when cloud is eks (aws.region)");
+        if (cloud === "existing") {
+            if (!c.existing) problem(["existing"], "is required when cloud is existing (sharedStorageClassName, placement)");
+            else if (!c.existing.context && secretValues.existingKubeconfig === undefined)
+                problem(["existing", "context"], "set existing.context or the secret existingKubeconfig to reach the cluster");
+        }
+        if (cloud !== "gke" && c.gcp) problem(["gcp"], `is only used with cloud gke, not ${cloud}`);
+        if (cloud !== "eks" && c.aws) problem(["aws"], `is only used with cloud eks, not ${cloud}`);
+        if (cloud !== "existing" && c.existing) problem(["existing"], `is only used with cloud existing, not ${cloud}`);
+    }
+
+    // Node pools: cloud defaults, then range checks.
+    const defaults = cloud === "eks" ? DEFAULT_NODE_POOLS.eks : DEFAULT_NODE_POOLS.gke;
+    const pools = {
+        onDemand: withDefaultTypes(c.nodePools?.onDemand, defaults.onDemand, { minNodes: 1, maxNodes: 3 }),
+        spot: withDefaultTypes(c.nodePools?.spot, defaults.spot, { minNodes: 0, maxNodes: 10 }),
+    };
+    for (const pool of ["onDemand", "spot"] as const) {
+        const p = pools[pool];
+        if (p.minNodes > p.maxNodes)
+            problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
+        if (c.nodePools?.[pool]?.machineTypes?.length === 0)
+            problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
+        if (cloud === "gke" && p.machineTypes.length > 1)
+            problem(["nodePools", pool, "machineTypes"], "a GKE node pool has exactly one machine type", p.machineTypes);
+    }
+    if (pools.onDemand.minNodes < 1)
+        problem(["nodePools", "onDemand", "minNodes"], "must be at least 1: the control plane lives there", pools.onDemand.minNodes);
+
+    // Database.
+    const databaseMode = c.database.mode ?? (production && cloud !== "existing" ? "managed" : "bundled");
+    if (databaseMode === "managed" && cloud === "existing")
+        problem(["database", "mode"], "managed needs cloud gke or eks; use bundled on an existing cluster", "managed");
+
+    checkClusterLayer(c, cloud, databaseMode, problem);
+
+    // Airflow.
+    const airflowRaw = c.airflow;
+    if (!airflowRaw) problem(["airflow"], "is required (at least airflow.dags.repo)");
+    const airflow = airflowRaw ? resolveAirflow(airflowRaw, production) : (undefined as unknown as ResolvedAirflowConfig);
+    if (airflowRaw) {
+        checkAirflow(airflow, cloud, secretValues, problem);
+        // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
+        if (airflowRaw.resources.kubernetesTask && airflow.executor !== "kubernetes")
+            problem(
+                ["airflow", "resources", "kubernetesTask"],
+                `applies only with airflow.executor "kubernetes"; with "${airflow.executor}" task pods get resources.workers ` +
+                    "(size single tasks with executor_config pod_override)",
+            );
+    }
+
+    // Exposure.
+    if (c.exposure.enabled && !c.exposure.host)
+        problem(["exposure", "host"], "is required when exposure is enabled: Airflow's base_url and Grafana's root_url need an absolute URL");
+    if (c.exposure.enabled && c.exposure.public) {
+        if (cloud === "eks" && !c.exposure.tls.certificateArn)
+            problem(["exposure", "tls", "certificateArn"], "a public load balancer needs TLS: set an ACM certificate ARN");
+        if (cloud === "gke" && !c.exposure.tls.managedCertificate)
+            problem(["exposure", "tls", "managedCertificate"], "a public load balancer needs TLS: keep the Google-managed certificate on", false);
+        if (cloud === "existing") problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
+    }
+    if (c.exposure.enabled && c.exposure.tls.secretName && (cloud !== "gke" || c.exposure.public))
+        problem(
+            ["exposure", "tls", "secretName"],
+            cloud === "gke" ? "is for the internal Gateway; a public one uses the Google-managed certificate" : "is for GKE",
+            c.exposure.tls.secretName,
+        );
+    if (c.exposure.enabled && cloud !== "eks" && c.exposure.tls.certificateArn)
+        problem(["exposure", "tls", "certificateArn"], `is for EKS; ${cloud === "gke" ? "GKE uses a Google-managed certificate" : "an existing cluster's controller holds its own"}`);
+    const certificateRegion = c.exposure.tls.certificateArn?.split(":")[3];
+    if (c.exposure.enabled && cloud === "eks" && c.aws && certificateRegion && certificateRegion !== c.aws.region)
+        problem(["exposure", "tls", "certificateArn"], `must be an ACM certificate in aws.region (${c.aws.region}): an ALB only uses certificates of its own region`, c.exposure.tls.certificateArn);
+
+    return {
+        stack,
+        stackKind: c.stackKind,
+        environment: c.environment,
+        production,
+        cloud,
+        clusterName: c.clusterName ?? `airflow-${stack}`.slice(0, 40).replace(/-+$/, ""),
+        kubernetesVersion: c.kubernetesVersion,
+        controlPlane: c.controlPlane,
+        deletionProtection: c.deletionProtection ?? production,
+        gcp: c.gcp,
+        aws: c.aws,
+        existing: c.existing,
+        nodePools: pools,
+        database: { ...c.database, mode: databaseMode },
+        airflow,
+        monitoring: c.monitoring,
+        exposure: c.exposure,
+        devspace: c.devspace,
+        secrets: {
+            dagsGitSshKey: secretOutput(secretValues.dagsGitSshKey),
+            dagsGitToken: secretOutput(secretValues.dagsGitToken),
+            existingKubeconfig: secretOutput(secretValues.existingKubeconfig),
+            alertmanagerReceivers: receivers ? pulumi.secret(receivers) : undefined,
+        },
+    };
+}
+
+function secretOutput(value: string | undefined): pulumi.Output<string> | undefined {
+    return value === undefined ? undefined : pulumi.secret(value);
+}
+
+function withDefaultTypes(
+    pool: z.infer<typeof poolSchema> | undefined,
+    machineTypes: string[],
+    bounds: { minNodes: number; maxNodes: number },
+): NodePoolConfig {
+    return {
+        machineTypes: pool?.machineTypes?.length ? pool.machineTypes : machineTypes,
+        minNodes: pool?.minNodes ?? bounds.minNodes,
+        maxNodes: pool?.maxNodes ?? bounds.maxNodes,
+        diskSizeGb: pool?.diskSizeGb ?? 100,
+    };
+}
+
+function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowConfig {
+    const sizes = DEFAULT_AIRFLOW_RESOURCES[production ? "production" : "small"];
+    const resources = { ...sizes };
+    for (const [name, value] of Object.entries(a.resources)) {
+        if (value) resources[name as AirflowComponent] = value;
+    }
+    return {
+        ...a,
+        resources,
+        apiServerReplicas: a.apiServerReplicas ?? (production ? 2 : 1),
+        schedulerReplicas: a.schedulerReplicas ?? (production ? 2 : 1),
+        majorVersion: Number(a.version.split(".")[0]) >= 3 ? 3 : 2,
+    };
+}
+
+/**
+ * Loads and validates the current stack's config from the Pulumi runtime. Throws `ConfigError` (and registers
+ * nothing) when the config cannot be deployed.
+ */
+export function loadStackConfig(): StackConfig {
+    const stack = pulumi.getStack();
+    const { raw, secretValues } = readRawConfig(pulumi.runtime.allConfig());
+    const plainTextSecrets = Object.keys(secretValues).filter(
+        (k) => !(pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(`${PROJECT}:${k}`),
+    );
+    return parseStackConfig(stack, raw, secretValues, plainTextSecrets);
+}

@@ -1,0 +1,60 @@
+/** The resolved config the program runs on: validated, with every default filled in. */
+import type * as pulumi from "@pulumi/pulumi";
+import type {
+    AirflowConfig,
+    AlertmanagerReceivers,
+    AwsConfig,
+    Cloud,
+    ControlPlaneConfig,
+    DatabaseConfig,
+    DevspaceConfig,
+    Environment,
+    ExistingClusterConfig,
+    ExposureConfig,
+    GcpConfig,
+    MonitoringConfig,
+    NodePoolConfig,
+    RawStackConfig,
+    Resources,
+} from "./schema";
+import type { AirflowComponent } from "./defaults";
+
+export interface StackSecrets {
+    dagsGitSshKey?: pulumi.Output<string>;
+    dagsGitToken?: pulumi.Output<string>;
+    alertmanagerReceivers?: pulumi.Output<AlertmanagerReceivers>;
+    existingKubeconfig?: pulumi.Output<string>;
+}
+
+export interface ResolvedAirflowConfig extends Omit<AirflowConfig, "resources" | "apiServerReplicas" | "schedulerReplicas"> {
+    resources: Record<AirflowComponent, Resources>;
+    apiServerReplicas: number;
+    schedulerReplicas: number;
+    /** The major version, 2 or 3: it decides the executor string and the chart's component names. */
+    majorVersion: 2 | 3;
+}
+
+/** Everything a stack runs on, validated, with every default resolved. */
+export interface StackConfig {
+    stack: string;
+    stackKind: RawStackConfig["stackKind"];
+    environment: Environment;
+    /** True for prod: stateful resources are protected and deletion protection is on. */
+    production: boolean;
+    cloud: Cloud;
+    clusterName: string;
+    kubernetesVersion: string;
+    /** Who may reach the Kubernetes API endpoint (GKE and EKS). */
+    controlPlane: ControlPlaneConfig;
+    deletionProtection: boolean;
+    gcp?: GcpConfig;
+    aws?: AwsConfig;
+    existing?: ExistingClusterConfig;
+    nodePools: { onDemand: NodePoolConfig; spot: NodePoolConfig };
+    database: DatabaseConfig & { mode: "bundled" | "managed" };
+    airflow: ResolvedAirflowConfig;
+    monitoring: MonitoringConfig;
+    exposure: ExposureConfig;
+    devspace?: DevspaceConfig;
+    secrets: StackSecrets;
+}

@@ -1,0 +1,461 @@
+/**
+ * The schema of everything a stack can set, with its documented defaults (docs/config.md is generated from it).
+ *
+ * Every key lives under the `airflow-platform:` namespace in `Pulumi.<stack>.yaml`. Secrets are separate top-level
+ * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
+ */
+import { z } from "zod";
+
+export const PROJECT = "airflow-platform";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------------------------
+
+const quantityCpu = z
+    .string()
+    .regex(/^\d+(\.\d+)?m?$/, "a Kubernetes CPU quantity such as \"250m\" or \"2\"");
+const quantityMemory = z
+    .string()
+    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, "a Kubernetes memory quantity such as \"512Mi\" or \"4Gi\"");
+const duration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "a duration such as \"30s\", \"15m\", \"24h\" or \"15d\"");
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/, "an exact version such as \"3.1.8\" (never a range or \"latest\")");
+const labelMap = z.record(z.string(), z.string());
+
+/** Requests (and optional limits) for one component. */
+export const resourcesSchema = z.strictObject({
+    cpu: quantityCpu.describe("CPU request"),
+    memory: quantityMemory.describe("Memory request; also the memory limit"),
+});
+export type Resources = z.infer<typeof resourcesSchema>;
+
+const tolerationSchema = z.strictObject({
+    key: z.string().min(1),
+    operator: z.enum(["Equal", "Exists"]).default("Equal"),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+const placementSchema = z.strictObject({
+    nodeSelector: labelMap.default({}).describe("Node labels the pool's nodes carry"),
+    tolerations: z.array(tolerationSchema).default([]).describe("Tolerations for the pool's taints"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cloud sections
+// ---------------------------------------------------------------------------------------------------------------
+
+const gcpSchema = z.strictObject({
+    project: z
+        .string({ error: "is required with cloud gke: the GCP project ID" })
+        .min(1, "is required with cloud gke: the GCP project ID")
+        .describe("GCP project ID. Required with cloud=gke"),
+    region: z
+        .string({ error: "is required with cloud gke: a GCP region such as europe-west1" })
+        .min(1, "is required with cloud gke: a GCP region such as europe-west1")
+        .describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR").describe("GKE release channel"),
+    sharedStorage: z
+        .enum(["basic-hdd", "enterprise-multishare"])
+        .default("basic-hdd")
+        .describe(
+            "Filestore behind the ReadWriteMany class: basic-hdd makes one zonal BASIC_HDD instance per PVC; " +
+                "enterprise-multishare packs PVCs (10Gi..128Gi each, up to 80) as shares of one regional Enterprise instance. See docs/cluster.md",
+        ),
+    network: z
+        .strictObject({
+            existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
+            existingSubnetwork: z
+                .string()
+                .optional()
+                .describe("Use this subnetwork (by name); it must have the pods and services secondary ranges"),
+            podsRangeName: z.string().default("pods").describe("Secondary range name for pods"),
+            servicesRangeName: z.string().default("services").describe("Secondary range name for services"),
+            nodesCidr: z.string().default("10.10.0.0/20").describe("Primary range of a created subnetwork"),
+            podsCidr: z.string().default("10.20.0.0/14").describe("Pods secondary range of a created subnetwork"),
+            servicesCidr: z.string().default("10.30.0.0/20").describe("Services secondary range of a created subnetwork"),
+            masterIpv4CidrBlock: z.string().default("172.16.0.0/28").describe("Control plane range for private nodes"),
+        })
+        .prefault({}),
+});
+
+const controlPlaneSchema = z.strictObject({
+    authorizedNetworks: z
+        .array(z.cidrv4("an IPv4 CIDR block such as 203.0.113.0/24"))
+        .min(1, "list at least one CIDR block, or leave the key out")
+        .optional()
+        .describe(
+            "IPv4 CIDR blocks allowed to reach the Kubernetes API's public endpoint (GKE master authorized networks, EKS publicAccessCidrs). " +
+                "Unset: open to the internet (a prod stack warns). CI runners and devspace users must be inside them",
+        ),
+});
+
+const accessEntrySchema = z.strictObject({
+    principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN"),
+    accessPolicy: z
+        .enum(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"])
+        .default("AmazonEKSClusterAdminPolicy"),
+    namespaces: z.array(z.string()).optional().describe("Limit the policy to these namespaces; cluster-wide if unset"),
+});
+
+const awsSchema = z.strictObject({
+    region: z
+        .string({ error: "is required with cloud eks: an AWS region such as eu-west-1" })
+        .min(1, "is required with cloud eks: an AWS region such as eu-west-1")
+        .describe("AWS region, e.g. eu-west-1. Required with cloud=eks"),
+    authenticationMode: z
+        .enum(["API", "API_AND_CONFIG_MAP"])
+        .default("API")
+        .describe("EKS access mode; API uses access entries only"),
+    accessEntries: z.array(accessEntrySchema).default([]).describe("IAM principals granted cluster access"),
+    workloadIdentity: z
+        .enum(["pod-identity", "irsa"])
+        .default("pod-identity")
+        .describe("How service accounts get IAM roles: EKS Pod Identity or IRSA"),
+    vpc: z
+        .strictObject({
+            existingVpcId: z.string().optional().describe("Use this VPC instead of creating one"),
+            privateSubnetIds: z.array(z.string()).optional().describe("Private subnets (nodes, EFS, RDS) of the existing VPC"),
+            publicSubnetIds: z.array(z.string()).optional().describe("Public subnets (internet-facing load balancers)"),
+            cidrBlock: z.string().default("10.0.0.0/16").describe("CIDR of a created VPC"),
+            availabilityZones: z.number().int().min(2).max(6).default(3).describe("AZs of a created VPC"),
+            natGateways: z.enum(["single", "one-per-az"]).default("single").describe("NAT gateway strategy of a created VPC"),
+        })
+        .prefault({}),
+});
+
+const existingSchema = z.strictObject({
+    context: z.string().optional().describe("kubeconfig context to use (of the default kubeconfig, or of `existingKubeconfig`)"),
+    sharedStorageClassName: z.string().min(1).describe("A ReadWriteMany StorageClass already in the cluster"),
+    blockStorageClassName: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+            "A ReadWriteOnce StorageClass already in the cluster, for Prometheus, Alertmanager, Grafana, Redis and the bundled Postgres. " +
+                "Default: unset, the volumes take the cluster's default StorageClass",
+        ),
+    storageProvisioner: z.string().optional().describe("Informational: the RWX provisioner behind it"),
+    placement: z
+        .strictObject({ onDemand: placementSchema.prefault({}), spot: placementSchema.prefault({}) })
+        .prefault({})
+        .describe("How on-demand and spot nodes are labelled and tainted in this cluster"),
+    ingressClassName: z.string().default("nginx").describe("Ingress class of the cluster's ingress controller"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Node pools, database
+// ---------------------------------------------------------------------------------------------------------------
+
+export const poolSchema = z.strictObject({
+    machineTypes: z
+        .array(z.string().min(1))
+        .optional()
+        .describe(
+            "GKE machine type (exactly one) or EKS instance types (several give spot capacity diversity). " +
+                "Default: e2-standard-4 / n2-standard-4 on GKE; m6i.xlarge / m6i, m6a, m5, m7i .xlarge on EKS",
+        ),
+    minNodes: z.number().int().min(0).max(1000).optional().describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
+    maxNodes: z.number().int().min(1).max(1000).optional().describe("Autoscaling maximum. Default: 3 on-demand, 10 spot"),
+    diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
+});
+/** A node pool with every default resolved. */
+export interface NodePoolConfig {
+    machineTypes: string[];
+    minNodes: number;
+    maxNodes: number;
+    diskSizeGb: number;
+}
+
+const databaseSchema = z.strictObject({
+    mode: z
+        .enum(["bundled", "managed"])
+        .optional()
+        .describe("managed: Cloud SQL or RDS PostgreSQL; bundled: the chart's Postgres. Default: managed in prod, bundled otherwise"),
+    postgresVersion: z.enum(["15", "16", "17"]).default("16").describe("PostgreSQL major version of a managed database"),
+    tier: z
+        .string()
+        .optional()
+        .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
+    storageGb: z.number().int().min(10).max(16384).default(50).describe("Allocated storage (GB)"),
+    highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
+    backupRetentionDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(35)
+        .default(7)
+        .describe("Daily backups kept (0: none). On gke, point-in-time recovery keeps one day less of logs (at most 7), so 1 is refused"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Airflow
+// ---------------------------------------------------------------------------------------------------------------
+
+const airflowComponentsResources = z
+    .strictObject({
+        scheduler: resourcesSchema.optional(),
+        apiServer: resourcesSchema.optional().describe("API server (Airflow 3) or webserver (Airflow 2)"),
+        dagProcessor: resourcesSchema.optional(),
+        triggerer: resourcesSchema.optional(),
+        workers: resourcesSchema.optional(),
+        kubernetesTask: resourcesSchema
+            .optional()
+            .describe(
+                "Default requests of a KubernetesExecutor task pod, with executor=kubernetes only: with a Celery executor the chart sizes task pods like workers",
+            ),
+        redis: resourcesSchema.optional(),
+        pgbouncer: resourcesSchema.optional(),
+        statsd: resourcesSchema.optional(),
+        postgres: resourcesSchema.optional().describe("Bundled Postgres (dev)"),
+        gitSync: resourcesSchema.optional(),
+    })
+    .prefault({})
+    .describe("Per-component requests; defaults are small in dev and production-sized in prod");
+export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources>;
+
+const airflowSchema = z.strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release"),
+    version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow)"),
+    chartVersion: semver.default("1.20.0").describe("Version of the apache-airflow/airflow Helm chart"),
+    image: z
+        .strictObject({
+            repository: z.string().default("apache/airflow"),
+            tag: z.string().optional().describe("Defaults to `version`; set it for a custom image built on that version"),
+        })
+        .prefault({}),
+    executor: z
+        .enum(["celery-kubernetes", "celery", "kubernetes", "CeleryKubernetesExecutor", "CeleryExecutor,KubernetesExecutor"])
+        .default("celery-kubernetes")
+        .describe(
+            "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x. " +
+                "The two explicit forms pin one: CeleryKubernetesExecutor (2.x only), the multi-executor (2.10+ and 3.x)",
+        ),
+    kubernetesQueue: z
+        .string()
+        .min(1)
+        .default("kubernetes")
+        .describe("Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods"),
+    workers: z
+        .strictObject({
+            replicas: z.number().int().min(0).max(200).default(1).describe("Celery worker replicas"),
+            concurrency: z.number().int().min(1).max(256).default(16).describe("Tasks per Celery worker"),
+            terminationGracePeriodSeconds: z
+                .number()
+                .int()
+                .min(30)
+                .max(86400)
+                .default(600)
+                .describe("Time a worker gets for a warm shutdown when its spot node is reclaimed"),
+        })
+        .prefault({}),
+    apiServerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    schedulerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    dags: z
+        .strictObject({
+            repo: z
+                .string()
+                .regex(/^(https:\/\/|git@|ssh:\/\/)/, "an https:// or ssh (git@… / ssh://) Git URL")
+                .describe("Git repository of the DAGs"),
+            branch: z.string().min(1).default("main"),
+            subPath: z.string().default("dags").describe("Folder of the DAGs inside the repo"),
+            period: duration.default("60s").describe("git-sync polling period"),
+            credentials: z
+                .enum(["none", "ssh", "https"])
+                .default("none")
+                .describe("ssh: the secret `dagsGitSshKey` + `airflow.dags.knownHosts`; https: `airflow.dags.username` + the secret `dagsGitToken`"),
+            knownHosts: z.string().optional().describe("known_hosts lines for the ssh host (not secret)"),
+            username: z.string().optional().describe("HTTPS username (not secret; the token is)"),
+        })
+        .describe("Where the DAGs come from (git-sync)"),
+    logs: z
+        .strictObject({
+            mode: z
+                .enum(["shared-volume", "remote"])
+                .default("shared-volume")
+                .describe("shared-volume: RWX PVC (EFS/Filestore); remote: a bucket through workload identity"),
+            size: quantityMemory.default("50Gi").describe("Size of the log PVC"),
+            remoteBaseFolder: z
+                .string()
+                .regex(/^(s3|gs):\/\/[^/]+/, "an s3:// or gs:// URL")
+                .optional()
+                .describe("Bucket URL for remote logging, e.g. s3://my-logs/airflow; required with mode=remote"),
+        })
+        .prefault({}),
+    flower: z
+        .strictObject({ enabled: z.boolean().default(false).describe("Run Celery Flower (basic auth from a generated secret)") })
+        .prefault({}),
+    resources: airflowComponentsResources,
+    extraConfig: z
+        .record(z.string(), z.record(z.string(), z.string()))
+        .default({})
+        .describe("Extra airflow.cfg settings by section, e.g. { core: { parallelism: \"64\" } }"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Monitoring, exposure, devspace
+// ---------------------------------------------------------------------------------------------------------------
+
+const monitoringSchema = z.strictObject({
+    enabled: z.boolean().default(true).describe("Install kube-prometheus-stack and the Airflow mixin"),
+    namespace: z.string().default("monitoring"),
+    kubePrometheusStackVersion: semver.default("88.5.3"),
+    prometheusOperatorCrdsVersion: semver.default("31.0.1"),
+    statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it"),
+    statsdMappingTtl: z
+        .string()
+        // statsd-exporter parses a Go duration: no "d" or "w" unit.
+        .regex(/^\d+(ms|s|m|h)$/, "a Go duration such as \"30m\" or \"48h\" (statsd-exporter knows no \"d\"; write 48h for 2 days)")
+        .default("48h")
+        .describe("Series of deleted DAGs and tasks expire after this"),
+    prometheus: z
+        .strictObject({
+            retention: duration.default("15d"),
+            storageSize: quantityMemory.default("50Gi"),
+            replicas: z.number().int().min(1).max(3).default(1),
+        })
+        .prefault({}),
+    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(3).default(1) }).prefault({}),
+    grafana: z.strictObject({ persistence: z.boolean().default(false) }).prefault({}),
+});
+
+const exposureSchema = z.strictObject({
+    enabled: z.boolean().default(false).describe("Expose the Airflow UI, Flower and Grafana on one load balancer"),
+    host: z
+        .string()
+        .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "a DNS name such as airflow.example.com")
+        .optional()
+        .describe("DNS name the UIs are served on; required when enabled (base_url, root_url, the certificate)"),
+    public: z
+        .boolean()
+        .default(false)
+        .describe("Internet-facing load balancer; requires TLS (EKS: tls.certificateArn; GKE: the managed certificate)"),
+    tls: z
+        .strictObject({
+            certificateArn: z
+                .string()
+                .regex(/^arn:aws[a-z-]*:acm:/, "an ACM certificate ARN")
+                .optional()
+                .describe("EKS: ACM certificate (in aws.region) for `host`: HTTPS on 443, HTTP redirected"),
+            managedCertificate: z
+                .boolean()
+                .default(true)
+                .describe("GKE, public only: a Google-managed certificate for `host` (none exists for internal load balancers)"),
+            secretName: z
+                .string()
+                .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Kubernetes Secret name")
+                .optional()
+                .describe("GKE internal: a kubernetes.io/tls Secret for `host` in the Airflow namespace (e.g. from cert-manager): HTTPS, HTTP redirected"),
+        })
+        .prefault({}),
+    grafanaPath: z
+        .string()
+        .regex(/^\/[a-z0-9-]+$/, "one path segment such as /grafana")
+        .default("/grafana")
+        .describe("Grafana's path; its root_url and serve_from_sub_path follow"),
+    flowerPath: z
+        .string()
+        .regex(/^\/[a-z0-9-]+$/, "one path segment such as /flower")
+        .default("/flower")
+        .describe("Flower's path (with airflow.flower.enabled); Airflow's [celery] flower_url_prefix follows"),
+    awsLoadBalancerControllerVersion: z
+        .enum(["1.14.0"])
+        .default("1.14.0")
+        .describe("EKS: eks-charts aws-load-balancer-controller chart version (1.14.0 = controller v2.14.0); only versions whose IAM policy is vendored"),
+    gkeProxyOnlySubnetCidr: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+\.\d+\/(2[0-6]|1\d)$/, "a CIDR block of /26 or larger")
+        .default("10.10.16.0/23")
+        .describe("GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)"),
+});
+
+const devspaceSchema = z.strictObject({
+    developer: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes")
+        .describe("The developer's handle; the namespace is `devspace-<developer>`"),
+    baseStack: z.string().min(1).describe("Stack reference of the shared dev cluster, e.g. acme/airflow-platform/dev"),
+    branch: z.string().min(1).describe("The developer's DAG branch"),
+    quota: z
+        .strictObject({
+            cpu: quantityCpu.default("2"),
+            memory: quantityMemory.default("4Gi"),
+        })
+        .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The whole stack
+// ---------------------------------------------------------------------------------------------------------------
+
+export const stackConfigSchema = z.strictObject({
+    stackKind: z
+        .enum(["platform", "devspace"])
+        .default("platform")
+        .describe("platform: cluster + Airflow + monitoring; devspace: a developer's Airflow on the shared dev cluster"),
+    environment: z.enum(["dev", "staging", "prod"]).default("dev").describe("prod turns on deletion protection"),
+    cloud: z.enum(["gke", "eks", "existing"]).optional().describe("Where the cluster runs. Required for platform stacks"),
+    clusterName: z
+        .string()
+        .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/)
+        .optional()
+        .describe("Default: airflow-<stack>"),
+    kubernetesVersion: z.string().regex(/^1\.\d+$/).default("1.33").describe("Control plane minor version (EKS)"),
+    controlPlane: controlPlaneSchema.prefault({}),
+    deletionProtection: z.boolean().optional().describe("Protect cluster, database and volumes. Default: true in prod"),
+    gcp: gcpSchema.optional(),
+    aws: awsSchema.optional(),
+    existing: existingSchema.optional(),
+    nodePools: z
+        .strictObject({
+            onDemand: poolSchema.optional(),
+            spot: poolSchema.optional(),
+        })
+        .optional(),
+    database: databaseSchema.prefault({}),
+    airflow: airflowSchema.optional(),
+    monitoring: monitoringSchema.prefault({}),
+    exposure: exposureSchema.prefault({}),
+    devspace: devspaceSchema.optional(),
+});
+
+/** The validated stack config, before environment-dependent defaults are resolved. */
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+export type AirflowConfig = z.infer<typeof airflowSchema>;
+export type MonitoringConfig = z.infer<typeof monitoringSchema>;
+export type ExposureConfig = z.infer<typeof exposureSchema>;
+export type DevspaceConfig = z.infer<typeof devspaceSchema>;
+export type GcpConfig = z.infer<typeof gcpSchema>;
+export type AwsConfig = z.infer<typeof awsSchema>;
+export type ExistingClusterConfig = z.infer<typeof existingSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type ControlPlaneConfig = z.infer<typeof controlPlaneSchema>;
+
+/** Config keys that must be set with `pulumi config set --secret`; they reach the program as Outputs only. */
+export const SECRET_KEYS = {
+    dagsGitSshKey: "Private SSH key for git-sync (with airflow.dags.credentials=ssh)",
+    dagsGitToken: "HTTPS token for git-sync (with airflow.dags.credentials=https)",
+    alertmanagerReceivers:
+        "JSON: Alertmanager receivers, e.g. {\"slack\":{\"apiUrl\":\"https://hooks.slack.com/…\",\"channel\":\"#airflow\"},\"webhook\":{\"url\":\"…\"},\"email\":{\"to\":\"…\",\"from\":\"…\",\"smarthost\":\"smtp:587\",\"username\":\"…\",\"password\":\"…\"}}",
+    existingKubeconfig: "kubeconfig of an existing cluster (cloud=existing); the default kubeconfig is used if unset",
+} as const;
+export type SecretKey = keyof typeof SECRET_KEYS;
+
+export const alertmanagerReceiversSchema = z.strictObject({
+    slack: z.strictObject({ apiUrl: z.string().url(), channel: z.string().min(1) }).optional(),
+    webhook: z.strictObject({ url: z.string().url() }).optional(),
+    email: z
+        .strictObject({
+            to: z.string().min(3),
+            from: z.string().min(3),
+            smarthost: z.string().regex(/^[^:]+:\d+$/, "host:port"),
+            username: z.string().optional(),
+            password: z.string().optional(),
+        })
+        .optional(),
+});
+export type AlertmanagerReceivers = z.infer<typeof alertmanagerReceiversSchema>;
+
+
+export type Environment = RawStackConfig["environment"];
+export type Cloud = NonNullable<RawStackConfig["cloud"]>;

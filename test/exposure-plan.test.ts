@@ -130,32 +130,77 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
 });
 
 describe("exposure: planned GKE stack (prod-gke)", () => {
+    // The three GKE variants. The reference stack is internal HTTPS from its TLS Secret; the variants drop `tls` (HTTP
+    // inside the VPC, or public with the managed certificate). The public variant has the same keys, in the same order,
+    // as test/policy-plans.test.ts's (and the HTTP one as its internal one), so the harness plans each once.
+    const { tls: referenceTls, ...withoutTls } = exposureOfStack("prod-gke") as { tls: { secretName: string } };
     let plan: Plan;
+    let httpPlan: Plan;
     let publicPlan: Plan;
     before(async () => {
-        plan = await planOf("prod-gke");
-        publicPlan = await planOf("prod-gke", { config: { exposure: { ...exposureOfStack("prod-gke"), public: true } } });
+        [plan, httpPlan, publicPlan] = await Promise.all([
+            planOf("prod-gke"),
+            planOf("prod-gke", { config: { exposure: withoutTls } }),
+            planOf("prod-gke", { config: { exposure: { ...withoutTls, public: true } } }),
+        ]);
     });
 
     const gateway = (p: Plan) => the(p, "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+    const listeners = (p: Plan) => spec(gateway(p)).listeners as Record<string, unknown>[];
     const routes = (p: Plan) => ofType(p, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+    const isRedirect = (r: PlannedResource) => JSON.stringify(spec(r).rules).includes("RequestRedirect");
+    const sectionOf = (r: PlannedResource) => (spec(r).parentRefs as { sectionName: string }[])[0].sectionName;
+    const proxyOnlySubnets = (p: Plan) =>
+        ofType(p, "gcp:compute/subnetwork:Subnetwork").filter((s) => s.inputs.purpose === "REGIONAL_MANAGED_PROXY");
+    const backendRows = (p: Plan) =>
+        routes(p)
+            .filter((r) => !isRedirect(r))
+            .map((r) => {
+                const rule = (spec(r).rules as { matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[])[0];
+                return [meta(r).namespace, rule.matches[0].path.value, rule.backendRefs[0].name, rule.backendRefs[0].port];
+            });
 
-    it("is one internal Gateway with a proxy-only subnet, HTTP only, and an HTTPRoute in each backend's namespace", () => {
+    it("is one internal Gateway with a proxy-only subnet, and an HTTPRoute in each backend's namespace", () => {
+        expect(referenceTls.secretName).to.equal("airflow-tls");
         expect(spec(gateway(plan)).gatewayClassName).to.equal("gke-l7-rilb");
-        expect((spec(gateway(plan)).listeners as { protocol: string }[]).map((l) => l.protocol)).to.deep.equal(["HTTP"]);
-        const subnet = ofType(plan, "gcp:compute/subnetwork:Subnetwork").find((s) => s.inputs.purpose === "REGIONAL_MANAGED_PROXY");
+        const subnet = proxyOnlySubnets(plan)[0];
         expect(subnet?.inputs).to.deep.include({ role: "ACTIVE", ipCidrRange: "10.10.16.0/23", region: "europe-west1" });
         expect(gateway(plan).dependencies).to.include(subnet!.urn);
-        const rows = routes(plan).map((r) => {
-            const rule = (spec(r).rules as { matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[])[0];
-            return [meta(r).namespace, rule.matches[0].path.value, rule.backendRefs[0].name, rule.backendRefs[0].port];
-        });
-        expect(rows).to.have.deep.members([
+        expect(backendRows(plan)).to.have.deep.members([
             ["airflow", "/", "airflow-api-server", 8080],
             ["monitoring", "/grafana", "grafana", 80],
         ]);
         expect(ofType(plan, "gcp:compute/managedSslCertificate:ManagedSslCertificate")).to.have.length(0);
-        expect(plan.outputs.urls).to.deep.equal({ airflow: `http://${HOST}`, grafana: `http://${HOST}/grafana/` });
+    });
+
+    it("serves HTTPS from the stack's kubernetes.io/tls Secret, and HTTP only redirects to HTTPS", () => {
+        const https = listeners(plan).find((l) => l.protocol === "HTTPS")!;
+        expect(https).to.deep.include({ name: "https", port: 443, hostname: HOST });
+        expect(https.tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        // The Secret is looked up in the Gateway's namespace (no namespace in the ref): the Airflow namespace.
+        expect(meta(gateway(plan)).namespace).to.equal("airflow");
+        expect(listeners(plan).map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"], ["https", "HTTPS"]]);
+        for (const r of routes(plan).filter((x) => !isRedirect(x))) expect(sectionOf(r), meta(r).name).to.equal("https");
+        const redirects = routes(plan).filter(isRedirect);
+        expect(redirects).to.have.length(1);
+        expect(sectionOf(redirects[0])).to.equal("http");
+        expect(spec(redirects[0]).rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+        expect(listeners(plan).find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({ namespaces: { from: "Same" } });
+        expect(plan.outputs.urls).to.deep.equal({ airflow: `https://${HOST}`, grafana: `https://${HOST}/grafana/` });
+        const airflow = releaseOfChart(plan, "airflow").inputs.values as { config: { api: { base_url: string } } };
+        expect(airflow.config.api.base_url).to.equal(`https://${HOST}`);
+    });
+
+    it("without exposure.tls.secretName: the same internal Gateway over plain HTTP, no redirect, http:// URLs", () => {
+        expect(spec(gateway(httpPlan)).gatewayClassName).to.equal("gke-l7-rilb");
+        expect(listeners(httpPlan).map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"]]);
+        expect(proxyOnlySubnets(httpPlan)).to.have.length(1);
+        expect(routes(httpPlan).filter(isRedirect)).to.have.length(0);
+        for (const r of routes(httpPlan)) expect(sectionOf(r), meta(r).name).to.equal("http");
+        expect(backendRows(httpPlan)).to.have.deep.members(backendRows(plan));
+        expect(httpPlan.outputs.urls).to.deep.equal({ airflow: `http://${HOST}`, grafana: `http://${HOST}/grafana/` });
+        const airflow = releaseOfChart(httpPlan, "airflow").inputs.values as { config: { api: { base_url: string } } };
+        expect(airflow.config.api.base_url).to.equal(`http://${HOST}`);
     });
 
     it("health-checks the API server and Grafana on endpoints that answer 200", () => {
@@ -173,13 +218,13 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
         expect(spec(gateway(publicPlan)).gatewayClassName).to.equal("gke-l7-global-external-managed");
         const certificate = the(publicPlan, "gcp:compute/managedSslCertificate:ManagedSslCertificate");
         expect(certificate.inputs.managed).to.deep.equal({ domains: [HOST] });
-        const https = (spec(gateway(publicPlan)).listeners as Record<string, unknown>[]).find((l) => l.protocol === "HTTPS")!;
+        const https = listeners(publicPlan).find((l) => l.protocol === "HTTPS")!;
         expect(https.tls).to.deep.equal({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": certificate.inputs.name } });
         const address = ofType(publicPlan, "gcp:compute/globalAddress:GlobalAddress").find((a) => a.name.endsWith("ingress-address"))!;
         expect(spec(gateway(publicPlan)).addresses).to.deep.equal([{ type: "NamedAddress", value: address.inputs.name }]);
-        const redirect = routes(publicPlan).find((r) => JSON.stringify(spec(r).rules).includes("RequestRedirect"))!;
-        expect((spec(redirect).parentRefs as { sectionName: string }[])[0].sectionName).to.equal("http");
-        expect(ofType(publicPlan, "gcp:compute/subnetwork:Subnetwork").filter((s) => s.inputs.purpose === "REGIONAL_MANAGED_PROXY")).to.have.length(0);
+        const redirect = routes(publicPlan).find(isRedirect)!;
+        expect(sectionOf(redirect)).to.equal("http");
+        expect(proxyOnlySubnets(publicPlan)).to.have.length(0);
         const urls = publicPlan.outputs.urls as Record<string, string>;
         expect(urls.airflow).to.equal(`https://${HOST}`);
         const airflow = releaseOfChart(publicPlan, "airflow").inputs.values as { config: { api: { base_url: string } } };

@@ -85,14 +85,26 @@ describe("exposure: URLs and config", () => {
         expect(urls.flowerUrl).to.equal(`https://${HOST}/celery/`);
     });
 
-    it("uses http where the load balancer has no certificate: GKE internal (default) and EKS without an ARN", () => {
-        expect(exposureUrls(parse("prod-gke")).airflowBaseUrl).to.equal(`http://${HOST}`);
+    it("uses http where the load balancer has no certificate: GKE internal without a TLS Secret and EKS without an ARN", () => {
+        expect(exposureUrls(exposureOf("prod-gke", { tls: {} }))).to.deep.equal({
+            airflowBaseUrl: `http://${HOST}`,
+            grafanaRootUrl: `http://${HOST}/grafana/`,
+            flowerUrl: undefined,
+        });
         expect(exposureUrls(exposureOf("prod-eks", { tls: {} })).airflowBaseUrl).to.equal(`http://${HOST}`);
-        expect(exposureUrls(exposureOf("prod-gke", { public: true })).airflowBaseUrl).to.equal(`https://${HOST}`);
+        expect(exposureUrls(exposureOf("prod-gke", { public: true, tls: {} })).airflowBaseUrl).to.equal(`https://${HOST}`);
     });
 
     it("uses https on GKE's internal load balancer when given a TLS Secret, which only the internal one accepts", () => {
-        expect(exposureUrls(exposureOf("prod-gke", { tls: { secretName: "airflow-tls" } })).airflowBaseUrl).to.equal(`https://${HOST}`);
+        // The reference prod-gke stack is internal with the Secret `airflow-tls`: HTTPS end to end.
+        const reference = parse("prod-gke");
+        expect(reference.exposure).to.deep.include({ public: false });
+        expect(reference.exposure.tls.secretName).to.equal("airflow-tls");
+        expect(exposureUrls(reference)).to.deep.equal({
+            airflowBaseUrl: `https://${HOST}`,
+            grafanaRootUrl: `https://${HOST}/grafana/`,
+            flowerUrl: undefined,
+        });
         const err = configError(() => exposureOf("prod-gke", { public: true, tls: { secretName: "airflow-tls" } }));
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.tls.secretName"]);
         expect(configError(() => exposureOf("prod-eks", { tls: { secretName: "airflow-tls" } })).issues[0].key).to.equal(
@@ -274,7 +286,7 @@ describe("exposure on EKS: AWS Load Balancer Controller", () => {
 describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
     const internal = parse("prod-gke");
 
-    it("is a regional internal load balancer by default, HTTP only, routes attached from both namespaces", () => {
+    it("is a regional internal load balancer by default, HTTP only without a TLS Secret, routes attached from both namespaces", () => {
         const m = gatewayManifests(request(internal), { name: "airflow-prod-gke-exposure", public: false });
         expect(m.gateway.spec.gatewayClassName).to.equal(INTERNAL_GATEWAY_CLASS);
         const listeners = m.gateway.spec.listeners as { name: string; protocol: string; allowedRoutes: unknown }[];
@@ -303,15 +315,17 @@ describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
         expect(m.redirect!.spec.rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
     });
 
-    it("internal with a TLS Secret: HTTPS from the Secret, and HTTP only redirects", () => {
-        const m = gatewayManifests(request(internal), { name: "gw", public: false, tlsSecretName: "airflow-tls" });
+    it("internal with a TLS Secret (the reference stack's): HTTPS from the Secret, and HTTP only redirects", () => {
+        const m = gatewayManifests(request(internal), { name: "gw", public: false, tlsSecretName: internal.exposure.tls.secretName });
         expect(m.gateway.spec.gatewayClassName).to.equal(INTERNAL_GATEWAY_CLASS);
         const listeners = m.gateway.spec.listeners as Record<string, unknown>[];
         const https = listeners.find((l) => l.name === "https")!;
         expect(https.tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
         expect(listeners.find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({ namespaces: { from: "Same" } });
+        expect(https).to.deep.include({ protocol: "HTTPS", port: 443, hostname: HOST });
         for (const r of m.routes) expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
-        expect(m.redirect).to.not.equal(undefined);
+        expect(m.redirect!.spec.parentRefs).to.deep.equal([{ name: "gw", namespace: "airflow", sectionName: "http" }]);
+        expect(m.redirect!.spec.rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
     });
 
     it("health-checks each backend Service on a path that answers 200", () => {

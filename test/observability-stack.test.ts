@@ -372,7 +372,9 @@ describe("observability: planned stacks", function () {
 
     it("points Grafana at the /grafana sub-path of the load balancer in prod, and exposes its Service for the ingress", () => {
         const ini = (helmValues(prod, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj;
-        expect(ini.server).to.deep.equal({ root_url: "http://airflow.acme-data.example.com/grafana/", serve_from_sub_path: true });
+        // prod-gke's internal Gateway terminates TLS with its Secret: Grafana must build https links, or logins break.
+        expect(ini.server).to.deep.equal({ root_url: "https://airflow.acme-data.example.com/grafana/", serve_from_sub_path: true });
+        expect(ini.server).to.deep.equal({ root_url: (prod.outputs.urls as Obj).grafana, serve_from_sub_path: true });
         expect(prod.outputs).to.deep.include({ grafanaServiceName: "grafana", grafanaServicePort: 80, monitoringNamespace: "monitoring" });
         expect(((helmValues(dev, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj).server).to.equal(undefined);
     });

@@ -4,7 +4,9 @@ import { Plan, planOf } from "./harness";
 
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-// Same keys, in the same order, as test/exposure-plan.test.ts's public prod-gke variant: the harness then plans it once.
+// Same keys, in the same order, as test/exposure-plan.test.ts's prod-gke variants (the stack's exposure without its
+// `tls`, then with `public: true`): the harness then plans each once.
+const INTERNAL_HTTP_GKE = { exposure: { enabled: true, host: "airflow.acme-data.example.com" } };
 const PUBLIC_GKE = { exposure: { enabled: true, host: "airflow.acme-data.example.com", public: true } };
 
 /** The plan's resources as the stack-level checks see them. */
@@ -30,10 +32,28 @@ describe("policy pack on the reference stacks' plans", () => {
         });
     }
 
-    it("prod-gke's default exposure is an internal Gateway (HTTP only), which passes", async () => {
+    it("prod-gke's default exposure is an internal Gateway, HTTPS from its TLS Secret and HTTP redirected, which passes", async () => {
         const plan = await planOf("prod-gke");
         const gateways = plan.resources.filter((r) => r.type === GATEWAY);
         expect(gateways.map((g) => (g.inputs.spec as { gatewayClassName: string }).gatewayClassName)).to.deep.equal(["gke-l7-rilb"]);
+        const listeners = (gateways[0].inputs.spec as { listeners: { name: string; protocol: string; tls?: unknown }[] }).listeners;
+        expect(listeners.map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"], ["https", "HTTPS"]]);
+        expect(listeners[1].tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        const onHttp = plan.resources.filter(
+            (r) => r.type === HTTP_ROUTE && (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0].sectionName === "http",
+        );
+        expect(onHttp.map((r) => (r.inputs.spec as { rules: unknown[] }).rules)).to.deep.equal([
+            [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        ]);
+        expect(violationsOf(stackOf(plan))).to.deep.equal([]);
+    });
+
+    it("prod-gke without exposure.tls.secretName is an internal Gateway over plain HTTP, which passes (it is not public)", async () => {
+        const plan = await planOf("prod-gke", { config: INTERNAL_HTTP_GKE });
+        const gateway = plan.resources.find((r) => r.type === GATEWAY)!;
+        const spec = gateway.inputs.spec as { gatewayClassName: string; listeners: { protocol: string }[] };
+        expect(spec.gatewayClassName).to.equal("gke-l7-rilb");
+        expect(spec.listeners.map((l) => l.protocol)).to.deep.equal(["HTTP"]);
         expect(violationsOf(stackOf(plan))).to.deep.equal([]);
     });
 

@@ -16,7 +16,8 @@ import {
 import type { PoolPlacements } from "../components/cluster/types";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
 import { AIRFLOW_STATSD_SERVICE } from "../components/observability/scrape-target";
-import { ConfigError, StackConfig, parseStackConfig } from "../stacks/config";
+import { StackConfig, parseStackConfig } from "../stacks/config";
+import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
 
 /** A hand-made placement shaped like the cluster layer's: a capacity label, and a taint on spot only. */
@@ -113,16 +114,6 @@ describe("airflow values: executor", () => {
             "CeleryExecutor,KubernetesExecutor",
         );
     });
-
-    function configError(fn: () => unknown): ConfigError {
-        try {
-            fn();
-        } catch (err) {
-            if (err instanceof ConfigError) return err;
-            throw err;
-        }
-        throw new Error("expected a ConfigError");
-    }
 
     it("CeleryKubernetesExecutor on Airflow 3 is a ConfigError that says why and what to use", () => {
         const err = configError(() => stackConfig("dev", { executor: "CeleryKubernetesExecutor" }));

@@ -1,21 +1,12 @@
 import { expect } from "chai";
-import { ConfigError, parseStackConfig } from "../stacks/config";
+import { parseStackConfig } from "../stacks/config";
+import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
 
 /** Parses a stack file's config with changes applied, the way `pulumi up` would see it. */
 function parse(stack: string, changes: Record<string, unknown> = {}, secrets?: Record<string, string>) {
     const file = readStackFile(stack);
     return parseStackConfig(stack, { ...file.config, ...changes }, secrets ?? file.secrets);
-}
-
-function configError(fn: () => unknown): ConfigError {
-    try {
-        fn();
-    } catch (err) {
-        if (err instanceof ConfigError) return err;
-        throw err;
-    }
-    throw new Error("expected a ConfigError");
 }
 
 describe("stack config", () => {

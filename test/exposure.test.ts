@@ -10,7 +10,8 @@ import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
 import type { IngressRequest } from "../components/cluster/types";
 import { exposureRoutes, exposureTls, exposureUrls } from "../components/exposure";
-import { ConfigError, StackConfig, parseStackConfig } from "../stacks/config";
+import { StackConfig, parseStackConfig } from "../stacks/config";
+import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
 
 function parse(stack: string, changes: Record<string, unknown> = {}): StackConfig {
@@ -21,16 +22,6 @@ function parse(stack: string, changes: Record<string, unknown> = {}): StackConfi
 function exposureOf(stack: string, exposure: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
     const file = readStackFile(stack);
     return parse(stack, { exposure: { ...((file.config.exposure as object) ?? {}), ...exposure }, ...extra });
-}
-
-function configError(fn: () => unknown): ConfigError {
-    try {
-        fn();
-    } catch (err) {
-        if (err instanceof ConfigError) return err;
-        throw err;
-    }
-    throw new Error("expected a ConfigError");
 }
 
 const HOST = "airflow.acme-data.example.com";

@@ -2,6 +2,7 @@
  * Test harness: plans stacks once (the offline runtime is the real program under Pulumi's mocks) and offers small
  * finders, so that tests read like specifications.
  */
+import { ConfigError } from "../stacks/config";
 import { Plan, PlanOptions, PlannedResource, planStack } from "../tools/offline/runtime";
 
 export { COMPUTED, SECRET } from "../tools/offline/runtime";
@@ -50,4 +51,15 @@ export function allStrings(value: unknown): string[] {
     if (Array.isArray(value)) return value.flatMap(allStrings);
     if (value && typeof value === "object") return Object.values(value).flatMap(allStrings);
     return [];
+}
+
+/** The ConfigError a call throws; fails the test when it throws nothing or something else. */
+export function configError(fn: () => unknown): ConfigError {
+    try {
+        fn();
+    } catch (err) {
+        if (err instanceof ConfigError) return err;
+        throw err;
+    }
+    throw new Error("expected a ConfigError");
 }

@@ -135,7 +135,6 @@ const existingSchema = z.strictObject({
             "A ReadWriteOnce StorageClass already in the cluster, for Prometheus, Alertmanager, Grafana, Redis and the bundled Postgres. " +
                 "Default: unset, the volumes take the cluster's default StorageClass",
         ),
-    storageProvisioner: z.string().optional().describe("Informational: the RWX provisioner behind it"),
     placement: z
         .strictObject({ onDemand: placementSchema.prefault({}), spot: placementSchema.prefault({}) })
         .prefault({})
@@ -439,7 +438,6 @@ export const SECRET_KEYS = {
         "JSON: Alertmanager receivers, e.g. {\"slack\":{\"apiUrl\":\"https://hooks.slack.com/…\",\"channel\":\"#airflow\"},\"webhook\":{\"url\":\"…\"},\"email\":{\"to\":\"…\",\"from\":\"…\",\"smarthost\":\"smtp:587\",\"username\":\"…\",\"password\":\"…\"}}",
     existingKubeconfig: "kubeconfig of an existing cluster (cloud=existing); the default kubeconfig is used if unset",
 } as const;
-export type SecretKey = keyof typeof SECRET_KEYS;
 
 export const alertmanagerReceiversSchema = z.strictObject({
     slack: z.strictObject({ apiUrl: z.string().url(), channel: z.string().min(1) }).optional(),

@@ -23,27 +23,16 @@ export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 const HELM_CHARTS = ["kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart"];
 const HELM_TYPES = [HELM_RELEASE, ...HELM_CHARTS];
 
-/** Workload kinds and where their pod spec sits. */
-const POD_SPEC_PATHS: Record<string, string[]> = {
-    "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
-    "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
-    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-    "kubernetes:core/v1:Pod": ["spec"],
+/** Workload kinds and where their pod template (the object with the pod's `metadata` and `spec`) sits; a Pod is its own. */
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+    "kubernetes:apps/v1:Deployment": ["spec", "template"],
+    "kubernetes:apps/v1:StatefulSet": ["spec", "template"],
+    "kubernetes:apps/v1:DaemonSet": ["spec", "template"],
+    "kubernetes:apps/v1:ReplicaSet": ["spec", "template"],
+    "kubernetes:batch/v1:Job": ["spec", "template"],
+    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template"],
+    "kubernetes:core/v1:Pod": [],
 };
-const POD_TEMPLATE_METADATA: Record<string, string[]> = {
-    "kubernetes:apps/v1:Deployment": ["spec", "template", "metadata"],
-    "kubernetes:apps/v1:StatefulSet": ["spec", "template", "metadata"],
-    "kubernetes:apps/v1:DaemonSet": ["spec", "template", "metadata"],
-    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "metadata"],
-    "kubernetes:batch/v1:Job": ["spec", "template", "metadata"],
-    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
-    "kubernetes:core/v1:Pod": ["metadata"],
-};
-
-export const isWorkload = (type: string): boolean => type in POD_SPEC_PATHS;
 
 function dig(value: unknown, path: string[]): unknown {
     let current = value;
@@ -52,9 +41,9 @@ function dig(value: unknown, path: string[]): unknown {
 }
 
 export function podSpecOf(type: string, props: Props): Obj | undefined {
-    const path = POD_SPEC_PATHS[type];
+    const path = POD_TEMPLATE_PATHS[type];
     if (!path) return undefined;
-    const spec = dig(props, path);
+    const spec = dig(props, [...path, "spec"]);
     return isObj(spec) ? spec : undefined;
 }
 
@@ -213,7 +202,7 @@ const WORKER_VALUE = /^(worker|workers|kubernetes-task|task)$/;
 export function isWorkerWorkload(type: string, props: Props): boolean {
     const labels = {
         ...asObj(asObj(props.metadata).labels),
-        ...asObj(asObj(dig(props, POD_TEMPLATE_METADATA[type] ?? [])).labels),
+        ...asObj(asObj(dig(props, [...(POD_TEMPLATE_PATHS[type] ?? []), "metadata"])).labels),
     };
     return WORKER_LABEL_KEYS.some((k) => typeof labels[k] === "string" && WORKER_VALUE.test(labels[k] as string));
 }

@@ -15,7 +15,6 @@ export const AIRFLOW_PORTS = {
     ui: 8080,
     flower: 5555,
     statsdIngest: 9125,
-    statsdScrape: 9102,
     pgbouncer: 6543,
     postgres: 5432,
 } as const;

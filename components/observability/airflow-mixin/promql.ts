@@ -44,11 +44,3 @@ export function mixinExpressions(): { where: string; expr: string }[] {
     const dashboards = Object.values(airflowDashboards()).flatMap((d) => dashboardExpressions(d));
     return [...dashboards, ...ruleExpressions(airflowRuleGroups())];
 }
-
-/** The metric inventory: each metric the mixin reads, and where. */
-export function metricInventory(): Map<string, string[]> {
-    const inventory = new Map<string, string[]>();
-    for (const { where, expr } of mixinExpressions())
-        for (const s of inspectPromql(expr).selectors) inventory.set(s.metric, [...(inventory.get(s.metric) ?? []), where]);
-    return inventory;
-}

@@ -198,6 +198,33 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
     });
 });
 
+describe("cluster layer: Pulumi protect follows deletionProtection, not the environment", () => {
+    let protectedDev: Plan;
+    let unprotectedProd: Plan;
+    before(async () => {
+        [protectedDev, unprotectedProd] = await Promise.all([
+            planOf("dev", { config: { deletionProtection: true, database: { mode: "managed" } } }),
+            planOf("prod-eks", { config: { deletionProtection: false } }),
+        ]);
+    });
+
+    it("protects a dev stack's GKE cluster and Cloud SQL instance when deletionProtection is true", () => {
+        for (const type of ["gcp:container/cluster:Cluster", "gcp:sql/databaseInstance:DatabaseInstance"]) {
+            const resource = the(protectedDev, type);
+            expect(resource.protect, type).to.equal(true);
+            expect(resource.inputs.deletionProtection, type).to.equal(true);
+        }
+    });
+
+    it("leaves a prod stack's EKS cluster, EFS and RDS unprotected when deletionProtection is false", () => {
+        for (const type of ["aws:eks/cluster:Cluster", "aws:efs/fileSystem:FileSystem", "aws:rds/instance:Instance"]) {
+            expect(the(unprotectedProd, type).protect, type).to.equal(false);
+        }
+        expect(the(unprotectedProd, "aws:eks/cluster:Cluster").inputs.deletionProtection).to.equal(false);
+        expect(the(unprotectedProd, "aws:rds/instance:Instance").inputs.deletionProtection).to.equal(false);
+    });
+});
+
 describe("cluster layer: GKE Workload Identity bindings (dev with remote logs)", () => {
     let plan: Plan;
     before(async () => {

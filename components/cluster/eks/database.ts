@@ -8,7 +8,7 @@ import { DatabaseConnection } from "../types";
 
 export interface RdsDatabaseArgs {
     /** Reads `database` (version, tier, default db.t4g.medium, storage, Multi-AZ, backups), `clusterName`,
-     * `deletionProtection` and `production` (Pulumi `protect`, final snapshot). */
+     * `deletionProtection` (Pulumi `protect`) and `production` (final snapshot). */
     config: StackConfig;
     vpcId: pulumi.Input<string>;
     /** Private subnets, in at least two AZs. */
@@ -76,7 +76,7 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 copyTagsToSnapshot: true,
                 tags: { Name: `${config.clusterName}-metadata` },
             },
-            { ...withAws, protect: config.production },
+            { ...withAws, protect: config.deletionProtection },
         );
 
         const host = this.instance.address;

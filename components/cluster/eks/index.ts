@@ -34,7 +34,8 @@ export interface EksClusterArgs {
     /**
      * The resolved stack config. Reads `clusterName`, `kubernetesVersion`, `aws` (required: region, authentication
      * mode, access entries, workload identity, VPC), `nodePools`, `database` (an RDS instance when managed),
-     * `deletionProtection` and `production` (protect stateful resources).
+     * `deletionProtection` (Pulumi `protect` on the cluster and EFS) and `production` (control-plane logs, Retain
+     * storage classes).
      */
     config: StackConfig;
 }
@@ -178,7 +179,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 deletionProtection: config.deletionProtection,
                 tags: { Name: config.clusterName },
             },
-            { ...withAws, protect: config.production, dependsOn: [clusterRolePolicy] },
+            { ...withAws, protect: config.deletionProtection, dependsOn: [clusterRolePolicy] },
         );
         this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
         const clusterName = this.cluster.name;
@@ -302,7 +303,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 throughputMode: "elastic",
                 tags: { Name: `${config.clusterName}-logs` },
             },
-            { ...withAws, protect: config.production },
+            { ...withAws, protect: config.deletionProtection },
         );
         const efsSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-efs-sg`,

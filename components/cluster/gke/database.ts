@@ -8,7 +8,7 @@ import { DatabaseConnection } from "../types";
 
 export interface CloudSqlDatabaseArgs {
     /** Reads `database` (version, tier, default db-custom-2-7680, storage, HA, backups), `gcp.region`,
-     * `deletionProtection` and `production` (Pulumi `protect`). */
+     * `deletionProtection` (Pulumi `protect`). */
     config: StackConfig;
     /** The VPC the instance gets its private IP in (`projects/<p>/global/networks/<n>`). */
     networkId: pulumi.Input<string>;
@@ -86,7 +86,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                     userLabels: { "airflow-platform-stack": config.stack },
                 },
             },
-            { ...withGcp, protect: config.production, dependsOn: [peering] },
+            { ...withGcp, protect: config.deletionProtection, dependsOn: [peering] },
         );
         const database = new gcp.sql.Database(`${name}-database`, { name: DATABASE_NAME, instance: this.instance.name }, withGcp);
         const user = new gcp.sql.User(

@@ -19,7 +19,8 @@ import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
 export interface GkeClusterArgs {
     /**
      * The resolved stack config. Reads `clusterName`, `gcp` (required), `nodePools`, `database` (a Cloud SQL
-     * instance when `database.mode` is managed), `deletionProtection` and `production` (protect stateful resources).
+     * instance when `database.mode` is managed), `deletionProtection` (Pulumi `protect` on the cluster) and
+     * `production` (Retain storage classes).
      */
     config: StackConfig;
 }
@@ -193,7 +194,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 deletionProtection: config.deletionProtection,
                 resourceLabels: { "airflow-platform-stack": config.stack },
             },
-            { ...withGcp, protect: config.production, dependsOn: [...apis, ...natDependencies] },
+            { ...withGcp, protect: config.deletionProtection, dependsOn: [...apis, ...natDependencies] },
         );
 
         const pool = (kind: "onDemand" | "spot") => {

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import * as YAML from "yaml";
-import { postgresUri } from "../components/cluster/database";
 import { autoscalerNodeTemplateTags, eksNodeGroupSpec, irsaTrustPolicy } from "../components/cluster/eks/specs";
 import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "../components/cluster/gke/specs";
 import { eksKubeconfig, gkeKubeconfig, serverOfKubeconfig } from "../components/cluster/kubeconfig";
@@ -189,11 +188,5 @@ describe("cluster layer: pure specs", () => {
         expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
         expect(statement.Condition.StringLike["oidc.eks/id/X:sub"]).to.equal("system:serviceaccount:kube-system:efs-csi-*");
         expect(statement.Condition.StringEquals["oidc.eks/id/X:aud"]).to.equal("sts.amazonaws.com");
-    });
-
-    it("percent-encodes the credentials of the connection URI", () => {
-        expect(postgresUri({ username: "airflow", password: "p@ss/w:rd", host: "10.0.0.3", port: 5432, database: "airflow" })).to.equal(
-            "postgresql://airflow:p%40ss%2Fw%3Ard@10.0.0.3:5432/airflow",
-        );
     });
 });

@@ -31,8 +31,6 @@ export interface DatabaseConnection {
     username: pulumi.Output<string>;
     /** Secret. */
     password: pulumi.Output<string>;
-    /** Secret: `postgresql://user:password@host:port/database`, the form Airflow's chart takes in `data.metadataSecretName`. */
-    connectionUri: pulumi.Output<string>;
 }
 
 /** What a Kubernetes service account needs in order to act as a cloud identity. */

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { StackConfig } from "../../../stacks/config";
-import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT, postgresUri } from "../database";
+import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT } from "../database";
 import { DatabaseConnection } from "../types";
 
 export interface RdsDatabaseArgs {
@@ -87,13 +87,6 @@ export class RdsDatabase extends pulumi.ComponentResource {
             database: pulumi.output(DATABASE_NAME),
             username: pulumi.output(DATABASE_USER),
             password: secretPassword,
-            connectionUri: pulumi.secret(
-                pulumi
-                    .all([secretPassword, host])
-                    .apply(([pw, h]) =>
-                        postgresUri({ username: DATABASE_USER, password: pw, host: h, port: POSTGRES_PORT, database: DATABASE_NAME }),
-                    ),
-            ),
         };
         this.registerOutputs({ host });
     }

@@ -3,7 +3,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { StackConfig } from "../../../stacks/config";
-import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT, postgresUri } from "../database";
+import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT } from "../database";
 import { DatabaseConnection } from "../types";
 
 export interface CloudSqlDatabaseArgs {
@@ -103,13 +103,6 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
             database: database.name,
             username: user.name,
             password: secretPassword,
-            connectionUri: pulumi.secret(
-                pulumi
-                    .all([user.name, secretPassword, host, database.name])
-                    .apply(([username, pw, h, name]) =>
-                        postgresUri({ username, password: pw, host: h, port: POSTGRES_PORT, database: name }),
-                    ),
-            ),
         };
         this.registerOutputs({ host, database: database.name });
     }

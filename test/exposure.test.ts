@@ -244,7 +244,6 @@ describe("exposure on EKS: AWS Load Balancer Controller", () => {
         vpcId: "vpc-123",
         placement,
         serviceAccountAnnotations: {},
-        replicas: 2,
     });
 
     it("pins the chart's own controller image, knows its cluster, region and VPC, and runs on on-demand nodes", () => {

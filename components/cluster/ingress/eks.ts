@@ -14,11 +14,15 @@ export const EKS_CHARTS_REPO = "https://aws.github.io/eks-charts";
 export const AWS_LBC_NAMESPACE = "kube-system";
 export const AWS_LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 
+/** An eks-charts chart version the config schema accepts (`exposure.awsLoadBalancerControllerVersion`). */
+export type AwsLbcChartVersion = StackConfig["exposure"]["awsLoadBalancerControllerVersion"];
+
 /**
- * Chart versions this project can install: eks-charts chart version → controller image and its IAM policy.
+ * Chart versions this project can install: eks-charts chart version → controller image and its IAM policy. Keyed by
+ * the schema's enum, so the compiler refuses a version the schema accepts without an entry here.
  * Source: helm/aws-load-balancer-controller/Chart.yaml at tag v2.14.0 (version 1.14.0, appVersion v2.14.0).
  */
-export const AWS_LBC_RELEASES: Record<string, { appVersion: string; iamPolicy: object }> = {
+export const AWS_LBC_RELEASES: Record<AwsLbcChartVersion, { appVersion: string; iamPolicy: object }> = {
     "1.14.0": { appVersion: "v2.14.0", iamPolicy: AWS_LBC_IAM_POLICY_V2_14_0 },
 };
 
@@ -33,7 +37,7 @@ export type ServiceAccountRoleFactory = (
 
 export interface AwsLoadBalancerControllerArgs {
     /** eks-charts chart version; one of `AWS_LBC_RELEASES`. */
-    chartVersion: string;
+    chartVersion: AwsLbcChartVersion;
     clusterName: pulumi.Input<string>;
     region: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
@@ -43,29 +47,27 @@ export interface AwsLoadBalancerControllerArgs {
     provider: k8s.Provider;
     /** Node groups etc. the release must wait for. */
     dependsOn?: pulumi.Resource[];
-    /** Controller replicas. Default: 2 (the chart's default; its webhooks fail closed). */
-    replicas?: number;
 }
+
+/** Controller replicas: the chart's default of 2, since its webhooks fail closed. */
+const AWS_LBC_REPLICAS = 2;
 
 /** Helm values for the controller. Pure, apart from passing the binding's Outputs through. */
 export function awsLoadBalancerControllerValues(args: {
-    chartVersion: string;
+    chartVersion: AwsLbcChartVersion;
     clusterName: pulumi.Input<string>;
     region: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     placement: Placement;
     /** `eks.amazonaws.com/role-arn` with IRSA; empty with Pod Identity. */
     serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
-    replicas: number;
 }): Record<string, unknown> {
-    const release = AWS_LBC_RELEASES[args.chartVersion];
-    if (!release) throw new Error(`no vendored IAM policy for aws-load-balancer-controller chart ${args.chartVersion}`);
     return {
         clusterName: args.clusterName,
         region: args.region,
         vpcId: args.vpcId,
-        replicaCount: args.replicas,
-        image: { tag: release.appVersion },
+        replicaCount: AWS_LBC_REPLICAS,
+        image: { tag: AWS_LBC_RELEASES[args.chartVersion].appVersion },
         serviceAccount: { create: true, name: AWS_LBC_SERVICE_ACCOUNT, annotations: args.serviceAccountAnnotations },
         nodeSelector: args.placement.nodeSelector,
         tolerations: args.placement.tolerations,
@@ -86,12 +88,10 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
 
     constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:AwsLoadBalancerController", name, {}, opts);
-        const release = AWS_LBC_RELEASES[args.chartVersion];
-        if (!release) throw new Error(`no vendored IAM policy for aws-load-balancer-controller chart ${args.chartVersion}`);
         const role = args.roleForServiceAccount(`${name}-role`, {
             namespace: AWS_LBC_NAMESPACE,
             serviceAccountName: AWS_LBC_SERVICE_ACCOUNT,
-            policyJson: JSON.stringify(release.iamPolicy),
+            policyJson: JSON.stringify(AWS_LBC_RELEASES[args.chartVersion].iamPolicy),
         });
         this.roleArn = role.role.arn;
         this.release = new k8s.helm.v3.Release(
@@ -102,11 +102,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                 version: args.chartVersion,
                 repositoryOpts: { repo: EKS_CHARTS_REPO },
                 namespace: AWS_LBC_NAMESPACE,
-                values: awsLoadBalancerControllerValues({
-                    ...args,
-                    serviceAccountAnnotations: role.annotations,
-                    replicas: args.replicas ?? 2,
-                }),
+                values: awsLoadBalancerControllerValues({ ...args, serviceAccountAnnotations: role.annotations }),
             },
             // Pods started before the role's association exists would get no AWS credentials.
             { parent: this, provider: args.provider, dependsOn: [...role.dependencies, ...(args.dependsOn ?? [])] },

@@ -18,8 +18,8 @@ export const REFERENCED_OUTPUTS = [
 ] as const;
 
 export interface ReferencedClusterArgs {
-    /** The platform stack's reference, e.g. `acme/airflow-platform/dev`, or a StackReference already made. */
-    stack: string | pulumi.StackReference;
+    /** The platform stack's StackReference (the caller made it to read `placement` first). */
+    stack: pulumi.StackReference;
     /**
      * The platform stack's `placement` output, read beforehand with `readPlacement` (the interface needs plain values;
      * a StackReference only gives them asynchronously).
@@ -50,8 +50,7 @@ export class ReferencedCluster extends pulumi.ComponentResource implements Clust
 
     constructor(name: string, args: ReferencedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:ReferencedCluster", name, {}, opts);
-        this.reference =
-            typeof args.stack === "string" ? new pulumi.StackReference(`${name}-base`, { name: args.stack }, { parent: this }) : args.stack;
+        this.reference = args.stack;
         const output = (key: (typeof REFERENCED_OUTPUTS)[number]) => this.reference.requireOutput(key) as pulumi.Output<string>;
         this.clusterName = output("clusterName");
         this.endpoint = output("endpoint");

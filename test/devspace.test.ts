@@ -7,11 +7,9 @@ import {
     airflowChartPods,
     devspaceRequestsOf,
     limitRangeSpec,
-    parseCpu,
-    parseMemory,
     resourceQuotaSpec,
 } from "../components/devspace";
-import { Plan, helmValues, ofType, planOf, the } from "./harness";
+import { Plan, configError, helmValues, ofType, planOf, the } from "./harness";
 
 const NS = "devspace-demo";
 const GiB = 1024 ** 3;
@@ -183,15 +181,20 @@ describe("devspace: pure parts", () => {
         expect(() => devspaceConfig({ devspace: { developer: "x", baseStack: "a/b/dev", branch: "b", quota: { cpu: "1500m", memory: "3Gi" } } })).to.not.throw();
     });
 
+    it("refuses an airflow.namespace other than devspace-<developer>, naming the key, instead of overwriting it", () => {
+        const airflow = readStackFile("devspace-demo").config.airflow as Record<string, unknown>;
+        for (const namespace of ["airflow", "team-a"]) {
+            const issues = configError(() => devspaceConfig({ airflow: { ...airflow, namespace } })).issues;
+            expect(issues.map((i) => i.key)).to.deep.equal(["airflow-platform:airflow.namespace"]);
+            expect(issues[0].message).to.contain("a devspace's namespace is devspace-<developer> (devspace-demo)");
+        }
+        expect(devspaceAirflowConfig(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(NS);
+        expect(devspaceAirflowConfig(devspaceConfig()).namespace).to.equal(NS);
+    });
+
     it("quota and limit range specs follow devspace.quota", () => {
         expect(resourceQuotaSpec({ cpu: "1500m", memory: "3Gi" }).hard).to.include({ "requests.cpu": "1500m", "requests.memory": "3Gi" });
         expect(limitRangeSpec({ cpu: "2", memory: "4Gi" }).limits[0].max).to.deep.equal({ cpu: "2", memory: "4Gi" });
-    });
-
-    it("parses Kubernetes quantities", () => {
-        expect([parseCpu("250m"), parseCpu("2"), parseCpu("0.5")]).to.deep.equal([250, 2000, 500]);
-        expect([parseMemory("512Mi"), parseMemory("4Gi"), parseMemory("1G"), parseMemory("1000")]).to.deep.equal([512 * MiB, 4 * GiB, 1e9, 1000]);
-        expect(() => parseCpu("two")).to.throw(/CPU quantity/);
     });
 
     it("counts the chart's pods: Celery adds workers and Redis; git-sync rides along where DAGs are read", () => {

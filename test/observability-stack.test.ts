@@ -138,7 +138,8 @@ describe("observability: kube-prometheus-stack values", () => {
         });
         expect(((v.alertmanager as Obj).alertmanagerSpec as Obj).replicas).to.equal(2);
         expect(retentionSizeFor("20Gi")).to.equal("17408MB");
-        expect(retentionSizeFor("1T")).to.equal(undefined);
+        // Decimal units too: 1T is 10^12 bytes, and Prometheus' MB is 2^20 bytes.
+        expect(retentionSizeFor("1T")).to.equal("810623MB");
     });
 
     it("selects ServiceMonitors, PodMonitors and rules in every namespace, whatever their labels", () => {

@@ -8,6 +8,7 @@
  */
 import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
+import { containerResources } from "../quantities";
 
 /** Ports the chart gives its services (chart defaults; the component does not change them). */
 export const AIRFLOW_PORTS = {
@@ -149,11 +150,6 @@ export function airflowServiceNames(releaseName: string, majorVersion: 2 | 3) {
         pgbouncer: `${releaseName}-pgbouncer`,
         postgres: `${releaseName}-postgresql`,
     };
-}
-
-/** Requests, and a memory limit equal to the request (config documents it so): no surprise OOM on a busy node. */
-export function containerResources(r: Resources) {
-    return { requests: { cpu: r.cpu, memory: r.memory }, limits: { memory: r.memory } };
 }
 
 // Sidecars with no config key of their own: the log groomer (bash + find) and PgBouncer's exporter.

@@ -7,10 +7,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DevspaceConfig } from "../../stacks/config";
 
-export * from "./requests";
+import { devspaceNamespace } from "./namespace";
 
-/** The namespace of a developer's devspace. */
-export const devspaceNamespace = (developer: string) => `devspace-${developer}`;
+export * from "./namespace";
+export * from "./requests";
 
 /** Labels on the devspace's namespace: the shared Grafana's `namespace` filter lists it, operators can find them all. */
 export function devspaceLabels(developer: string): Record<string, string> {

@@ -4,6 +4,7 @@
  * from their specs), filling containers that set none with the namespace's LimitRange default, and compares the
  * figure with the ResourceQuota.
  */
+import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -21,39 +22,6 @@ export interface Amount {
     cpuMillis: number;
     memoryBytes: number;
 }
-
-const MEMORY_UNITS: Record<string, number> = {
-    "": 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-};
-
-/** "250m" -> 250, "2" -> 2000, "0.5" -> 500. */
-export function parseCpu(quantity: unknown): number {
-    const text = String(quantity).trim();
-    const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(text);
-    if (!match) throw new Error(`not a CPU quantity: ${JSON.stringify(quantity)}`);
-    const n = Number(match[1]);
-    return Math.round(match[2] === "m" ? n : n * 1000);
-}
-
-/** "512Mi" -> 536870912, "4Gi", "1G", "1000". */
-export function parseMemory(quantity: unknown): number {
-    const text = String(quantity).trim();
-    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(text);
-    if (!match) throw new Error(`not a memory quantity: ${JSON.stringify(quantity)}`);
-    return Math.round(Number(match[1]) * MEMORY_UNITS[match[2] ?? ""]);
-}
-
-export const formatCpu = (millis: number) => (millis % 1000 === 0 ? `${millis / 1000}` : `${millis}m`);
-export const formatMemory = (bytes: number) =>
-    bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3}Gi` : `${Math.round((bytes / 1024 ** 2) * 10) / 10}Mi`;
 
 const add = (a: Amount, b: Amount): Amount => ({ cpuMillis: a.cpuMillis + b.cpuMillis, memoryBytes: a.memoryBytes + b.memoryBytes });
 const times = (a: Amount, n: number): Amount => ({ cpuMillis: a.cpuMillis * n, memoryBytes: a.memoryBytes * n });

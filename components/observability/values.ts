@@ -2,8 +2,10 @@
  * Pure functions that turn the typed monitoring config into Helm values for kube-prometheus-stack and into the
  * Alertmanager configuration. No Pulumi here: tests call these directly.
  */
-import type { AlertmanagerReceivers, MonitoringConfig } from "../../stacks/config";
+import type { AlertmanagerReceivers, MonitoringConfig, Resources } from "../../stacks/config";
 import type { Placement } from "../cluster/types";
+import { DEVSPACE_NAMESPACE_PREFIX } from "../devspace/namespace";
+import { containerResources, parseMemory } from "../quantities";
 import { DASHBOARD_FOLDER, PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
 import { CLOUD_SPOT_LABELS } from "./airflow-mixin/alerts";
 
@@ -33,12 +35,8 @@ export const ALERTMANAGER_STORAGE = "1Gi";
 /** Key of the Alertmanager configuration inside its Secret, as the operator expects. */
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
-interface Requests {
-    cpu: string;
-    memory: string;
-}
 /** Requests per component; the memory request is also the memory limit (the project's convention). */
-const SIZES: Record<"small" | "production", Record<string, Requests>> = {
+const SIZES: Record<"small" | "production", Record<string, Resources>> = {
     small: {
         operator: { cpu: "50m", memory: "128Mi" },
         configReloader: { cpu: "10m", memory: "32Mi" },
@@ -64,10 +62,6 @@ const SIZES: Record<"small" | "production", Record<string, Requests>> = {
         nodeExporter: { cpu: "50m", memory: "64Mi" },
     },
 };
-
-function resources(r: Requests) {
-    return { requests: { cpu: r.cpu, memory: r.memory }, limits: { memory: r.memory } };
-}
 
 /**
  * The classic annotation contract (`prometheus.io/scrape: "true"`, `prometheus.io/port`, `prometheus.io/path`,
@@ -117,10 +111,8 @@ export function annotatedPodsScrapeConfig() {
 }
 
 /** Prometheus' size-based retention: 85% of the volume, so the disk never fills before time-based retention acts. */
-export function retentionSizeFor(storageSize: string): string | undefined {
-    const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti)$/.exec(storageSize);
-    if (!m) return undefined;
-    const mib = Number(m[1]) * { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as "Mi" | "Gi" | "Ti"];
+export function retentionSizeFor(storageSize: string): string {
+    const mib = parseMemory(storageSize) / 1024 ** 2;
     // Prometheus reads "MB" as 2^20 bytes (its units are base 2).
     return `${Math.floor(mib * 0.85)}MB`;
 }
@@ -173,14 +165,14 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             : {}),
         prometheusOperator: {
             ...placement,
-            resources: resources(size.operator),
-            prometheusConfigReloader: { resources: resources(size.configReloader) },
+            resources: containerResources(size.operator),
+            prometheusConfigReloader: { resources: containerResources(size.configReloader) },
             admissionWebhooks: {
                 // Rules wait only for the CRDs, so on first install one may reach the webhook before the operator
                 // answers; the chart then renders Ignore, and Fail on every later upgrade.
                 failurePolicy: "IgnoreOnInstallOnly",
-                patch: { ...placement, resources: resources(size.webhookJob) },
-                deployment: { ...placement, resources: resources(size.webhookJob) },
+                patch: { ...placement, resources: containerResources(size.webhookJob) },
+                deployment: { ...placement, resources: containerResources(size.webhookJob) },
             },
         },
         prometheus: {
@@ -188,8 +180,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 ...placement,
                 replicas: c.prometheus.replicas,
                 retention: c.prometheus.retention,
-                ...(retentionSize ? { retentionSize } : {}),
-                resources: resources(size.prometheus),
+                retentionSize,
+                resources: containerResources(size.prometheus),
                 storageSpec: {
                     volumeClaimTemplate: {
                         spec: {
@@ -218,7 +210,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             alertmanagerSpec: {
                 ...placement,
                 replicas: c.alertmanager.replicas,
-                resources: resources(size.alertmanager),
+                resources: containerResources(size.alertmanager),
                 // Silences and the notification log survive a restart or a node drain (an emptyDir loses them).
                 storage: {
                     volumeClaimTemplate: {
@@ -234,7 +226,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             ...placement,
             fullnameOverride: GRAFANA_SERVICE.name,
             service: { port: GRAFANA_SERVICE.port },
-            resources: resources(size.grafana),
+            resources: containerResources(size.grafana),
             admin: { existingSecret: input.grafanaAdminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
             "grafana.ini": grafanaIni,
             persistence: c.grafana.persistence
@@ -242,11 +234,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 : { enabled: false },
             // A rolling update's new pod cannot attach the old pod's ReadWriteOnce volume, so an upgrade would hang.
             ...(c.grafana.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
-            initChownData: { resources: resources(size.grafanaInit) },
-            downloadDashboards: { resources: resources(size.grafanaInit) },
+            initChownData: { resources: containerResources(size.grafanaInit) },
+            downloadDashboards: { resources: containerResources(size.grafanaInit) },
             testFramework: { enabled: false },
             sidecar: {
-                resources: resources(size.grafanaSidecar),
+                resources: containerResources(size.grafanaSidecar),
                 dashboards: {
                     enabled: true,
                     label: Object.keys(GRAFANA_DASHBOARD_LABEL)[0],
@@ -293,7 +285,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         },
         "kube-state-metrics": {
             ...placement,
-            resources: resources(size.kubeStateMetrics),
+            resources: containerResources(size.kubeStateMetrics),
             // The capacity-type recording rule and the worker dashboards read these labels.
             metricLabelsAllowlist: [
                 `nodes=[${nodeLabels.join(",")}]`,
@@ -303,13 +295,10 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         "prometheus-node-exporter": {
             // On every node, spot included: tolerate every taint.
             tolerations: [{ operator: "Exists" }],
-            resources: resources(size.nodeExporter),
+            resources: containerResources(size.nodeExporter),
         },
     };
 }
-
-/** Namespaces of developers' devspaces (`devspace-<developer>`). */
-export const DEVSPACE_NAMESPACE_PREFIX = "devspace-";
 
 /** The receiver every alert goes to when receivers are configured. */
 export const AIRFLOW_RECEIVER = "airflow-platform";

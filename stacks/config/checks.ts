@@ -1,8 +1,10 @@
 /** Cross-checks between keys (contradictory pairs, per-cloud rules) that one field's schema cannot express. */
+import { devspaceNamespace } from "../../components/devspace/namespace";
+import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
 import type { ResolvedAirflowConfig } from "./resolved";
 
-/** Cross-checks of the cluster layer (issue 3): networks that must come in pairs, and database sizes per cloud. */
+/** Cross-checks of the cluster layer: networks that must come in pairs, and database sizes per cloud. */
 export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundled" | "managed", problem: Problem) {
     const gcpNetwork = c.gcp?.network;
     if (gcpNetwork?.existingSubnetwork && !gcpNetwork.existingNetwork)
@@ -26,8 +28,8 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
     // A multishare is 10Gi..128Gi: the StorageClass caps shares at 128Gi so that one instance holds 80 of them.
     const logs = c.airflow?.logs;
     if (cloud === "gke" && c.gcp?.sharedStorage === "enterprise-multishare" && logs?.mode === "shared-volume") {
-        const bytes = MEMORY_BYTES(logs.size);
-        if (bytes < MEMORY_BYTES(MULTISHARE_SIZE.min) || bytes > MEMORY_BYTES(MULTISHARE_SIZE.max))
+        const bytes = parseMemory(logs.size);
+        if (bytes < parseMemory(MULTISHARE_SIZE.min) || bytes > parseMemory(MULTISHARE_SIZE.max))
             problem(
                 ["airflow", "logs", "size"],
                 `must be between ${MULTISHARE_SIZE.min} and ${MULTISHARE_SIZE.max} with gcp.sharedStorage enterprise-multishare (a Filestore share)`,
@@ -52,19 +54,18 @@ export const MULTISHARE_SIZE = { min: "10Gi", max: "128Gi" } as const;
 /** A devspace's ceiling: several must fit on one dev node. */
 export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;
 
-const CPU_MILLIS = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000);
-const MEMORY_BYTES = (q: string) => {
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
-    const unit = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 }[m?.[2] ?? ""] ?? 1;
-    return m ? Number(m[1]) * unit : NaN;
-};
-
-/** A devspace runs a small Airflow on the shared dev cluster and owns nothing outside its namespace. */
-export function checkDevspace(c: RawStackConfig, problem: Problem) {
+/**
+ * A devspace runs a small Airflow on the shared dev cluster and owns nothing outside its namespace. `givenNamespace`
+ * is `airflow.namespace` as written in the stack file (the parsed config holds the schema default when it is unset).
+ */
+export function checkDevspace(c: RawStackConfig, givenNamespace: unknown, problem: Problem) {
     const quota = c.devspace!.quota;
-    if (CPU_MILLIS(quota.cpu) > CPU_MILLIS(DEVSPACE_MAX_QUOTA.cpu))
+    const namespace = devspaceNamespace(c.devspace!.developer);
+    if (givenNamespace !== undefined && givenNamespace !== namespace)
+        problem(["airflow", "namespace"], `a devspace's namespace is devspace-<developer> (${namespace}): remove airflow.namespace`, givenNamespace);
+    if (parseCpu(quota.cpu) > parseCpu(DEVSPACE_MAX_QUOTA.cpu))
         problem(["devspace", "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, quota.cpu);
-    if (MEMORY_BYTES(quota.memory) > MEMORY_BYTES(DEVSPACE_MAX_QUOTA.memory))
+    if (parseMemory(quota.memory) > parseMemory(DEVSPACE_MAX_QUOTA.memory))
         problem(["devspace", "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, quota.memory);
     if (c.environment === "prod") problem(["environment"], "a devspace is a dev environment: use dev", c.environment);
     if (c.database.mode === "managed") problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");

@@ -85,7 +85,9 @@ export function parseStackConfig(
             );
         } else if (r.success) receivers = r.data;
     }
-    const resolved = resolve(stack, parsed.data, secretValues, receivers, issues);
+    const givenAirflow = raw.airflow;
+    const givenNamespace = typeof givenAirflow === "object" && givenAirflow !== null ? (givenAirflow as Record<string, unknown>).namespace : undefined;
+    const resolved = resolve(stack, parsed.data, secretValues, receivers, givenNamespace, issues);
     if (issues.length > 0) throw new ConfigError(stack, issues);
     return resolved;
 }
@@ -95,6 +97,8 @@ function resolve(
     c: RawStackConfig,
     secretValues: Record<string, string>,
     receivers: AlertmanagerReceivers | undefined,
+    /** `airflow.namespace` as the stack file has it, before the schema's default. */
+    givenAirflowNamespace: unknown,
     issues: ConfigIssue[],
 ): StackConfig {
     const problem = (path: PropertyKey[], message: string, value?: unknown) =>
@@ -106,7 +110,7 @@ function resolve(
     if (c.stackKind === "platform" && c.devspace) problem(["devspace"], "is only for stackKind devspace");
     const cloud: Cloud = c.cloud ?? (c.stackKind === "devspace" ? "existing" : "gke");
     if (!c.cloud && c.stackKind === "platform") problem(["cloud"], "is required: one of gke, eks, existing");
-    if (c.stackKind === "devspace" && c.devspace) checkDevspace(c, problem);
+    if (c.stackKind === "devspace" && c.devspace) checkDevspace(c, givenAirflowNamespace, problem);
 
     // Each cloud needs its own section.
     if (c.stackKind === "platform") {

@@ -214,7 +214,7 @@ const airflowComponentsResources = z
 export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources>;
 
 const airflowSchema = z.strictObject({
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release"),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
     version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow)"),
     chartVersion: semver.default("1.20.0").describe("Version of the apache-airflow/airflow Helm chart"),
     image: z

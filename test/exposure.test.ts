@@ -5,11 +5,13 @@
 import { expect } from "chai";
 import { ALB_INGRESS_CLASS, IngressManifest, ROOT_GROUP_ORDER, albIngresses } from "../components/cluster/ingress/alb";
 import { AWS_LBC_IAM_POLICY_V2_14_0 } from "../components/cluster/ingress/aws-lbc-iam-policy";
-import { AWS_LBC_RELEASES, awsLoadBalancerControllerValues } from "../components/cluster/ingress/eks";
+import { AWS_LBC_RELEASES, albTerminatesTls, awsLoadBalancerControllerValues } from "../components/cluster/ingress/eks";
+import { createExistingIngressDriver } from "../components/cluster/ingress/existing";
 import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "../components/cluster/ingress/gateway";
+import { gatewayTls } from "../components/cluster/ingress/gke";
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
 import type { IngressRequest } from "../components/cluster/types";
-import { exposureRoutes, exposureTls, exposureUrls } from "../components/exposure";
+import { exposureRoutes, exposureUrls } from "../components/exposure";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -25,6 +27,12 @@ function exposureOf(stack: string, exposure: Record<string, unknown>, extra: Rec
 }
 
 const HOST = "airflow.acme-data.example.com";
+
+/** The URLs as the components get them: the scheme follows whether the EKS or GKE driver terminates TLS. */
+function urlsOf(stack: StackConfig) {
+    const tls = stack.cloud === "eks" ? albTerminatesTls(stack.exposure) : gatewayTls(stack.exposure).terminates;
+    return exposureUrls(stack, tls);
+}
 
 /** The three backends as the components expose them, in their own namespaces. */
 function request(stack: StackConfig): IngressRequest {
@@ -60,7 +68,7 @@ function albBackend(ingresses: IngressManifest[], requestPath: string): string |
 describe("exposure: URLs and config", () => {
     it("gives Airflow an absolute https base_url and Grafana a root_url ending in its sub-path on EKS with a certificate", () => {
         const stack = parse("prod-eks");
-        expect(exposureUrls(stack)).to.deep.equal({
+        expect(urlsOf(stack)).to.deep.equal({
             airflowBaseUrl: `https://${HOST}`,
             grafanaRootUrl: `https://${HOST}/grafana/`,
             flowerUrl: undefined,
@@ -71,19 +79,19 @@ describe("exposure: URLs and config", () => {
         const file = readStackFile("prod-eks");
         const airflow = { ...(file.config.airflow as object), flower: { enabled: true } };
         const stack = exposureOf("prod-eks", { grafanaPath: "/dashboards", flowerPath: "/celery" }, { airflow });
-        const urls = exposureUrls(stack);
+        const urls = urlsOf(stack);
         expect(urls.grafanaRootUrl).to.equal(`https://${HOST}/dashboards/`);
         expect(urls.flowerUrl).to.equal(`https://${HOST}/celery/`);
     });
 
     it("uses http where the load balancer has no certificate: GKE internal without a TLS Secret and EKS without an ARN", () => {
-        expect(exposureUrls(exposureOf("prod-gke", { tls: {} }))).to.deep.equal({
+        expect(urlsOf(exposureOf("prod-gke", { tls: {} }))).to.deep.equal({
             airflowBaseUrl: `http://${HOST}`,
             grafanaRootUrl: `http://${HOST}/grafana/`,
             flowerUrl: undefined,
         });
-        expect(exposureUrls(exposureOf("prod-eks", { tls: {} })).airflowBaseUrl).to.equal(`http://${HOST}`);
-        expect(exposureUrls(exposureOf("prod-gke", { public: true, tls: {} })).airflowBaseUrl).to.equal(`https://${HOST}`);
+        expect(urlsOf(exposureOf("prod-eks", { tls: {} })).airflowBaseUrl).to.equal(`http://${HOST}`);
+        expect(urlsOf(exposureOf("prod-gke", { public: true, tls: {} })).airflowBaseUrl).to.equal(`https://${HOST}`);
     });
 
     it("uses https on GKE's internal load balancer when given a TLS Secret, which only the internal one accepts", () => {
@@ -91,7 +99,7 @@ describe("exposure: URLs and config", () => {
         const reference = parse("prod-gke");
         expect(reference.exposure).to.deep.include({ public: false });
         expect(reference.exposure.tls.secretName).to.equal("airflow-tls");
-        expect(exposureUrls(reference)).to.deep.equal({
+        expect(urlsOf(reference)).to.deep.equal({
             airflowBaseUrl: `https://${HOST}`,
             grafanaRootUrl: `https://${HOST}/grafana/`,
             flowerUrl: undefined,
@@ -104,7 +112,7 @@ describe("exposure: URLs and config", () => {
     });
 
     it("has no URLs when exposure is off", () => {
-        expect(exposureUrls(parse("dev"))).to.deep.equal({});
+        expect(urlsOf(parse("dev"))).to.deep.equal({});
     });
 
     it("keeps the load balancer internal unless exposure.public is set", () => {
@@ -339,6 +347,8 @@ describe("exposure on an existing cluster", () => {
         expect(ingresses.map((i) => i.spec.ingressClassName)).to.deep.equal(["traefik", "traefik"]);
         expect(ingresses.map((i) => i.metadata.namespace)).to.have.members(["airflow", "monitoring"]);
         expect(ingresses.every((i) => i.spec.rules[0].host === HOST)).to.equal(true);
-        expect(exposureTls({ ...stack, cloud: "existing" })).to.equal(false);
+        // The driver creates nothing until it routes, so no provider is needed to ask it.
+        const driver = createExistingIngressDriver({ stack: { ...stack, cloud: "existing" }, ingressClassName: "traefik", provider: undefined! });
+        expect(driver.tls).to.equal(false);
     });
 });

@@ -270,7 +270,7 @@ export class Airflow extends pulumi.ComponentResource {
         }
 
         // --- The release -------------------------------------------------------------------------------------------
-        const baseUrl = args.baseUrl ?? exposureUrls(stack).airflowBaseUrl;
+        const baseUrl = args.baseUrl ?? exposureUrls(stack, cluster.ingress?.tls ?? false).airflowBaseUrl;
         const values = pulumi.all([logs, cluster.blockStorageClassName]).apply(([logsPlan, blockStorageClassName]) =>
             airflowValues({
                 airflow,

@@ -9,7 +9,7 @@ import type { Airflow } from "../airflow";
 import { Cluster, IngressRoute } from "../cluster/types";
 import type { Observability } from "../observability";
 import { ExposedBackends, exposureRoutes } from "./routes";
-import { exposureTls, exposureUrls } from "./urls";
+import { exposureUrls } from "./urls";
 
 export * from "./routes";
 export * from "./urls";
@@ -39,9 +39,6 @@ export class Exposure extends pulumi.ComponentResource {
         const { cluster, stack, airflow, observability } = args;
         const driver = cluster.ingress;
         if (!driver) throw new Error(`cloud ${stack.cloud}: the cluster offers no ingress driver, so exposure cannot be enabled`);
-        // The URLs were fixed from config before the load balancer existed (Airflow's base_url); the driver must agree.
-        if (driver.tls !== exposureTls(stack))
-            throw new Error(`the ${driver.className} driver ${driver.tls ? "terminates" : "does not terminate"} TLS, unlike exposureUrls()`);
 
         const backends: ExposedBackends = {
             airflowUi: { serviceName: airflow.uiServiceName, servicePort: airflow.uiServicePort, namespace: airflow.namespace },
@@ -65,7 +62,7 @@ export class Exposure extends pulumi.ComponentResource {
         );
         this.address = result.address;
 
-        const urls = exposureUrls(stack);
+        const urls = exposureUrls(stack, driver.tls);
         const byName: Record<string, string> = { airflow: urls.airflowBaseUrl! };
         if (backends.grafana && urls.grafanaRootUrl) byName.grafana = urls.grafanaRootUrl;
         if (urls.flowerUrl) byName.flower = urls.flowerUrl;

@@ -1,6 +1,6 @@
 /**
- * The public addresses of the exposed UIs, derived from config alone so that Airflow (`base_url`) and Grafana
- * (`root_url`) can be told where they live before the load balancer exists.
+ * The public addresses of the exposed UIs, derived from config and the ingress driver's `tls` so that Airflow
+ * (`base_url`) and Grafana (`root_url`) can be told where they live before the load balancer exists.
  */
 import type { StackConfig } from "../../stacks/config";
 
@@ -13,29 +13,19 @@ export interface ExposureUrls {
     flowerUrl?: string;
 }
 
-/**
- * Whether the load balancer terminates TLS: EKS with an ACM certificate; GKE when public (a Google-managed
- * certificate exists only for the global external load balancer) or, internal, with `tls.secretName`; never on an
- * existing cluster's controller.
- */
-export function exposureTls(stack: StackConfig): boolean {
-    const e = stack.exposure;
-    if (!e.enabled) return false;
-    if (stack.cloud === "eks") return e.tls.certificateArn !== undefined;
-    if (stack.cloud === "gke") return e.public ? e.tls.managedCertificate && e.host !== undefined : e.tls.secretName !== undefined;
-    return false;
-}
-
 /** The sub-path Grafana is served from, without a trailing slash (e.g. "/grafana"). */
 export function grafanaSubPath(stack: StackConfig): string {
     return stack.exposure.grafanaPath;
 }
 
-/** The URLs of the Airflow UI, Grafana and Flower; all undefined when exposure is off. */
-export function exposureUrls(stack: StackConfig): ExposureUrls {
+/**
+ * The URLs of the Airflow UI, Grafana and Flower; all undefined when exposure is off. `tls`: whether the cluster's
+ * ingress driver terminates TLS (`cluster.ingress?.tls`), which decides the scheme.
+ */
+export function exposureUrls(stack: StackConfig, tls: boolean): ExposureUrls {
     const e = stack.exposure;
     if (!e.enabled || !e.host) return {};
-    const origin = `${exposureTls(stack) ? "https" : "http"}://${e.host}`;
+    const origin = `${tls ? "https" : "http"}://${e.host}`;
     return {
         airflowBaseUrl: origin,
         grafanaRootUrl: stack.monitoring.enabled ? `${origin}${e.grafanaPath}/` : undefined,

@@ -102,7 +102,7 @@ export class Observability extends pulumi.ComponentResource {
                 spotNodeSelector: cluster.placement.spot.nodeSelector,
                 grafanaAdminSecretName: "grafana-admin",
                 alertmanagerConfigSecretName: "alertmanager-airflow-platform",
-                grafanaRootUrl: exposureUrls(stack).grafanaRootUrl,
+                grafanaRootUrl: exposureUrls(stack, cluster.ingress?.tls ?? false).grafanaRootUrl,
                 managedControlPlane: stack.cloud !== "existing",
                 blockStorageClassName,
             }),

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../../stacks/config";
+import type { ExposureConfig, StackConfig } from "../../../stacks/config";
 import type { IngressDriver, IngressRequest, IngressResult, Placement } from "../types";
 import { ALB_INGRESS_CLASS, albIngresses } from "./alb";
 import { AWS_LBC_IAM_POLICY_V2_14_0 } from "./aws-lbc-iam-policy";
@@ -115,6 +115,11 @@ export interface EksIngressDriverArgs extends Omit<AwsLoadBalancerControllerArgs
     stack: StackConfig;
 }
 
+/** Whether the ALB terminates TLS: only with an ACM certificate (`exposure.tls.certificateArn`). */
+export function albTerminatesTls(exposure: ExposureConfig): boolean {
+    return exposure.tls.certificateArn !== undefined;
+}
+
 /**
  * Builds the EKS ingress driver. The controller is installed only when `exposure.enabled`; the EKS cluster calls this
  * once and exposes the result as `Cluster.ingress`.
@@ -127,7 +132,7 @@ export function createEksIngressDriver(name: string, args: EksIngressDriverArgs,
     const groupName = objectName(args.stack.clusterName, "exposure");
     return {
         className: ALB_INGRESS_CLASS,
-        tls: exposure.tls.certificateArn !== undefined,
+        tls: albTerminatesTls(exposure),
         dependencies: controller ? [controller] : [],
         route(request: IngressRequest, routeOpts): IngressResult {
             if (!controller) throw new Error("exposure is disabled: no AWS Load Balancer Controller was installed");

@@ -6,7 +6,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../../stacks/config";
+import type { ExposureConfig, StackConfig } from "../../../stacks/config";
 import type { IngressDriver, IngressRequest, IngressResult } from "../types";
 import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "./gateway";
 import { objectName } from "./routes";
@@ -23,13 +23,22 @@ export interface GkeIngressDriverArgs {
     provider: k8s.Provider;
 }
 
+/**
+ * How the Gateway terminates TLS: a Google-managed certificate only when public (it exists only for the global external
+ * load balancer), the `tls.secretName` Secret only when internal; `terminates` is false for plain HTTP.
+ */
+export function gatewayTls(exposure: ExposureConfig): { managedCertificate: boolean; tlsSecretName?: string; terminates: boolean } {
+    const enabled = exposure.enabled && exposure.host !== undefined;
+    const managedCertificate = enabled && exposure.public && exposure.tls.managedCertificate;
+    const tlsSecretName = enabled && !exposure.public ? exposure.tls.secretName : undefined;
+    return { managedCertificate, tlsSecretName, terminates: managedCertificate || tlsSecretName !== undefined };
+}
+
 /** Builds the GKE ingress driver; the GKE cluster calls this once and exposes the result as `Cluster.ingress`. */
 export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs, opts: pulumi.CustomResourceOptions): IngressDriver {
     const exposure = args.stack.exposure;
     const enabled = exposure.enabled && exposure.host !== undefined;
-    const managedCertificate = enabled && exposure.public && exposure.tls.managedCertificate;
-    const tlsSecretName = enabled && !exposure.public ? exposure.tls.secretName : undefined;
-    const tls = managedCertificate || tlsSecretName !== undefined;
+    const { managedCertificate, tlsSecretName, terminates } = gatewayTls(exposure);
     const baseName = objectName(args.stack.clusterName, "exposure");
 
     const dependencies: pulumi.Resource[] = [];
@@ -68,7 +77,7 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
 
     return {
         className: exposure.public ? PUBLIC_GATEWAY_CLASS : INTERNAL_GATEWAY_CLASS,
-        tls,
+        tls: terminates,
         dependencies,
         route(request: IngressRequest, routeOpts): IngressResult {
             if (!enabled) throw new Error("exposure is disabled: no Gateway to route through");

@@ -3,13 +3,14 @@
  * driver renders (ALB IngressGroup on EKS, Gateway API on GKE, the cluster's class elsewhere).
  */
 import { expect } from "chai";
-import { ALB_INGRESS_CLASS, IngressManifest, ROOT_GROUP_ORDER, albIngresses } from "../components/cluster/ingress/alb";
+import { ALB_INGRESS_CLASS, ROOT_GROUP_ORDER, albIngresses } from "../components/cluster/ingress/alb";
 import { AWS_LBC_IAM_POLICY_V2_14_0 } from "../components/cluster/ingress/aws-lbc-iam-policy";
 import { AWS_LBC_RELEASES, albTerminatesTls, awsLoadBalancerControllerValues } from "../components/cluster/ingress/eks";
 import { createExistingIngressDriver } from "../components/cluster/ingress/existing";
 import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "../components/cluster/ingress/gateway";
 import { gatewayTls } from "../components/cluster/ingress/gke";
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
+import type { IngressManifest } from "../components/cluster/ingress/routes";
 import type { IngressRequest } from "../components/cluster/types";
 import { exposureRoutes, exposureUrls } from "../components/exposure";
 import { StackConfig, parseStackConfig } from "../stacks/config";

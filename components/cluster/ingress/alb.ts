@@ -8,9 +8,8 @@
  *   whole ALB): every Ingress carries the same value. `listen-ports` and `certificate-arn` merge.
  * - `target-type: ip` sends traffic straight to pod IPs (no NodePort hop); health checks follow `healthcheck-path`.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type { IngressRequest } from "../types";
-import { mostSpecificFirst, objectName } from "./routes";
+import { IngressManifest, mostSpecificFirst, objectName, prefixIngress } from "./routes";
 
 export const ALB_INGRESS_CLASS = "alb";
 /** The order of the catch-all `/` route: the highest allowed, so it is evaluated after every other rule. */
@@ -25,31 +24,6 @@ export interface AlbOptions {
     public: boolean;
     /** ACM certificate: HTTPS on 443 and HTTP redirected to it. Without it the ALB listens on HTTP 80 only. */
     certificateArn?: string;
-}
-
-/** An Ingress manifest with Pulumi inputs where the request had them (service names, namespaces). */
-export interface IngressManifest {
-    apiVersion: "networking.k8s.io/v1";
-    kind: "Ingress";
-    metadata: {
-        name: string;
-        namespace: pulumi.Input<string>;
-        labels: Record<string, string>;
-        annotations: Record<string, string>;
-    };
-    spec: {
-        ingressClassName: string;
-        rules: {
-            host: string;
-            http: {
-                paths: {
-                    path: string;
-                    pathType: "Prefix";
-                    backend: { service: { name: pulumi.Input<string>; port: { number: pulumi.Input<number> } } };
-                }[];
-            };
-        }[];
-    };
 }
 
 /** One Ingress per route (each in its backend's namespace), ordered so that `/` is the ALB's last rule. */
@@ -72,13 +46,10 @@ export function albIngresses(request: IngressRequest, options: AlbOptions): Ingr
               }
             : {}),
     };
-    return ordered.map((route, index) => ({
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: {
+    return ordered.map((route, index) =>
+        prefixIngress(request, route, {
             name: objectName(options.groupName, route.name),
-            namespace: route.namespace,
-            labels: request.labels,
+            ingressClassName: ALB_INGRESS_CLASS,
             annotations: {
                 ...shared,
                 // Specific paths 10, 20, …; the catch-all last.
@@ -86,23 +57,6 @@ export function albIngresses(request: IngressRequest, options: AlbOptions): Ingr
                 "alb.ingress.kubernetes.io/healthcheck-path": route.healthCheckPath,
                 "alb.ingress.kubernetes.io/success-codes": "200",
             },
-        },
-        spec: {
-            ingressClassName: ALB_INGRESS_CLASS,
-            rules: [
-                {
-                    host: request.host,
-                    http: {
-                        paths: [
-                            {
-                                path: route.path,
-                                pathType: "Prefix",
-                                backend: { service: { name: route.serviceName, port: { number: route.servicePort } } },
-                            },
-                        ],
-                    },
-                },
-            ],
-        },
-    }));
+        }),
+    );
 }

@@ -36,9 +36,7 @@ export async function devspaceStack(config: StackConfig) {
             cluster,
             stack: config,
             airflow: airflowConfig,
-            namespace: airflowConfig.namespace,
             createNamespace: false,
-            databaseMode: "bundled",
             // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
             scrape: sharedMonitoring,
         },

@@ -8,7 +8,7 @@ import { StackConfig } from "./config";
 export function platformStack(config: StackConfig) {
     const cluster = createCluster("cluster", config);
     const observability = config.monitoring.enabled
-        ? new Observability("observability", { cluster, config: config.monitoring, stack: config })
+        ? new Observability("observability", { cluster, stack: config })
         : undefined;
     const airflow = new Airflow("airflow", { cluster, stack: config, observability });
     const exposure = config.exposure.enabled

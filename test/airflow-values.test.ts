@@ -15,7 +15,7 @@ import {
 } from "../components/airflow/values";
 import type { PoolPlacements } from "../components/cluster/types";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
-import { AIRFLOW_STATSD_SERVICE } from "../components/observability/scrape-target";
+import { AIRFLOW_STATSD_SERVICE } from "../components/observability/airflow-mixin/common";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -359,7 +359,6 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
                 statsd_port: String(AIRFLOW_STATSD_SERVICE.ingestPort.port),
                 statsd_prefix: AIRFLOW_STATSD_PREFIX,
             });
-            expect(AIRFLOW_PORTS.statsdIngest).to.equal(AIRFLOW_STATSD_SERVICE.ingestPort.port);
             const globs = (values.statsd.overrideMappings as { match: string; match_type?: string }[]).filter((m) => m.match_type !== "regex");
             expect(globs.length).to.be.greaterThan(10);
             for (const m of globs) expect(m.match.startsWith(`${AIRFLOW_STATSD_PREFIX}.`), m.match).to.equal(true);
@@ -405,6 +404,24 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
 });
 
 describe("airflow values: valid for the pinned chart (values.schema.json)", () => {
+    it("the ports the program talks to are the chart's defaults (it never sets `ports`)", () => {
+        const schema = require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")) as {
+            properties: { ports: { properties: Record<string, { default: number }> } };
+        };
+        const chartPort = (key: string) => schema.properties.ports.properties[key].default;
+        expect(airflowValues(input(stackConfig("dev"))), "no ports override").not.to.have.property("ports");
+        expect([chartPort("statsdIngest"), chartPort("statsdScrape")]).to.deep.equal([
+            AIRFLOW_STATSD_SERVICE.ingestPort.port,
+            AIRFLOW_STATSD_SERVICE.scrapePort.port,
+        ]);
+        expect([chartPort("apiServer"), chartPort("airflowUI"), chartPort("flowerUI"), chartPort("pgbouncer")]).to.deep.equal([
+            AIRFLOW_PORTS.ui,
+            AIRFLOW_PORTS.ui,
+            AIRFLOW_PORTS.flower,
+            AIRFLOW_PORTS.pgbouncer,
+        ]);
+    });
+
     let validate: ValidateFunction;
     before(() => {
         // Draft-07 and large: compile once. Vendored (see test/fixtures/airflow-chart/README.md).

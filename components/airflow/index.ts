@@ -14,6 +14,7 @@ import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../observability/a
 import { AirflowScrapeTarget } from "../observability/scrape-target";
 import {
     AIRFLOW_PORTS,
+    AIRFLOW_RELEASE_NAME,
     AirflowSecretNames,
     CHART_SECRET_KEYS,
     LOG_WRITERS,
@@ -23,6 +24,7 @@ import {
     airflowValues,
     chartFullname,
     executorSetting,
+    pgbouncerIni,
 } from "./values";
 
 export * from "./values";
@@ -37,20 +39,12 @@ export interface AirflowArgs {
     stack: StackConfig;
     /** The shared monitoring stack, when this stack installs one; its CRDs gate the ServiceMonitor. */
     observability?: Observability;
-    /** Airflow settings to use instead of `stack.airflow` (a devspace's own branch, executor or sizes). Default: `stack.airflow`. */
+    /** Airflow settings to use instead of `stack.airflow` (a devspace's namespace and branch); the release goes to their `namespace`. Default: `stack.airflow`. */
     airflow?: ResolvedAirflowConfig;
-    /** Namespace of the release. Default: `airflow.namespace`. */
-    namespace?: string;
     /** Create the namespace (a cluster-scoped object). Default: true; false when the caller owns the namespace. */
     createNamespace?: boolean;
-    /** Helm release name. Default: "airflow" (the chart then names its objects `airflow-…`). */
-    releaseName?: string;
-    /** Metadata database: the cluster's managed Postgres, or the chart's bundled one. Default: `stack.database.mode`. */
-    databaseMode?: "bundled" | "managed";
     /** Scrape the chart's statsd-exporter with a ServiceMonitor. Default: true when `monitoring.enabled` or `observability` is given. */
     scrape?: boolean;
-    /** Absolute URL of the UI (`base_url`). Default: from `exposureUrls(stack)`; unset when the UI is not exposed. */
-    baseUrl?: string;
 }
 
 /** Apache Airflow from the official Helm chart. */
@@ -75,9 +69,10 @@ export class Airflow extends pulumi.ComponentResource {
         super("airflow-platform:index:Airflow", name, {}, opts);
         const { cluster, stack } = args;
         const airflow = args.airflow ?? stack.airflow;
-        const namespaceName = args.namespace ?? airflow.namespace;
-        const releaseName = args.releaseName ?? "airflow";
-        const databaseMode = args.databaseMode ?? stack.database.mode;
+        const namespaceName = airflow.namespace;
+        const releaseName = AIRFLOW_RELEASE_NAME;
+        // The cluster's managed Postgres, or the chart's bundled one (a devspace's config allows only bundled).
+        const databaseMode = stack.database.mode;
         const fullname = chartFullname(releaseName);
         const services = airflowServiceNames(releaseName, airflow.majorVersion);
         const exec = executorSetting(airflow);
@@ -249,7 +244,8 @@ export class Airflow extends pulumi.ComponentResource {
                 scheduler: `${fullname}-scheduler`,
                 triggerer: `${fullname}-triggerer`,
                 dagProcessor: `${fullname}-dag-processor`,
-                ui: airflow.majorVersion >= 3 ? `${fullname}-api-server` : `${fullname}-webserver`,
+                // The chart names the UI's service account like its Service.
+                ui: services.ui,
             };
             const bindings: [LogWriter, ServiceAccountBinding][] = LOG_WRITERS.map((who) => [
                 who,
@@ -270,7 +266,7 @@ export class Airflow extends pulumi.ComponentResource {
         }
 
         // --- The release -------------------------------------------------------------------------------------------
-        const baseUrl = args.baseUrl ?? exposureUrls(stack, cluster.ingress?.tls ?? false).airflowBaseUrl;
+        const baseUrl = exposureUrls(stack, cluster.ingress?.tls ?? false).airflowBaseUrl;
         const values = pulumi.all([logs, cluster.blockStorageClassName]).apply(([logsPlan, blockStorageClassName]) =>
             airflowValues({
                 airflow,
@@ -345,31 +341,4 @@ export class Airflow extends pulumi.ComponentResource {
             adminPassword: this.adminPassword,
         });
     }
-}
-
-/** PgBouncer's config for the managed database: the chart's own template, with our Secret instead of plain values. */
-export function pgbouncerIni(o: { releaseName: string; host: string; port: number; database: string; user: string; production: boolean }): string {
-    const pool = `host=${o.host} dbname=${o.database} port=${o.port}`;
-    return [
-        "[databases]",
-        `${o.releaseName}-metadata = ${pool} pool_size=${o.production ? 20 : 10}`,
-        `${o.releaseName}-result-backend = ${pool} pool_size=${o.production ? 10 : 5}`,
-        "",
-        "[pgbouncer]",
-        "pool_mode = transaction",
-        `listen_port = ${AIRFLOW_PORTS.pgbouncer}`,
-        "listen_addr = *",
-        "auth_type = scram-sha-256",
-        "auth_file = /etc/pgbouncer/users.txt",
-        `stats_users = ${o.user}`,
-        "ignore_startup_parameters = extra_float_digits",
-        `max_client_conn = ${o.production ? 500 : 100}`,
-        "verbose = 0",
-        "log_disconnections = 0",
-        "log_connections = 0",
-        // The managed databases require TLS from outside their VPC peering; prefer it always.
-        "server_tls_sslmode = prefer",
-        "server_tls_ciphers = normal",
-        "",
-    ].join("\n");
 }

@@ -8,14 +8,17 @@
  */
 import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
+import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
 import { containerResources } from "../quantities";
+
+/** The Helm release name; the chart then names its objects `airflow-…`. */
+export const AIRFLOW_RELEASE_NAME = "airflow";
 
 /** Ports the chart gives its services (chart defaults; the component does not change them). */
 export const AIRFLOW_PORTS = {
     /** API server (3.x) and webserver (2.x) service port. */
     ui: 8080,
     flower: 5555,
-    statsdIngest: 9125,
     pgbouncer: 6543,
     postgres: 5432,
 } as const;
@@ -200,7 +203,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         metrics: {
             statsd_on: "True",
             statsd_host: names.statsd,
-            statsd_port: String(AIRFLOW_PORTS.statsdIngest),
+            statsd_port: String(AIRFLOW_STATSD_SERVICE.ingestPort.port),
             statsd_prefix: input.statsdPrefix,
         },
         ...exec.config,
@@ -369,4 +372,31 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         config,
     };
     return values;
+}
+
+/** PgBouncer's config for the managed database: the chart's own template, with our Secret instead of plain values. */
+export function pgbouncerIni(o: { releaseName: string; host: string; port: number; database: string; user: string; production: boolean }): string {
+    const pool = `host=${o.host} dbname=${o.database} port=${o.port}`;
+    return [
+        "[databases]",
+        `${o.releaseName}-metadata = ${pool} pool_size=${o.production ? 20 : 10}`,
+        `${o.releaseName}-result-backend = ${pool} pool_size=${o.production ? 10 : 5}`,
+        "",
+        "[pgbouncer]",
+        "pool_mode = transaction",
+        `listen_port = ${AIRFLOW_PORTS.pgbouncer}`,
+        "listen_addr = *",
+        "auth_type = scram-sha-256",
+        "auth_file = /etc/pgbouncer/users.txt",
+        `stats_users = ${o.user}`,
+        "ignore_startup_parameters = extra_float_digits",
+        `max_client_conn = ${o.production ? 500 : 100}`,
+        "verbose = 0",
+        "log_disconnections = 0",
+        "log_connections = 0",
+        // The managed databases require TLS from outside their VPC peering; prefer it always.
+        "server_tls_sslmode = prefer",
+        "server_tls_ciphers = normal",
+        "",
+    ].join("\n");
 }

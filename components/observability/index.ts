@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
-import { AlertmanagerReceivers, MonitoringConfig, StackConfig } from "../../stacks/config";
+import { AlertmanagerReceivers, StackConfig } from "../../stacks/config";
 import { Cluster } from "../cluster/types";
 import { exposureUrls } from "../exposure/urls";
 import { airflowRuleGroups } from "./airflow-mixin/alerts";
@@ -21,7 +21,7 @@ import {
 
 export interface ObservabilityArgs {
     cluster: Cluster;
-    config: MonitoringConfig;
+    /** The resolved stack config; reads `monitoring`, `production`, `cloud`, `exposure` and `secrets.alertmanagerReceivers`. */
     stack: StackConfig;
 }
 
@@ -45,7 +45,8 @@ export class Observability extends pulumi.ComponentResource {
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:index:Observability", name, {}, opts);
-        const { cluster, config, stack } = args;
+        const { cluster, stack } = args;
+        const config = stack.monitoring;
         const provider = cluster.provider;
         const child = { parent: this, provider };
 

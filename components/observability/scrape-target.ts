@@ -1,12 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-
-/** The Airflow chart's statsd Service: its labels and its metrics port name (chart/templates/statsd/statsd-service.yaml). */
-export const AIRFLOW_STATSD_SERVICE = {
-    labels: (releaseName: string) => ({ tier: "airflow", component: "statsd", release: releaseName }),
-    ingestPort: { name: "statsd-ingest", port: 9125, protocol: "UDP" },
-    scrapePort: { name: "statsd-scrape", port: 9102, protocol: "TCP" },
-} as const;
+import { AIRFLOW_STATSD_SERVICE } from "./airflow-mixin/common";
 
 /** How often Prometheus scrapes the exporter; the dashboards' rate windows are at least 4x this. */
 export const STATSD_SCRAPE_INTERVAL = "30s";

@@ -3,7 +3,10 @@
  * a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to link
  * with `runbook_url`, and a link nobody hosts is worse than the text).
  */
-import { RATE_WINDOW, RATIO_WINDOW } from "./common";
+import { AIRFLOW_STATSD_SERVICE, RATE_WINDOW, RATIO_WINDOW } from "./common";
+
+const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
+const INGEST = `${AIRFLOW_STATSD_SERVICE.ingestPort.protocol} ${AIRFLOW_STATSD_SERVICE.ingestPort.port}`;
 
 export interface AlertingRule {
     alert: string;
@@ -94,7 +97,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 heartbeat("Triggerer", "airflow_triggerer_heartbeat", "triggerer"),
                 {
                     alert: "AirflowStatsdExporterDown",
-                    expr: `up{endpoint="statsd-scrape"} == 0`,
+                    expr: `up{${SCRAPE_ENDPOINT}} == 0`,
                     for: "5m",
                     labels: { severity: "critical" },
                     annotations: {
@@ -105,13 +108,13 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowMetricsMissing",
-                    expr: `sum by (namespace) (rate(statsd_exporter_samples_total[10m])) == 0 and on (namespace) max by (namespace) (up{endpoint="statsd-scrape"}) == 1`,
+                    expr: `sum by (namespace) (rate(statsd_exporter_samples_total[10m])) == 0 and on (namespace) max by (namespace) (up{${SCRAPE_ENDPOINT}}) == 1`,
                     for: "10m",
                     labels: { severity: "critical" },
                     annotations: {
                         summary: "No Airflow metrics arrive in {{ $labels.namespace }}",
-                        description: "statsd-exporter is up but received no StatsD sample for 20 minutes: Airflow's [metrics] statsd settings or the network path to UDP 9125 are broken.",
-                        runbook: "Check AIRFLOW__METRICS__STATSD_ON/STATSD_HOST/STATSD_PORT in the scheduler's environment, and NetworkPolicies between Airflow pods and the statsd Service (UDP 9125).",
+                        description: `statsd-exporter is up but received no StatsD sample for 20 minutes: Airflow's [metrics] statsd settings or the network path to ${INGEST} are broken.`,
+                        runbook: `Check AIRFLOW__METRICS__STATSD_ON/STATSD_HOST/STATSD_PORT in the scheduler's environment, and NetworkPolicies between Airflow pods and the statsd Service (${INGEST}).`,
                     },
                 },
                 {
@@ -122,7 +125,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "statsd-exporter in {{ $labels.namespace }} drops metrics on name conflicts",
                         description: "Some StatsD metric maps to a Prometheus name already used with other labels; those samples are dropped.",
-                        runbook: "Port-forward 9102 of the statsd pod, find the conflicting name in its logs, and add a mapping or drop rule in components/observability/airflow-mixin/statsd-mapping.ts.",
+                        runbook: `Port-forward ${AIRFLOW_STATSD_SERVICE.scrapePort.port} of the statsd pod, find the conflicting name in its logs, and add a mapping or drop rule in components/observability/airflow-mixin/statsd-mapping.ts.`,
                     },
                 },
             ],

@@ -4,6 +4,17 @@
 export const PROMETHEUS_DATASOURCE_UID = "prometheus";
 export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID } as const;
 
+/**
+ * The Airflow chart's statsd-exporter Service (chart/templates/statsd/statsd-service.yaml, ports at the chart's defaults
+ * `ports.statsdIngest`/`ports.statsdScrape`): Airflow sends to the ingest port, the ServiceMonitor scrapes the scrape
+ * port by name, and the alerts select that name as the `endpoint` label.
+ */
+export const AIRFLOW_STATSD_SERVICE = {
+    labels: (releaseName: string) => ({ tier: "airflow", component: "statsd", release: releaseName }),
+    ingestPort: { name: "statsd-ingest", port: 9125, protocol: "UDP" },
+    scrapePort: { name: "statsd-scrape", port: 9102, protocol: "TCP" },
+} as const;
+
 /** The Grafana folder the Airflow dashboards land in (sidecar folder annotation and the Node Exporter provider). */
 export const DASHBOARD_FOLDER = "Airflow";
 

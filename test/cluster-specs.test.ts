@@ -51,7 +51,7 @@ describe("cluster layer: pure specs", () => {
     });
 
     it("tags a scale-from-zero Auto Scaling group with the group's labels and taints in the autoscaler's format", () => {
-        const tags = autoscalerNodeTemplateTags(eksNodeGroupSpec("spot", pool));
+        const tags = autoscalerNodeTemplateTags("spot");
         expect(tags).to.deep.equal({
             "k8s.io/cluster-autoscaler/node-template/label/airflow-platform/capacity": "spot",
             "k8s.io/cluster-autoscaler/node-template/taint/airflow-platform/capacity": "spot:NoSchedule",

@@ -264,7 +264,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 { ...withAws, dependsOn: [...nodePolicies, ...networkReady], ignoreChanges: ["scalingConfig.desiredSize"] },
             );
             // Scale from zero: the autoscaler reads a group's labels and taints from its Auto Scaling group's tags.
-            Object.entries(autoscalerNodeTemplateTags(spec)).forEach(([key, value], i) => {
+            Object.entries(autoscalerNodeTemplateTags(kind)).forEach(([key, value], i) => {
                 new aws.autoscaling.Tag(
                     `${name}-${spec.name}-template-${i}`,
                     {

@@ -1,6 +1,6 @@
 /** Pure: EKS managed node group specs, IAM documents and naming, from the typed stack config. */
 import { NodePoolConfig } from "../../../stacks/config";
-import { CloudTaint, PoolKind, cloudTaints, poolLabels } from "../placement";
+import { CloudTaint, PoolKind, capacityValue, cloudTaints, poolLabels, poolTaints } from "../placement";
 
 export interface EksNodeGroupSpec {
     /** The group's kind, `on-demand` or `spot`: the prefix of its EKS name (`on-demand-<random>`) and its Pulumi name. */
@@ -16,7 +16,7 @@ export interface EksNodeGroupSpec {
 export function eksNodeGroupSpec(pool: PoolKind, config: NodePoolConfig): EksNodeGroupSpec {
     const spot = pool === "spot";
     return {
-        name: spot ? "spot" : "on-demand",
+        name: capacityValue(pool),
         instanceTypes: [...config.machineTypes],
         capacityType: spot ? "SPOT" : "ON_DEMAND",
         diskSize: config.diskSizeGb,
@@ -28,16 +28,14 @@ export function eksNodeGroupSpec(pool: PoolKind, config: NodePoolConfig): EksNod
 }
 
 /**
- * Auto Scaling group tags that tell the cluster autoscaler what a node of the group would look like while the group
- * is at zero nodes: its labels and taints. Without them a spot group that scaled to 0 never scales up again.
+ * Auto Scaling group tags that tell the cluster autoscaler what a node of the pool's group would look like while the
+ * group is at zero nodes: its labels and taints (Kubernetes effect names). Without them a spot group that scaled to 0
+ * never scales up again.
  */
-export function autoscalerNodeTemplateTags(spec: EksNodeGroupSpec): Record<string, string> {
+export function autoscalerNodeTemplateTags(pool: PoolKind): Record<string, string> {
     const tags: Record<string, string> = {};
-    for (const [key, value] of Object.entries(spec.labels)) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
-    for (const t of spec.taints) {
-        const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[t.effect];
-        tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value}:${effect}`;
-    }
+    for (const [key, value] of Object.entries(poolLabels(pool))) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
+    for (const t of poolTaints("eks", pool)) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
     return tags;
 }
 

@@ -1,7 +1,7 @@
 /** Pure: GKE node pool and naming specs, from the typed stack config. */
 import { createHash } from "crypto";
 import { NodePoolConfig } from "../../../stacks/config";
-import { CloudTaint, PoolKind, cloudTaints, poolLabels } from "../placement";
+import { CloudTaint, PoolKind, capacityValue, cloudTaints, poolLabels } from "../placement";
 
 export interface GkeNodePoolSpec {
     /** The pool's kind, `on-demand` or `spot`: the prefix of its GKE name (`on-demand-<random>`) and its Pulumi name. */
@@ -21,7 +21,7 @@ export interface GkeNodePoolSpec {
 export function gkeNodePoolSpec(pool: PoolKind, config: NodePoolConfig): GkeNodePoolSpec {
     const spot = pool === "spot";
     return {
-        name: spot ? "spot" : "on-demand",
+        name: capacityValue(pool),
         machineType: config.machineTypes[0],
         diskSizeGb: config.diskSizeGb,
         spot,

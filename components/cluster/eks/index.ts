@@ -55,6 +55,8 @@ export interface ServiceAccountRoleArgs {
 
 export interface ServiceAccountRole {
     role: aws.iam.Role;
+    /** The role's ARN, resolved only once the role is usable (its policies and association exist). */
+    usableArn: pulumi.Output<string>;
     /** `eks.amazonaws.com/role-arn` with IRSA; empty with Pod Identity. */
     annotations: pulumi.Output<Record<string, string>>;
     /** The policies and the association: what a workload using the role must wait for. */
@@ -474,15 +476,15 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             );
         }
         // Resolve only once the role can be used: a pod started before its Pod Identity association gets no credentials.
-        const usable = pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn);
-        const annotations = usable.apply((arn): Record<string, string> => (oidc ? { "eks.amazonaws.com/role-arn": arn } : {}));
-        return { role, annotations, dependencies };
+        const usableArn = pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn);
+        const annotations = usableArn.apply((arn): Record<string, string> => (oidc ? { "eks.amazonaws.com/role-arn": arn } : {}));
+        return { role, usableArn, annotations, dependencies };
     }
 
     /** EKS Pod Identity or IRSA, with read/write access to the requested S3 buckets. */
     bindServiceAccount(request: ServiceAccountBindingRequest): ServiceAccountBinding {
         const buckets = request.bucketAccess ?? [];
-        const { role, annotations, dependencies } = this.serviceAccountRole(`${this.resourceName}-${request.name}`, {
+        const { usableArn, annotations } = this.serviceAccountRole(`${this.resourceName}-${request.name}`, {
             namespace: request.namespace,
             serviceAccountName: request.serviceAccountName,
             policyJson:
@@ -490,10 +492,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     ? pulumi.all(buckets).apply((names) => JSON.stringify(bucketAccessPolicy(names)))
                     : undefined,
         });
-        return {
-            annotations,
-            identity: pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn),
-        };
+        return { annotations, identity: usableArn };
     }
 
     /** Managed node groups do not scale by themselves on EKS: the cluster autoscaler, on the on-demand nodes. */

@@ -1,6 +1,7 @@
 /**
- * Pure: the ReadWriteMany StorageClass for Airflow task logs, per cloud. Components only wrap these in a
- * `k8s.storage.v1.StorageClass`.
+ * Pure: the StorageClasses the cluster layer creates, per cloud: the ReadWriteMany class for Airflow task logs
+ * (Filestore, EFS) and the ReadWriteOnce block class for the other volumes (pd-balanced, gp3 EBS). Components only
+ * wrap these in a `k8s.storage.v1.StorageClass`.
  */
 
 import { MULTISHARE_SIZE } from "../../stacks/config";

@@ -21,8 +21,7 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
         const inputs = asObj(r.inputs);
         if (r.type === "kubernetes:helm.sh/v3:Release") {
             artifacts.push({ path: `helm/${r.name}.values.yaml`, content: YAML.stringify(inputs.values ?? {}) });
-            const statsd = asObj(asObj(inputs.values).statsd);
-            const mappings = statsd.overrideMappings ?? statsd.extraMappings;
+            const mappings = asObj(asObj(inputs.values).statsd).overrideMappings;
             if (Array.isArray(mappings) && mappings.length > 0)
                 artifacts.push({ path: "statsd-mapping.yaml", content: YAML.stringify({ mappings }) });
         }
@@ -30,12 +29,9 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
             const metadata = asObj(inputs.metadata);
             const labels = asObj(metadata.labels);
             const data = asObj(inputs.data);
-            for (const [key, value] of Object.entries(data)) {
+            for (const [key, value] of Object.entries(data))
                 if (labels.grafana_dashboard !== undefined && key.endsWith(".json") && typeof value === "string")
                     artifacts.push({ path: `dashboards/${key}`, content: prettyJson(value) });
-                if (/statsd.*mapping.*\.ya?ml$/.test(key) && typeof value === "string")
-                    artifacts.push({ path: "statsd-mapping.yaml", content: value });
-            }
         }
         if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
             const spec = asObj(inputs.spec);
@@ -89,11 +85,11 @@ export function describeNodePools(resources: PlannedResource[]): string[] {
             const taints = (node.taints as Obj[] | undefined) ?? [];
             lines.push(
                 `${r.name}: ${node.machineType} ${node.spot ? "SPOT" : "ON_DEMAND"} ` +
-                    `min ${scaling.totalMinNodeCount ?? scaling.minNodeCount} max ${scaling.totalMaxNodeCount ?? scaling.maxNodeCount} ` +
+                    `min ${scaling.totalMinNodeCount} max ${scaling.totalMaxNodeCount} ` +
                     `taints [${taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(", ")}]`,
             );
         }
-        if (r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup") {
+        if (r.type === "aws:eks/nodeGroup:NodeGroup") {
             const scaling = asObj(i.scalingConfig);
             const taints = (i.taints as Obj[] | undefined) ?? [];
             lines.push(

@@ -1,36 +1,14 @@
 /**
- * What the clouds would answer, for the offline plan: data-source (invoke) results and the few resource outputs
- * that other resources need as known values. Everything not listed here stays unknown, so the plan shows it as
- * `[computed]`, exactly as `pulumi preview` would.
+ * What the clouds would answer, for the offline plan: the few resource outputs that other resources need as known
+ * values. Everything not listed here stays unknown, so the plan shows it as `[computed]`, exactly as `pulumi preview`
+ * would.
  */
 
 type Inputs = Record<string, unknown>;
 
-/** Canned results of provider functions, by Pulumi function token. */
-const INVOKES: Record<string, (args: Inputs) => Inputs> = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-        zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
-        state: "available",
-    }),
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-        accountId: "123456789012",
-        arn: "arn:aws:iam::123456789012:role/offline-plan",
-        userId: "AROAOFFLINEPLAN",
-    }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-    "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
-    "gcp:organizations/getProject:getProject": (args) => ({
-        projectId: args.projectId ?? "offline-project",
-        number: "123456789012",
-        name: "offline-project",
-    }),
-    "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "offline", project: "offline-project" }),
-};
-
-export function mockInvoke(token: string, args: Inputs): Inputs {
-    const answer = INVOKES[token];
-    return answer ? answer(args) : args;
+/** No component calls a provider function (data source); should one, its result is its arguments until added here. */
+export function mockInvoke(_token: string, args: Inputs): Inputs {
+    return args;
 }
 
 /**
@@ -38,7 +16,7 @@ export function mockInvoke(token: string, args: Inputs): Inputs {
  * Keep this short: an output missing here is `[computed]`, which is the honest answer.
  */
 const RESOURCE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs> = {
-    // Cluster layer (issue 3): what the kubeconfig, the EFS/RDS security group rules and the subnets need.
+    // Cluster layer: what the kubeconfig, the EFS/RDS security group rules and the subnets need.
     "gcp:container/cluster:Cluster": () => ({
         endpoint: "203.0.113.10",
         masterAuth: { clusterCaCertificate: OFFLINE_CA },

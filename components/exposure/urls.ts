@@ -13,11 +13,6 @@ export interface ExposureUrls {
     flowerUrl?: string;
 }
 
-/** The sub-path Grafana is served from, without a trailing slash (e.g. "/grafana"). */
-export function grafanaSubPath(stack: StackConfig): string {
-    return stack.exposure.grafanaPath;
-}
-
 /**
  * The URLs of the Airflow UI, Grafana and Flower; all undefined when exposure is off. `tls`: whether the cluster's
  * ingress driver terminates TLS (`cluster.ingress?.tls`), which decides the scheme.

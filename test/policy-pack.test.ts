@@ -16,6 +16,15 @@ interface Diagnostic {
     enforcementLevel: number;
 }
 
+/** The diagnostics of an analyze or analyzeStack answer, in a form tests can compare. */
+function diagnostics(res: analyzerPb.AnalyzeResponse): Diagnostic[] {
+    return res.getDiagnosticsList().map((d) => ({
+        policy: d.getPolicyname(),
+        message: d.getMessage(),
+        enforcementLevel: d.getEnforcementlevel(),
+    }));
+}
+
 // The pack as the engine runs it: a process in policy/ that loads index.ts, serves gRPC and prints its port.
 describe("policy pack: served over the analyzer protocol, as `pulumi preview --policy-pack policy` runs it", () => {
     let pack: ChildProcess;
@@ -49,19 +58,7 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
             .setUrn(`urn:pulumi:dev::airflow-platform::${type}::${name}`)
             .setProperties(Struct.fromJavaScript(props as Record<string, never>))
             .setOptions(new analyzerPb.AnalyzerResourceOptions());
-        return new Promise((resolve, reject) =>
-            client.analyze(req, (err, res) =>
-                err
-                    ? reject(err)
-                    : resolve(
-                          res!.getDiagnosticsList().map((d) => ({
-                              policy: d.getPolicyname(),
-                              message: d.getMessage(),
-                              enforcementLevel: d.getEnforcementlevel(),
-                          })),
-                      ),
-            ),
-        );
+        return new Promise((resolve, reject) => client.analyze(req, (err, res) => (err ? reject(err) : resolve(diagnostics(res!)))));
     }
 
     it("announces the five policies, all mandatory", async () => {
@@ -108,19 +105,7 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
                     .setOptions(new analyzerPb.AnalyzerResourceOptions()),
             ),
         );
-        return new Promise((resolve, reject) =>
-            client.analyzeStack(req, (err, res) =>
-                err
-                    ? reject(err)
-                    : resolve(
-                          res!.getDiagnosticsList().map((d) => ({
-                              policy: d.getPolicyname(),
-                              message: d.getMessage(),
-                              enforcementLevel: d.getEnforcementlevel(),
-                          })),
-                      ),
-            ),
-        );
+        return new Promise((resolve, reject) => client.analyzeStack(req, (err, res) => (err ? reject(err) : resolve(diagnostics(res!)))));
     }
 
     it("checks at stack level that a public Gateway's HTTP listener only carries redirects to HTTPS", async () => {

@@ -219,7 +219,9 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
         const certificate = the(publicPlan, "gcp:compute/managedSslCertificate:ManagedSslCertificate");
         expect(certificate.inputs.managed).to.deep.equal({ domains: [HOST] });
         const https = listeners(publicPlan).find((l) => l.protocol === "HTTPS")!;
-        expect(https.tls).to.deep.equal({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": certificate.inputs.name } });
+        // The certificate is auto-named (a new host replaces it create-before-delete): the Gateway takes its name output.
+        expect(https.tls).to.deep.equal({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": COMPUTED } });
+        expect(gateway(publicPlan).dependencies).to.include(certificate.urn);
         const address = ofType(publicPlan, "gcp:compute/globalAddress:GlobalAddress").find((a) => a.name.endsWith("ingress-address"))!;
         expect(spec(gateway(publicPlan)).addresses).to.deep.equal([{ type: "NamedAddress", value: address.inputs.name }]);
         const redirect = routes(publicPlan).find(isRedirect)!;

@@ -85,7 +85,8 @@ export function efsStorageClass(args: { fileSystemId: string; retain: boolean })
         reclaimPolicy: args.retain ? "Retain" : "Delete",
         // EFS is regional: any AZ can mount it, so bind at once.
         volumeBindingMode: "Immediate",
-        allowVolumeExpansion: true,
+        // EFS is elastic and the driver implements no expansion: a resized claim would stay "resizing" forever.
+        allowVolumeExpansion: false,
     };
 }
 

@@ -3,6 +3,10 @@ import { devspaceNamespace } from "../../components/devspace/namespace";
 import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
 import type { ResolvedAirflowConfig } from "./resolved";
+import { SUPPORTED_EKS_VERSIONS } from "../../components/cluster/eks/addons";
+
+/** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
+const GKE_MIN_MAINTENANCE_HOURS = 48;
 
 /** Cross-checks of the cluster layer: networks that must come in pairs, and database sizes per cloud. */
 export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundled" | "managed", problem: Problem) {
@@ -36,6 +40,34 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
                 logs.size,
             );
     }
+    if (cloud === "eks" && !SUPPORTED_EKS_VERSIONS.includes(c.kubernetesVersion))
+        problem(
+            ["kubernetesVersion"],
+            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups and add-ons (vpc-cni, kube-proxy, coredns) are pinned`,
+            c.kubernetesVersion,
+        );
+    const window = c.gcp?.maintenanceWindow;
+    if (cloud === "gke" && window && window.days.length * window.hours * 4 < GKE_MIN_MAINTENANCE_HOURS)
+        problem(
+            ["gcp", "maintenanceWindow"],
+            `gives ${window.days.length * window.hours * 4} hours in 4 weeks; GKE needs at least ${GKE_MIN_MAINTENANCE_HOURS} (more days or hours)`,
+            window,
+        );
+    if (gcpNetwork?.privateServicesAccess === "existing" && !gcpNetwork.existingNetwork)
+        problem(["gcp", "network", "privateServicesAccess"], "existing needs gcp.network.existingNetwork: a network this stack creates has no peering yet", "existing");
+    const pools = c.nodePools;
+    if (cloud === "gke" && pools?.spot?.machineTypes) {
+        const families = pools.spot.machineTypes.map((type) => type.split("-")[0]);
+        const repeated = families.filter((family, i) => families.indexOf(family) !== i);
+        if (repeated.length > 0)
+            problem(
+                ["nodePools", "spot", "machineTypes"],
+                `list one machine type per family on gke (each becomes its own spot pool, named by family); ${[...new Set(repeated)].join(", ")} repeats`,
+                pools.spot.machineTypes,
+            );
+    }
+    if (c.database.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb)
+        problem(["database", "maxStorageGb"], `must be at least database.storageGb (${c.database.storageGb})`, c.database.maxStorageGb);
     const tier = c.database.tier;
     if (databaseMode === "managed" && tier) {
         if (cloud === "gke" && !/^db-/.test(tier))

@@ -138,8 +138,8 @@ function resolve(
             problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
         if (c.nodePools?.[pool]?.machineTypes?.length === 0)
             problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
-        if (cloud === "gke" && p.machineTypes.length > 1)
-            problem(["nodePools", pool, "machineTypes"], "a GKE node pool has exactly one machine type", p.machineTypes);
+        if (cloud === "gke" && pool === "onDemand" && p.machineTypes.length > 1)
+            problem(["nodePools", pool, "machineTypes"], "the GKE on-demand pool has exactly one machine type (spot takes several: one pool each)", p.machineTypes);
     }
     if (pools.onDemand.minNodes < 1)
         problem(["nodePools", "onDemand", "minNodes"], "must be at least 1: the control plane lives there", pools.onDemand.minNodes);

@@ -62,9 +62,32 @@ const gcpSchema = z.strictObject({
             "Filestore behind the ReadWriteMany class: basic-hdd makes one zonal BASIC_HDD instance per PVC; " +
                 "enterprise-multishare packs PVCs (10Gi..128Gi each, up to 80) as shares of one regional Enterprise instance. See docs/cluster.md",
         ),
+    maintenanceWindow: z
+        .strictObject({
+            days: z
+                .array(z.enum(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
+                .min(1)
+                .default(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
+                .describe("Days (RFC 5545 BYDAY) on which GKE may upgrade and repair the cluster automatically"),
+            startTimeUtc: z
+                .string()
+                .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a UTC time of day such as \"01:00\"")
+                .default("01:00")
+                .describe("Start of each window (UTC, HH:MM)"),
+            hours: z.number().int().min(4).max(24).default(4).describe("Length of each window; GKE needs at least 4 contiguous hours"),
+        })
+        .prefault({})
+        .describe("GKE automatic upgrades and maintenance happen only in this recurring window (at least 48 hours in 32 days)"),
     network: z
         .strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
+            privateServicesAccess: z
+                .enum(["create", "existing"])
+                .default("create")
+                .describe(
+                    "Cloud SQL's private services access: create reserves a range and peers it; existing uses the peering an existing network already has " +
+                        "(a second servicenetworking connection fails)",
+                ),
             existingSubnetwork: z
                 .string()
                 .optional()
@@ -108,6 +131,12 @@ const awsSchema = z.strictObject({
         .default("API")
         .describe("EKS access mode; API uses access entries only"),
     accessEntries: z.array(accessEntrySchema).default([]).describe("IAM principals granted cluster access"),
+    extendedSupport: z
+        .boolean()
+        .default(false)
+        .describe(
+            "EKS upgradePolicy: false (STANDARD) upgrades the control plane when its version leaves standard support; true pays for extended support (about 6x the hourly price)",
+        ),
     workloadIdentity: z
         .enum(["pod-identity", "irsa"])
         .default("pod-identity")
@@ -177,6 +206,17 @@ const databaseSchema = z.strictObject({
         .optional()
         .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
     storageGb: z.number().int().min(10).max(16384).default(50).describe("Allocated storage (GB)"),
+    maxStorageGb: z
+        .number()
+        .int()
+        .min(10)
+        .max(65536)
+        .optional()
+        .describe("RDS storage autoscaling ceiling (GB). Default: 4 x storageGb. Cloud SQL grows its disk without a ceiling"),
+    extendedSupport: z
+        .boolean()
+        .default(false)
+        .describe("RDS: pay for RDS Extended Support once the major version leaves standard support (false: RDS upgrades it instead)"),
     highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
     backupRetentionDays: z
         .number()

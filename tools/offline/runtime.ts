@@ -34,6 +34,8 @@ export interface PlannedResource {
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
+    /** A replacement deletes this resource before creating the new one (resource option deleteBeforeReplace). */
+    deleteBeforeReplace: boolean;
     /** URNs this resource waits for (explicit dependsOn and input dependencies). */
     dependencies: string[];
 }
@@ -111,6 +113,7 @@ interface Registration {
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
+    deleteBeforeReplace: boolean;
     dependencies: string[];
     urn?: string;
     inputs?: Record<string, unknown>;
@@ -185,6 +188,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             protect: req.getProtect() ?? false,
             retainOnDelete: req.getRetainondelete() ?? false,
             ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
             dependencies: req.getDependenciesList(),
             inputs: rpc.deserializeProperties(req.getObject() as Parameters<typeof rpc.deserializeProperties>[0], true) as Record<string, unknown>,
         };
@@ -221,6 +225,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                 protect: r.protect,
                 retainOnDelete: r.retainOnDelete,
                 ignoreChanges: r.ignoreChanges,
+                deleteBeforeReplace: r.deleteBeforeReplace,
                 dependencies: r.dependencies,
             }));
         if (Object.keys(options).length === 0) defaultPlanOutputs.set(stack, resolvedRaw);
@@ -238,6 +243,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean | undefined;
     getDependenciesList(): string[];
     getObject(): unknown;
 }

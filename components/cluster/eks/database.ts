@@ -18,6 +18,11 @@ export interface RdsDatabaseArgs {
     awsProvider: aws.Provider;
 }
 
+/** The storage autoscaling ceiling: `database.maxStorageGb`, or four times the allocated storage. */
+export function rdsMaxAllocatedStorage(db: { storageGb: number; maxStorageGb?: number }): number {
+    return db.maxStorageGb ?? db.storageGb * 4;
+}
+
 export class RdsDatabase extends pulumi.ComponentResource {
     readonly instance: aws.rds.Instance;
     readonly connection: DatabaseConnection;
@@ -48,6 +53,11 @@ export class RdsDatabase extends pulumi.ComponentResource {
         );
 
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        // A final snapshot name of this stack's lifetime only: a stack destroyed, re-created and destroyed again
+        // would otherwise collide with its first final snapshot (DBSnapshotAlreadyExists).
+        const snapshotSuffix = config.production
+            ? new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent: this })
+            : undefined;
 
         this.instance = new aws.rds.Instance(
             `${name}-instance`,
@@ -57,8 +67,14 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 // A major version: RDS picks its default minor and upgrades minors in the maintenance window.
                 engineVersion: db.postgresVersion,
                 autoMinorVersionUpgrade: true,
+                // A database.postgresVersion bump is a major upgrade, which RDS refuses without this flag.
+                allowMajorVersionUpgrade: true,
+                // Without this RDS enrols the instance in paid Extended Support when the major leaves standard support.
+                engineLifecycleSupport: db.extendedSupport ? "open-source-rds-extended-support" : "open-source-rds-extended-support-disabled",
                 instanceClass: db.tier ?? DEFAULT_DATABASE_TIER.eks,
                 allocatedStorage: db.storageGb,
+                // Storage autoscaling up to this ceiling (the provider then ignores drift of allocatedStorage).
+                maxAllocatedStorage: rdsMaxAllocatedStorage(db),
                 storageType: "gp3",
                 storageEncrypted: true,
                 multiAz: db.highAvailability,
@@ -72,7 +88,7 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 backupRetentionPeriod: db.backupRetentionDays,
                 deletionProtection: config.deletionProtection,
                 skipFinalSnapshot: !config.production,
-                finalSnapshotIdentifier: config.production ? `${config.clusterName}-final` : undefined,
+                finalSnapshotIdentifier: snapshotSuffix ? pulumi.interpolate`${config.clusterName}-final-${snapshotSuffix.hex}` : undefined,
                 copyTagsToSnapshot: true,
                 tags: { Name: `${config.clusterName}-metadata` },
             },

@@ -25,6 +25,7 @@ import {
     podIdentityTrustPolicy,
     serviceTrustPolicy,
 } from "./specs";
+import { eksCoreAddons } from "./addons";
 
 /** Pinned: cluster-autoscaler chart 9.50.1 ships app 1.33.0; the image tag follows the control plane's minor. */
 export const CLUSTER_AUTOSCALER_CHART = { repo: "https://kubernetes.github.io/autoscaler", version: "9.50.1" };
@@ -179,6 +180,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 },
                 enabledClusterLogTypes: config.production ? ["api", "audit", "authenticator"] : [],
                 deletionProtection: config.deletionProtection,
+                // STANDARD: at the end of standard support EKS upgrades the control plane instead of billing extended
+                // support (EXTENDED is the API's default; Amazon EKS User Guide, "Cluster upgrade policy").
+                upgradePolicy: { supportType: awsConfig.extendedSupport ? "EXTENDED" : "STANDARD" },
                 tags: { Name: config.clusterName },
             },
             { ...withAws, protect: config.deletionProtection, dependsOn: [clusterRolePolicy] },
@@ -253,6 +257,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     nodeGroupNamePrefix: `${spec.name}-`,
                     nodeRoleArn: nodeRole.arn,
                     subnetIds: this.privateSubnetIds,
+                    // The kubelet's minor follows the control plane: without it the nodes keep their creation version.
+                    version: config.kubernetesVersion,
                     instanceTypes: spec.instanceTypes,
                     capacityType: spec.capacityType,
                     diskSize: spec.diskSize,
@@ -279,6 +285,24 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             return group;
         };
         this.nodeGroups = { onDemand: nodeGroup("onDemand"), spot: nodeGroup("spot") };
+
+        // The core add-ons as managed add-ons with pinned versions, upgraded after the nodes; the VPC CNI enforces NetworkPolicy.
+        const coreAddons = eksCoreAddons(config.kubernetesVersion).map(
+            (addon) =>
+                new aws.eks.Addon(
+                    `${name}-${addon.addonName}`,
+                    {
+                        clusterName,
+                        addonName: addon.addonName,
+                        addonVersion: addon.addonVersion,
+                        configurationValues: addon.configurationValues,
+                        // EKS installed these itself (self-managed): adopt them, and let our values win on updates.
+                        resolveConflictsOnCreate: "OVERWRITE",
+                        resolveConflictsOnUpdate: "OVERWRITE",
+                    },
+                    { ...withAws, dependsOn: [this.nodeGroups.onDemand, this.nodeGroups.spot] },
+                ),
+        );
 
         this.clusterName = this.cluster.name;
         this.endpoint = this.cluster.endpoint;
@@ -426,7 +450,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this },
         );
 
-        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, efsDriver, storageClass, ebsDriver, blockClass, autoscaler];
+        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, ...coreAddons, efsDriver, storageClass, ebsDriver, blockClass, autoscaler];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
@@ -507,7 +531,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const role = this.serviceAccountRole(`${name}-cluster-autoscaler`, {
             namespace: "kube-system",
             serviceAccountName,
-            policyJson: JSON.stringify(clusterAutoscalerPolicy()),
+            policyJson: JSON.stringify(clusterAutoscalerPolicy(clusterName)),
         });
         return new k8s.helm.v3.Release(
             `${name}-cluster-autoscaler`,

@@ -101,8 +101,12 @@ export function bucketAccessPolicy(buckets: string[], partition = "aws"): Policy
     };
 }
 
-/** The cluster autoscaler's permissions, as its AWS cloud provider README lists them (with eks:DescribeNodegroup). */
-export function clusterAutoscalerPolicy(): PolicyDocument {
+/**
+ * The cluster autoscaler's permissions, as its AWS cloud provider README lists them (with eks:DescribeNodegroup). It
+ * may resize and terminate only in the Auto Scaling groups of this cluster: EKS tags a managed node group's ASG
+ * `k8s.io/cluster-autoscaler/<cluster>=owned`, the tag the README's restricted policy conditions on.
+ */
+export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -125,6 +129,7 @@ export function clusterAutoscalerPolicy(): PolicyDocument {
                 Effect: "Allow",
                 Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
                 Resource: ["*"],
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
             },
         ],
     };

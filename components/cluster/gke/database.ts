@@ -15,6 +15,12 @@ export interface CloudSqlDatabaseArgs {
     gcpProvider: gcp.Provider;
     /** Resources to wait for (the enabled APIs). */
     dependsOn?: pulumi.Resource[];
+    /**
+     * `create`: reserve a range and peer it with Google's service producer network. `existing`: the network has that
+     * peering already (one per network: a second `servicenetworking.Connection` fails with "Cannot modify allocated
+     * ranges in CreateConnection"). @default "create"
+     */
+    privateServicesAccess?: "create" | "existing";
 }
 
 /** ENTERPRISE edition keeps at most 7 days of transaction logs for point-in-time recovery (Enterprise Plus: 35). */
@@ -46,23 +52,29 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         const db = config.database;
         const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: args.gcpProvider };
 
-        // Private services access: a reserved range peered with Google's service producer network.
-        const peeringRange = new gcp.compute.GlobalAddress(
-            `${name}-peering-range`,
-            { purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.networkId },
-            { ...withGcp, dependsOn: args.dependsOn },
-        );
-        const peering = new gcp.servicenetworking.Connection(
-            `${name}-peering`,
-            {
-                network: args.networkId,
-                service: "servicenetworking.googleapis.com",
-                reservedPeeringRanges: [peeringRange.name],
-                // Deleting the peering fails while Google still tears the instance down; the VPC's deletion removes it.
-                deletionPolicy: "ABANDON",
-            },
-            withGcp,
-        );
+        // Private services access: a reserved range peered with Google's service producer network, unless the
+        // existing network has it already (the instance then takes an address from the ranges it peers).
+        const peering: pulumi.Resource[] = [];
+        if ((args.privateServicesAccess ?? "create") === "create") {
+            const peeringRange = new gcp.compute.GlobalAddress(
+                `${name}-peering-range`,
+                { purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.networkId },
+                { ...withGcp, dependsOn: args.dependsOn },
+            );
+            peering.push(
+                new gcp.servicenetworking.Connection(
+                    `${name}-peering`,
+                    {
+                        network: args.networkId,
+                        service: "servicenetworking.googleapis.com",
+                        reservedPeeringRanges: [peeringRange.name],
+                        // Deleting the peering fails while Google still tears the instance down; the VPC's deletion removes it.
+                        deletionPolicy: "ABANDON",
+                    },
+                    withGcp,
+                ),
+            );
+        }
 
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
 
@@ -86,12 +98,19 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                     userLabels: { "airflow-platform-stack": config.stack },
                 },
             },
-            { ...withGcp, protect: config.deletionProtection, dependsOn: [peering] },
+            { ...withGcp, protect: config.deletionProtection, dependsOn: [...(args.dependsOn ?? []), ...peering] },
         );
         const database = new gcp.sql.Database(`${name}-database`, { name: DATABASE_NAME, instance: this.instance.name }, withGcp);
         const user = new gcp.sql.User(
             `${name}-user`,
-            { name: DATABASE_USER, instance: this.instance.name, password: password.result },
+            {
+                name: DATABASE_USER,
+                instance: this.instance.name,
+                password: password.result,
+                // The user owns Airflow's tables: Cloud SQL cannot drop it through the API, so a destroy leaves it
+                // to the instance's own deletion instead of stopping on it.
+                deletionPolicy: "ABANDON",
+            },
             withGcp,
         );
 

@@ -14,7 +14,7 @@ import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBal
 import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 import { createGkeIngressDriver } from "../ingress/gke";
 import { CloudSqlDatabase } from "./database";
-import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
+import { cloudNatPorts, gcpAccountId, gkeMaintenancePolicy, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
 
 export interface GkeClusterArgs {
     /**
@@ -25,8 +25,13 @@ export interface GkeClusterArgs {
     config: StackConfig;
 }
 
-/** Google APIs the cluster layer uses; enabled here so that a fresh project works on the first `pulumi up`. */
-function requiredApis(managedDatabase: boolean): string[] {
+/**
+ * Google APIs the cluster layer uses, enabled by the stack. Enabling an API goes through Service Usage, and the
+ * project-level IAM bindings through Cloud Resource Manager: those two cannot enable themselves, so a fresh project
+ * needs `gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com` once (docs/cluster.md,
+ * "Bootstrap a fresh project"). Every other resource waits for the APIs it uses.
+ */
+export function requiredApis(managedDatabase: boolean): string[] {
     const apis = ["compute.googleapis.com", "container.googleapis.com", "file.googleapis.com", "iam.googleapis.com"];
     return managedDatabase ? [...apis, "sqladmin.googleapis.com", "servicenetworking.googleapis.com"] : apis;
 }
@@ -55,6 +60,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
     private readonly resourceName: string;
     private readonly clusterNameText: string;
+    /** The workload identity pool `<project>.svc.id.goog` exists once the cluster does: bindings wait for it. */
+    private identityPoolReady: pulumi.Resource[] = [];
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:GkeCluster", name, {}, opts);
@@ -120,17 +127,18 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                           { rangeName: net.servicesRangeName, ipCidrRange: net.servicesCidr },
                       ],
                   },
-                  withGcp,
+                  { ...withGcp, dependsOn: apis },
               );
         const subnetworkName = subnetwork ? subnetwork.name : pulumi.output(net.existingSubnetwork as string);
 
         // Private nodes have no external IP: Cloud NAT lets them pull images from Docker Hub and clone DAGs from GitHub.
         const natDependencies: pulumi.Resource[] = [];
         if (network) {
+            // Fixed names and one NAT per subnet range: a replacement must delete the old one first (a 409 otherwise).
             const router = new gcp.compute.Router(
                 `${name}-router`,
                 { name: `${config.clusterName}-router`, region: gcpConfig.region, network: network.id },
-                withGcp,
+                { ...withGcp, dependsOn: apis, deleteBeforeReplace: true },
             );
             natDependencies.push(
                 new gcp.compute.RouterNat(
@@ -141,9 +149,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                         region: gcpConfig.region,
                         natIpAllocateOption: "AUTO_ONLY",
                         sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                        ...cloudNatPorts(),
                         logConfig: { enable: true, filter: "ERRORS_ONLY" },
                     },
-                    withGcp,
+                    { ...withGcp, deleteBeforeReplace: true },
                 ),
             );
         }
@@ -159,7 +168,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 new gcp.projects.IAMMember(
                     `${name}-nodes-${role.split("/")[1].split(".")[0]}`,
                     { project: gcpConfig.project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
-                    withGcp,
+                    { ...withGcp, dependsOn: apis },
                 ),
         );
 
@@ -175,9 +184,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     clusterSecondaryRangeName: net.podsRangeName,
                     servicesSecondaryRangeName: net.servicesRangeName,
                 },
-                // The default pool cannot be spot or tainted: remove it and manage both pools ourselves.
+                // The default pool cannot be spot or tainted: remove it and manage the pools ourselves. Until it is
+                // removed it runs as our node account: hardened projects have no Compute Engine default account.
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+                // Dataplane V2 (eBPF) enforces NetworkPolicy; the legacy datapath ignores it without Calico.
+                datapathProvider: "ADVANCED_DATAPATH",
+                maintenancePolicy: gkeMaintenancePolicy(gcpConfig.maintenanceWindow),
                 releaseChannel: { channel: gcpConfig.releaseChannel },
                 workloadIdentityConfig: { workloadPool: `${gcpConfig.project}.svc.id.goog` },
                 privateClusterConfig: {
@@ -194,7 +208,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 deletionProtection: config.deletionProtection,
                 resourceLabels: { "airflow-platform-stack": config.stack },
             },
-            { ...withGcp, protect: config.deletionProtection, dependsOn: [...apis, ...natDependencies] },
+            // nodeConfig only describes the removed default pool: changing it would replace the cluster (ForceNew).
+            { ...withGcp, protect: config.deletionProtection, dependsOn: [...apis, ...natDependencies, ...nodeRoles], ignoreChanges: ["nodeConfig"] },
         );
 
         const pool = (kind: "onDemand" | "spot") => {
@@ -277,7 +292,13 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         if (managedDatabase) {
             const db = new CloudSqlDatabase(
                 `${name}-db`,
-                { config, networkId: this.networkId, gcpProvider: this.gcpProvider, dependsOn: apis },
+                {
+                    config,
+                    networkId: this.networkId,
+                    gcpProvider: this.gcpProvider,
+                    dependsOn: apis,
+                    privateServicesAccess: net.privateServicesAccess,
+                },
                 { parent: this },
             );
             this.database = db.connection;
@@ -292,9 +313,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 createdNetwork: network?.id,
                 provider: this.provider,
             },
-            withGcp,
+            { ...withGcp, dependsOn: apis },
         );
 
+        this.identityPoolReady = [this.cluster, ...apis];
         this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass, blockClass];
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -315,7 +337,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 accountId: gcpAccountId(this.clusterNameText, request.name),
                 displayName: pulumi.interpolate`${request.namespace}/${request.serviceAccountName} (Workload Identity)`,
             },
-            withGcp,
+            { ...withGcp, dependsOn: this.identityPoolReady },
         );
         const workloadIdentity = new gcp.serviceaccount.IAMMember(
             `${prefix}-workload-identity`,
@@ -326,7 +348,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     .all([request.namespace, request.serviceAccountName])
                     .apply(([ns, sa]) => workloadIdentityMember(this.project, ns, sa)),
             },
-            withGcp,
+            // "Identity Pool does not exist" until the cluster with Workload Identity has been created.
+            { ...withGcp, dependsOn: this.identityPoolReady },
         );
         const bucketBindings = (request.bucketAccess ?? []).map(
             (bucket, i) =>

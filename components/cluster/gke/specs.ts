@@ -34,6 +34,24 @@ export function gkeNodePoolSpec(pool: PoolKind, config: NodePoolConfig): GkeNode
 }
 
 /**
+ * Cloud NAT ports per node: dynamic allocation from 256 up to 16384. The 64 static ports of the default run out
+ * with a few dozen pods on a node pulling images and cloning repositories at once (Cloud NAT "Ports and addresses":
+ * dynamic port allocation; minimum and maximum are powers of two, and endpoint-independent mapping must be off).
+ */
+export function cloudNatPorts() {
+    return { enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 256, maxPortsPerVm: 16384 };
+}
+
+/** The recurring maintenance window (`gcp.maintenanceWindow`) as GKE's `maintenancePolicy.recurringWindow`. */
+export function gkeMaintenancePolicy(window: { days: string[]; startTimeUtc: string; hours: number }) {
+    // Any past date serves: GKE reads the time of day and the duration, and repeats by the RRULE.
+    const start = new Date(`2025-01-01T${window.startTimeUtc}:00Z`);
+    const end = new Date(start.getTime() + window.hours * 3600_000);
+    const iso = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z");
+    return { recurringWindow: { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${window.days.join(",")}` } };
+}
+
+/**
  * A GCP service account ID for one cluster and one purpose: `[a-z][a-z0-9-]*[a-z0-9]`, 6–30 characters (the IAM
  * rule), unique per (clusterName, purpose) in a project and stable across runs. It is a readable part (the cluster
  * name and the purpose, each shortened) plus 6 hex of a SHA-256 of both, so that stacks sharing a project

@@ -49,9 +49,11 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
         dependencies.push(address);
     }
     if (managedCertificate) {
+        // No fixed name: a new exposure.host replaces the certificate (its domains are immutable), and the
+        // replacement is created first, so Pulumi's auto-name (a random suffix) keeps the two apart.
         certificate = new gcp.compute.ManagedSslCertificate(
             `${name}-certificate`,
-            { project: args.project, name: baseName, managed: { domains: [exposure.host!] } },
+            { project: args.project, managed: { domains: [exposure.host!] } },
             opts,
         );
         dependencies.push(certificate);
@@ -70,7 +72,8 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
                     purpose: "REGIONAL_MANAGED_PROXY",
                     role: "ACTIVE",
                 },
-                opts,
+                // One ACTIVE proxy-only subnet per region and network: a replacement must delete the old one first.
+                { ...opts, deleteBeforeReplace: true },
             ),
         );
     }

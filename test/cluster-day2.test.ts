@@ -1,0 +1,233 @@
+/**
+ * Day 2 of the managed clusters: what the second and later `pulumi up`s change, upgrade, and must not break. Each case
+ * is a defect that a first `up` does not show (docs/cluster.md, "What a config change does to a running cluster").
+ */
+import { expect } from "chai";
+import { clusterAutoscalerPolicy } from "../components/cluster/eks/specs";
+import { EKS_ADDON_VERSIONS } from "../components/cluster/eks/addons";
+import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
+import { requiredApis } from "../components/cluster/gke";
+import { efsStorageClass } from "../components/cluster/storage";
+import { parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../tools/offline/runtime";
+import * as harness from "./harness";
+import { Plan, PlannedResource, configError, planOf } from "./harness";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
+const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
+const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
+
+/** Every URN a resource waits for, directly or through what it waits for. */
+function waitsFor(plan: Plan, resource: PlannedResource): Set<string> {
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const queue = [...resource.dependencies];
+    while (queue.length > 0) {
+        const urn = queue.pop()!;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        queue.push(...(byUrn.get(urn)?.dependencies ?? []));
+    }
+    return seen;
+}
+
+function refused(stack: string, changes: Record<string, unknown>) {
+    const file = readStackFile(stack);
+    return configError(() => parseStackConfig(stack, { ...file.config, ...changes }, file.secrets));
+}
+
+describe("cluster layer, day 2 on GKE", () => {
+    let prod: Plan;
+    let publicPlan: Plan;
+    let existingNetwork: Plan;
+    let remoteLogs: Plan;
+    const { tls: _referenceTls, ...withoutTls } = readStackFile("prod-gke").config.exposure as Obj;
+    before(async () => {
+        [prod, publicPlan, existingNetwork, remoteLogs] = await Promise.all([
+            planOf("prod-gke"),
+            // The same options as test/exposure-plan.test.ts's public variant, so the plan is shared.
+            planOf("prod-gke", { config: { exposure: { ...withoutTls, public: true } } }),
+            planOf("prod-gke", {
+                config: {
+                    gcp: {
+                        project: "acme-data-prod",
+                        region: "europe-west1",
+                        network: { existingNetwork: "shared-vpc", existingSubnetwork: "gke-nodes", privateServicesAccess: "existing" },
+                    },
+                },
+            }),
+            planOf("dev", {
+                config: {
+                    airflow: { ...(readStackFile("dev").config.airflow as Obj), logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" } },
+                },
+            }),
+        ]);
+    });
+
+    it("waits for the Google APIs with every resource that uses one, and names the two a fresh project must enable by hand", () => {
+        const apis = ofType(prod, "gcp:projects/service:Service");
+        expect(apis.map((a) => a.inputs.service).sort()).to.deep.equal([...requiredApis(true)].sort());
+        const apiUrns = new Set(apis.map((a) => a.urn));
+        const cloudResources = prod.resources.filter(
+            (r) => r.custom && r.type.startsWith("gcp:") && !r.type.startsWith("gcp:projects/service") && !r.type.startsWith("pulumi:"),
+        );
+        expect(cloudResources.length).to.be.greaterThan(10);
+        const notWaiting = cloudResources.filter((r) => ![...waitsFor(prod, r)].some((urn) => apiUrns.has(urn))).map((r) => `${r.type} ${r.name}`);
+        expect(notWaiting).to.deep.equal([]);
+        // Service Usage cannot enable itself, nor Cloud Resource Manager (project IAM) without it: a bootstrap step.
+        expect(requiredApis(true)).to.not.include("serviceusage.googleapis.com");
+    });
+
+    it("deletes the router, the NAT and the proxy-only subnet before re-creating them: fixed names and one NAT per range", () => {
+        const internal = the(prod, "gcp:compute/subnetwork:Subnetwork", "cluster-ingress-proxy-only");
+        for (const r of [the(prod, "gcp:compute/router:Router"), the(prod, "gcp:compute/routerNat:RouterNat"), internal])
+            expect(r.deleteBeforeReplace, `${r.type} ${r.name}`).to.equal(true);
+    });
+
+    it("gives the Google-managed certificate no fixed name, so a new exposure.host can be created next to the old one", () => {
+        const certificate = the(publicPlan, "gcp:compute/managedSslCertificate:ManagedSslCertificate");
+        expect(certificate.inputs.name).to.equal(undefined);
+        expect(certificate.inputs.managed).to.deep.equal({ domains: ["airflow.acme-data.example.com"] });
+        expect(certificate.deleteBeforeReplace).to.equal(false);
+    });
+
+    it("allocates Cloud NAT ports dynamically, far above the 64 static ports per VM", () => {
+        const nat = the(prod, "gcp:compute/routerNat:RouterNat").inputs;
+        expect(nat).to.include({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 256, maxPortsPerVm: 16384 });
+        const power = (n: number) => Number.isInteger(Math.log2(n));
+        expect(power(cloudNatPorts().minPortsPerVm) && power(cloudNatPorts().maxPortsPerVm)).to.equal(true);
+    });
+
+    it("lets GKE upgrade only in a recurring maintenance window (every day 01:00-05:00 UTC by default)", () => {
+        const cluster = the(prod, "gcp:container/cluster:Cluster").inputs;
+        expect(cluster.maintenancePolicy).to.deep.equal({
+            recurringWindow: { startTime: "2025-01-01T01:00:00Z", endTime: "2025-01-01T05:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" },
+        });
+        expect(gkeMaintenancePolicy({ days: ["SA", "SU"], startTimeUtc: "22:00", hours: 6 }).recurringWindow).to.deep.equal({
+            startTime: "2025-01-01T22:00:00Z",
+            endTime: "2025-01-02T04:00:00Z",
+            recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+        });
+        const tooShort = refused("prod-gke", { gcp: { project: "p", region: "europe-west1", maintenanceWindow: { days: ["SU"], hours: 8 } } });
+        expect(tooShort.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.maintenanceWindow"]);
+        expect(tooShort.message).to.contain("GKE needs at least 48");
+    });
+
+    it("enforces NetworkPolicy with Dataplane V2", () => {
+        expect(the(prod, "gcp:container/cluster:Cluster").inputs.datapathProvider).to.equal("ADVANCED_DATAPATH");
+    });
+
+    it("runs the temporary default pool as the node service account, not the Compute Engine default one", () => {
+        const cluster = the(prod, "gcp:container/cluster:Cluster");
+        const nodeAccount = the(prod, "gcp:serviceaccount/account:Account", "cluster-nodes");
+        expect(cluster.inputs.nodeConfig.serviceAccount).to.not.equal(undefined);
+        expect(cluster.dependencies).to.include(nodeAccount.urn);
+        expect(cluster.ignoreChanges).to.include("nodeConfig");
+    });
+
+    it("uses the private services access an existing network already has instead of a second connection", () => {
+        expect(ofType(existingNetwork, "gcp:servicenetworking/connection:Connection")).to.have.length(0);
+        expect(ofType(existingNetwork, "gcp:compute/globalAddress:GlobalAddress")).to.have.length(0);
+        const instance = the(existingNetwork, "gcp:sql/databaseInstance:DatabaseInstance").inputs;
+        expect(instance.settings.ipConfiguration.privateNetwork).to.equal("projects/acme-data-prod/global/networks/shared-vpc");
+        expect(ofType(prod, "gcp:servicenetworking/connection:Connection")).to.have.length(1);
+        const created = refused("prod-gke", { gcp: { project: "p", region: "europe-west1", network: { privateServicesAccess: "existing" } } });
+        expect(created.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.network.privateServicesAccess"]);
+    });
+
+    it("abandons the Cloud SQL user on destroy (Postgres cannot drop a user that owns tables)", () => {
+        expect(the(prod, "gcp:sql/user:User").inputs.deletionPolicy).to.equal("ABANDON");
+    });
+
+    it("binds Workload Identity only once the cluster (and with it the identity pool) exists", () => {
+        const cluster = the(remoteLogs, "gcp:container/cluster:Cluster");
+        const bindings = ofType(remoteLogs, "gcp:serviceaccount/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/iam.workloadIdentityUser");
+        expect(bindings.length).to.be.greaterThan(0);
+        for (const binding of bindings) expect(binding.dependencies, binding.name).to.include(cluster.urn);
+    });
+});
+
+describe("cluster layer, day 2 on EKS", () => {
+    let prod: Plan;
+    let extended: Plan;
+    before(async () => {
+        [prod, extended] = await Promise.all([
+            planOf("prod-eks"),
+            planOf("prod-eks", {
+                config: { aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: true }, database: { ...(readStackFile("prod-eks").config.database as Obj), extendedSupport: true } },
+            }),
+        ]);
+    });
+    const nodeGroups = (plan: Plan) => ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+    const addon = (plan: Plan, name: string) => ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === name)!;
+
+    it("upgrades the node groups with the control plane: every group runs kubernetesVersion", () => {
+        expect(nodeGroups(prod).length).to.be.greaterThan(1);
+        for (const group of nodeGroups(prod)) expect(group.inputs.version, group.name).to.equal("1.33");
+    });
+
+    it("runs vpc-cni, kube-proxy and coredns as managed add-ons at pinned versions, after the nodes", () => {
+        const groups = nodeGroups(prod).map((g) => g.urn);
+        for (const [name, version] of [
+            ["vpc-cni", EKS_ADDON_VERSIONS["1.33"].vpcCni],
+            ["kube-proxy", EKS_ADDON_VERSIONS["1.33"].kubeProxy],
+            ["coredns", EKS_ADDON_VERSIONS["1.33"].coredns],
+        ]) {
+            const a = addon(prod, name);
+            expect(a, name).to.not.equal(undefined);
+            expect(a.inputs).to.include({ addonVersion: version, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+            for (const g of groups) expect(a.dependencies, name).to.include(g);
+        }
+        expect(EKS_ADDON_VERSIONS["1.33"].kubeProxy).to.match(/^v1\.33\./);
+        const r = refused("prod-eks", { kubernetesVersion: "1.29" });
+        expect(r.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:kubernetesVersion"]);
+        expect(r.message).to.contain("1.32, 1.33");
+    });
+
+    it("enforces NetworkPolicy through the VPC CNI's network policy agent", () => {
+        expect(JSON.parse(addon(prod, "vpc-cni").inputs.configurationValues)).to.deep.equal({ enableNetworkPolicy: "true" });
+    });
+
+    it("stays on standard support unless aws.extendedSupport pays for extended support", () => {
+        expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "STANDARD" });
+        expect(the(extended, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "EXTENDED" });
+    });
+
+    it("lets the cluster autoscaler resize only its own cluster's Auto Scaling groups", () => {
+        const policy = JSON.parse(
+            ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "cluster-cluster-autoscaler-inline")!.inputs.policy,
+        );
+        const write = policy.Statement.find((s: Obj) => s.Action.includes("autoscaling:SetDesiredCapacity"));
+        expect(write.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/airflow-prod-eks": "owned" } });
+        const unconditioned = clusterAutoscalerPolicy("x").Statement.filter((s) => !s.Condition).flatMap((s) => s.Action as string[]);
+        expect(unconditioned.every((a) => /:(Describe|Get)/.test(a))).to.equal(true);
+    });
+
+    it("RDS: a postgresVersion bump may upgrade the major, storage autoscales, no paid extended support by default", () => {
+        const instance = the(prod, "aws:rds/instance:Instance").inputs;
+        expect(instance).to.include({
+            allowMajorVersionUpgrade: true,
+            maxAllocatedStorage: 200,
+            engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+        });
+        expect(the(extended, "aws:rds/instance:Instance").inputs.engineLifecycleSupport).to.equal("open-source-rds-extended-support");
+        const r = refused("prod-eks", { database: { mode: "managed", storageGb: 100, maxStorageGb: 50 } });
+        expect(r.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:database.maxStorageGb"]);
+    });
+
+    it("RDS: the final snapshot's name is unique to the stack's lifetime, so a second destroy does not collide", () => {
+        const instance = the(prod, "aws:rds/instance:Instance");
+        const suffix = the(prod, "random:index/randomId:RandomId", "cluster-db-final-snapshot");
+        expect(instance.inputs.skipFinalSnapshot).to.equal(false);
+        expect(instance.inputs.finalSnapshotIdentifier).to.not.equal("airflow-prod-eks-final");
+        expect(instance.dependencies).to.include(suffix.urn);
+    });
+
+    it("EFS's StorageClass does not claim volume expansion (the driver has none)", () => {
+        const efs = harness.kubeObjects(prod, "StorageClass").find((c) => (c.inputs as Obj).provisioner === "efs.csi.aws.com")!;
+        expect((efs.inputs as Obj).allowVolumeExpansion).to.equal(false);
+        expect(efsStorageClass({ fileSystemId: "fs-1", retain: true }).allowVolumeExpansion).to.equal(false);
+    });
+});

@@ -34,6 +34,18 @@ describe("npm run plan", () => {
         expect(fs.existsSync(path.join(dir, "out", "broken"))).to.equal(false);
     });
 
+    it("removes the previous plan of a stack whose config no longer plans, so nothing stale looks current", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        const stale = path.join(dir, "out", "broken");
+        fs.mkdirSync(stale, { recursive: true });
+        fs.writeFileSync(path.join(stale, "plan.md"), "# an earlier plan\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  airflow-platform:cloud: gke\n  airflow-platform:nodePools: {spot: {maxNodes: 0}}\n");
+        const result = runPlan(["--stack", "broken", "--stack-dir", dir, "--out", path.join(dir, "out")]);
+        expect(result.status).to.equal(1);
+        expect(fs.existsSync(stale)).to.equal(false);
+        expect(result.stderr).to.contain("removed the previous plan");
+    });
+
     it("exits non-zero with a clear message for a stack that has no file", () => {
         const result = runPlan(["--stack", "no-such-stack"]);
         expect(result.status).to.equal(1);

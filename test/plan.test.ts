@@ -18,20 +18,20 @@ describe("offline plan output", () => {
     const plans: Record<string, Plan> = {};
 
     before(async () => {
-        for (const stack of ["dev", "prod-gke"]) {
+        for (const stack of ["dev", "prod-gke", "prod-eks"]) {
             plans[stack] = await planOf(stack);
             dirs[stack] = fs.mkdtempSync(path.join(os.tmpdir(), `plan-${stack}-`));
             writePlan(plans[stack], dirs[stack]);
         }
     });
 
-    it("writes resources.json with type, name, parent and inputs for every resource", () => {
+    it("writes resources.json with type, name, URN, parent, protection, dependencies and inputs for every resource", () => {
         const resources = JSON.parse(fs.readFileSync(path.join(dirs.dev, "resources.json"), "utf8")) as Array<
             Record<string, unknown>
         >;
         expect(resources.length).to.equal(plans.dev.resources.length).and.to.be.greaterThan(10);
         for (const r of resources) {
-            expect(r).to.have.all.keys("type", "name", "parent", "inputs");
+            expect(r).to.have.all.keys("type", "name", "urn", "parent", "protect", "retainOnDelete", "ignoreChanges", "dependencies", "inputs");
             expect(r.type).to.match(/^[a-z0-9-]+:[A-Za-z0-9./-]*:[A-Za-z0-9]+$/);
         }
         const names = new Set(resources.map((r) => r.name));
@@ -39,11 +39,36 @@ describe("offline plan output", () => {
         expect(parents.length).to.be.greaterThan(0);
         for (const parent of parents) expect(names.has(parent), `parent ${parent} is a planned resource`).to.equal(true);
         expect(resources.some((r) => r.parent === null)).to.equal(true);
+        // Every dependency is a planned resource, so the order of creation can be read from the file alone.
+        const urns = new Set(resources.map((r) => r.urn));
+        const dependencies = resources.flatMap((r) => r.dependencies as string[]);
+        expect(dependencies.length).to.be.greaterThan(10);
+        for (const d of dependencies) expect(urns.has(d), `dependency ${d} is planned`).to.equal(true);
     });
 
-    it("shows values only the cloud knows as [computed]", () => {
-        const text = fs.readFileSync(path.join(dirs.dev, "resources.json"), "utf8");
-        expect(text).to.contain(`"${COMPUTED}"`);
+    it("records protection in resources.json: prod's cluster and database are protected, dev's are not", () => {
+        const read = (stack: string) =>
+            JSON.parse(fs.readFileSync(path.join(dirs[stack], "resources.json"), "utf8")) as Array<{ type: string; protect: boolean }>;
+        const stateful = ["gcp:container/cluster:Cluster", "gcp:sql/databaseInstance:DatabaseInstance"];
+        for (const type of stateful) expect(read("prod-gke").find((r) => r.type === type)?.protect, type).to.equal(true);
+        expect(read("dev").find((r) => r.type === stateful[0])?.protect).to.equal(false);
+    });
+
+    it("shows every value the mocks made up as [computed], in every file", () => {
+        for (const stack of ["dev", "prod-gke", "prod-eks"]) {
+            const mocked = plans[stack].mockedValues;
+            expect(mocked.length, "the mocks made up IDs and endpoints").to.be.greaterThan(5);
+            for (const file of filesUnder(dirs[stack])) {
+                const text = fs.readFileSync(file, "utf8");
+                for (const m of mocked)
+                    expect(new RegExp(`(^|[^A-Za-z0-9_-])${m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^A-Za-z0-9_-])`).test(text), `${stack}/${path.basename(file)} shows the made-up ${m}`).to.equal(false);
+            }
+        }
+        expect(plans["prod-gke"].mockedValues).to.include.members(["cluster-network-id", "203.0.113.10"]);
+        const resources = JSON.parse(fs.readFileSync(path.join(dirs["prod-gke"], "resources.json"), "utf8")) as Array<{ type: string; inputs: Record<string, unknown> }>;
+        expect(resources.find((r) => r.type === "gcp:compute/subnetwork:Subnetwork")?.inputs.network).to.equal(COMPUTED);
+        const outputs = JSON.parse(fs.readFileSync(path.join(dirs["prod-gke"], "outputs.json"), "utf8")) as Record<string, unknown>;
+        expect(outputs.endpoint).to.equal(COMPUTED);
     });
 
     it("never writes a secret's value to any plan file; secrets show as [secret]", () => {
@@ -72,8 +97,11 @@ describe("offline plan output", () => {
         expect(outputs.airflowExecutor).to.equal("CeleryExecutor,KubernetesExecutor");
     });
 
-    it("writes each Helm release's values as YAML", () => {
-        const helmFiles = filesUnder(path.join(dirs.dev, "helm"));
-        expect(helmFiles.map((f) => path.basename(f))).to.include.members(["airflow-release.values.yaml"]);
+    it("writes each Helm release's values as YAML, and no file for a release that sets none", () => {
+        const helmFiles = filesUnder(path.join(dirs.dev, "helm")).map((f) => path.basename(f));
+        expect(helmFiles).to.include.members(["airflow-release.values.yaml"]);
+        const empty = plans.dev.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && Object.keys((r.inputs.values as object) ?? {}).length === 0);
+        expect(empty.map((r) => r.name)).to.include("observability-crds");
+        for (const r of empty) expect(helmFiles).not.to.include(`${r.name}.values.yaml`);
     });
 });

@@ -4,9 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../stacks/config";
-import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack } from "./offline/runtime";
+import { AppliedDefault, ConfigError, appliedDefaults, parseStackConfig } from "../stacks/config";
+import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack, readStackFile, withComputed } from "./offline/runtime";
 import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
+import { planMarkdown } from "./offline/plan-md";
 
 interface PlanArgs {
     stack: string;
@@ -36,7 +37,12 @@ function parseArgs(argv: string[]): PlanArgs {
 
 class UsageError extends Error {}
 
-export function writePlan(plan: Plan, dir: string): string[] {
+/** The plan as it is written: secrets masked, and every value the mocks made up shown as `[computed]`. */
+export function writtenResources(plan: Plan): PlannedResource[] {
+    return plan.resources.map((r) => ({ ...r, inputs: withComputed(r.inputs, plan.mockedValues) as Record<string, unknown> }));
+}
+
+export function writePlan(plan: Plan, dir: string, appliedDefaults?: AppliedDefault[]): string[] {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const written: string[] = [];
@@ -46,10 +52,22 @@ export function writePlan(plan: Plan, dir: string): string[] {
         fs.writeFileSync(file, text);
         written.push(relative);
     };
-    const resources = plan.resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
-    write("resources.json", JSON.stringify(resources, null, 2) + "\n");
-    write("outputs.json", JSON.stringify(plan.outputs, null, 2) + "\n");
-    for (const artifact of planArtifacts(plan.resources)) write(artifact.path, artifact.content);
+    const resources = writtenResources(plan);
+    write("plan.md", planMarkdown({ stack: plan.stack, resources, appliedDefaults }));
+    const entries = resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        parent: r.parent,
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        ignoreChanges: r.ignoreChanges,
+        dependencies: r.dependencies,
+        inputs: r.inputs,
+    }));
+    write("resources.json", JSON.stringify(entries, null, 2) + "\n");
+    write("outputs.json", JSON.stringify(withComputed(plan.outputs, plan.mockedValues), null, 2) + "\n");
+    for (const artifact of planArtifacts(resources)) write(artifact.path, artifact.content);
     return written;
 }
 
@@ -85,9 +103,20 @@ function releaseLine(r: PlannedResource): string {
 
 async function main() {
     const { stack, outDir, stackDir } = parseArgs(process.argv.slice(2));
-    const plan = await planStack(stack, { stackDir });
     const dir = path.join(outDir, stack);
-    const files = writePlan(plan, dir);
+    // A plan that fails must not leave the previous one looking current.
+    const hadPrevious = fs.existsSync(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    let plan: Plan;
+    try {
+        plan = await planStack(stack, { stackDir });
+    } catch (err) {
+        if (hadPrevious) console.error(`(removed the previous plan in ${path.relative(process.cwd(), dir) || dir}/: it no longer matches the config)`);
+        throw err;
+    }
+    const file = readStackFile(stack, stackDir);
+    const defaults = appliedDefaults(file.config, parseStackConfig(stack, file.config, file.secrets));
+    const files = writePlan(plan, dir, defaults);
     console.log(summarize(plan, dir, files));
 }
 

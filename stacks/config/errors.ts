@@ -47,22 +47,33 @@ export function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
 }
 
 function describeAllowedKeys(path: readonly PropertyKey[]): string {
+    const keys = allowedKeysAt(path);
+    return keys ? keys.join(", ") : "(see docs/config.md)";
+}
+
+/** The keys the schema allows in the object at a path, or undefined when no object schema is there. */
+export function allowedKeysAt(path: readonly PropertyKey[]): string[] | undefined {
+    const schema = schemaAt(path);
+    const shape = schema && ((unwrap(schema) as z.ZodObject)._zod.def.shape as Record<string, unknown> | undefined);
+    return shape ? Object.keys(shape) : undefined;
+}
+
+/** The schema of the value at a config path (array indexes as numbers), or undefined when the schema has no such key. */
+export function schemaAt(path: readonly PropertyKey[]): z.core.$ZodType | undefined {
     let schema: z.core.$ZodType = stackConfigSchema;
     for (const part of path) {
         schema = unwrap(schema);
-        const shape = (schema as z.ZodObject)._zod.def.shape as Record<string, z.core.$ZodType> | undefined;
+        const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
         if (typeof part === "number") {
-            const element = (schema as unknown as z.ZodArray)._zod.def.element;
-            if (!element) return "(see the README)";
-            schema = element;
-        } else if (shape && shape[String(part)]) schema = shape[String(part)];
-        else return "(see the README)";
+            if (def.type !== "array" || !def.element) return undefined;
+            schema = def.element;
+        } else if (def.shape && def.shape[String(part)]) schema = def.shape[String(part)];
+        else return undefined;
     }
-    const shape = (unwrap(schema) as z.ZodObject)._zod.def.shape as Record<string, unknown> | undefined;
-    return shape ? Object.keys(shape).join(", ") : "(see the README)";
+    return schema;
 }
 
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+export function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     let current = schema;
     for (;;) {
         const def = current._zod.def as { innerType?: z.core.$ZodType; type: string };

@@ -8,3 +8,5 @@ export * from "./resolved";
 export * from "./errors";
 export { DEVSPACE_MAX_QUOTA, MULTISHARE_SIZE } from "./checks";
 export { loadStackConfig, parseStackConfig } from "./load";
+export { appliedDefaults } from "./applied";
+export type { AppliedDefault } from "./applied";

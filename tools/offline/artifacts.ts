@@ -20,7 +20,9 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
     for (const r of resources) {
         const inputs = asObj(r.inputs);
         if (r.type === "kubernetes:helm.sh/v3:Release") {
-            artifacts.push({ path: `helm/${r.name}.values.yaml`, content: YAML.stringify(inputs.values ?? {}) });
+            // A release that sets no values has no file: plan.md says it runs on the chart's defaults.
+            if (Object.keys(asObj(inputs.values)).length > 0)
+                artifacts.push({ path: `helm/${r.name}.values.yaml`, content: YAML.stringify(inputs.values) });
             const mappings = asObj(asObj(inputs.values).statsd).overrideMappings;
             if (Array.isArray(mappings) && mappings.length > 0)
                 artifacts.push({ path: "statsd-mapping.yaml", content: YAML.stringify({ mappings }) });

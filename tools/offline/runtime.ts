@@ -25,6 +25,8 @@ export interface PlannedResource {
     name: string;
     /** The parent's name, or null for the stack's top-level resources. */
     parent: string | null;
+    /** The parent's URN, or null for the stack's top-level resources. */
+    parentUrn: string | null;
     /** The inputs with secrets as `[secret]` and unknowns as `[computed]`. */
     inputs: Record<string, unknown>;
     /** The inputs with secret values revealed: for tests that check what a secret holds. Never written to disk. */
@@ -47,6 +49,11 @@ export interface Plan {
     outputs: Record<string, unknown>;
     /** Stack outputs with secrets kept as Pulumi secrets, for StackReferences of other stacks' plans. */
     rawOutputs: Record<string, unknown>;
+    /**
+     * Values the mocks made up for what only the cloud knows (IDs, endpoints, ARNs): the program needs some known to
+     * run, but the written plan shows every string holding one as `[computed]`, as `pulumi preview` would.
+     */
+    mockedValues: string[];
 }
 
 export interface PlanOptions {
@@ -158,6 +165,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
 
     const registrations: Registration[] = [];
     const byUrn = new Map<string, Registration>();
+    const mocked = new Set<string>();
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
@@ -167,7 +175,10 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                     return { id: String(args.inputs.name), state: { name: args.inputs.name, outputs, secretOutputNames: [] } };
                 }
                 const extra = mockResourceOutputs(args.type, args.name, args.inputs);
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+                const id = `${args.name}-id`;
+                const given = new Set(stringsIn(args.inputs));
+                for (const value of [id, ...stringsIn(extra)]) if (!given.has(value)) mocked.add(value);
+                return { id, state: { ...args.inputs, ...extra } };
             },
             call: (args) => mockInvoke(args.token, args.inputs),
         },
@@ -212,12 +223,14 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
         // waitForRPCs is internal to @pulumi/pulumi, but it is the one way to know every registration has finished.
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         if (failures.length > 0) throw failures[0];
+        const isChild = (r: Registration) => Boolean(r.parentUrn) && byUrn.get(r.parentUrn)?.type !== "pulumi:pulumi:Stack";
         const resources = registrations
             .filter((r) => r.type !== "pulumi:pulumi:Stack")
             .map<PlannedResource>((r) => ({
                 type: r.type,
                 name: r.name,
-                parent: r.parentUrn && byUrn.get(r.parentUrn)?.type !== "pulumi:pulumi:Stack" ? nameOfUrn(r.parentUrn) : null,
+                parent: isChild(r) ? nameOfUrn(r.parentUrn) : null,
+                parentUrn: isChild(r) ? r.parentUrn : null,
                 inputs: mask(r.inputs ?? {}) as Record<string, unknown>,
                 revealedInputs: reveal(r.inputs ?? {}) as Record<string, unknown>,
                 urn: r.urn ?? "",
@@ -229,7 +242,15 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                 dependencies: r.dependencies,
             }));
         if (Object.keys(options).length === 0) defaultPlanOutputs.set(stack, resolvedRaw);
-        return { stack, resources, outputs: mask(resolvedRaw) as Record<string, unknown>, rawOutputs: resolvedRaw };
+        return {
+            stack,
+            resources,
+            outputs: mask(resolvedRaw) as Record<string, unknown>,
+            rawOutputs: resolvedRaw,
+            // A made-up value equal to a resource's own name (an IAM role named like its resource) stays: plan.md
+            // prints resource names, which are no cloud value.
+            mockedValues: [...mocked].filter((v) => !registrations.some((r) => r.name === v)),
+        };
     } finally {
         process.off("unhandledRejection", onRejection);
     }
@@ -311,6 +332,32 @@ function reveal(value: unknown): unknown {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
     }
     return value;
+}
+
+/** Every string inside a value. */
+function stringsIn(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(stringsIn);
+    if (value && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+    return [];
+}
+
+/**
+ * A value as the written plan shows it: every string that holds a value the mocks made up becomes `[computed]`, since
+ * `pulumi preview` knows neither the made-up value nor anything built from it.
+ */
+export function withComputed(value: unknown, mockedValues: readonly string[]): unknown {
+    if (mockedValues.length === 0) return value;
+    // A made-up value counts only as a whole token: "airflow-id" is in "x/airflow-id" but not in "airflow-identity".
+    const escaped = [...mockedValues].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const holdsMocked = new RegExp(`(^|[^A-Za-z0-9_-])(${escaped.join("|")})($|[^A-Za-z0-9_-])`);
+    const replace = (v: unknown): unknown => {
+        if (typeof v === "string") return holdsMocked.test(v) ? COMPUTED : v;
+        if (Array.isArray(v)) return v.map(replace);
+        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+        return v;
+    };
+    return replace(value);
 }
 
 function isResourceReference(value: object): boolean {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Airflow } from "../components/airflow";
 import { ReferencedCluster, readPlacement } from "../components/cluster/referenced";
-import { Devspace, devspaceNamespace } from "../components/devspace";
-import { ResolvedAirflowConfig, StackConfig } from "./config";
+import { DevspaceFrameOutput, devspaceAccessProblem, devspaceNamespace, todayUtc } from "../components/devspace";
+import { ConfigError, ResolvedAirflowConfig, StackConfig, fullKey } from "./config";
 
 /** The devspace's Airflow: the stack's settings, in the devspace's namespace, syncing the developer's branch. */
 export function devspaceAirflowConfig(config: StackConfig): ResolvedAirflowConfig {
@@ -17,43 +17,50 @@ export function devspaceAirflowConfig(config: StackConfig): ResolvedAirflowConfi
 }
 
 /**
- * A developer's own Airflow on the shared dev cluster: a namespace with a quota and default requests, and a small
- * Airflow (bundled Postgres, git-sync of the developer's branch) scraped by the shared Prometheus. It reads the dev
- * stack through a StackReference and creates nothing outside its namespace but the namespace itself.
+ * A developer's own Airflow on the shared dev cluster, in the namespace the dev stack made for it (its frame: RBAC,
+ * quota, limits, network policies): a small Airflow (bundled Postgres, git-sync of the developer's branch) scraped by
+ * the shared Prometheus. It creates no Namespace, quota or cluster-scoped object, and refuses to start unless the dev
+ * stack lists this devspace, for this owner, unexpired.
  */
 export async function devspaceStack(config: StackConfig) {
     const devspace = config.devspace;
     if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
     const base = new pulumi.StackReference("base", { name: devspace.baseStack });
+    const frames = (await base.getOutputValue("devspaces")) as DevspaceFrameOutput[] | undefined;
+    const refused = devspaceAccessProblem(devspace, frames, todayUtc());
+    if (refused) {
+        const key = fullKey(refused.key.split("."));
+        throw new ConfigError(config.stack, [{ key, message: refused.message, value: refused.key === "devspace.owner" ? devspace.owner : devspace.developer }]);
+    }
+    const frame = frames!.find((f) => f.name === devspace.developer)!;
     const cluster = new ReferencedCluster("cluster", { stack: base, placement: await readPlacement(base, devspace.baseStack) });
-    const space = new Devspace("devspace", { devspace, provider: cluster.provider });
     const airflowConfig = devspaceAirflowConfig(config);
     // The dev stack exports its monitoring namespace only when it runs the shared Prometheus (and its CRDs).
     const sharedMonitoring = (await base.getOutputValue("monitoringNamespace")) !== undefined;
-    const airflow = new Airflow(
-        "airflow",
-        {
-            cluster,
-            stack: config,
-            airflow: airflowConfig,
-            createNamespace: false,
-            // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
-            scrape: sharedMonitoring,
-        },
-        { dependsOn: space.guards },
-    );
+    const airflow = new Airflow("airflow", {
+        cluster,
+        stack: config,
+        airflow: airflowConfig,
+        // The dev stack owns the namespace (and its quota, limits, RBAC and network policies).
+        createNamespace: false,
+        // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
+        scrape: sharedMonitoring,
+    });
+    const namespace = devspaceNamespace(devspace.developer);
     return {
-        namespace: space.namespace,
+        namespace,
         developer: devspace.developer,
+        owner: devspace.owner,
+        expires: frame.expires,
         branch: devspace.branch,
         baseStack: devspace.baseStack,
         clusterName: cluster.clusterName,
-        quota: devspace.quota,
+        quota: frame.quota,
         executor: airflow.executor,
         /** How to reach the UI: a devspace has no load balancer of its own. */
-        uiPortForward: pulumi.interpolate`kubectl -n ${space.namespace} port-forward svc/${airflow.uiServiceName} 8080:${airflow.uiServicePort}`,
+        uiPortForward: pulumi.interpolate`kubectl -n ${namespace} port-forward svc/${airflow.uiServiceName} 8080:${airflow.uiServicePort}`,
         /** The shared Grafana's Airflow dashboards show this devspace with this filter. */
-        grafanaFilter: sharedMonitoring ? pulumi.interpolate`var-namespace=${space.namespace}` : "the dev stack runs no monitoring",
+        grafanaFilter: sharedMonitoring ? `var-namespace=${namespace}` : "the dev stack runs no monitoring",
         adminPassword: airflow.adminPassword,
     };
 }

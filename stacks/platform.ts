@@ -1,5 +1,6 @@
 import { Airflow } from "../components/airflow";
 import { createCluster } from "../components/cluster";
+import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
 import { Observability } from "../components/observability";
 import { StackConfig } from "./config";
@@ -11,6 +12,14 @@ export function platformStack(config: StackConfig) {
         ? new Observability("observability", { cluster, stack: config })
         : undefined;
     const airflow = new Airflow("airflow", { cluster, stack: config, observability });
+    // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
+    for (const entry of config.devspaces)
+        new DevspaceFrame(`devspace-${entry.name}`, {
+            entry,
+            provider: cluster.provider,
+            monitoringNamespace: observability ? config.monitoring.namespace : undefined,
+            dependsOn: cluster.readiness,
+        });
     const exposure = config.exposure.enabled
         ? new Exposure("exposure", { cluster, stack: config, airflow, observability })
         : undefined;
@@ -26,6 +35,8 @@ export function platformStack(config: StackConfig) {
         /** Secret: the `admin` user's password (the chart's default admin/admin is never used). */
         airflowAdminPassword: airflow.adminPassword,
         ...(observability ? observability.stackOutputs() : {}),
+        /** The devspaces this stack frames: their stacks check name, owner and expiry against it before deploying. */
+        devspaces: config.devspaces.map(devspaceFrameOutput),
         // Where to point DNS for exposure.host: the load balancer's hostname or IP.
         ...(exposure ? { urls: exposure.urls, loadBalancerAddress: exposure.address } : {}),
     };

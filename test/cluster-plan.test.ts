@@ -190,7 +190,12 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         expect(provider.inputs.kubeconfig).to.equal(SECRET);
         const kubeconfig = YAML.parse(provider.revealedInputs.kubeconfig as string);
         expect(kubeconfig.users[0].user.exec.command).to.equal("gke-gcloud-auth-plugin");
-        expect(kubeconfig.clusters[0].cluster.server).to.equal("https://203.0.113.10");
+        // CI and developers go through the DNS-based endpoint (IAM, no IP allowlist), whose certificate is publicly trusted.
+        expect(kubeconfig.clusters[0].cluster).to.deep.equal({ server: "https://gke-0ff11e0000000000.europe-west1.gke.goog" });
+        expect(the(prod, "gcp:container/cluster:Cluster").inputs.controlPlaneEndpointsConfig).to.deep.equal({
+            dnsEndpointConfig: { allowExternalTraffic: true },
+            ipEndpointsConfig: { enabled: true },
+        });
         expect(revealedOutputs(prod).endpoint, "the endpoint output is the API server URL").to.equal("https://203.0.113.10");
         expect(revealedOutputs(prod).kubeconfig).to.equal(provider.revealedInputs.kubeconfig);
         expect((prod.outputs as Obj).kubeconfig, "the stack output is secret").to.equal(SECRET);

@@ -4,10 +4,12 @@ import { devspaceRequests } from "../tools/offline/artifacts";
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { devspaceAirflowConfig } from "../stacks/devspace";
 import {
+    DevspaceFrameOutput,
     airflowChartPods,
+    devspaceAccessProblem,
     devspaceRequestsOf,
+    frameObjects,
     limitRangeSpec,
-    resourceQuotaSpec,
 } from "../components/devspace";
 import { Plan, configError, helmValues, ofType, planOf, the } from "./harness";
 
@@ -15,7 +17,7 @@ const NS = "devspace-demo";
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
-/** Kinds that exist once per cluster (not in a namespace). A devspace may create one of them: its own Namespace. */
+/** Kinds that exist once per cluster (not in a namespace). A devspace creates none of them, not even its Namespace. */
 const CLUSTER_SCOPED_KINDS = [
     "Namespace",
     "Node",
@@ -65,15 +67,12 @@ describe("devspace: the devspace-demo plan", () => {
         expect(plan.outputs.clusterName).to.equal(dev.outputs.clusterName);
     });
 
-    it("makes namespace devspace-<developer> with a ResourceQuota of 2 CPU / 4Gi and a LimitRange default", () => {
-        const ns = the(plan, "kubernetes:core/v1:Namespace");
-        expect((ns.inputs.metadata as { name: string }).name).to.equal(NS);
-        const quota = the(plan, "kubernetes:core/v1:ResourceQuota").inputs as { metadata: { namespace: string }; spec: { hard: Record<string, string> } };
-        expect(quota.metadata.namespace).to.equal(NS);
-        expect(quota.spec.hard).to.include({ "requests.cpu": "2", "requests.memory": "4Gi", "services.loadbalancers": "0" });
-        const limits = the(plan, "kubernetes:core/v1:LimitRange").inputs as { metadata: { namespace: string }; spec: { limits: { defaultRequest: unknown }[] } };
-        expect(limits.metadata.namespace).to.equal(NS);
-        expect(limits.spec.limits[0].defaultRequest).to.have.keys(["cpu", "memory"]);
+    it("creates no Namespace, ResourceQuota, LimitRange, RBAC or NetworkPolicy: the dev stack's frame holds them", () => {
+        for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "Role", "RoleBinding", "NetworkPolicy"])
+            expect(plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.name), kind).to.deep.equal([]);
+        const frame = (dev.outputs.devspaces as DevspaceFrameOutput[]).find((f) => f.name === "demo")!;
+        expect(frame.namespace).to.equal(NS);
+        expect(plan.outputs).to.include({ namespace: NS, owner: frame.owner.gcp, expires: frame.expires });
     });
 
     it("runs a small Airflow there: the developer's branch, bundled Postgres, KubernetesExecutor tasks", () => {
@@ -86,9 +85,6 @@ describe("devspace: the devspace-demo plan", () => {
         expect(values.postgresql.enabled).to.equal(true);
         expect(values.pgbouncer.enabled).to.equal(false);
         expect(values.redis.enabled).to.equal(false);
-        // The Airflow waits for the quota and limit range: a pod created before them would escape both.
-        const guards = ofType(plan, "kubernetes:core/v1:ResourceQuota").concat(ofType(plan, "kubernetes:core/v1:LimitRange")).map((r) => r.urn);
-        expect(release.dependencies).to.include.members(guards);
     });
 
     it("has its metrics scraped by the shared Prometheus: a ServiceMonitor in its namespace the dev stack's Prometheus selects", () => {
@@ -122,36 +118,34 @@ describe("devspace: the devspace-demo plan", () => {
         }
     });
 
-    it("creates or changes nothing cluster-wide: no cloud resource, no cluster-scoped object but its own namespace", () => {
+    it("creates or changes nothing cluster-wide: no cloud resource, no cluster-scoped object, everything in its namespace", () => {
         for (const r of plan.resources.filter((x) => x.custom)) {
-            expect(r.type, r.name).to.match(/^(kubernetes:|pulumi:providers:kubernetes$|random:)/);
-            if (r.type.startsWith("kubernetes:") && CLUSTER_SCOPED_KINDS.includes(kindOf(r.type))) {
-                expect(kindOf(r.type), r.name).to.equal("Namespace");
-                expect((r.inputs.metadata as { name: string }).name).to.equal(NS);
-            }
-            const namespace = (r.inputs.metadata as { namespace?: string } | undefined)?.namespace ?? r.inputs.namespace;
-            if (r.type.startsWith("kubernetes:") && kindOf(r.type) !== "Namespace")
+            expect(r.type, r.name).to.match(/^(kubernetes:|pulumi:providers:kubernetes$|random:|pulumi:pulumi:StackReference$)/);
+            if (r.type.startsWith("kubernetes:")) {
+                expect(CLUSTER_SCOPED_KINDS, `${r.type} ${r.name} is namespaced`).to.not.include(kindOf(r.type));
+                const namespace = (r.inputs.metadata as { namespace?: string } | undefined)?.namespace ?? r.inputs.namespace;
                 expect(namespace, `${r.type} ${r.name} lives in the devspace`).to.equal(NS);
+            }
         }
         // The chart's ClusterRoles only exist in multi-namespace mode.
         expect(helmValues(plan, "airflow-release").multiNamespaceMode).to.not.equal(true);
     });
 
     it("requests at most 2 CPU and 4Gi in all, job included, and the plan summary reports the figure", () => {
-        const r = devspaceRequestsOf(plan.resources, NS);
+        const r = devspaceRequestsOf([...plan.resources, ...frameObjects(NS, plan.outputs.quota as DevspaceFrameOutput["quota"])], NS);
         expect(r.peak.cpuMillis).to.be.at.most(2000);
         expect(r.peak.memoryBytes).to.be.at.most(4 * GiB);
         expect(r.quota).to.deep.equal({ cpuMillis: 2000, memoryBytes: 4 * GiB });
         expect(r.taskPodsThatFit, "room for task pods beside the steady pods").to.be.greaterThan(0);
         expect(r.lines.map((l) => l.what)).to.include.members(["airflow-release: scheduler", "airflow-release: postgresql", "airflow-release: dagProcessor/git-sync"]);
-        expect(devspaceRequests(plan.resources)).to.match(/^steady \d+m? CPU, [\d.]+(Mi|Gi); peak .*; quota 2 CPU, 4Gi; task pod /);
+        expect(devspaceRequests(plan.resources, plan.outputs)).to.match(/^steady \d+m? CPU, [\d.]+(Mi|Gi); peak .*; quota 2 CPU, 4Gi; task pod /);
     });
 });
 
 describe("devspace: pure parts", () => {
     it("the developer's branch wins over airflow.dags.branch, in the devspace's namespace", () => {
         const config = devspaceConfig({
-            devspace: { developer: "alice", baseStack: "acme/airflow-platform/dev", branch: "feature/alice" },
+            devspace: { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "feature/alice" },
         });
         const airflow = devspaceAirflowConfig(config);
         expect(config.airflow.dags.branch).to.equal("feature/demo");
@@ -159,26 +153,36 @@ describe("devspace: pure parts", () => {
         expect(airflow.namespace).to.equal("devspace-alice");
     });
 
-    it("refuses quotas above 2 CPU / 4Gi and what a devspace cannot own, naming the key", () => {
-        const bad = () =>
+    it("refuses what a devspace cannot own, naming the key", () => {
+        const devspace = { developer: "x", owner: "x@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "b" };
+        const keys = configError(() =>
             devspaceConfig({
-                devspace: { developer: "x", baseStack: "a/b/dev", branch: "b", quota: { cpu: "2500m", memory: "5Gi" } },
+                devspace,
                 exposure: { enabled: true, host: "x.example.com" },
                 database: { mode: "managed" },
-            });
-        expect(bad).to.throw(ConfigError);
-        try {
-            bad();
-        } catch (e) {
-            const keys = (e as ConfigError).issues.map((i) => i.key);
-            expect(keys).to.include.members([
-                "airflow-platform:devspace.quota.cpu",
-                "airflow-platform:devspace.quota.memory",
-                "airflow-platform:exposure.enabled",
-                "airflow-platform:database.mode",
-            ]);
-        }
-        expect(() => devspaceConfig({ devspace: { developer: "x", baseStack: "a/b/dev", branch: "b", quota: { cpu: "1500m", memory: "3Gi" } } })).to.not.throw();
+                devspaces: [{ name: "y", owner: { gcp: "y@acme.example.com" }, expires: "2030-01-01" }],
+            }),
+        ).issues.map((i) => i.key);
+        expect(keys).to.include.members(["airflow-platform:exposure.enabled", "airflow-platform:database.mode", "airflow-platform:devspaces"]);
+        // A bucket backend refuses any other organization ("organization name must be 'organization'").
+        const baseStack = configError(() => devspaceConfig({ devspace: { ...devspace, baseStack: "dev" } })).issues;
+        expect(baseStack.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.baseStack"]);
+        expect(() => devspaceConfig({ devspace })).to.not.throw();
+    });
+
+    it("may deploy only when the dev stack lists it, for this owner, and it has not expired", () => {
+        const frames: DevspaceFrameOutput[] = [
+            { name: "alice", namespace: "devspace-alice", owner: { gcp: "alice@acme.example.com" }, expires: "2026-12-31", quota: { cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" } },
+        ];
+        const alice = { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev" };
+        expect(devspaceAccessProblem(alice, frames, "2026-12-31")).to.equal(undefined);
+        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")).to.deep.include({ key: "devspace.developer" });
+        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")!.message).to.match(/"bob" is not in the devspaces list of organization\/airflow-platform\/dev \(it lists alice\)/);
+        const stolen = devspaceAccessProblem({ ...alice, owner: "mallory@acme.example.com" }, frames, "2026-12-01")!;
+        expect(stolen.key).to.equal("devspace.owner");
+        expect(stolen.message).to.contain("belongs to alice@acme.example.com");
+        expect(devspaceAccessProblem(alice, frames, "2027-01-01")!.message).to.contain("expired on 2026-12-31");
+        expect(devspaceAccessProblem(alice, undefined, "2026-12-01")!.message).to.contain("it lists none");
     });
 
     it("refuses an airflow.namespace other than devspace-<developer>, naming the key, instead of overwriting it", () => {
@@ -190,11 +194,6 @@ describe("devspace: pure parts", () => {
         }
         expect(devspaceAirflowConfig(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(NS);
         expect(devspaceAirflowConfig(devspaceConfig()).namespace).to.equal(NS);
-    });
-
-    it("quota and limit range specs follow devspace.quota", () => {
-        expect(resourceQuotaSpec({ cpu: "1500m", memory: "3Gi" }).hard).to.include({ "requests.cpu": "1500m", "requests.memory": "3Gi" });
-        expect(limitRangeSpec({ cpu: "2", memory: "4Gi" }).limits[0].max).to.deep.equal({ cpu: "2", memory: "4Gi" });
     });
 
     it("counts the chart's pods: Celery adds workers and Redis; git-sync rides along where DAGs are read", () => {
@@ -224,7 +223,7 @@ describe("devspace: pure parts", () => {
 
     it("fills containers without requests with the LimitRange default, and refuses when there is none", () => {
         const objects = [
-            { type: "kubernetes:core/v1:LimitRange", name: "lr", inputs: { metadata: { namespace: "ns" }, spec: limitRangeSpec({ cpu: "2", memory: "4Gi" }) } },
+            { type: "kubernetes:core/v1:LimitRange", name: "lr", inputs: { metadata: { namespace: "ns" }, spec: limitRangeSpec({ cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" }) } },
             {
                 type: "kubernetes:apps/v1:Deployment",
                 name: "tool",
@@ -235,5 +234,30 @@ describe("devspace: pure parts", () => {
         expect(r.lines).to.deep.equal([{ what: "Deployment tool/c", replicas: 2, request: { cpuMillis: 50, memoryBytes: 64 * MiB }, defaulted: true }]);
         expect(r.steady).to.deep.equal({ cpuMillis: 100, memoryBytes: 128 * MiB });
         expect(() => devspaceRequestsOf(objects.slice(1), "ns")).to.throw(/no LimitRange default/);
+    });
+});
+
+describe("devspace: refused by the real program before it deploys anything", () => {
+    const refusal = async (devspace: Record<string, unknown>) => {
+        const { config } = readStackFile("devspace-demo");
+        try {
+            await planOf("devspace-demo", { config: { devspace: { ...(config.devspace as object), ...devspace } } });
+        } catch (err) {
+            expect(err).to.be.instanceOf(ConfigError);
+            return err as ConfigError;
+        }
+        throw new Error("expected the devspace to be refused");
+    };
+
+    it("a name the dev stack does not list", async () => {
+        const err = await refusal({ developer: "ghost" });
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.developer"]);
+        expect(err.message).to.contain('"ghost" is not in the devspaces list of organization/airflow-platform/dev (it lists demo)');
+    });
+
+    it("a listed name that belongs to someone else", async () => {
+        const err = await refusal({ owner: "mallory@acme-data.example.com" });
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.owner"]);
+        expect(err.message).to.contain("belongs to demo@acme-data.example.com");
     });
 });

@@ -89,7 +89,7 @@ function summarize(plan: Plan, dir: string, files: string[]): string {
         lines.push("", "Helm releases:");
         for (const r of releases) lines.push(`  ${releaseLine(r)}`);
     }
-    const requests = devspaceRequests(plan.resources);
+    const requests = devspaceRequests(plan.resources, plan.outputs);
     if (requests) lines.push("", `Devspace requests: ${requests}`);
     lines.push("", `Files (${files.length}) in ${path.relative(process.cwd(), dir) || "."}/:`);
     for (const f of files) lines.push(`  ${f}`);

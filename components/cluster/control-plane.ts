@@ -20,6 +20,23 @@ export function openControlPlaneWarning(config: Pick<StackConfig, "production" |
     );
 }
 
+/** How a GKE kubeconfig reaches the API: the DNS-based endpoint unless the stack asks for the IP one. */
+export function gkeUsesDnsEndpoint(controlPlane: StackConfig["controlPlane"]): boolean {
+    return (controlPlane.endpoint ?? "dns") === "dns";
+}
+
+/**
+ * GKE `controlPlaneEndpointsConfig`: the DNS-based endpoint admits callers by IAM (`container.clusters.connect`) from
+ * any network, so CI needs no IP allowlist (GKE docs, "About network isolation": DNS-based endpoint). The IP endpoints
+ * stay for the nodes and for `authorizedNetworks`.
+ */
+export function gkeControlPlaneEndpoints(controlPlane: StackConfig["controlPlane"]) {
+    return {
+        dnsEndpointConfig: { allowExternalTraffic: gkeUsesDnsEndpoint(controlPlane) },
+        ipEndpointsConfig: { enabled: true },
+    };
+}
+
 /** GKE `masterAuthorizedNetworksConfig`: only the listed blocks (and the cluster's own VPC) reach the endpoint. */
 export function gkeMasterAuthorizedNetworks(authorizedNetworks: string[] | undefined) {
     if (!authorizedNetworks) return undefined;

@@ -9,8 +9,8 @@ interface ClusterEndpoint {
     name: string;
     /** Host name or IP of the API server, without scheme. */
     endpoint: string;
-    /** Base64 PEM of the cluster CA. */
-    caData: string;
+    /** Base64 PEM of the cluster CA; unset for an endpoint with a publicly trusted certificate (GKE's DNS endpoint). */
+    caData?: string;
 }
 
 function kubeconfig(c: ClusterEndpoint, exec: Record<string, unknown>): string {
@@ -20,7 +20,10 @@ function kubeconfig(c: ClusterEndpoint, exec: Record<string, unknown>): string {
         clusters: [
             {
                 name: c.name,
-                cluster: { server: `https://${c.endpoint.replace(/^https:\/\//, "")}`, "certificate-authority-data": c.caData },
+                cluster: {
+                    server: `https://${c.endpoint.replace(/^https:\/\//, "")}`,
+                    ...(c.caData !== undefined ? { "certificate-authority-data": c.caData } : {}),
+                },
             },
         ],
         contexts: [{ name: c.name, context: { cluster: c.name, user: c.name } }],

@@ -5,6 +5,8 @@
  * figure with the ResourceQuota.
  */
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
+import type { DevspaceEntry } from "../../stacks/config";
+import { limitRangeSpec, resourceQuotaSpec } from "./frame";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -210,4 +212,16 @@ export function describeDevspaceRequests(r: DevspaceRequests): string {
     const defaulted = r.lines.filter((l) => l.defaulted).length;
     if (defaulted > 0) parts.push(`${defaulted} container(s) on the LimitRange default`);
     return parts.join("; ");
+}
+
+/**
+ * The dev stack's frame of a devspace (its LimitRange and ResourceQuota) as planned objects, so that a devspace plan,
+ * which has neither of its own, is summed against the frame its namespace really has.
+ */
+export function frameObjects(namespace: string, quota: DevspaceEntry["quota"]): PlannedObject[] {
+    const metadata = { name: "devspace", namespace };
+    return [
+        { type: "kubernetes:core/v1:LimitRange", name: "frame-limits", inputs: { metadata, spec: limitRangeSpec(quota) } },
+        { type: "kubernetes:core/v1:ResourceQuota", name: "frame-quota", inputs: { metadata, spec: resourceQuotaSpec(quota) } },
+    ];
 }

@@ -203,6 +203,9 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 podMonitorNamespaceSelector: {},
                 ruleSelector: {},
                 ruleNamespaceSelector: {},
+                // Rules and monitors outside the monitoring namespace (devspaces, Airflow) only see and alert on their own namespace.
+                enforcedNamespaceLabel: "namespace",
+                excludedFromEnforcement: namespaceEnforcementExclusions(c.namespace),
                 additionalScrapeConfigs: [annotatedPodsScrapeConfig()],
             },
         },
@@ -360,4 +363,13 @@ export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined)
         ],
         receivers: configured ? [{ name: "null" }, receiver] : [{ name: "null" }],
     };
+}
+
+/** The platform's own rules and monitors (kube-prometheus-stack's, the Airflow mixin's) look across namespaces. */
+export function namespaceEnforcementExclusions(monitoringNamespace: string) {
+    return ["prometheusrules", "servicemonitors", "podmonitors", "probes"].map((resource) => ({
+        group: "monitoring.coreos.com",
+        resource,
+        namespace: monitoringNamespace,
+    }));
 }

@@ -91,14 +91,10 @@ export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;
  * is `airflow.namespace` as written in the stack file (the parsed config holds the schema default when it is unset).
  */
 export function checkDevspace(c: RawStackConfig, givenNamespace: unknown, problem: Problem) {
-    const quota = c.devspace!.quota;
     const namespace = devspaceNamespace(c.devspace!.developer);
     if (givenNamespace !== undefined && givenNamespace !== namespace)
         problem(["airflow", "namespace"], `a devspace's namespace is devspace-<developer> (${namespace}): remove airflow.namespace`, givenNamespace);
-    if (parseCpu(quota.cpu) > parseCpu(DEVSPACE_MAX_QUOTA.cpu))
-        problem(["devspace", "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, quota.cpu);
-    if (parseMemory(quota.memory) > parseMemory(DEVSPACE_MAX_QUOTA.memory))
-        problem(["devspace", "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, quota.memory);
+    if (c.devspaces.length > 0) problem(["devspaces"], "is for the dev stack, which owns the devspaces' frames; a devspace stack names its own in devspace.developer");
     if (c.environment === "prod") problem(["environment"], "a devspace is a dev environment: use dev", c.environment);
     if (c.database.mode === "managed") problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");
     if (c.exposure.enabled) problem(["exposure", "enabled"], "a devspace has no load balancer; use kubectl port-forward", true);
@@ -110,6 +106,69 @@ export function checkDevspace(c: RawStackConfig, givenNamespace: unknown, proble
         if (c[key]) problem([key], "is not used by a devspace: the cluster comes from devspace.baseStack");
     if (c.controlPlane.authorizedNetworks)
         problem(["controlPlane", "authorizedNetworks"], "is not used by a devspace: set it on devspace.baseStack's cluster");
+}
+
+/**
+ * The devspaces a platform stack frames: unique names, quotas that fit on a dev node, and the owner's identity of the
+ * stack's own cloud (the one its RBAC binds).
+ */
+export function checkDevspaceFrames(c: RawStackConfig, cloud: Cloud, problem: Problem) {
+    const seen = new Set<string>();
+    c.devspaces.forEach((entry, i) => {
+        if (seen.has(entry.name)) problem(["devspaces", i, "name"], "is listed twice: one devspace per name", entry.name);
+        seen.add(entry.name);
+        if (c.environment === "prod") problem(["devspaces"], "devspaces live on the shared dev cluster, not on a prod one");
+        if (parseCpu(entry.quota.cpu) > parseCpu(DEVSPACE_MAX_QUOTA.cpu))
+            problem(["devspaces", i, "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, entry.quota.cpu);
+        if (parseMemory(entry.quota.memory) > parseMemory(DEVSPACE_MAX_QUOTA.memory))
+            problem(["devspaces", i, "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, entry.quota.memory);
+        if (cloud === "gke" && !entry.owner.gcp)
+            problem(["devspaces", i, "owner", "gcp"], "is required on a gke stack: the developer's Google account, which RBAC binds to the namespace");
+        if (cloud === "eks" && !entry.owner.aws)
+            problem(["devspaces", i, "owner", "aws"], "is required on an eks stack: the developer's IAM principal, which an access entry maps to the namespace");
+        if (cloud === "existing" && !entry.owner.gcp && !entry.owner.aws)
+            problem(["devspaces", i, "owner"], "name the developer's identity: gcp (a user name that is an e-mail) or aws (an IAM ARN)");
+    });
+}
+
+/** GitHub-hosted runner labels: their egress addresses are not stable ranges (GitHub docs, "About GitHub-hosted runners"). */
+const GITHUB_HOSTED_RUNNER = /^(ubuntu|windows|macos)-/;
+
+/** Delivery: a backend and secrets provider the stack's CI job has credentials for, and a runner that reaches the API. */
+export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem) {
+    const d = c.delivery;
+    const scheme = d.backendUrl?.split("://")[0];
+    const foreign = cloud === "gke" ? ["s3", "awskms"] : cloud === "eks" ? ["gs", "gcpkms"] : [];
+    const holds = cloud === "gke" ? "Google" : "AWS";
+    if (scheme && foreign.includes(scheme))
+        problem(["delivery", "backendUrl"], `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gs://<bucket>" : "s3://<bucket>"} or Pulumi Cloud`, d.backendUrl);
+    for (const k of ["secretsProvider", "devspaceSecretsProvider"] as const) {
+        const provider = d[k]?.split("://")[0];
+        if (provider && foreign.includes(provider))
+            problem(["delivery", k], `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gcpkms://…" : "awskms://…"} or passphrase`, d[k]);
+    }
+    const bucket = scheme === "gs" || scheme === "s3";
+    if (bucket && d.organization !== "organization")
+        problem(["delivery", "organization"], "must be `organization` with a bucket backend (the only organization a DIY backend knows)", d.organization);
+    const hosted = d.runner.some((label) => GITHUB_HOSTED_RUNNER.test(label));
+    const restricted = Boolean(c.controlPlane.authorizedNetworks && !c.controlPlane.authorizedNetworks.includes("0.0.0.0/0"));
+    // GKE's DNS-based endpoint admits by IAM from anywhere; EKS has only IP allowlists, which hosted runners cannot match.
+    if (cloud === "eks" && restricted && hosted)
+        problem(
+            ["delivery", "runner"],
+            "GitHub-hosted runners have no stable address ranges to list in controlPlane.authorizedNetworks: set the labels of a " +
+                "self-hosted runner inside the VPC (it reaches the private endpoint), e.g. [self-hosted, airflow-platform-prod-eks]",
+            d.runner,
+        );
+    if (cloud === "eks" && restricted && !hosted && !c.controlPlane.privateAccessCidrs)
+        problem(
+            ["controlPlane", "privateAccessCidrs"],
+            `is required with the self-hosted runner ${JSON.stringify(d.runner)}: list its subnet so that it reaches the private endpoint`,
+        );
+    if (c.controlPlane.privateAccessCidrs && cloud !== "eks")
+        problem(["controlPlane", "privateAccessCidrs"], "is for EKS; on GKE CI uses the DNS endpoint (controlPlane.endpoint)");
+    if (c.controlPlane.endpoint && cloud !== "gke")
+        problem(["controlPlane", "endpoint"], "is for GKE (its DNS-based endpoint); EKS offers only the IP endpoints", c.controlPlane.endpoint);
 }
 
 export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {

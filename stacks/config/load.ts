@@ -1,7 +1,7 @@
 /** Loading: read the Pulumi config, validate it against the schema and the cross-checks, resolve every default. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkAirflow, checkClusterLayer, checkDevspace } from "./checks";
+import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
 import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS } from "./defaults";
 import { ConfigError, ConfigIssue, describeZodIssue, fullKey } from "./errors";
 import type { ResolvedAirflowConfig, StackConfig } from "./resolved";
@@ -111,6 +111,8 @@ function resolve(
     const cloud: Cloud = c.cloud ?? (c.stackKind === "devspace" ? "existing" : "gke");
     if (!c.cloud && c.stackKind === "platform") problem(["cloud"], "is required: one of gke, eks, existing");
     if (c.stackKind === "devspace" && c.devspace) checkDevspace(c, givenAirflowNamespace, problem);
+    if (c.stackKind === "platform") checkDevspaceFrames(c, cloud, problem);
+    checkDelivery(c, cloud, problem);
 
     // Each cloud needs its own section.
     if (c.stackKind === "platform") {
@@ -207,6 +209,8 @@ function resolve(
         monitoring: c.monitoring,
         exposure: c.exposure,
         devspace: c.devspace,
+        devspaces: c.devspaces,
+        delivery: c.delivery,
         secrets: {
             dagsGitSshKey: secretOutput(secretValues.dagsGitSshKey),
             dagsGitToken: secretOutput(secretValues.dagsGitToken),

@@ -7,7 +7,9 @@ import type {
     Cloud,
     ControlPlaneConfig,
     DatabaseConfig,
+    DeliveryConfig,
     DevspaceConfig,
+    DevspaceEntry,
     Environment,
     ExistingClusterConfig,
     ExposureConfig,
@@ -56,5 +58,9 @@ export interface StackConfig {
     monitoring: MonitoringConfig;
     exposure: ExposureConfig;
     devspace?: DevspaceConfig;
+    /** Platform stacks: the devspaces whose namespace, RBAC, quota and network policy this stack owns. */
+    devspaces: DevspaceEntry[];
+    /** How CI delivers the stack (backend, secrets provider, runner); the program only validates it. */
+    delivery: DeliveryConfig;
     secrets: StackSecrets;
 }

@@ -109,7 +109,19 @@ const controlPlaneSchema = z.strictObject({
         .optional()
         .describe(
             "IPv4 CIDR blocks allowed to reach the Kubernetes API's public endpoint (GKE master authorized networks, EKS publicAccessCidrs). " +
-                "Unset: open to the internet (a prod stack warns). CI runners and devspace users must be inside them",
+                "Unset: open to the internet (a prod stack warns). On GKE, CI and developers use the DNS endpoint instead (controlPlane.endpoint)",
+        ),
+    privateAccessCidrs: z
+        .array(z.cidrv4("an IPv4 CIDR block such as 10.40.200.0/24"))
+        .min(1)
+        .optional()
+        .describe("EKS: blocks inside the VPC (or peered) admitted to the private endpoint on 443, e.g. the self-hosted CI runners' subnet"),
+    endpoint: z
+        .enum(["dns", "ip"])
+        .optional()
+        .describe(
+            "GKE: how kubeconfigs reach the API. dns (default): the DNS-based endpoint, admitted by IAM (container.clusters.connect) " +
+                "from anywhere, no IP allowlist; ip: the IP endpoint, admitted by authorizedNetworks. EKS has only ip",
         ),
 });
 
@@ -408,19 +420,79 @@ const exposureSchema = z.strictObject({
         .describe("GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)"),
 });
 
-const devspaceSchema = z.strictObject({
-    developer: z
-        .string()
-        .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes")
-        .describe("The developer's handle; the namespace is `devspace-<developer>`"),
-    baseStack: z.string().min(1).describe("Stack reference of the shared dev cluster, e.g. acme/airflow-platform/dev"),
-    branch: z.string().min(1).describe("The developer's DAG branch"),
+const devspaceName = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes, at most 32 characters");
+const gcpIdentity = z.email("a Google account e-mail (GKE's RBAC user name), e.g. alice@acme.com");
+const awsIdentity = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN");
+
+/** One developer's devspace as the dev stack owns it: the namespace's frame and who may deploy into it. */
+const devspaceEntrySchema = z.strictObject({
+    name: devspaceName.describe("The devspace's name; its namespace is `devspace-<name>` and its stack `devspace-<name>`"),
+    owner: z
+        .strictObject({
+            gcp: gcpIdentity.optional().describe("GKE: the developer's Google account, bound by RBAC to the namespace only"),
+            aws: awsIdentity.optional().describe("EKS: the developer's IAM principal, mapped by an access entry to the namespace only"),
+        })
+        .describe("The developer's identity per cloud; the one of the dev stack's cloud is required"),
+    expires: z.iso
+        .date("a date YYYY-MM-DD")
+        .describe("Last day of the devspace: after it the devspace stack refuses to deploy and the scheduled teardown destroys it"),
     quota: z
         .strictObject({
-            cpu: quantityCpu.default("2"),
-            memory: quantityMemory.default("4Gi"),
+            cpu: quantityCpu.default("2").describe("ResourceQuota requests.cpu (limits.cpu is four times this)"),
+            memory: quantityMemory.default("4Gi").describe("ResourceQuota requests.memory (limits.memory is twice this)"),
+            storage: quantityMemory.default("20Gi").describe("ResourceQuota requests.storage: all volume claims together"),
+            ephemeralStorage: quantityMemory.default("10Gi").describe("ResourceQuota requests.ephemeral-storage (limits twice this)"),
         })
         .prefault({}),
+});
+
+/** A developer's devspace stack: which devspace of the dev stack it deploys into, and as whom. */
+const devspaceSchema = z.strictObject({
+    developer: devspaceName.describe("The devspace's name in the dev stack's `devspaces` list; the namespace is `devspace-<developer>`"),
+    owner: z
+        .union([gcpIdentity, awsIdentity])
+        .describe("Who deploys it (Google account or IAM ARN): must be the owner the dev stack lists for this devspace"),
+    baseStack: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "a fully qualified stack name <organization>/<project>/<stack>")
+        .describe("The dev stack, e.g. organization/airflow-platform/dev (a bucket backend's organization is always `organization`)"),
+    branch: z.string().min(1).describe("The developer's DAG branch"),
+});
+
+/** How CI delivers the stack: its state backend, secrets provider and the runner that can reach its cluster. */
+const deliverySchema = z.strictObject({
+    backendUrl: z
+        .string()
+        .regex(/^(gs|s3):\/\/[a-z0-9][-a-z0-9._]*[a-z0-9](\/[^\s?]*)?(\?region=[a-z0-9-]+)?$|^https:\/\/\S+$/, "gs://<bucket>, s3://<bucket>?region=<region>, or the https URL of Pulumi Cloud")
+        .optional()
+        .describe("The stack's state backend, logged in to with the stack's own cloud credentials. Unset: Pulumi Cloud (secrets.PULUMI_ACCESS_TOKEN)"),
+    organization: z
+        .string()
+        .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/)
+        .default("organization")
+        .describe("Organization part of fully qualified stack names: your Pulumi Cloud organization; always `organization` with a bucket backend"),
+    secretsProvider: z
+        .string()
+        .regex(/^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^(passphrase|default)$/, "gcpkms://…, awskms://…, passphrase or default")
+        .optional()
+        .describe("`--secrets-provider` of `pulumi stack init` (the stack file then records it). Unset: the backend's default"),
+    devspaceSecretsProvider: z
+        .string()
+        .regex(/^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^passphrase$/, "gcpkms://…, awskms://… or passphrase")
+        .optional()
+        .describe("Dev stack: secrets provider `npm run devstack` gives new devspace stacks (a key developers and the teardown job may use, not the dev stack's). Unset: passphrase"),
+    runner: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(["ubuntu-latest"])
+        .describe("`runs-on` labels of the CI jobs of this stack; a self-hosted runner inside the VPC for a cluster whose API is not public"),
+    environment: z
+        .string()
+        .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/)
+        .optional()
+        .describe("GitHub environment of the deploy job (its identity, approvals). Default: production for prod, else the stack name"),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -456,6 +528,8 @@ export const stackConfigSchema = z.strictObject({
     monitoring: monitoringSchema.prefault({}),
     exposure: exposureSchema.prefault({}),
     devspace: devspaceSchema.optional(),
+    devspaces: z.array(devspaceEntrySchema).default([]).describe("Platform (dev) stacks: the devspaces whose frames this stack owns"),
+    delivery: deliverySchema.prefault({}),
 });
 
 /** The validated stack config, before environment-dependent defaults are resolved. */
@@ -464,6 +538,8 @@ export type AirflowConfig = z.infer<typeof airflowSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type ExposureConfig = z.infer<typeof exposureSchema>;
 export type DevspaceConfig = z.infer<typeof devspaceSchema>;
+export type DevspaceEntry = z.infer<typeof devspaceEntrySchema>;
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;
 export type ExistingClusterConfig = z.infer<typeof existingSchema>;

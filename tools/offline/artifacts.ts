@@ -3,7 +3,7 @@
  * Prometheus rules and the statsd mapping.
  */
 import * as YAML from "yaml";
-import { describeDevspaceRequests, devspaceRequestsOf } from "../../components/devspace/requests";
+import { describeDevspaceRequests, devspaceRequestsOf, frameObjects } from "../../components/devspace/requests";
 import { inspectPromql } from "../../components/observability/airflow-mixin/promql";
 import { PlannedResource } from "./runtime";
 
@@ -106,14 +106,14 @@ export function describeNodePools(resources: PlannedResource[]): string[] {
 
 /**
  * What a devspace requests, summed from its planned Helm values and workloads (components/devspace/requests.ts), next
- * to its ResourceQuota; undefined when the plan has no devspace quota.
+ * to the quota of the frame the dev stack gives its namespace; undefined when the plan is not a devspace's.
  */
-export function devspaceRequests(resources: PlannedResource[]): string | undefined {
-    const quota = resources.find((r) => r.type === "kubernetes:core/v1:ResourceQuota");
-    if (!quota) return undefined;
-    const namespace = String(asObj(asObj(quota.inputs).metadata).namespace);
+export function devspaceRequests(resources: PlannedResource[], outputs: Record<string, unknown> = {}): string | undefined {
+    const namespace = outputs.namespace;
+    const quota = outputs.quota as Parameters<typeof frameObjects>[1] | undefined;
+    if (typeof namespace !== "string" || !quota || typeof outputs.developer !== "string") return undefined;
     try {
-        return describeDevspaceRequests(devspaceRequestsOf(resources, namespace));
+        return describeDevspaceRequests(devspaceRequestsOf([...resources, ...frameObjects(namespace, quota)], namespace));
     } catch (err) {
         // The summary must not hide the rest of the plan; the devspace tests fail on the same error.
         return `cannot be summed: ${err instanceof Error ? err.message : String(err)}`;

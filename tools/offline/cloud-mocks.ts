@@ -17,10 +17,18 @@ export function mockInvoke(_token: string, args: Inputs): Inputs {
  */
 const RESOURCE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs> = {
     // Cluster layer: what the kubeconfig, the EFS/RDS security group rules and the subnets need.
-    "gcp:container/cluster:Cluster": () => ({
-        endpoint: "203.0.113.10",
-        masterAuth: { clusterCaCertificate: OFFLINE_CA },
-    }),
+    "gcp:container/cluster:Cluster": (_name, inputs) => {
+        const endpoints = (inputs.controlPlaneEndpointsConfig ?? {}) as { dnsEndpointConfig?: Inputs };
+        return {
+            endpoint: "203.0.113.10",
+            masterAuth: { clusterCaCertificate: OFFLINE_CA },
+            // GKE names every cluster's DNS endpoint gke-<hash>.<region>.gke.goog.
+            controlPlaneEndpointsConfig: {
+                ...endpoints,
+                dnsEndpointConfig: { ...endpoints.dnsEndpointConfig, endpoint: `gke-0ff11e0000000000.${String(inputs.location)}.gke.goog` },
+            },
+        };
+    },
     "gcp:sql/databaseInstance:DatabaseInstance": () => ({ privateIpAddress: "10.100.0.3" }),
     "aws:eks/cluster:Cluster": (name, inputs) => ({
         endpoint: `https://${String(inputs.name ?? name).toUpperCase()}.gr7.eu-west-1.eks.amazonaws.com`,

@@ -16,6 +16,7 @@ import { BLOCK_STORAGE_CLASS, DEFAULT_CLASS_ANNOTATION, SHARED_STORAGE_CLASS, eb
 import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 import { createEksIngressDriver } from "../ingress/eks";
 import { RdsDatabase } from "./database";
+import { devspaceGroup } from "../../devspace/namespace";
 import {
     autoscalerNodeTemplateTags,
     bucketAccessPolicy,
@@ -209,6 +210,24 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 { ...withAws, dependsOn: [accessEntry] },
             );
         });
+
+        // The self-hosted CI runners inside the VPC reach the private endpoint (GitHub-hosted ones have no stable ranges).
+        (config.controlPlane.privateAccessCidrs ?? []).forEach((cidrIpv4, i) => {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-api-from-runners-${i}`,
+                { securityGroupId: this.nodeSecurityGroupId, cidrIpv4, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from the CI runners" },
+                withAws,
+            );
+        });
+
+        // A devspace owner gets no access policy, only a group that the dev stack's RoleBinding binds to one namespace.
+        for (const devspace of config.devspaces)
+            if (devspace.owner.aws)
+                new aws.eks.AccessEntry(
+                    `${name}-devspace-${devspace.name}`,
+                    { clusterName, principalArn: devspace.owner.aws, type: "STANDARD", kubernetesGroups: [devspaceGroup(devspace.name)] },
+                    withAws,
+                );
 
         // Workload identity: the Pod Identity agent, or the cluster's OIDC provider for IRSA.
         if (awsConfig.workloadIdentity === "pod-identity") {

@@ -7,7 +7,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, StackConfig } from "../../../stacks/config";
-import { gkeMasterAuthorizedNetworks, openControlPlaneWarning } from "../control-plane";
+import { gkeControlPlaneEndpoints, gkeMasterAuthorizedNetworks, gkeUsesDnsEndpoint, openControlPlaneWarning } from "../control-plane";
 import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBalancedStorageClass } from "../storage";
@@ -199,8 +199,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                     enablePrivateEndpoint: false,
                     masterIpv4CidrBlock: net.masterIpv4CidrBlock,
                 },
-                // The public endpoint stays (CI and developers reach it), limited to controlPlane.authorizedNetworks.
+                // The public IP endpoint admits only controlPlane.authorizedNetworks; CI and developers use the DNS endpoint.
                 masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(config.controlPlane.authorizedNetworks),
+                controlPlaneEndpointsConfig: gkeControlPlaneEndpoints(config.controlPlane),
                 // The PD CSI driver provisions the ReadWriteOnce volumes; explicit, as GKE asks Standard clusters to enable it.
                 addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true }, gcePersistentDiskCsiDriverConfig: { enabled: true } },
                 // The ingress driver routes through a Gateway (GKE's Gateway API controller).
@@ -252,11 +253,17 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         this.clusterName = this.cluster.name;
         // GKE reports a bare IP; the interface's endpoint is a URL, as on EKS and in a kubeconfig.
         this.endpoint = this.cluster.endpoint.apply((ip) => `https://${ip}`);
+        // The DNS endpoint serves a publicly trusted certificate, not the cluster CA (kubeswitch#163, gcpdiag#115).
+        const dnsEndpoint = gkeUsesDnsEndpoint(config.controlPlane)
+            ? this.cluster.controlPlaneEndpointsConfig.apply((c) => c.dnsEndpointConfig?.endpoint)
+            : undefined;
         this.kubeconfig = pulumi.secret(
             pulumi
-                .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
-                .apply(([clusterName, endpoint, auth]) =>
-                    gkeKubeconfig({ name: clusterName, endpoint, caData: auth.clusterCaCertificate ?? "" }),
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth, dnsEndpoint])
+                .apply(([clusterName, endpoint, auth, dns]) =>
+                    gkeKubeconfig(
+                        dns ? { name: clusterName, endpoint: dns } : { name: clusterName, endpoint, caData: auth.clusterCaCertificate ?? "" },
+                    ),
                 ),
         );
         this.provider = new k8s.Provider(

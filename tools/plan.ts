@@ -53,7 +53,7 @@ export function writePlan(plan: Plan, dir: string, appliedDefaults?: AppliedDefa
         written.push(relative);
     };
     const resources = writtenResources(plan);
-    write("plan.md", planMarkdown({ stack: plan.stack, resources, appliedDefaults }));
+    write("plan.md", planMarkdown({ stack: plan.stack, resources, appliedDefaults, outputs: plan.outputs }));
     const entries = resources.map((r) => ({
         type: r.type,
         name: r.name,

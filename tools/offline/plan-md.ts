@@ -17,6 +17,8 @@ export interface PlanPage {
     resources: PlannedResource[];
     /** Config defaults the loader applied, to list under the tables. */
     appliedDefaults?: AppliedDefault[];
+    /** The stack outputs (a devspace's name its namespace and the quota of its frame in the dev stack). */
+    outputs?: Record<string, unknown>;
 }
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -48,7 +50,7 @@ export function planMarkdown(page: PlanPage): string {
     section(out, "What controllers will create", ["what", "requested by", "created by the controller"], controllerRows(resources));
     section(out, "Alerts", ["alert", "severity", "summary"], alertRows(resources));
     section(out, "Dashboards", ["dashboard", "panels"], dashboardRows(resources));
-    const requests = devspaceRequests(resources);
+    const requests = devspaceRequests(resources, page.outputs);
     if (requests) out.push("## Devspace requests", "", requests, "");
     if (page.appliedDefaults && page.appliedDefaults.length > 0) {
         out.push("## Config defaults applied", "");

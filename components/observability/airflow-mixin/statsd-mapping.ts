@@ -24,7 +24,8 @@ export interface StatsdMapping {
     /** Drop the series after this long without an update (Go duration). */
     ttl?: string;
     observer_type?: "summary" | "histogram";
-    summary_options?: { quantiles: { quantile: number; error: number }[] };
+    /** `max_age` (a Go duration) bounds how old the observations behind a quantile may be; client_golang's default is 10m. */
+    summary_options?: { quantiles?: { quantile: number; error: number }[]; max_age?: string; age_buckets?: number; buf_cap?: number };
     histogram_options?: { buckets: number[] };
     /** `drop` discards the metric; the default is `map`. */
     action?: "map" | "drop";

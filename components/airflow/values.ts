@@ -9,6 +9,7 @@
 import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
 import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
+import { STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "../observability/airflow-mixin/statsd-mapping";
 import { containerResources } from "../quantities";
 
 /** The Helm release name; the chart then names its objects `airflow-…`. */
@@ -298,8 +299,11 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         },
         statsd: {
             enabled: true,
+            // Sized from components/observability/airflow-mixin/exporter-sizing.ts (docs/observability.md, "Sizing").
             resources: containerResources(r.statsd),
             overrideMappings: input.statsdMappings,
+            // The exporter reads its mapping only at start: a changed mapping must roll its pod.
+            podAnnotations: { [STATSD_MAPPING_CHECKSUM_ANNOTATION]: statsdMappingChecksum(input.statsdMappings) },
             ...onDemand,
         },
         pgbouncer:

@@ -33,7 +33,8 @@ export const DEFAULT_AIRFLOW_RESOURCES: Record<"small" | "production", Record<Ai
         kubernetesTask: { cpu: "500m", memory: "1Gi" },
         redis: { cpu: "100m", memory: "256Mi" },
         pgbouncer: { cpu: "100m", memory: "128Mi" },
-        statsd: { cpu: "100m", memory: "128Mi" },
+        // 1,000 DAGs x 10 tasks: about 214 MiB estimated, x1.25 headroom (npm run series; docs/observability.md "Sizing").
+        statsd: { cpu: "100m", memory: "288Mi" },
         postgres: { cpu: "250m", memory: "512Mi" },
         gitSync: { cpu: "50m", memory: "64Mi" },
     },

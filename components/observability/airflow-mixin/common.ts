@@ -28,3 +28,24 @@ export const RATIO_WINDOW = "15m";
 
 /** Label selector that restricts a dashboard query to the namespaces chosen in the `$namespace` variable. */
 export const NS = `namespace=~"$namespace"`;
+
+/**
+ * Counter increase over `window` that also counts a series born inside it: statsd-exporter creates a counter at its
+ * first event's value (recorded: first-counter-event), so `increase()` alone sees 0 for the first failure of a task.
+ */
+export function increaseOrNew(selector: string, window: string): string {
+    return `(increase(${selector}[${window}]) > 0 or (${selector} unless ${selector} offset ${window}))`;
+}
+
+/**
+ * Mean of a statsd-exporter histogram since its series appeared (`_sum / _count`, no rate): it stays filled between the
+ * runs of a daily DAG, where a rate over minutes would be empty most of the day.
+ */
+export function histogramMean(metric: string, selector: string, by: string): string {
+    return `sum by (${by}) (${metric}_sum{${selector}}) / sum by (${by}) (${metric}_count{${selector}})`;
+}
+
+/** A quantile of a histogram's cumulative buckets since its series appeared (the same reason as histogramMean). */
+export function histogramQuantile(q: number, metric: string, selector: string, by: string): string {
+    return `histogram_quantile(${q}, sum by (le, ${by}) (${metric}_bucket{${selector}}))`;
+}

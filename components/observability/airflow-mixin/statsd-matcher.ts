@@ -24,6 +24,7 @@ export interface StatsdEvent {
 
 /** statsd-exporter's default name for a metric (pkg/mapper/escape.go): invalid characters to `_`, `--` kept as one. */
 export function escapeMetricName(name: string): string {
+    if (/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) return name;
     if (name === "") return "";
     let out = /^[0-9]/.test(name) ? "_" : "";
     let prev = "";
@@ -44,8 +45,20 @@ function parseDogStatsdTags(component: string, labels: Record<string, string>): 
     }
 }
 
+// The common case, one sample without rate or tags: parsed without the general path's splits.
+const SIMPLE_LINE = /^([^:|#]+):([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\|(c|g|ms|h|d)$/;
+
 /** Parses one StatsD line into events as pkg/line's LineToEvents does (DogStatsD tags enabled, the exporter default). */
 export function parseStatsdLineEvents(line: string): StatsdEvent[] {
+    const simple = SIMPLE_LINE.exec(line);
+    if (simple) {
+        const [, name, valueText, statType] = simple;
+        const value = Number(valueText);
+        const relative = valueText[0] === "+" || valueText[0] === "-";
+        if (statType === "c") return [{ name, value, type: "counter", relative, labels: {} }];
+        if (statType === "g") return [{ name, value, type: "gauge", relative, labels: {} }];
+        return [{ name, value: statType === "ms" ? value / 1000 : value, type: "observer", relative, labels: {} }];
+    }
     const colon = line.indexOf(":");
     if (colon <= 0) return [];
     const name = line.slice(0, colon);
@@ -171,7 +184,7 @@ export class StatsdMapper {
     private statesCount = 0;
     private readonly globRules = new Map<StatsdMapping, GlobRule>();
     private readonly regexes: { mapping: StatsdMapping; regex: RegExp }[] = [];
-    private readonly cache = new Map<string, MappingResult>();
+    private readonly cache = new Map<StatsdType, Map<string, MappingResult>>();
     /** Glob rules whose final FSM state already existed when they were added: the real mapper never returns them. */
     readonly deadGlobs: StatsdMapping[] = [];
 
@@ -262,11 +275,12 @@ export class StatsdMapper {
     }
 
     map(name: string, type: StatsdType): MappingResult {
-        const key = `${type}|${name}`;
-        let result = this.cache.get(key);
+        let byName = this.cache.get(type);
+        if (!byName) this.cache.set(type, (byName = new Map()));
+        let result = byName.get(name);
         if (!result) {
             result = this.mapUncached(name, type);
-            this.cache.set(key, result);
+            byName.set(name, result);
         }
         return result;
     }
@@ -537,11 +551,18 @@ export interface Scrape {
     error?: string;
 }
 
-function labelKey(labels: Record<string, string>): string {
-    return Object.keys(labels)
-        .sort()
-        .map((k) => `${k}\u0000${labels[k]}`)
-        .join("\u0001");
+const EMPTY_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const labelKeys = new WeakMap<Record<string, string>, { names: string; key: string }>();
+
+/** The label-name set and the label-value identity of a label set (memoized per object: mapper results are cached). */
+function labelIdentity(labels: Record<string, string>): { names: string; key: string } {
+    let id = labelKeys.get(labels);
+    if (!id) {
+        const keys = Object.keys(labels).sort();
+        id = { names: keys.join(","), key: keys.map((k) => `${k}\u0000${labels[k]}`).join("\u0001") };
+        labelKeys.set(labels, id);
+    }
+    return id;
 }
 
 function renderLabels(labels: Record<string, string>, extra?: [string, string]): string {
@@ -585,17 +606,20 @@ export class StatsdExporterModel {
         for (const line of lines) for (const event of parseStatsdLineEvents(line)) this.handle(event);
     }
 
-    private handle(event: StatsdEvent): void {
+    /** Exporter.handleEvent for one parsed event. */
+    handle(event: StatsdEvent): void {
         const result = this.mapper.map(event.name, event.type);
         if (result.action === "drop") return;
         const mapping = result.mapping;
         const help = mapping?.help || DEFAULT_HELP;
-        const labels = { ...event.labels };
+        // Without DogStatsD tags the mapper's (cached, never mutated) labels are the event's: no copy per event.
+        const tagged = Object.keys(event.labels).length > 0;
+        let labels: Record<string, string> = tagged ? { ...event.labels } : EMPTY_LABELS;
         let name: string;
         if (result.action === "map") {
             if (!result.name) return;
             name = escapeMetricName(result.name);
-            Object.assign(labels, result.labels);
+            labels = tagged ? Object.assign(labels, result.labels) : result.labels;
         } else name = result.name;
         const ttlMs = mapping?.ttl ? goDurationMs(mapping.ttl) : 0;
         if (event.type === "counter" && event.value < 0) return;
@@ -620,8 +644,7 @@ export class StatsdExporterModel {
     /** Registry.Get*: the child for these labels, or undefined on a name conflict (the event is counted and lost). */
     private get(name: string, type: FamilyType, labels: Record<string, string>, help: string, ttlMs: number, mapping?: StatsdMapping): Child | undefined {
         const family = this.byName.get(name);
-        const names = Object.keys(labels).sort().join(",");
-        const key = labelKey(labels);
+        const { names, key } = labelIdentity(labels);
         const existing = family?.type === type ? family.vectors.get(names)?.children.get(key) : undefined;
         if (existing) {
             existing.lastRegisteredAt = this.now;
@@ -782,11 +805,7 @@ export function parseSampleLine(line: string): { name: string; labels: Record<st
  */
 export function exposeLines(mapper: StatsdMapper, lines: string[]) {
     const exporter = new StatsdExporterModel(mapper);
-    const results: { line: string; result: MappingResult }[] = [];
-    for (const line of lines) {
-        for (const event of parseStatsdLineEvents(line)) results.push({ line, result: mapper.map(event.name, event.type) });
-        exporter.send([line]);
-    }
+    for (const line of lines) for (const event of parseStatsdLineEvents(line)) exporter.handle(event);
     const scrape = exporter.scrape();
     const series: ExposedSeries[] = [];
     const seen = new Set<string>();
@@ -804,5 +823,5 @@ export function exposeLines(mapper: StatsdMapper, lines: string[]) {
         series.push({ name: s.name, labels: s.labels, type: types.get(s.name) ?? types.get(base) ?? "counter" });
     }
     const conflicts = [...exporter.conflicts].map(([type, n]) => `${n} ${type} event(s) lost to a type conflict`);
-    return { series, conflicts, scrapeError: scrape.error, results, exporter };
+    return { series, conflicts, scrapeError: scrape.error, exporter };
 }

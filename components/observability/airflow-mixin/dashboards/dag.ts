@@ -1,5 +1,5 @@
 /** DAG drill-down: one DAG's runs and tasks, chosen with the `$dag_id` and `$task_id` variables. */
-import { NS, RATE_WINDOW } from "../common";
+import { histogramMean, histogramQuantile, increaseOrNew, NS, RATE_WINDOW } from "../common";
 import { namespaceVariable, newDashboard, queryVariable, singleStat, timeSeries } from "./panels";
 import { Dashboard } from "./sdk";
 
@@ -16,28 +16,34 @@ export function airflowDagDashboard(): Dashboard {
             queryVariable("task_id", "Task", `label_values(airflow_ti_finish{${DAG}}, task_id)`, { multi: true, includeAll: true }),
         )
         .withPanel(
-            singleStat("Failed runs (24h)", [`sum(increase(airflow_dagrun_duration_count{${DAG}, state="failed"}[24h]))`, "failed"], { red: 1 }),
+            singleStat("Failed runs (24h)", [`sum(${increaseOrNew(`airflow_dagrun_duration_count{${DAG}, state="failed"}`, "24h")}) or vector(0)`, "failed"], { red: 1 }),
         )
         .withPanel(
-            singleStat("Successful runs (24h)", [`sum(increase(airflow_dagrun_duration_count{${DAG}, state="success"}[24h]))`, "success"]),
+            singleStat("Successful runs (24h)", [`sum(${increaseOrNew(`airflow_dagrun_duration_count{${DAG}, state="success"}`, "24h")}) or vector(0)`, "success"]),
         )
         .withPanel(
-            singleStat("Median run duration", [`max(airflow_dagrun_duration{${DAG}, state="success", quantile="0.5"})`, "p50"], { unit: "s" }),
+            singleStat("Mean run duration", [histogramMean("airflow_dagrun_duration", `${DAG}, state="success"`, "dag_id"), "mean"], { unit: "s" }),
         )
         .withPanel(
-            singleStat("Median schedule delay", [`max(airflow_dagrun_schedule_delay{${DAG}, quantile="0.5"})`, "p50"], { unit: "s" }),
+            singleStat("Mean schedule delay", [histogramMean("airflow_dagrun_schedule_delay", DAG, "dag_id"), "mean"], { unit: "s" }),
         )
         .withPanel(
-            timeSeries("Run duration", [[`max by (state, quantile) (airflow_dagrun_duration{${DAG}})`, "{{state}} p{{quantile}}"]], {
-                unit: "s",
-            }),
+            timeSeries(
+                "Run duration",
+                [
+                    [histogramMean("airflow_dagrun_duration", DAG, "state"), "{{state}} mean"],
+                    [histogramQuantile(0.95, "airflow_dagrun_duration", DAG, "state"), "{{state}} p95"],
+                ],
+                { unit: "s", description: "Since the exporter's series appeared: filled between the runs of a daily DAG." },
+            ),
         )
         .withPanel(
             timeSeries(
                 "Scheduling delays",
                 [
-                    [`max(airflow_dagrun_schedule_delay{${DAG}, quantile="0.5"})`, "run schedule delay p50"],
-                    [`max(airflow_dagrun_first_task_scheduling_delay{${DAG}, quantile="0.5"})`, "first task delay p50"],
+                    [histogramMean("airflow_dagrun_schedule_delay", DAG, "dag_id"), "run schedule delay (mean)"],
+                    [histogramMean("airflow_dagrun_first_task_scheduling_delay", DAG, "dag_id"), "first task delay (mean)"],
+                    [histogramMean("airflow_task_queued_duration", DAG, "dag_id"), "task queued (mean)"],
                 ],
                 { unit: "s" },
             ),
@@ -50,15 +56,16 @@ export function airflowDagDashboard(): Dashboard {
             ),
         )
         .withPanel(
-            timeSeries("Task duration (p95)", [[`max by (task_id) (airflow_task_duration{${TASK}, quantile="0.95"})`, "{{task_id}}"]], {
+            timeSeries("Task duration (p95)", [[histogramQuantile(0.95, "airflow_task_duration", TASK, "task_id"), "{{task_id}}"]], {
                 unit: "s",
+                description: "From the duration histogram's buckets (10 s, 1 min, 5 min, 30 min, 2 h), interpolated.",
             }),
         )
         .withPanel(
             timeSeries(
-                "Time queued (p95)",
-                [[`max by (task_id) (airflow_task_queued_duration{${TASK}, quantile="0.95"})`, "{{task_id}}"]],
-                { unit: "s", description: "Time between queued and running: waiting for a worker or a pod." },
+                "Time queued (p95, whole DAG)",
+                [[histogramQuantile(0.95, "airflow_task_queued_duration", DAG, "dag_id"), "p95"]],
+                { unit: "s", description: "Time between queued and running (waiting for a worker or a pod), over all tasks of the DAG." },
             ),
         )
         .withPanel(

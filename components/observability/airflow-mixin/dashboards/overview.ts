@@ -1,5 +1,5 @@
 /** Airflow overview: is the platform alive, does work flow, where does it wait. */
-import { NS, RATE_WINDOW } from "../common";
+import { histogramMean, NS, RATE_WINDOW } from "../common";
 import { namespaceVariable, newDashboard, row, singleStat, timeSeries } from "./panels";
 import { Dashboard } from "./sdk";
 
@@ -54,9 +54,9 @@ export function airflowOverviewDashboard(): Dashboard {
         )
         .withPanel(
             timeSeries(
-                "DAG run duration (median, slowest 10)",
-                [[`topk(10, max by (dag_id, state) (airflow_dagrun_duration{${NS}, quantile="0.5"}))`, "{{dag_id}} {{state}}"]],
-                { unit: "s", description: "Median run duration over the exporter's 10-minute summary window." },
+                "DAG run duration (mean, slowest 10)",
+                [[`topk(10, ${histogramMean("airflow_dagrun_duration", NS, "dag_id, state")})`, "{{dag_id}} {{state}}"]],
+                { unit: "s", description: "Mean run duration since the exporter's series appeared (filled between daily runs)." },
             ),
         )
         .withPanel(
@@ -76,7 +76,7 @@ export function airflowOverviewDashboard(): Dashboard {
         .withPanel(
             timeSeries(
                 "Slowest DAG files to parse",
-                [[`topk(10, max by (dag_file) (airflow_dag_processing_last_duration{${NS}, quantile="0.5"}))`, "{{dag_file}}"]],
+                [[`topk(10, ${histogramMean("airflow_dag_processing_last_duration", NS, "dag_file")})`, "{{dag_file}}"]],
                 { unit: "s" },
             ),
         )

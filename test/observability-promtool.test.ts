@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { AlertingRule, airflowRuleGroups } from "../components/observability/airflow-mixin/alerts";
-import { annotatedPodsScrapeConfig } from "../components/observability/values";
+import { annotatedPodsScrapeConfig, annotatedServicesScrapeConfig } from "../components/observability/values";
 
 interface AlertCase {
     /** What the case shows, for the test name. */
@@ -86,6 +86,28 @@ const CASES: AlertCase[] = [
         expected: [{ labels: { namespace: "broken" }, value: "50%" }],
     },
     {
+        title: "the first failed run of a DAG (the counter series appears at 1: increase() alone sees nothing)",
+        alert: "AirflowDagRunFailed",
+        input: [
+            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`, values: "_x10 1x20" },
+            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+            { series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", dag_id: "etl" } }],
+    },
+    {
+        title: "the first failure of a task, next to a task that only succeeds",
+        alert: "AirflowTaskFailed",
+        input: [
+            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`, values: "_x10 1x20" },
+            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+1x30" },
+            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="success"}`, values: "0+1x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", dag_id: "etl", task_id: "load" } }],
+    },
+    {
         title: "a DAG run fails",
         alert: "AirflowDagRunFailed",
         input: [
@@ -109,14 +131,115 @@ const CASES: AlertCase[] = [
         expected: [{ labels: { namespace: "broken", executor: "CeleryExecutor" } }],
     },
     {
-        title: "tasks pile up in the executors for half an hour",
+        title: "task instances stay QUEUED in the database for half an hour (pool.queued_slots)",
         alert: "AirflowQueuedTaskBacklog",
         input: [
-            { series: `airflow_executor_queued_tasks{${NS("broken")}, executor="CeleryExecutor"}`, values: "60x40" },
-            { series: `airflow_executor_queued_tasks{${NS("healthy")}, executor="CeleryExecutor"}`, values: "10x40" },
+            { series: `airflow_pool_queued_slots{${NS("broken")}, pool="default_pool"}`, values: "40x40" },
+            { series: `airflow_pool_queued_slots{${NS("broken")}, pool="etl"}`, values: "20x40" },
+            // The executor's own queue is empty: the tasks wait for workers, not for [core] parallelism.
+            { series: `airflow_executor_queued_tasks{${NS("broken")}, executor="CeleryExecutor"}`, values: "0x40" },
+            { series: `airflow_pool_queued_slots{${NS("healthy")}, pool="default_pool"}`, values: "10x40" },
         ],
         evalTime: "35m",
         expected: [{ labels: { namespace: "broken" }, value: "60" }],
+    },
+    {
+        title: "worker pods stay Pending (no spot capacity), other pods do not count",
+        alert: "AirflowWorkerPodsPending",
+        input: [
+            { series: `kube_pod_status_phase{namespace="broken", pod="w-0", phase="Pending"}`, values: "1x30" },
+            { series: `kube_pod_labels{namespace="broken", pod="w-0", label_tier="airflow", label_component="worker"}`, values: "1x30" },
+            { series: `kube_pod_status_phase{namespace="broken", pod="web-0", phase="Pending"}`, values: "1x30" },
+            { series: `kube_pod_labels{namespace="broken", pod="web-0", label_tier="airflow", label_component="api-server"}`, values: "1x30" },
+            { series: `kube_pod_status_phase{namespace="healthy", pod="w-0", phase="Pending"}`, values: "0x30" },
+            { series: `kube_pod_labels{namespace="healthy", pod="w-0", label_tier="airflow", label_component="worker"}`, values: "1x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken" }, value: "1" }],
+    },
+    {
+        title: "a pool stays full (starving_tasks is not sent then)",
+        alert: "AirflowPoolFull",
+        input: [
+            { series: `airflow_pool_open_slots{${NS("broken")}, pool="etl"}`, values: "0x30" },
+            { series: `airflow_pool_open_slots{${NS("broken")}, pool="default_pool"}`, values: "100x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", pool: "etl" } }],
+    },
+    {
+        title: "one of two schedulers is dead while their shared heartbeat keeps counting",
+        alert: "AirflowComponentReplicasUnavailable",
+        input: [
+            { series: `airflow_scheduler_heartbeat{${NS("broken")}}`, values: "0+6x30" },
+            { series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-scheduler"}`, values: "2x30" },
+            { series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-scheduler"}`, values: "2x5 1x25" },
+            { series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-scheduler"}`, values: "2x30" },
+            { series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-scheduler"}`, values: "2x30" },
+        ],
+        evalTime: "25m",
+        expected: [{ labels: { namespace: "broken", deployment: "airflow-scheduler" } }],
+    },
+    {
+        title: "the exporter's target is gone entirely (no up series to be 0)",
+        alert: "AirflowStatsdExporterAbsent",
+        input: [
+            { series: `kube_service_info{namespace="broken", service="airflow-statsd"}`, values: "1x30" },
+            { series: `kube_service_info{namespace="healthy", service="airflow-statsd"}`, values: "1x30" },
+            { series: `up{${NS("healthy")}, endpoint="statsd-scrape", job="airflow-statsd"}`, values: "1x30" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken" } }],
+    },
+    {
+        title: "tasks are killed for missing heartbeats (spot reclaim), the first kill included",
+        alert: "AirflowTasksKilledWithoutHeartbeat",
+        input: [
+            { series: `airflow_task_instances_without_heartbeats_killed{${NS("broken")}}`, values: "_x10 2x20" },
+            { series: `airflow_task_instances_without_heartbeats_killed{${NS("healthy")}}`, values: "0x30" },
+        ],
+        evalTime: "15m",
+        expected: [{ labels: { namespace: "broken" }, value: "2" }],
+    },
+    {
+        title: "Airflow 2.x zombies are killed",
+        alert: "AirflowTasksKilledWithoutHeartbeat",
+        input: [{ series: `airflow_zombies_killed{${NS("broken")}}`, values: "0x10 1x20" }],
+        evalTime: "15m",
+        expected: [{ labels: { namespace: "broken" }, value: "1" }],
+    },
+    {
+        title: "DAG runs start ten minutes late on average",
+        alert: "AirflowScheduleDelayHigh",
+        input: [
+            // One run every 5 minutes, each 900 s behind its schedule, against 5 s in the healthy namespace.
+            { series: `airflow_dagrun_schedule_delay_sum{${NS("broken")}, dag_id="etl"}`, values: "0+180x120" },
+            { series: `airflow_dagrun_schedule_delay_count{${NS("broken")}, dag_id="etl"}`, values: "0+0.2x120" },
+            { series: `airflow_dagrun_schedule_delay_sum{${NS("healthy")}, dag_id="etl"}`, values: "0+1x120" },
+            { series: `airflow_dagrun_schedule_delay_count{${NS("healthy")}, dag_id="etl"}`, values: "0+0.2x120" },
+        ],
+        evalTime: "90m",
+        expected: [{ labels: { namespace: "broken" }, value: "15m 0s" }],
+    },
+    {
+        title: "a triggerer has no capacity left",
+        alert: "AirflowTriggererAtCapacity",
+        input: [
+            { series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-0"}`, values: "0x20" },
+            { series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-1"}`, values: "500x20" },
+        ],
+        evalTime: "15m",
+        expected: [{ labels: { namespace: "broken", hostname: "airflow-triggerer-0" } }],
+    },
+    {
+        title: "PgBouncer's metrics Service (scraped through its prometheus.io annotations) is down",
+        alert: "AirflowPgbouncerDown",
+        input: [
+            { series: `up{job="kubernetes-service-endpoints", namespace="broken", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`, values: "1x5 0x20" },
+            { series: `up{job="kubernetes-service-endpoints", namespace="healthy", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`, values: "1x25" },
+        ],
+        evalTime: "20m",
+        expected: [{ labels: { namespace: "broken", service: "airflow-pgbouncer" } }],
     },
     {
         title: "a pool starves tasks",
@@ -253,15 +376,15 @@ describe("observability: promtool on the Airflow rules", function () {
         });
     }
 
-    it("accepts the annotation-based pod scrape job's relabelling (promtool check config)", () => {
+    it("accepts the annotation-based pod and Service scrape jobs' relabelling (promtool check config)", () => {
         // Debian's promtool is built without Kubernetes service discovery: the same job over a static target checks
         // every relabel rule (actions, regexes, target labels); the Kubernetes SD block itself is a one-liner.
         const { kubernetes_sd_configs: sd, ...job } = annotatedPodsScrapeConfig();
         expect(sd).to.deep.equal([{ role: "pod" }]);
-        fs.writeFileSync(
-            path.join(dir, "prometheus.yaml"),
-            YAML.stringify({ global: { scrape_interval: "30s" }, scrape_configs: [{ ...job, static_configs: [{ targets: ["10.0.0.1:8080"] }] }] }),
-        );
+        const { kubernetes_sd_configs: serviceSd, ...serviceJob } = annotatedServicesScrapeConfig();
+        expect(serviceSd).to.deep.equal([{ role: "endpoints" }]);
+        const scrapeConfigs = [job, serviceJob].map((j) => ({ ...j, static_configs: [{ targets: ["10.0.0.1:8080"] }] }));
+        fs.writeFileSync(path.join(dir, "prometheus.yaml"), YAML.stringify({ global: { scrape_interval: "30s" }, scrape_configs: scrapeConfigs }));
         const r = promtool(["check", "config", "--syntax-only", "prometheus.yaml"], dir);
         expect(r.code, r.output).to.equal(0);
     });

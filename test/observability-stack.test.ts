@@ -8,6 +8,7 @@ import { statsdServiceMonitorSpec } from "../components/observability/scrape-tar
 import {
     alertmanagerConfig,
     annotatedPodsScrapeConfig,
+    annotatedServicesScrapeConfig,
     kubePrometheusStackValues,
     KubePrometheusStackInput,
     NODE_EXPORTER_FULL,
@@ -153,9 +154,25 @@ describe("observability: kube-prometheus-stack values", () => {
         expect(spec.scrapeConfigSelectorNilUsesHelmValues).to.equal(false);
     });
 
+    it("scrapes Services annotated prometheus.io/scrape (PgBouncer's metrics) on the annotated port, not the statsd Service twice", () => {
+        const job = annotatedServicesScrapeConfig();
+        expect(job.kubernetes_sd_configs).to.deep.equal([{ role: "endpoints" }]);
+        const drop = job.relabel_configs.find((r) => r.action === "drop")!;
+        expect(drop).to.deep.include({ source_labels: ["__meta_kubernetes_service_label_component"], regex: "statsd" });
+        const address = job.relabel_configs.find((r) => r.target_label === "__address__")!;
+        const rewrite = (addr: string, port: string) => {
+            const m = new RegExp(`^(?:${address.regex})$`).exec(`${addr};${port}`);
+            return m ? address.replacement!.replace("$1", m[1]).replace("$2", m[2]) : addr;
+        };
+        // Both endpoint ports of the chart's PgBouncer Service (6543, 9127) become the annotated metrics port.
+        expect(rewrite("10.1.2.3:6543", "9127")).to.equal("10.1.2.3:9127");
+        expect(rewrite("10.1.2.3:9127", "9127")).to.equal("10.1.2.3:9127");
+        expect(rewrite("[fd00::5]:6543", "9127")).to.equal("[fd00::5]:9127");
+    });
+
     it("scrapes any pod annotated prometheus.io/scrape, on its prometheus.io/port and prometheus.io/path", () => {
         const jobs = ((v.prometheus as Obj).prometheusSpec as Obj).additionalScrapeConfigs as Obj[];
-        expect(jobs).to.deep.equal([annotatedPodsScrapeConfig()]);
+        expect(jobs).to.deep.equal([annotatedPodsScrapeConfig(), annotatedServicesScrapeConfig()]);
         const relabel = jobs[0].relabel_configs as Obj[];
         const keep = relabel.find((r) => r.action === "keep")!;
         expect(keep).to.deep.include({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true" });

@@ -7,7 +7,7 @@ import type { Placement } from "../cluster/types";
 import { DEVSPACE_NAMESPACE_PREFIX } from "../devspace/namespace";
 import { containerResources, parseMemory } from "../quantities";
 import { DASHBOARD_FOLDER, PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
-import { CLOUD_SPOT_LABELS } from "./airflow-mixin/alerts";
+import { CLOUD_SPOT_LABELS, SERVICE_ENDPOINTS_JOB } from "./airflow-mixin/alerts";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
     chart: "kube-prometheus-stack",
@@ -110,6 +110,46 @@ export function annotatedPodsScrapeConfig() {
     };
 }
 
+/**
+ * Scrape job for Services annotated `prometheus.io/scrape: "true"` (role `endpoints`, on the annotated port): the
+ * Airflow chart annotates PgBouncer's metrics Service this way (chart/templates/pgbouncer/pgbouncer-service.yaml), and
+ * the pod job never sees it because the PgBouncer pods carry no annotation. The statsd Service is annotated too but has
+ * its ServiceMonitor: dropped here, so it is scraped once.
+ */
+export function annotatedServicesScrapeConfig() {
+    return {
+        job_name: SERVICE_ENDPOINTS_JOB,
+        kubernetes_sd_configs: [{ role: "endpoints" }],
+        relabel_configs: [
+            { source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+            { source_labels: ["__meta_kubernetes_service_label_component"], action: "drop", regex: "statsd" },
+            {
+                source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scheme"],
+                action: "replace",
+                regex: "(https?)",
+                target_label: "__scheme__",
+            },
+            {
+                source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_path"],
+                action: "replace",
+                regex: "(.+)",
+                target_label: "__metrics_path__",
+            },
+            {
+                // Every endpoint port becomes the annotated port; the identical targets that leaves are deduplicated.
+                source_labels: ["__address__", "__meta_kubernetes_service_annotation_prometheus_io_port"],
+                action: "replace",
+                regex: "(.+?)(?::\\d+)?;(\\d+)",
+                replacement: "$1:$2",
+                target_label: "__address__",
+            },
+            { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
+            { source_labels: ["__meta_kubernetes_service_name"], action: "replace", target_label: "service" },
+            { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
+        ],
+    };
+}
+
 /** Prometheus' size-based retention: 85% of the volume, so the disk never fills before time-based retention acts. */
 export function retentionSizeFor(storageSize: string): string {
     const mib = parseMemory(storageSize) / 1024 ** 2;
@@ -206,7 +246,7 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 // Rules and monitors outside the monitoring namespace (devspaces, Airflow) only see and alert on their own namespace.
                 enforcedNamespaceLabel: "namespace",
                 excludedFromEnforcement: namespaceEnforcementExclusions(c.namespace),
-                additionalScrapeConfigs: [annotatedPodsScrapeConfig()],
+                additionalScrapeConfigs: [annotatedPodsScrapeConfig(), annotatedServicesScrapeConfig()],
             },
         },
         alertmanager: {

@@ -3,9 +3,11 @@
  * a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to link
  * with `runbook_url`, and a link nobody hosts is worse than the text).
  */
-import { AIRFLOW_STATSD_SERVICE, RATE_WINDOW, RATIO_WINDOW } from "./common";
+import { AIRFLOW_STATSD_SERVICE, increaseOrNew, RATE_WINDOW, RATIO_WINDOW } from "./common";
 
 const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
+/** The scrape job of annotated Services (components/observability/values.ts), which scrapes PgBouncer's exporter. */
+export const SERVICE_ENDPOINTS_JOB = "kubernetes-service-endpoints";
 const INGEST = `${AIRFLOW_STATSD_SERVICE.ingestPort.protocol} ${AIRFLOW_STATSD_SERVICE.ingestPort.port}`;
 
 export interface AlertingRule {
@@ -30,8 +32,10 @@ export interface AlertOptions {
     spotNodeLabels?: Record<string, string>;
     /** Failed share of finished task instances that raises AirflowHighTaskFailureRate. Default 0.25. */
     taskFailureRatio?: number;
-    /** Tasks queued in an executor that count as a backlog. Default 50. */
+    /** Task instances QUEUED in the database (all pools) that count as a backlog. Default 50. */
     queuedBacklog?: number;
+    /** Mean delay of DAG runs behind their schedule over an hour that raises AirflowScheduleDelayHigh (s). Default 600. */
+    scheduleDelaySeconds?: number;
     /** Spot nodes replaced within an hour that count as churn. Default 3. */
     spotReplacementsPerHour?: number;
 }
@@ -63,6 +67,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
     const failureRatio = options.taskFailureRatio ?? 0.25;
     const backlog = options.queuedBacklog ?? 50;
     const churn = options.spotReplacementsPerHour ?? 3;
+    const scheduleDelay = options.scheduleDelaySeconds ?? 600;
     const spotLabels = { ...CLOUD_SPOT_LABELS, ...(options.spotNodeLabels ?? {}) };
 
     const heartbeat = (component: string, metric: string, what: string): AlertingRule => ({
@@ -103,7 +108,18 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "statsd-exporter in {{ $labels.namespace }} cannot be scraped",
                         description: "Prometheus failed to scrape {{ $labels.pod }} for 5 minutes; every Airflow metric of the namespace is missing meanwhile.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=statsd; check the pod's logs for mapping errors (a bad mapping stops the exporter from starting) and its resource limits.",
+                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=statsd. If it runs, `kubectl -n {{ $labels.namespace }} port-forward deploy/<release>-statsd 9102` and `curl -s localhost:9102/metrics | head`: an HTTP 500 `collected metric ... has help ... but should have ...` is a mapping that gives one name two HELP texts (the liveness probe then restarts the pod); otherwise check its logs for mapping load errors and its memory limit (OOMKilled).",
+                    },
+                },
+                {
+                    alert: "AirflowStatsdExporterAbsent",
+                    expr: `count by (namespace) (kube_service_info{service=~".+-statsd"})\nunless on (namespace) count by (namespace) (up{${SCRAPE_ENDPOINT}})`,
+                    for: "10m",
+                    labels: { severity: "critical" },
+                    annotations: {
+                        summary: "No statsd-exporter target in {{ $labels.namespace }}",
+                        description: "The namespace has an Airflow statsd Service but Prometheus has no target for it: no Airflow metric of the namespace is collected, and `up == 0` alerts cannot fire.",
+                        runbook: "kubectl -n {{ $labels.namespace }} get servicemonitor,endpoints; the ServiceMonitor must exist and select the Service's port `statsd-scrape`; the exporter pod must be Ready for the Endpoints to list it; check the Prometheus operator's logs for rejected ServiceMonitors.",
                     },
                 },
                 {
@@ -124,8 +140,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "info" },
                     annotations: {
                         summary: "statsd-exporter in {{ $labels.namespace }} drops metrics on name conflicts",
-                        description: "Some StatsD metric maps to a Prometheus name already used with other labels; those samples are dropped.",
-                        runbook: `Port-forward ${AIRFLOW_STATSD_SERVICE.scrapePort.port} of the statsd pod, find the conflicting name in its logs, and add a mapping or drop rule in components/observability/airflow-mixin/statsd-mapping.ts.`,
+                        description: "Some StatsD metric maps to a Prometheus name already used with another type (counter, gauge, timer); those events are dropped.",
+                        runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${AIRFLOW_STATSD_SERVICE.scrapePort.port} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (components/observability/airflow-mixin/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
                     },
                 },
             ],
@@ -149,12 +165,22 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowDagRunFailed",
-                    expr: `sum by (namespace, dag_id) (increase(airflow_dagrun_duration_count{state="failed"}[30m])) > 0`,
+                    expr: `sum by (namespace, dag_id) (${increaseOrNew(`airflow_dagrun_duration_count{state="failed"}`, "30m")}) > 0`,
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "DAG {{ $labels.dag_id }} failed in {{ $labels.namespace }}",
-                        description: "A run of {{ $labels.dag_id }} ended failed within the last 30 minutes.",
+                        description: "A run of {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
                         runbook: "Open the DAG's grid view in the Airflow UI, read the failed task's log, fix and clear the task.",
+                    },
+                },
+                {
+                    alert: "AirflowTaskFailed",
+                    expr: `sum by (namespace, dag_id, task_id) (${increaseOrNew(`airflow_ti_finish{state="failed"}`, "30m")}) > 0`,
+                    labels: { severity: "info" },
+                    annotations: {
+                        summary: "Task {{ $labels.dag_id }}.{{ $labels.task_id }} failed in {{ $labels.namespace }}",
+                        description: "A task instance of {{ $labels.task_id }} in {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
+                        runbook: "Read the task instance's log in the Airflow UI (Grid view > the red square > Logs); if it retries, the DAG run alert follows only when the retries are exhausted.",
                     },
                 },
                 {
@@ -171,14 +197,38 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     },
                 },
                 {
+                    // QUEUED in the database, per pool: executor.queued_tasks counts only what waits for [core] parallelism.
                     alert: "AirflowQueuedTaskBacklog",
-                    expr: `sum by (namespace) (airflow_executor_queued_tasks) > ${backlog}`,
+                    expr: `sum by (namespace) (airflow_pool_queued_slots) > ${backlog}`,
                     for: "30m",
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "A backlog of queued Airflow tasks in {{ $labels.namespace }}",
-                        description: `{{ $value }} tasks have been queued in the executors for 30 minutes (threshold ${backlog}).`,
-                        runbook: "Check that Celery workers run and consume the queues (Flower, worker logs) and that spot capacity is available (Workers and spot capacity dashboard).",
+                        description: `{{ $value }} pool slots have been held by QUEUED task instances for 30 minutes (threshold ${backlog}): tasks wait for a worker or a pod.`,
+                        runbook: "Check that Celery workers run and consume the queues (Flower, worker logs), that KubernetesExecutor pods start (AirflowWorkerPodsPending) and that spot capacity is available (Workers and spot capacity dashboard).",
+                    },
+                },
+                {
+                    alert: "AirflowWorkerPodsPending",
+                    expr: `sum by (namespace) (\n  kube_pod_status_phase{phase="Pending"}\n  * on (namespace, pod) group_left () max by (namespace, pod) (kube_pod_labels{label_tier="airflow", label_component="worker"})\n) > 0`,
+                    for: "15m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Airflow worker pods wait for capacity in {{ $labels.namespace }}",
+                        description: "{{ $value }} Celery worker or KubernetesExecutor task pods have been Pending for 15 minutes: no node (often no spot capacity) takes them.",
+                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=worker --field-selector=status.phase=Pending; `kubectl describe pod` shows the scheduling failure; check the spot pool's max size and the cluster autoscaler's events (spot capacity in the zone), or move the queue to on-demand.",
+                    },
+                },
+                {
+                    // pool.starving_tasks is not sent while every slot is taken: a full pool is seen on its open slots.
+                    alert: "AirflowPoolFull",
+                    expr: `max by (namespace, pool) (airflow_pool_open_slots) <= 0`,
+                    for: "15m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Pool {{ $labels.pool }} in {{ $labels.namespace }} has no free slot",
+                        description: "Every slot of pool {{ $labels.pool }} has been taken for 15 minutes; further tasks of the pool wait.",
+                        runbook: "Admin > Pools shows running and queued slots; raise the pool's slots, or find the long-running tasks that hold them (Browse > Task Instances, filter by pool and state running).",
                     },
                 },
                 {
@@ -190,6 +240,70 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                         summary: "Pool {{ $labels.pool }} in {{ $labels.namespace }} starves tasks",
                         description: "{{ $value }} tasks have waited 15 minutes for a free slot in pool {{ $labels.pool }}.",
                         runbook: "Raise the pool's slots (Admin > Pools) or lower the tasks' pool_slots; check whether running tasks in the pool are stuck.",
+                    },
+                },
+            ],
+        },
+        {
+            name: "airflow.capacity",
+            rules: [
+                {
+                    // The schedulers' heartbeats share one series: a dead replica among several is seen in the workload.
+                    alert: "AirflowComponentReplicasUnavailable",
+                    expr:
+                        `max by (namespace, deployment) (kube_deployment_spec_replicas{deployment=~".+-(scheduler|dag-processor|api-server|webserver)"})\n` +
+                        `> max by (namespace, deployment) (kube_deployment_status_replicas_available{deployment=~".+-(scheduler|dag-processor|api-server|webserver)"})`,
+                    for: "10m",
+                    labels: { severity: "critical" },
+                    annotations: {
+                        summary: "{{ $labels.deployment }} in {{ $labels.namespace }} runs fewer replicas than it should",
+                        description: "Fewer replicas of {{ $labels.deployment }} have been available than requested for 10 minutes; with several schedulers their heartbeat metric keeps counting, so this is the alert that sees one of them dead.",
+                        runbook: "kubectl -n {{ $labels.namespace }} get pods -o wide | grep {{ $labels.deployment }}; describe the missing or crash-looping pod (events, OOMKilled, failed liveness), check its node and the metadata database connection.",
+                    },
+                },
+                {
+                    alert: "AirflowTasksKilledWithoutHeartbeat",
+                    expr: `sum by (namespace) (\n  ${increaseOrNew("airflow_task_instances_without_heartbeats_killed", "15m")}\n  or ${increaseOrNew("airflow_zombies_killed", "15m")}\n) > 0`,
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Airflow killed tasks whose heartbeats stopped in {{ $labels.namespace }}",
+                        description: "{{ $value }} task instances were killed in the last 15 minutes because their heartbeats stopped: their worker or pod vanished, typically a spot node reclaimed.",
+                        runbook: "Compare with SpotNodeChurn and the Workers and spot capacity dashboard (evictions, node removals); make such tasks retry-safe (retries, idempotent writes) or run them on on-demand nodes.",
+                    },
+                },
+                {
+                    alert: "AirflowScheduleDelayHigh",
+                    expr:
+                        `sum by (namespace) (increase(airflow_dagrun_schedule_delay_sum[1h]))\n` +
+                        `  / sum by (namespace) (increase(airflow_dagrun_schedule_delay_count[1h])) > ${scheduleDelay}`,
+                    for: "15m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "DAG runs start late in {{ $labels.namespace }}",
+                        description: `DAG runs of the last hour started {{ $value | humanizeDuration }} after their scheduled time on average (threshold ${scheduleDelay} s).`,
+                        runbook: "The scheduler is saturated or slowed: check its loop duration and CPU in the overview dashboard, max_active_runs and catchup of the late DAGs, and the metadata database's latency; add a scheduler replica if the loop is CPU-bound.",
+                    },
+                },
+                {
+                    alert: "AirflowTriggererAtCapacity",
+                    expr: `min by (namespace, hostname) (airflow_triggerer_capacity_left) <= 0`,
+                    for: "10m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Triggerer {{ $labels.hostname }} in {{ $labels.namespace }} is full",
+                        description: "The triggerer has had no capacity left for 10 minutes: deferred tasks wait for a trigger slot.",
+                        runbook: "Raise [triggerer] capacity (default_capacity) or the triggerer replicas (airflow.triggerer.replicas); triggers.blocked_main_thread shows triggers that are not truly async.",
+                    },
+                },
+                {
+                    alert: "AirflowPgbouncerDown",
+                    expr: `max by (namespace, service) (up{job="${SERVICE_ENDPOINTS_JOB}", service=~".+-pgbouncer"}) == 0`,
+                    for: "5m",
+                    labels: { severity: "critical" },
+                    annotations: {
+                        summary: "PgBouncer in {{ $labels.namespace }} cannot be scraped",
+                        description: "The PgBouncer metrics endpoint of {{ $labels.service }} has failed for 5 minutes: PgBouncer (every Airflow component's database path) or its exporter is down.",
+                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=pgbouncer; check both containers' logs (pgbouncer, metrics-exporter) and that the metadata database accepts PgBouncer's connections.",
                     },
                 },
             ],

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { AppliedDefault, ConfigError, appliedDefaults, parseStackConfig } from "../stacks/config";
+import { AppliedDefault, ConfigError, ConfigIssue, appliedDefaults, parseStackConfig } from "../stacks/config";
 import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack, readStackFile, withComputed } from "./offline/runtime";
 import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
 import { planMarkdown } from "./offline/plan-md";
@@ -42,7 +42,7 @@ export function writtenResources(plan: Plan): PlannedResource[] {
     return plan.resources.map((r) => ({ ...r, inputs: withComputed(r.inputs, plan.mockedValues) as Record<string, unknown> }));
 }
 
-export function writePlan(plan: Plan, dir: string, appliedDefaults?: AppliedDefault[]): string[] {
+export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] }): string[] {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const written: string[] = [];
@@ -53,7 +53,7 @@ export function writePlan(plan: Plan, dir: string, appliedDefaults?: AppliedDefa
         written.push(relative);
     };
     const resources = writtenResources(plan);
-    write("plan.md", planMarkdown({ stack: plan.stack, resources, appliedDefaults, outputs: plan.outputs }));
+    write("plan.md", planMarkdown({ stack: plan.stack, resources, ...config, outputs: plan.outputs }));
     const entries = resources.map((r) => ({
         type: r.type,
         name: r.name,
@@ -115,8 +115,8 @@ async function main() {
         throw err;
     }
     const file = readStackFile(stack, stackDir);
-    const defaults = appliedDefaults(file.config, parseStackConfig(stack, file.config, file.secrets));
-    const files = writePlan(plan, dir, defaults);
+    const config = parseStackConfig(stack, file.config, file.secrets);
+    const files = writePlan(plan, dir, { appliedDefaults: appliedDefaults(file.config, config), warnings: config.warnings });
     console.log(summarize(plan, dir, files));
 }
 

@@ -1,4 +1,5 @@
 /** Config errors that name the full key, the value given and what is allowed. */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { PROJECT, stackConfigSchema } from "./schema";
 
@@ -18,12 +19,16 @@ export class ConfigError extends Error {
     ) {
         super(
             `Invalid config for stack "${stack}":\n` +
-                issues
-                    .map((i) => `  - ${i.key}${i.value === undefined ? "" : ` = ${JSON.stringify(i.value)}`}: ${i.message}`)
-                    .join("\n"),
+                issues.map((i) => describeIssue(i)).join("\n"),
         );
         this.name = "ConfigError";
     }
+}
+
+/** One issue as a line: the key, the value given, what is wrong, and a hint when the value looks like a YAML number. */
+export function describeIssue(i: ConfigIssue, refused = true): string {
+    const hint = refused ? truncatedNumberHint(i.value) : undefined;
+    return `  - ${i.key}${i.value === undefined ? "" : ` = ${JSON.stringify(i.value)}`}: ${i.message}${hint && !i.message.includes("YAML") ? ` (${hint})` : ""}`;
 }
 
 export function fullKey(path: readonly PropertyKey[]): string {
@@ -37,18 +42,68 @@ export function fullKey(path: readonly PropertyKey[]): string {
 
 export function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
     if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => ({
-            key: fullKey([...issue.path, k]),
-            message: `unknown key; allowed here: ${describeAllowedKeys(issue.path)}`,
-        }));
+        return issue.keys.map((k) => {
+            const allowed = allowedKeysAt(issue.path) ?? [];
+            const suggestion = didYouMean(k, allowed);
+            return {
+                key: fullKey([...issue.path, k]),
+                message: `unknown key${suggestion ? ` (did you mean ${suggestion}?)` : ""}; allowed here: ${allowed.join(", ") || "(see docs/config.md)"}`,
+            };
+        });
     }
     const value = issue.input;
-    return [{ key: fullKey(issue.path), message: issue.message, value: value === undefined ? undefined : value }];
+    let message = issue.message;
+    const schema = schemaAt(issue.path);
+    const range = schema ? numberRange(schema) : undefined;
+    if (range && (issue.code === "too_small" || issue.code === "too_big" || issue.code === "invalid_type" || issue.code === "not_multiple_of"))
+        message = `must be ${range} (${issue.message})`;
+    if (typeof value === "number" && schema && expectsText(schema)) message += `: ${yamlNumberHint(value)}`;
+    return [{ key: fullKey(issue.path), message, value: value === undefined ? undefined : value }];
 }
 
-function describeAllowedKeys(path: readonly PropertyKey[]): string {
-    const keys = allowedKeysAt(path);
-    return keys ? keys.join(", ") : "(see docs/config.md)";
+/** The allowed range of a number schema, e.g. "an integer from 1 to 1000"; undefined for other schemas. */
+export function numberRange(schema: z.core.$ZodType): string | undefined {
+    const inner = unwrap(schema) as unknown as { _zod: { def: { type: string } }; minValue: number | null; maxValue: number | null; isInt: boolean };
+    if (inner._zod.def.type !== "number") return undefined;
+    const what = inner.isInt ? "an integer" : "a number";
+    const min = inner.minValue !== null && Number.isFinite(inner.minValue) ? inner.minValue : undefined;
+    const max = inner.maxValue !== null && Number.isFinite(inner.maxValue) ? inner.maxValue : undefined;
+    if (min !== undefined && max !== undefined) return `${what} from ${min} to ${max}`;
+    if (min !== undefined) return `${what} of at least ${min}`;
+    if (max !== undefined) return `${what} of at most ${max}`;
+    return what;
+}
+
+/** Whether a schema takes text only: a string, or an enum of strings. */
+function expectsText(schema: z.core.$ZodType): boolean {
+    const def = unwrap(schema)._zod.def as { type: string; entries?: Record<string, unknown> };
+    if (def.type === "string") return true;
+    return def.type === "enum" && Object.values(def.entries ?? {}).every((v) => typeof v === "string");
+}
+
+/** YAML reads an unquoted 1.30 as the number 1.3: a string key given a number was almost always meant as text. */
+export function yamlNumberHint(value: number): string {
+    return `YAML read an unquoted value as the number ${value} (1.30 becomes 1.3); quote it, e.g. "${value}"`;
+}
+
+/**
+ * Pulumi hands top-level values to the program as text, so an unquoted `1.30` arrives as "1.3". When a value like that
+ * is refused, say how it may have happened.
+ */
+export function truncatedNumberHint(value: unknown): string | undefined {
+    // "1.3" or "3.1": one digit after the point is what an unquoted 1.30 or 3.10 turns into.
+    if (typeof value !== "string" || !/^\d+\.[1-9]$/.test(value)) return undefined;
+    return `if the stack file says ${value}0 without quotes, YAML read it as the number ${value}: write "${value}0"`;
+}
+
+/** The closest allowed name, when one is near enough to be a typo (case differences, or an edit or two). */
+export function didYouMean(given: string, allowed: readonly string[]): string | undefined {
+    const lower = given.toLowerCase();
+    const sameCase = allowed.find((a) => a.toLowerCase() === lower);
+    if (sameCase) return sameCase;
+    if (allowed.length === 0) return undefined;
+    const best = closest(given, [...allowed]);
+    return distance(given, best) <= Math.min(3, Math.max(2, Math.floor(best.length / 3))) ? best : undefined;
 }
 
 /** The keys the schema allows in the object at a path, or undefined when no object schema is there. */

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
 import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS } from "./defaults";
-import { ConfigError, ConfigIssue, describeZodIssue, fullKey } from "./errors";
+import packageJson from "../../package.json";
+import { ConfigError, ConfigIssue, describeIssue, describeZodIssue, didYouMean, fullKey } from "./errors";
+import { checkIgnoredKeys } from "./ignored";
+import { checkBaseStack, checkRegions } from "./references";
 import type { ResolvedAirflowConfig, StackConfig } from "./resolved";
 import {
     AirflowConfig,
@@ -23,7 +26,11 @@ function readRawConfig(all: Record<string, string>): { raw: Record<string, unkno
     const raw: Record<string, unknown> = {};
     const secretValues: Record<string, string> = {};
     for (const [fullName, text] of Object.entries(all)) {
-        if (!fullName.startsWith(`${PROJECT}:`)) continue;
+        // Other namespaces stay whole: parseStackConfig tells a provider's key from a misspelt project name.
+        if (!fullName.startsWith(`${PROJECT}:`)) {
+            raw[fullName] = text;
+            continue;
+        }
         const key = fullName.slice(PROJECT.length + 1);
         if (key in SECRET_KEYS) {
             secretValues[key] = text;
@@ -58,14 +65,19 @@ export function parseStackConfig(
     plainTextKeys: string[] = [],
 ): StackConfig {
     const issues: ConfigIssue[] = [];
+    const warnings: ConfigIssue[] = [];
     for (const key of plainTextKeys) {
         issues.push({ key: `${PROJECT}:${key}`, message: "is a secret: set it with `pulumi config set --secret`" });
     }
-    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) {
-        issues.push(...parsed.error.issues.flatMap(describeZodIssue));
-        throw new ConfigError(stack, issues);
+    const own: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (!key.includes(":")) own[key] = value;
+        else checkNamespace(key, issues);
     }
+    // Every schema error in one run: drop what is invalid, parse again (defaults fill the gaps), and cross-check the rest.
+    const { parsed, schemaIssues } = parseAll(own);
+    issues.push(...schemaIssues);
+    if (!parsed) throw new ConfigError(stack, issues);
     let receivers: AlertmanagerReceivers | undefined;
     if (secretValues.alertmanagerReceivers !== undefined) {
         let json: unknown;
@@ -85,11 +97,84 @@ export function parseStackConfig(
             );
         } else if (r.success) receivers = r.data;
     }
-    const givenAirflow = raw.airflow;
+    const givenAirflow = own.airflow;
     const givenNamespace = typeof givenAirflow === "object" && givenAirflow !== null ? (givenAirflow as Record<string, unknown>).namespace : undefined;
-    const resolved = resolve(stack, parsed.data, secretValues, receivers, givenNamespace, issues);
+    const crossChecks: ConfigIssue[] = [];
+    const resolved = resolve(stack, parsed, secretValues, receivers, givenNamespace, crossChecks);
+    const problem = (path: PropertyKey[], message: string, value?: unknown) => crossChecks.push({ key: fullKey(path), message, value });
+    const warn = (path: PropertyKey[], message: string, value?: unknown) => warnings.push({ key: fullKey(path), message, value });
+    checkIgnoredKeys({ raw: own, cloud: resolved.cloud, databaseMode: resolved.database.mode, airflow: resolved.airflow }, problem, warn);
+    checkRegions(parsed, problem, warn);
+    checkBaseStack(parsed, problem);
+    // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
+    const refused = schemaIssues.map((i) => i.key);
+    const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}[`);
+    issues.push(...crossChecks.filter((i) => !refused.some((k) => related(i.key, k))));
     if (issues.length > 0) throw new ConfigError(stack, issues);
-    return resolved;
+    return { ...resolved, warnings };
+}
+
+/** Namespaces other than the project's that a stack may set: Pulumi's own and the providers this program uses. */
+export const PROVIDER_NAMESPACES: readonly string[] = [
+    ...new Set(Object.keys(packageJson.dependencies).filter((d) => d.startsWith("@pulumi/")).map((d) => d.slice("@pulumi/".length))),
+];
+
+/** A key of another namespace: a provider's is fine; a near miss of the project's would drop a whole section silently. */
+function checkNamespace(fullName: string, issues: ConfigIssue[]) {
+    const namespace = fullName.slice(0, fullName.indexOf(":"));
+    if (PROVIDER_NAMESPACES.includes(namespace)) return;
+    const suggestion = didYouMean(namespace, [PROJECT, ...PROVIDER_NAMESPACES]);
+    issues.push({
+        key: fullName,
+        message:
+            `unknown config namespace "${namespace}"${suggestion ? `; did you mean ${suggestion}:${fullName.slice(namespace.length + 1)}?` : ""} ` +
+            `This program reads ${PROJECT}:* and the providers read ${PROVIDER_NAMESPACES.join(", ")}`,
+    });
+}
+
+/** Removes the value at a path; returns false when there is nothing there. */
+function removeAt(target: Record<string, unknown>, path: readonly PropertyKey[]): boolean {
+    let node: unknown = target;
+    for (const part of path.slice(0, -1)) {
+        if (!node || typeof node !== "object") return false;
+        node = (node as Record<PropertyKey, unknown>)[part];
+    }
+    const last = path[path.length - 1];
+    if (!node || typeof node !== "object" || !(last in (node as object))) return false;
+    if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
+    else delete (node as Record<PropertyKey, unknown>)[last];
+    return true;
+}
+
+/**
+ * Parses the config, and on schema errors removes each refused value (or the object missing a required key) and
+ * parses again, so that one run reports every schema error and still cross-checks what remains.
+ */
+function parseAll(own: Record<string, unknown>): { parsed?: RawStackConfig; schemaIssues: ConfigIssue[] } {
+    const candidate = structuredClone(own);
+    const schemaIssues: ConfigIssue[] = [];
+    const seen = new Set<string>();
+    for (let round = 0; round < 50; round++) {
+        const result = stackConfigSchema.safeParse(candidate, { reportInput: true });
+        if (result.success) return { parsed: result.data, schemaIssues };
+        let removed = false;
+        for (const issue of result.error.issues) {
+            for (const described of describeZodIssue(issue)) {
+                const id = `${described.key}\n${described.message}`;
+                if (!seen.has(id)) schemaIssues.push(described);
+                seen.add(id);
+            }
+            const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+            for (const path of paths)
+                for (let p = path; p.length > 0; p = p.slice(0, -1))
+                    if (removeAt(candidate, p)) {
+                        removed = true;
+                        break;
+                    }
+        }
+        if (!removed) break;
+    }
+    return { schemaIssues };
 }
 
 function resolve(
@@ -100,7 +185,7 @@ function resolve(
     /** `airflow.namespace` as the stack file has it, before the schema's default. */
     givenAirflowNamespace: unknown,
     issues: ConfigIssue[],
-): StackConfig {
+): Omit<StackConfig, "warnings"> {
     const problem = (path: PropertyKey[], message: string, value?: unknown) =>
         issues.push({ key: fullKey(path), message, value });
     const production = c.environment === "prod";
@@ -262,5 +347,7 @@ export function loadStackConfig(): StackConfig {
     const plainTextSecrets = Object.keys(secretValues).filter(
         (k) => !(pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(`${PROJECT}:${k}`),
     );
-    return parseStackConfig(stack, raw, secretValues, plainTextSecrets);
+    const config = parseStackConfig(stack, raw, secretValues, plainTextSecrets);
+    for (const w of config.warnings) pulumi.log.warn(`config${describeIssue(w, false).replace(/^\s+-/, "")}`);
+    return config;
 }

@@ -20,6 +20,7 @@ import type {
     Resources,
 } from "./schema";
 import type { AirflowComponent } from "./defaults";
+import type { ConfigIssue } from "./errors";
 
 export interface StackSecrets {
     dagsGitSshKey?: pulumi.Output<string>;
@@ -63,4 +64,6 @@ export interface StackConfig {
     /** How CI delivers the stack (backend, secrets provider, runner); the program only validates it. */
     delivery: DeliveryConfig;
     secrets: StackSecrets;
+    /** Config that plans but is probably not what was meant (a key nothing reads); logged before any resource. */
+    warnings: ConfigIssue[];
 }

@@ -268,7 +268,10 @@ export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources
 const airflowSchema = z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
     version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow)"),
-    chartVersion: semver.default("1.20.0").describe("Version of the apache-airflow/airflow Helm chart"),
+    chartVersion: z
+        .enum(["1.20.0"])
+        .default("1.20.0")
+        .describe("Version of the apache-airflow/airflow Helm chart: only versions whose values schema the tests check (docs/airflow.md, bumping the chart)"),
     image: z
         .strictObject({
             repository: z.string().default("apache/airflow"),
@@ -350,8 +353,14 @@ const airflowSchema = z.strictObject({
 const monitoringSchema = z.strictObject({
     enabled: z.boolean().default(true).describe("Install kube-prometheus-stack and the Airflow mixin"),
     namespace: z.string().default("monitoring"),
-    kubePrometheusStackVersion: semver.default("88.5.3"),
-    prometheusOperatorCrdsVersion: semver.default("31.0.1"),
+    kubePrometheusStackVersion: z
+        .enum(["88.5.3"])
+        .default("88.5.3")
+        .describe("kube-prometheus-stack chart version: only versions whose values the tests check (docs/runbooks.md, bumping a chart)"),
+    prometheusOperatorCrdsVersion: z
+        .enum(["31.0.1"])
+        .default("31.0.1")
+        .describe("prometheus-operator-crds chart version: the CRDs of kube-prometheus-stack's operator (bumped with it)"),
     statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it"),
     statsdMappingTtl: z
         .string()
@@ -428,7 +437,7 @@ const awsIdentity = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.
 
 /** One developer's devspace as the dev stack owns it: the namespace's frame and who may deploy into it. */
 const devspaceEntrySchema = z.strictObject({
-    name: devspaceName.describe("The devspace's name; its namespace is `devspace-<name>` and its stack `devspace-<name>`"),
+    name: devspaceName.describe("The devspace's name, at most 32 characters (lower-case letters, digits, dashes); its namespace is `devspace-<name>` and its stack `devspace-<name>`"),
     owner: z
         .strictObject({
             gcp: gcpIdentity.optional().describe("GKE: the developer's Google account, bound by RBAC to the namespace only"),
@@ -450,7 +459,7 @@ const devspaceEntrySchema = z.strictObject({
 
 /** A developer's devspace stack: which devspace of the dev stack it deploys into, and as whom. */
 const devspaceSchema = z.strictObject({
-    developer: devspaceName.describe("The devspace's name in the dev stack's `devspaces` list; the namespace is `devspace-<developer>`"),
+    developer: devspaceName.describe("The devspace's name in the dev stack's `devspaces` list, at most 32 characters; the namespace is `devspace-<developer>`"),
     owner: z
         .union([gcpIdentity, awsIdentity])
         .describe("Who deploys it (Google account or IAM ARN): must be the owner the dev stack lists for this devspace"),
@@ -504,7 +513,14 @@ export const stackConfigSchema = z.strictObject({
         .enum(["platform", "devspace"])
         .default("platform")
         .describe("platform: cluster + Airflow + monitoring; devspace: a developer's Airflow on the shared dev cluster"),
-    environment: z.enum(["dev", "staging", "prod"]).default("dev").describe("prod turns on deletion protection"),
+    environment: z
+        .enum(["dev", "staging", "prod"])
+        .default("dev")
+        .describe(
+            "dev and staging (the same today): small requests, one scheduler and one API server, the bundled Postgres, no deletion protection, volumes deleted with their claims. " +
+                "prod: production-sized requests (Airflow and monitoring), two schedulers and two API servers with PodDisruptionBudgets, a managed database, " +
+                "deletionProtection on (Pulumi protect on cluster, database, EFS, generated secrets), Retain on volumes, EKS control-plane logs, larger PgBouncer pools",
+        ),
     cloud: z.enum(["gke", "eks", "existing"]).optional().describe("Where the cluster runs. Required for platform stacks"),
     clusterName: z
         .string()

@@ -108,8 +108,7 @@ export function parseStackConfig(
     checkBaseStack(parsed, problem);
     // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
     const refused = schemaIssues.map((i) => i.key);
-    const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}[`);
-    issues.push(...crossChecks.filter((i) => !refused.some((k) => related(i.key, k))));
+    issues.push(...crossChecks.filter((i) => !refused.some((k) => relatedKeys(i.key, k))));
     if (issues.length > 0) throw new ConfigError(stack, issues);
     return { ...resolved, warnings };
 }
@@ -130,6 +129,11 @@ function checkNamespace(fullName: string, issues: ConfigIssue[]) {
             `unknown config namespace "${namespace}"${suggestion ? `; did you mean ${suggestion}:${fullName.slice(namespace.length + 1)}?` : ""} ` +
             `This program reads ${PROJECT}:* and the providers read ${PROVIDER_NAMESPACES.join(", ")}`,
     });
+}
+
+/** Whether two keys are the same, or one is inside the other. */
+function relatedKeys(a: string, b: string): boolean {
+    return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}[`);
 }
 
 /** Removes the value at a path; returns false when there is nothing there. */
@@ -153,17 +157,15 @@ function removeAt(target: Record<string, unknown>, path: readonly PropertyKey[])
 function parseAll(own: Record<string, unknown>): { parsed?: RawStackConfig; schemaIssues: ConfigIssue[] } {
     const candidate = structuredClone(own);
     const schemaIssues: ConfigIssue[] = [];
-    const seen = new Set<string>();
     for (let round = 0; round < 50; round++) {
         const result = stackConfigSchema.safeParse(candidate, { reportInput: true });
         if (result.success) return { parsed: result.data, schemaIssues };
         let removed = false;
+        const earlier = schemaIssues.map((i) => i.key);
         for (const issue of result.error.issues) {
-            for (const described of describeZodIssue(issue)) {
-                const id = `${described.key}\n${described.message}`;
-                if (!seen.has(id)) schemaIssues.push(described);
-                seen.add(id);
-            }
+            // A later round's complaint about a key already refused (now missing) repeats the first one.
+            for (const described of describeZodIssue(issue))
+                if (!earlier.some((k) => relatedKeys(k, described.key))) schemaIssues.push(described);
             const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
             for (const path of paths)
                 for (let p = path; p.length > 0; p = p.slice(0, -1))

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Makes sure `promtool` (from Debian's `prometheus` package) is on PATH: the observability tests run
-# `promtool test rules` and `promtool check config` and fail, never skip, without it.
+# Makes sure `promtool` and the `prometheus` server (Debian's `prometheus` package) are on PATH: the observability tests
+# run `promtool test rules`, `promtool check config`, `promtool tsdb create-blocks-from` and a real server on loopback
+# (test/observability-e2e.test.ts), and fail, never skip, without them.
 set -euo pipefail
 
-if command -v promtool >/dev/null 2>&1; then
+if command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; then
     exit 0
 fi
 
@@ -24,4 +25,5 @@ echo "Installing promtool (Debian package prometheus)..." >&2
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 command -v promtool >/dev/null 2>&1 || { echo "the prometheus package did not provide promtool" >&2; exit 1; }
+command -v prometheus >/dev/null 2>&1 || { echo "the prometheus package did not provide the prometheus server" >&2; exit 1; }
 promtool --version 2>&1 | head -1 >&2

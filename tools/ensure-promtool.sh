@@ -8,6 +8,11 @@ if command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1;
     exit 0
 fi
 
+if [ "$(uname -s)" = "Darwin" ]; then
+    echo "promtool is missing: install Prometheus with Homebrew (brew install prometheus, which ships promtool) and run npm test again" >&2
+    exit 1
+fi
+
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "promtool is missing and apt-get is not available: install Prometheus' promtool (https://prometheus.io/download/) and put it on PATH" >&2
     exit 1

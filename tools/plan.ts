@@ -8,6 +8,8 @@ import { AppliedDefault, ConfigError, ConfigIssue, appliedDefaults, parseStackCo
 import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack, readStackFile, withComputed } from "./offline/runtime";
 import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
 import { planMarkdown } from "./offline/plan-md";
+import { maskAlertmanagerYaml } from "./offline/alertmanager";
+import { ALERTMANAGER_CONFIG_KEY } from "../components/observability/values";
 
 interface PlanArgs {
     stack: string;
@@ -39,7 +41,16 @@ class UsageError extends Error {}
 
 /** The plan as it is written: secrets masked, and every value the mocks made up shown as `[computed]`. */
 export function writtenResources(plan: Plan): PlannedResource[] {
-    return plan.resources.map((r) => ({ ...r, inputs: withComputed(r.inputs, plan.mockedValues) as Record<string, unknown> }));
+    return plan.resources.map((r) => ({ ...r, inputs: withComputed(showAlertmanagerConfig(r), plan.mockedValues) as Record<string, unknown> }));
+}
+
+/** An Alertmanager config Secret shows its routing; only the fields Alertmanager treats as secrets stay masked. */
+function showAlertmanagerConfig(r: PlannedResource): Record<string, unknown> {
+    const revealed = (r.revealedInputs.stringData as Record<string, unknown> | undefined)?.[ALERTMANAGER_CONFIG_KEY];
+    if (r.type !== "kubernetes:core/v1:Secret" || typeof revealed !== "string") return r.inputs;
+    const masked = maskAlertmanagerYaml(revealed);
+    if (masked === undefined) return r.inputs;
+    return { ...r.inputs, stringData: { ...(r.inputs.stringData as object), [ALERTMANAGER_CONFIG_KEY]: masked } };
 }
 
 export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] }): string[] {

@@ -5,7 +5,8 @@
 import * as YAML from "yaml";
 import { describeDevspaceRequests, devspaceRequestsOf, frameObjects } from "../../components/devspace/requests";
 import { inspectPromql } from "../../components/observability/airflow-mixin/promql";
-import { PlannedResource } from "./runtime";
+import { ALERTMANAGER_CONFIG_KEY } from "../../components/observability/values";
+import { PlannedResource, SECRET } from "./runtime";
 
 export interface Artifact {
     path: string;
@@ -35,6 +36,9 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
                 if (labels.grafana_dashboard !== undefined && key.endsWith(".json") && typeof value === "string")
                     artifacts.push({ path: `dashboards/${key}`, content: prettyJson(value) });
         }
+        const alertmanagerYaml = asObj(inputs.stringData)[ALERTMANAGER_CONFIG_KEY];
+        if (r.type === "kubernetes:core/v1:Secret" && typeof alertmanagerYaml === "string" && alertmanagerYaml !== SECRET)
+            artifacts.push({ path: ALERTMANAGER_CONFIG_KEY, content: alertmanagerYaml });
         if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
             const spec = asObj(inputs.spec);
             artifacts.push({ path: `rules/${r.name}.rules.yaml`, content: YAML.stringify({ groups: spec.groups ?? [] }) });

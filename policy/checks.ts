@@ -54,10 +54,11 @@ interface Container {
     env?: unknown;
 }
 
+/** The containers of a pod spec; an unknown container (or list) is left out: it is judged when it is known. */
 function containersOf(podSpec: Obj): { kind: "container" | "initContainer"; container: Container }[] {
     return [
-        ...asArray(podSpec.initContainers).map((c) => ({ kind: "initContainer" as const, container: c as Container })),
-        ...asArray(podSpec.containers).map((c) => ({ kind: "container" as const, container: c as Container })),
+        ...asArray(podSpec.initContainers).filter(isObj).map((c) => ({ kind: "initContainer" as const, container: c as unknown as Container })),
+        ...asArray(podSpec.containers).filter(isObj).map((c) => ({ kind: "container" as const, container: c as unknown as Container })),
     ];
 }
 
@@ -76,11 +77,8 @@ function helmValues(props: Props): Obj {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// 1. Pinned image and chart versions
+// 1. Pinned images (chart versions: see checkPinnedVersions)
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Exact chart versions only: "1.20.0", "v0.28.0", "1.2.3-rc.1". Ranges, wildcards and "latest" are not pins. */
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/;
 
 /** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
 export function imagePinProblem(image: string): string | undefined {
@@ -97,21 +95,14 @@ export function imagePinProblem(image: string): string | undefined {
     return undefined;
 }
 
-function isLocalChart(chart: string): boolean {
-    return chart.startsWith("./") || chart.startsWith("../") || chart.startsWith("/") || chart.endsWith(".tgz");
-}
-
+/**
+ * Images only. A chart's `version` is not judged here: in a real preview the Kubernetes provider's Check has already
+ * replaced it with the version it resolved (a range becomes an exact one), so the analyzer never sees what the program
+ * asked for. The program pins charts itself (exact `semver` config types and constants; test/policy-plans.test.ts).
+ */
 export function checkPinnedVersions(type: string, props: Props): string[] {
     const problems: string[] = [];
     if (HELM_TYPES.includes(type)) {
-        const chart = String(props.chart ?? "");
-        const version = props.version;
-        if (!isLocalChart(chart)) {
-            if (version === undefined || version === null || version === "")
-                problems.push(`Helm chart "${chart}" has no version: set an exact chart version`);
-            else if (!EXACT_VERSION.test(String(version)))
-                problems.push(`Helm chart "${chart}" version "${String(version)}" is not an exact version`);
-        }
         walk(helmValues(props), (path, value) => {
             const key = path[path.length - 1];
             if (key === "image" && typeof value === "string") {
@@ -125,8 +116,8 @@ export function checkPinnedVersions(type: string, props: Props): string[] {
     const podSpec = podSpecOf(type, props);
     if (podSpec) {
         for (const { kind, container } of containersOf(podSpec)) {
-            const problem =
-                typeof container.image === "string" ? imagePinProblem(container.image) : "has no image";
+            if (container.image === UNKNOWN) continue;
+            const problem = typeof container.image === "string" ? imagePinProblem(container.image) : "has no image";
             if (problem) problems.push(`${kind} "${container.name}" ${problem.startsWith("image") ? "uses " : ""}${problem}`);
         }
     }
@@ -144,7 +135,9 @@ function isContainerResources(resources: Obj): boolean {
     return !("storage" in requests) && !("storage" in limits);
 }
 
+/** Requests set, or not knowable yet: a value unknown during preview is not a violation (it is judged at update). */
 function hasRequests(resources: unknown): boolean {
+    if (resources === UNKNOWN || asObj(resources).requests === UNKNOWN) return true;
     const requests = asObj(asObj(resources).requests);
     return requests.cpu !== undefined && requests.memory !== undefined;
 }
@@ -161,7 +154,8 @@ export function checkResourceRequests(type: string, props: Props): string[] {
                 problems.push(`${kind} "${container.name}" has no resource requests (cpu and memory)`);
         }
     }
-    if (HELM_TYPES.includes(type)) {
+    // Before the cluster exists, a release's values may be unknown as a whole: nothing to judge yet.
+    if (HELM_TYPES.includes(type) && props.values !== UNKNOWN) {
         const values = helmValues(props);
         // A `resources` block that is set but has no requests (e.g. limits only, or {}) is a mistake in any chart.
         walk(values, (path, value) => {
@@ -170,8 +164,9 @@ export function checkResourceRequests(type: string, props: Props): string[] {
         });
         if (String(props.chart ?? "").endsWith("airflow")) {
             for (const component of AIRFLOW_CHART_COMPONENTS) {
+                if (values[component] === UNKNOWN) continue;
                 const section = asObj(values[component]);
-                if (section.enabled === false) continue;
+                if (section.enabled === false || section.resources === UNKNOWN) continue;
                 if (!isObj(section.resources))
                     problems.push(`values.${component}.resources is missing: every Airflow component needs requests`);
             }
@@ -181,30 +176,33 @@ export function checkResourceRequests(type: string, props: Props): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// 3. Spot tolerations only on worker workloads
+// 3. Spot tolerations only in worker values and node agents
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A toleration of a spot/preemptible taint: GKE's `cloud.google.com/gke-spot`, a capacity label valued `spot`, … */
+/**
+ * Taint keys that mark spot or preemptible capacity: GKE's own, our capacity label on both clouds, and the node
+ * labels EKS and Karpenter use for it (a platform may taint by any of them).
+ */
+const SPOT_TAINT_KEYS = new Set([
+    "cloud.google.com/gke-spot",
+    "cloud.google.com/gke-preemptible",
+    "airflow-platform/capacity",
+    "eks.amazonaws.com/capacitytype",
+    "karpenter.sh/capacity-type",
+]);
+
+/**
+ * A toleration that lets a pod onto spot nodes: no key with Exists (tolerates every taint); a spot key with Exists
+ * (any value, `spot` included) or with the value a spot taint carries; any key that names spot or preemptible.
+ */
 export function isSpotToleration(toleration: unknown): boolean {
     const t = asObj(toleration);
     const key = String(t.key ?? "").toLowerCase();
     const value = String(t.value ?? "").toLowerCase();
-    if (key === "" && t.operator === "Exists") return true; // tolerates every taint, spot included
-    if (/spot|preemptible/.test(key)) return true;
-    if (value === "spot") return true;
-    return /capacity[-_]?type$/.test(key) && (t.operator === "Exists" || value === "spot");
-}
-
-const WORKER_LABEL_KEYS = ["component", "app.kubernetes.io/component", "airflow-platform/workload"];
-const WORKER_VALUE = /^(worker|workers|kubernetes-task|task)$/;
-
-/** A worker workload: Celery workers or task pods, recognised by their component label. */
-export function isWorkerWorkload(type: string, props: Props): boolean {
-    const labels = {
-        ...asObj(asObj(props.metadata).labels),
-        ...asObj(asObj(dig(props, [...(POD_TEMPLATE_PATHS[type] ?? []), "metadata"])).labels),
-    };
-    return WORKER_LABEL_KEYS.some((k) => typeof labels[k] === "string" && WORKER_VALUE.test(labels[k] as string));
+    const exists = t.operator === "Exists";
+    if (key === "") return exists; // an empty key with Exists tolerates every taint, spot included
+    if (SPOT_TAINT_KEYS.has(key) || /spot|preemptible/.test(key)) return exists || value === "spot" || value === "true";
+    return value === "spot";
 }
 
 /** A Helm values path that configures worker pods (Airflow's `workers.*`, a KubernetesExecutor pod template). */
@@ -216,15 +214,21 @@ const WORKER_VALUES_PATH = /^(workers?|kubernetes[-_]?tasks?|pod[-_]?template)$/
 const NODE_AGENT_VALUES_PATH = /(node[-_]?exporter|daemon[-_]?set|csi|fluent[-_]?bit|promtail|node[-_]?agent)/i;
 const NODE_AGENT_TYPES = ["kubernetes:apps/v1:DaemonSet"];
 
+/**
+ * Plain workloads the program creates never run on spot (node agents, DaemonSets, excepted): a label cannot vouch for
+ * a worker, since any workload can carry `component: worker`. Worker pods come from a chart's worker values (the
+ * Airflow chart's `workers.*`), which is where spot tolerations are allowed. The pods a chart renders are not visible
+ * to a policy pack at all: this rule judges values, not those pods (the Airflow values' placement is tested on its own).
+ */
 export function checkSpotTolerations(type: string, props: Props): string[] {
     const problems: string[] = [];
     const podSpec = podSpecOf(type, props);
-    if (podSpec && !isWorkerWorkload(type, props) && !NODE_AGENT_TYPES.includes(type)) {
+    if (podSpec && !NODE_AGENT_TYPES.includes(type) && podSpec.tolerations !== UNKNOWN) {
         const spot = asArray(podSpec.tolerations).filter(isSpotToleration);
         if (spot.length > 0)
             problems.push(
-                `tolerates the spot taint (${spot.map((t) => String(asObj(t).key)).join(", ")}) but is not a worker ` +
-                    "workload: only Celery workers and task pods may run on spot nodes",
+                `tolerates the spot taint (${spot.map((t) => String(asObj(t).key ?? "*")).join(", ")}): only Celery workers and ` +
+                    "task pods (a chart's workers values) and node agents (DaemonSets) may run on spot nodes",
             );
     }
     if (HELM_TYPES.includes(type)) {
@@ -594,7 +598,7 @@ export interface Check {
 export const CHECKS: Check[] = [
     {
         name: "pinned-versions",
-        description: "Images carry a tag other than latest (or a digest); Helm charts set an exact version.",
+        description: "Images carry a tag other than latest (or a digest). Chart versions are pinned by the program: a preview shows the provider's resolved version.",
         check: checkPinnedVersions,
     },
     {
@@ -604,7 +608,7 @@ export const CHECKS: Check[] = [
     },
     {
         name: "spot-tolerations-only-on-workers",
-        description: "Only worker workloads (Celery workers, task pods) and node agents (DaemonSets) tolerate the spot taint.",
+        description: "Only a chart's worker values (Celery workers, task pods) and node agents (DaemonSets) tolerate the spot taint. A chart's rendered pods are not visible to the pack: it judges the chart's values.",
         check: checkSpotTolerations,
     },
     {

@@ -32,6 +32,9 @@ export function platformStack(config: StackConfig) {
         blockStorageClassName: cluster.blockStorageClassName,
         airflowNamespace: airflow.namespace,
         airflowExecutor: airflow.executor,
+        /** The API server's (webserver's) Service: the deploy workflow's health gate port-forwards to it. */
+        airflowUiServiceName: airflow.uiServiceName,
+        airflowUiServicePort: airflow.uiServicePort,
         /** Secret: the `admin` user's password (the chart's default admin/admin is never used). */
         airflowAdminPassword: airflow.adminPassword,
         ...(observability ? observability.stackOutputs() : {}),

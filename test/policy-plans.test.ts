@@ -32,6 +32,16 @@ describe("policy pack on the reference stacks' plans", () => {
         });
     }
 
+    // The pack cannot see chart versions (a preview shows the provider's resolved one), so the program's plans are
+    // where an unpinned chart is caught: every release asks for an exact version, as the program wrote it.
+    it("every Helm release of every reference stack asks for an exact chart version", async () => {
+        for (const stack of ["dev", "prod-gke", "prod-eks", "devspace-demo"]) {
+            const releases = (await planOf(stack)).resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+            expect(releases.length, stack).to.be.greaterThan(0);
+            for (const r of releases) expect(r.inputs.version, `${stack} ${r.name}`).to.match(/^\d+\.\d+\.\d+$/);
+        }
+    });
+
     it("prod-gke's default exposure is an internal Gateway, HTTPS from its TLS Secret and HTTP redirected, which passes", async () => {
         const plan = await planOf("prod-gke");
         const gateways = plan.resources.filter((r) => r.type === GATEWAY);

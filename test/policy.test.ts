@@ -7,6 +7,7 @@ import {
     checkGatewayRoutesOnlyRedirectPlainHttp,
     checkNoPlaintextSecrets,
     checkNoPublicLoadBalancerWithoutTls,
+    UNKNOWN,
     checkPinnedVersions,
     checkResourceRequests,
     checkSpotTolerations,
@@ -36,20 +37,18 @@ function deployment(container: Record<string, unknown>, extra: { labels?: Record
 const requests = { requests: { cpu: "100m", memory: "128Mi" } };
 
 describe("policy pack: pinned-versions", () => {
-    it("rejects images with no tag, the latest tag, and a Helm release without an exact chart version", () => {
+    it("rejects images with no tag or the latest tag, in workloads and in Helm values", () => {
         expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: "nginx", resources: requests }))).to.have.length(1);
         expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: "apache/airflow:latest", resources: requests }))[0]).to.match(
             /latest/,
         );
-        expect(checkPinnedVersions(RELEASE, { chart: "airflow", values: {} })[0]).to.match(/no version/);
-        expect(checkPinnedVersions(RELEASE, { chart: "airflow", version: "^1.20.0", values: {} })[0]).to.match(/not an exact/);
         expect(
             checkPinnedVersions(RELEASE, { chart: "airflow", version: "1.20.0", values: { images: { airflow: { tag: "latest" } } } }),
         ).to.deep.equal(['values.images.airflow.tag: the image tag "latest" is not a pinned version']);
         expect(checkPinnedVersions(RELEASE, { chart: "x", version: "1.0.0", values: { sidecar: { image: "busybox" } } })).to.have.length(1);
     });
 
-    it("accepts tags, digests, registry ports and exact chart versions", () => {
+    it("accepts tags, digests and registry ports; leaves chart versions to the program (a preview shows the provider's resolved one)", () => {
         expect(imagePinProblem("registry.k8s.io:5000/git-sync/git-sync:v4.4.2")).to.equal(undefined);
         expect(imagePinProblem(`busybox@sha256:${"a".repeat(64)}`)).to.equal(undefined);
         expect(imagePinProblem("localhost:5000/busybox")).to.match(/no tag/);
@@ -58,6 +57,9 @@ describe("policy pack: pinned-versions", () => {
             checkPinnedVersions(RELEASE, { chart: "airflow", version: "1.20.0", values: { images: { airflow: { tag: "3.1.8" } } } }),
         ).to.deep.equal([]);
         expect(checkPinnedVersions(RELEASE, { chart: "./charts/local", values: {} })).to.deep.equal([]);
+        // What the analyzer sees after the provider's Check: the claim would be a no-op, so the policy makes none.
+        expect(checkPinnedVersions(RELEASE, { chart: "airflow", version: "^1.20.0", values: {} })).to.deep.equal([]);
+        expect(checkPinnedVersions(DEPLOYMENT, deployment({ image: UNKNOWN, resources: requests }))).to.deep.equal([]);
     });
 });
 
@@ -77,6 +79,15 @@ describe("policy pack: resource-requests", () => {
         ]);
     });
 
+    it("reports nothing it cannot know yet: a release's values unknown before the cluster exists, unknown sections and resources", () => {
+        // The first preview of a new stack: the Airflow release's values depend on the cluster (computed).
+        expect(checkResourceRequests(RELEASE, { chart: "airflow", version: "1.20.0", values: UNKNOWN })).to.deep.equal([]);
+        expect(checkResourceRequests(RELEASE, { chart: "airflow", values: { scheduler: UNKNOWN, triggerer: { resources: UNKNOWN }, statsd: { resources: requests } } })).to.deep.equal([]);
+        expect(checkResourceRequests(DEPLOYMENT, deployment({ image: "a:1", resources: { requests: UNKNOWN } }))).to.deep.equal([]);
+        const pod = { spec: { containers: [UNKNOWN] } };
+        expect(checkResourceRequests("kubernetes:core/v1:Pod", pod)).to.deep.equal([]);
+    });
+
     it("accepts containers and values that set cpu and memory requests", () => {
         expect(checkResourceRequests(DEPLOYMENT, deployment({ image: "a:1", resources: requests }))).to.deep.equal([]);
         const values = { scheduler: { resources: requests }, triggerer: { resources: requests }, statsd: { resources: requests } };
@@ -94,6 +105,12 @@ describe("policy pack: spot-tolerations-only-on-workers", () => {
         expect(isSpotToleration({ key: "eks.amazonaws.com/capacityType", operator: "Exists" })).to.equal(true);
         expect(isSpotToleration({ operator: "Exists" })).to.equal(true);
         expect(isSpotToleration({ key: "dedicated", operator: "Equal", value: "airflow", effect: "NoSchedule" })).to.equal(false);
+        // Exists on a capacity key tolerates the spot taint whatever its value: EKS's airflow-platform/capacity=spot.
+        expect(isSpotToleration({ key: "airflow-platform/capacity", operator: "Exists" })).to.equal(true);
+        expect(isSpotToleration({ key: "airflow-platform/capacity", operator: "Exists", effect: "NoSchedule" })).to.equal(true);
+        expect(isSpotToleration({ key: "cloud.google.com/gke-spot", operator: "Exists" })).to.equal(true);
+        expect(isSpotToleration({ key: "karpenter.sh/capacity-type", operator: "Equal", value: "spot" })).to.equal(true);
+        expect(isSpotToleration({ key: "airflow-platform/capacity", operator: "Equal", value: "on-demand" })).to.equal(false);
     });
 
     it("rejects a scheduler tolerating spot, and spot tolerations in non-worker Helm values", () => {
@@ -106,9 +123,14 @@ describe("policy pack: spot-tolerations-only-on-workers", () => {
         ]);
     });
 
-    it("accepts spot tolerations on Celery workers and in the workers' values", () => {
+    it("lets no label vouch for a worker: a `component: worker` Deployment tolerating spot is rejected", () => {
         const worker = deployment({ image: "a:1", resources: requests }, { labels: { component: "worker" }, tolerations: [GKE_SPOT] });
-        expect(checkSpotTolerations(DEPLOYMENT, worker)).to.deep.equal([]);
+        expect(checkSpotTolerations(DEPLOYMENT, worker)).to.have.length(1);
+        const exists = deployment({ image: "a:1", resources: requests }, { labels: { "airflow-platform/workload": "task" }, tolerations: [{ key: "airflow-platform/capacity", operator: "Exists" }] });
+        expect(checkSpotTolerations(DEPLOYMENT, exists)).to.have.length(1);
+    });
+
+    it("accepts spot tolerations in the workers' values and on node agents; an unknown toleration list is not judged", () => {
         const values = { workers: { tolerations: [EKS_SPOT], kubernetes: { tolerations: [EKS_SPOT] } }, scheduler: { tolerations: [] } };
         expect(checkSpotTolerations(RELEASE, { chart: "airflow", values })).to.deep.equal([]);
         // Node agents run on every node, spot nodes included.
@@ -116,6 +138,9 @@ describe("policy pack: spot-tolerations-only-on-workers", () => {
         expect(checkSpotTolerations(RELEASE, { chart: "kube-prometheus-stack", values: kps })).to.deep.equal([]);
         const agent = deployment({ image: "a:1", resources: requests }, { tolerations: [GKE_SPOT] });
         expect(checkSpotTolerations("kubernetes:apps/v1:DaemonSet", agent)).to.deep.equal([]);
+        const unknown = deployment({ image: "a:1", resources: requests });
+        (unknown.spec.template.spec as Record<string, unknown>).tolerations = UNKNOWN;
+        expect(checkSpotTolerations(DEPLOYMENT, unknown)).to.deep.equal([]);
     });
 });
 

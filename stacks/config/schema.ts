@@ -471,7 +471,7 @@ const devspaceSchema = z.strictObject({
 });
 
 /** How CI delivers the stack: its state backend, secrets provider and the runner that can reach its cluster. */
-const deliverySchema = z.strictObject({
+export const deliverySchema = z.strictObject({
     backendUrl: z
         .string()
         .regex(/^(gs|s3):\/\/[a-z0-9][-a-z0-9._]*[a-z0-9](\/[^\s?]*)?(\?region=[a-z0-9-]+)?$|^https:\/\/\S+$/, "gs://<bucket>, s3://<bucket>?region=<region>, or the https URL of Pulumi Cloud")

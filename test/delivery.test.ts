@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
@@ -355,6 +357,50 @@ describe("delivery: the health gate between dev and prod", () => {
             expect(q).to.contain('namespace="airflow"');
             const metric = /(airflow_\w+)\{/.exec(q)![1];
             expect(used, metric).to.include(metric);
+        }
+    });
+});
+
+describe("delivery: the health gate's queries on the real PromQL engine (promtool test rules)", () => {
+    // Three dev platforms as Prometheus would hold them: a heartbeat counter growing 6 per 30s, or stopped, and the
+    // import-error gauge; a devspace's healthy scheduler beside them must not make the dev namespace look alive.
+    const scenarios = [
+        { name: "healthy", heartbeat: "0+6x20", errors: "0x20", expected: { heartbeat: 0.2, importErrors: 0 }, problems: [] as string[] },
+        { name: "scheduler stopped", heartbeat: "0+6x10 60x10", errors: "0x20", expected: { heartbeat: 0, importErrors: 0 }, problems: ["stopped"] },
+        { name: "import errors", heartbeat: "0+6x20", errors: "2x20", expected: { heartbeat: 0.2, importErrors: 2 }, problems: ["2 DAG file(s) fail to import"] },
+        { name: "no heartbeat yet", heartbeat: undefined, errors: "0x20", expected: { heartbeat: undefined, importErrors: 0 }, problems: ["no scheduler heartbeat"] },
+    ];
+
+    it("returns what the gate judges: rate > 0 while the scheduler beats, 0 once it stops, nothing before the first beat", () => {
+        const queries = healthQueries("airflow");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-gate-"));
+        const samples = (v: number | undefined) => (v === undefined ? [] : [{ labels: "{}", value: v }]);
+        const tests = scenarios.map((sc) => ({
+            interval: "30s",
+            input_series: [
+                ...(sc.heartbeat ? [{ series: 'airflow_scheduler_heartbeat{namespace="airflow",pod="scheduler-0"}', values: sc.heartbeat }] : []),
+                { series: 'airflow_scheduler_heartbeat{namespace="devspace-alice",pod="scheduler-0"}', values: "0+6x20" },
+                { series: 'airflow_dag_processing_import_errors{namespace="airflow"}', values: sc.errors },
+            ],
+            promql_expr_test: [
+                { expr: queries.heartbeat, eval_time: "10m", exp_samples: samples(sc.expected.heartbeat) },
+                { expr: queries.importErrors, eval_time: "10m", exp_samples: samples(sc.expected.importErrors) },
+            ],
+        }));
+        fs.writeFileSync(path.join(dir, "gate.test.yml"), YAML.stringify({ rule_files: [], evaluation_interval: "1m", tests }));
+        const r = spawnSync("promtool", ["test", "rules", "gate.test.yml"], { cwd: dir, encoding: "utf8" });
+        if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-promtool.sh\` (npm test does)`);
+        expect(r.status, r.stdout + r.stderr).to.equal(0);
+        // The same answers, as the gate reads them from /api/v1/query, give the verdicts.
+        const answer = (v: number | undefined): PromResponse => ({
+            status: "success",
+            data: { resultType: "vector", result: v === undefined ? [] : [{ metric: {}, value: [0, String(v)] }] },
+        });
+        const api = { status: 200, body: { metadatabase: { status: "healthy" }, scheduler: { status: "healthy" } } };
+        for (const sc of scenarios) {
+            const problems = healthProblems({ heartbeat: answer(sc.expected.heartbeat), importErrors: answer(sc.expected.importErrors), api });
+            expect(problems.length, sc.name).to.equal(sc.problems.length);
+            sc.problems.forEach((p, i) => expect(problems[i], sc.name).to.contain(p));
         }
     });
 });

@@ -112,6 +112,23 @@ describe("plan.md", () => {
         expect(dev.filter((r) => r[2] === "yes")).to.deep.equal([]);
     });
 
+    it("lists the changes Pulumi ignores, such as the autoscaled size of EKS node groups", () => {
+        const rows = rowsOf(tableUnder(tokens["prod-eks"], "Changes Pulumi ignores"));
+        const ignoring = plans["prod-eks"].resources.filter((r) => r.ignoreChanges.length > 0);
+        expect(rows.map((r) => r[1]).sort()).to.deep.equal(ignoring.map((r) => r.name).sort());
+        expect(rows.find((r) => r[0] === "aws:eks/nodeGroup:NodeGroup")?.[2]).to.contain("scalingConfig.desiredSize");
+    });
+
+    it("matches the excerpt the README shows for the dev stack", () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
+        const excerpt = /<!-- plan\.md excerpt: dev -->\n([\s\S]*?)<!-- end of excerpt -->/.exec(readme)?.[1];
+        expect(excerpt, "README.md has the plan.md excerpt").to.be.a("string");
+        const lines = excerpt!.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("…") && !l.startsWith("````"));
+        expect(lines.length).to.be.greaterThan(10);
+        const page = pages.dev.split("\n");
+        for (const line of lines) expect(page, `README line "${line}" is in today's plan.md`).to.include(line);
+    });
+
     it("says what the controllers will create: a Filestore instance for the log claim, disks for the charts, the load balancers", () => {
         const gke = rowsOf(tableUnder(tokens["prod-gke"], "What controllers will create"));
         expect(gke.find((r) => r[0].startsWith("volume airflow-logs"))![2]).to.contain("Filestore instance");

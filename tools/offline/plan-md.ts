@@ -49,10 +49,14 @@ export function planMarkdown(page: PlanPage): string {
     section(
         out,
         "Protected resources",
-        ["type", "name", "protect", "retain on delete", "ignore changes"],
-        resources
-            .filter((r) => r.protect || r.retainOnDelete || r.ignoreChanges.length > 0)
-            .map((r) => [r.type, r.name, yes(r.protect), yes(r.retainOnDelete), r.ignoreChanges.join(", ")]),
+        ["type", "name", "protect", "retain on delete"],
+        resources.filter((r) => r.protect || r.retainOnDelete).map((r) => [r.type, r.name, yes(r.protect), yes(r.retainOnDelete)]),
+    );
+    section(
+        out,
+        "Changes Pulumi ignores",
+        ["type", "name", "ignored properties"],
+        resources.filter((r) => r.ignoreChanges.length > 0).map((r) => [r.type, r.name, r.ignoreChanges.join(", ")]),
     );
     section(out, "What controllers will create", ["what", "requested by", "created by the controller"], controllerRows(resources));
     section(out, "Alerts", ["alert", "severity", "summary"], alertRows(resources));
@@ -111,7 +115,15 @@ function componentIndex(resources: PlannedResource[]) {
 export function componentDiagram(resources: PlannedResource[]): string[] {
     const { byUrn, parentUrn, componentOf, ancestors } = componentIndex(resources);
     const components = resources.filter((r) => !r.custom);
-    const id = new Map(components.map((c, i) => [c.urn, `c${i}`]));
+    // Ids from names, so that a component added later does not renumber the others in a diff.
+    const id = new Map<string, string>();
+    for (const c of components) {
+        // The prefix keeps ids clear of Mermaid's keywords (end, graph, style, …).
+        const base = `c_${c.name.replace(/[^A-Za-z0-9]/g, "_")}`;
+        let candidate = base;
+        for (let n = 2; [...id.values()].includes(candidate); n++) candidate = `${base}_${n}`;
+        id.set(c.urn, candidate);
+    }
     const childComponents = (urn: string | undefined) =>
         components.filter((c) => (parentUrn.get(c.urn) ? componentOf(parentUrn.get(c.urn)!) : undefined) === urn);
     const label = (c: PlannedResource) => `"${escapeLabel(c.name)}<br/><i>${escapeLabel(c.type.split(":").pop()!)}</i>"`;

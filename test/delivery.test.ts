@@ -335,6 +335,23 @@ describe("delivery: GitHub Actions workflows", () => {
     });
 });
 
+describe("delivery: the prod stacks' secrets", () => {
+    it("hold no secure: placeholder (a real preview would fail to decrypt it); the program names what is missing", () => {
+        for (const stack of ["prod-gke", "prod-eks"]) {
+            const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+            expect(text, stack).to.not.match(/secure:/);
+            // What `pulumi preview` says before `pulumi config set --secret dagsGitSshKey`: the program's own message.
+            const { config } = readStackFile(stack);
+            const issues = configError(() => parseStackConfig(stack, config, {})).issues;
+            expect(issues.map((i) => `${i.key}: ${i.message}`), stack).to.deep.equal([
+                "airflow-platform:dagsGitSshKey: is required (as a secret) when airflow.dags.credentials is ssh",
+            ]);
+            // The offline plan stands in for the secrets the file declares.
+            expect(Object.keys(readStackFile(stack).secrets).sort(), stack).to.deep.equal(["alertmanagerReceivers", "dagsGitSshKey"]);
+        }
+    });
+});
+
 describe("delivery: the health gate between dev and prod", () => {
     const vector = (value?: string): PromResponse => ({
         status: "success",

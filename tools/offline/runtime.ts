@@ -94,6 +94,10 @@ export function readStackFile(stack: string, dir = REPO_ROOT): { config: Record<
     }
     const config: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
+    // A reference stack names the secrets a real deployment sets in a comment, not as `secure:` placeholders (which
+    // a real preview fails to decrypt): `# offline-plan-secrets: dagsGitSshKey alertmanagerReceivers`.
+    const declared = /^# offline-plan-secrets:(.*)$/m.exec(fs.readFileSync(file, "utf8"))?.[1].trim().split(/\s+/) ?? [];
+    for (const key of declared.filter(Boolean)) secrets[key] = OFFLINE_SECRET_PLACEHOLDERS[key] ?? `offline-placeholder-${key}`;
     for (const [fullName, value] of Object.entries(doc.config ?? {})) {
         const key = fullName.startsWith(`${PROJECT}:`) ? fullName.slice(PROJECT.length + 1) : fullName;
         if (value && typeof value === "object" && "secure" in (value as object)) {

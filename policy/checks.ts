@@ -159,8 +159,13 @@ export function checkResourceRequests(type: string, props: Props): string[] {
         const values = helmValues(props);
         // A `resources` block that is set but has no requests (e.g. limits only, or {}) is a mistake in any chart.
         walk(values, (path, value) => {
-            if (path[path.length - 1] === "resources" && isObj(value) && isContainerResources(value) && !hasRequests(value))
-                problems.push(`values.${dotted(path)} sets no requests (cpu and memory)`);
+            if (path[path.length - 1] !== "resources" || !isObj(value) || !isContainerResources(value)) return;
+            // A map of blocks per component (KEDA's `resources.operator`, `resources.webhooks`): each needs requests.
+            const perComponent = Object.values(value).length > 0 && Object.values(value).every((v) => isObj(v) && ("requests" in v || "limits" in v));
+            if (perComponent) {
+                for (const [component, block] of Object.entries(value))
+                    if (!hasRequests(block)) problems.push(`values.${dotted([...path, component])} sets no requests (cpu and memory)`);
+            } else if (!hasRequests(value)) problems.push(`values.${dotted(path)} sets no requests (cpu and memory)`);
         });
         if (String(props.chart ?? "").endsWith("airflow")) {
             for (const component of AIRFLOW_CHART_COMPONENTS) {

@@ -37,6 +37,8 @@ export async function devspaceStack(config: StackConfig) {
     const airflowConfig = devspaceAirflowConfig(config);
     // The dev stack exports its monitoring namespace only when it runs the shared Prometheus (and its CRDs).
     const sharedMonitoring = (await base.getOutputValue("monitoringNamespace")) !== undefined;
+    // The dev stack exports its KEDA namespace when it installed KEDA (and so the ScaledObject CRD).
+    const sharedKeda = (await base.getOutputValue("kedaNamespace")) !== undefined;
     const airflow = new Airflow("airflow", {
         cluster,
         stack: config,
@@ -45,6 +47,7 @@ export async function devspaceStack(config: StackConfig) {
         createNamespace: false,
         // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
         scrape: sharedMonitoring,
+        ...(sharedKeda ? { keda: true as const } : {}),
     });
     const namespace = devspaceNamespace(devspace.developer);
     return {

@@ -1,7 +1,8 @@
-import { Airflow } from "../components/airflow";
+import { Airflow, executorSetting } from "../components/airflow";
 import { createCluster } from "../components/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
+import { Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { StackConfig } from "./config";
 
@@ -11,7 +12,12 @@ export function platformStack(config: StackConfig) {
     const observability = config.monitoring.enabled
         ? new Observability("observability", { cluster, stack: config })
         : undefined;
-    const airflow = new Airflow("airflow", { cluster, stack: config, observability });
+    // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
+    const keda =
+        executorSetting(config.airflow).usesCelery && config.airflow.workers.autoscaling.enabled
+            ? new Keda("keda", { provider: cluster.provider, placement: cluster.placement.onDemand, dependsOn: cluster.readiness })
+            : undefined;
+    const airflow = new Airflow("airflow", { cluster, stack: config, observability, keda: keda?.release });
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
     for (const entry of config.devspaces)
         new DevspaceFrame(`devspace-${entry.name}`, {
@@ -40,6 +46,7 @@ export function platformStack(config: StackConfig) {
         ...(observability ? observability.stackOutputs() : {}),
         /** The devspaces this stack frames: their stacks check name, owner and expiry against it before deploying. */
         devspaces: config.devspaces.map(devspaceFrameOutput),
+        ...(keda ? { kedaNamespace: keda.namespace } : {}),
         // Where to point DNS for exposure.host: the load balancer's hostname or IP.
         ...(exposure ? { urls: exposure.urls, loadBalancerAddress: exposure.address } : {}),
     };

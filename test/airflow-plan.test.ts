@@ -178,6 +178,7 @@ describe("airflow in the plan", () => {
         expect(values.logs.persistence.enabled).to.equal(false);
         expect(values.config.logging).to.deep.equal({
             remote_logging: "True",
+            delete_local_logs: "True",
             remote_base_log_folder: "s3://acme-airflow-logs/prod",
             remote_log_conn_id: "aws_default",
         });

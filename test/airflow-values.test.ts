@@ -4,6 +4,7 @@
  */
 import Ajv, { ValidateFunction } from "ajv";
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import {
     AIRFLOW_PORTS,
@@ -11,6 +12,7 @@ import {
     AirflowValuesInput,
     airflowServiceNames,
     airflowValues,
+    checksumOf,
     executorSetting,
 } from "../components/airflow/values";
 import type { PoolPlacements } from "../components/cluster/types";
@@ -80,7 +82,7 @@ function walk(value: unknown, visit: (path: string[], value: unknown) => void, a
     else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, visit, [...at, k]);
 }
 
-const AIRFLOW_2 = { version: "2.10.5" };
+const AIRFLOW_2 = { version: "2.11.0" };
 
 describe("airflow values: executor", () => {
     it("celery-kubernetes is the multi-executor on Airflow 3, with no CeleryKubernetesExecutor config", () => {
@@ -106,7 +108,7 @@ describe("airflow values: executor", () => {
         expect(valuesOf("dev").redis.enabled).to.equal(true);
     });
 
-    it("the explicit forms: CeleryKubernetesExecutor on 2.x, the multi-executor on 2.10", () => {
+    it("the explicit forms: CeleryKubernetesExecutor on 2.x, the multi-executor on 2.11", () => {
         expect(executorSetting({ executor: "CeleryKubernetesExecutor", majorVersion: 2, kubernetesQueue: "q" }).executor).to.equal(
             "CeleryKubernetesExecutor",
         );
@@ -124,11 +126,17 @@ describe("airflow values: executor", () => {
         expect(issue!.value).to.equal("CeleryKubernetesExecutor");
     });
 
-    it("the multi-executor before Airflow 2.10 is a ConfigError", () => {
-        const err = configError(() => stackConfig("dev", { version: "2.9.3", executor: "CeleryExecutor,KubernetesExecutor" }));
-        expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.executor");
-        expect(err.message).to.match(/2\.10/);
-        expect(() => stackConfig("dev", { version: "2.9.3" })).not.to.throw();
+    it("chart 1.20.0 refuses Airflow before 2.11.0: a ConfigError on airflow.version with the chart's own reason; 2.11.x and 3.x pass", () => {
+        for (const version of ["2.10.5", "2.9.3", "2.0.0"]) {
+            const err = configError(() => stackConfig("dev", { version }));
+            const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.version");
+            expect(issue, err.message).to.exist;
+            expect(issue!.message).to.include("This chart only supports Apache Airflow version 2.11.0 and above.");
+            expect(issue!.value).to.equal(version);
+        }
+        for (const version of ["2.11.0", "2.11.1", "3.0.6", "3.1.8"]) expect(() => stackConfig("dev", { version }), version).not.to.throw();
+        // The multi-executor needs 2.10, which the chart no longer installs: from 2.11 on both executor forms pass.
+        expect(() => stackConfig("dev", { version: "2.11.0", executor: "CeleryExecutor,KubernetesExecutor" })).not.to.throw();
     });
 
     it("credential mismatches are ConfigErrors naming the key", () => {
@@ -215,9 +223,7 @@ describe("airflow values: placement and resources", () => {
             "scheduler.logGroomerSidecar",
             "apiServer",
             "dagProcessor",
-            "dagProcessor.logGroomerSidecar",
             "triggerer",
-            "triggerer.logGroomerSidecar",
             "workers",
             "redis",
             "pgbouncer",
@@ -343,6 +349,7 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         expect(remote.logs.persistence.enabled).to.equal(false);
         expect(remote.config.logging).to.deep.equal({
             remote_logging: "True",
+            delete_local_logs: "True",
             remote_base_log_folder: "gs://acme-logs/airflow",
             remote_log_conn_id: "google_cloud_default",
         });
@@ -375,13 +382,14 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         expect(pinned.images.statsd.tag).to.equal("v0.27.2");
     });
 
-    it("base_url goes to [api] on 3.x and [webserver] on 2.x, the Execution API stays in-cluster; extraConfig is merged last", () => {
+    it("base_url goes to [api] on 3.x and [webserver] on 2.x, the Execution API URL is the chart's; extraConfig is merged last", () => {
         expect(valuesOf("dev").config.api).to.deep.equal({ base_url: "https://airflow.example.com" });
         expect(valuesOf("dev", AIRFLOW_2).config.webserver).to.deep.equal({ base_url: "https://airflow.example.com" });
         expect(valuesOf("dev", {}, { baseUrl: undefined }).config).not.to.have.property("api");
-        // Tasks reach the Execution API inside the cluster, not through the public URL (3.x only).
-        expect(valuesOf("dev").config.core.execution_api_server_url).to.equal("http://airflow-api-server:8080/execution/");
-        expect(valuesOf("dev", AIRFLOW_2).config).not.to.have.property("core");
+        // configmap.yaml sets [core] execution_api_server_url to the API server's Service with base_url's sub-path
+        // when the values leave it unset (3.x); a hand-set one would drop the sub-path.
+        expect(valuesOf("dev").config.core).not.to.have.property("execution_api_server_url");
+        expect(valuesOf("dev", AIRFLOW_2).config.core).not.to.have.property("execution_api_server_url");
         const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_concurrency: "8" } } }).config;
         expect(extra.core).to.include({ parallelism: "64" });
         expect(extra.celery.worker_concurrency).to.equal("8");
@@ -453,7 +461,7 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
     }
 
     it("accepts https git credentials (3.x and 2.x)", () => {
-        for (const version of ["3.1.8", "2.10.5"]) {
+        for (const version of ["3.1.8", "2.11.0"]) {
             const config = stackConfig(
                 "dev",
                 { version, dags: { repo: "https://github.com/acme/dags.git", credentials: "https", username: "ci-bot" } },
@@ -469,5 +477,185 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
         const values = valuesOf("dev");
         expect(validate({ ...values, workers: { ...values.workers, replica: 2 } })).to.equal(false);
         expect(validate({ ...values, executor: "CeleryExecutor, KubernetesExecutor" })).to.equal(false);
+    });
+});
+
+/** Every reference platform stack: each runs Celery workers on spot. */
+const PLATFORM_STACKS = ["dev", "prod-gke", "prod-eks"];
+
+describe("airflow values: spot reclaim, logs of running tasks, worker memory", () => {
+    it("[core] hostname_callable is the pod IP in every reference stack: a worker Deployment pod has no DNS name the API server could resolve", () => {
+        for (const stack of PLATFORM_STACKS) {
+            const core = valuesOf(stack).config.core;
+            expect(core.hostname_callable, stack).to.equal("airflow.utils.net.get_host_ip_address");
+        }
+        expect(valuesOf("dev", AIRFLOW_2).config.core.hostname_callable).to.equal("airflow.utils.net.get_host_ip_address");
+    });
+
+    it("every task is retried after a reclaim by default ([core] default_task_retries / default_task_retry_delay), configurable, and a DAG's own wins", () => {
+        for (const stack of PLATFORM_STACKS) {
+            expect(valuesOf(stack).config.core, stack).to.include({ default_task_retries: "2", default_task_retry_delay: "120" });
+        }
+        const set = valuesOf("dev", { tasks: { retries: 5, retryDelaySeconds: 30 } }).config.core;
+        expect(set).to.include({ default_task_retries: "5", default_task_retry_delay: "30" });
+        // These are airflow.cfg defaults: `retries=` / `retry_delay=` on a task or in default_args still override them.
+        expect(Object.keys(set).filter((k) => k.startsWith("default_task_retr"))).to.have.length(2);
+    });
+
+    it("worker_concurrency follows the worker memory (the limit): 1 in dev's 768Mi, 10 in prod's 4Gi, 4 in 2Gi; the chart's 16 never", () => {
+        expect(valuesOf("dev").config.celery.worker_concurrency).to.equal("1");
+        expect(valuesOf("prod-gke").config.celery.worker_concurrency).to.equal("10");
+        expect(valuesOf("dev", { resources: { workers: { cpu: "1", memory: "2Gi" } } }).config.celery.worker_concurrency).to.equal("4");
+        expect(valuesOf("dev", { workers: { memoryPerTask: "1Gi" }, resources: { workers: { cpu: "1", memory: "4Gi" } } }).config.celery.worker_concurrency).to.equal("3");
+        expect(valuesOf("dev", { workers: { concurrency: 2 }, resources: { workers: { cpu: "1", memory: "1Gi" } } }).config.celery.worker_concurrency).to.equal("2");
+    });
+
+    it("a concurrency the worker memory cannot hold is a ConfigError naming airflow.workers.concurrency", () => {
+        const err = configError(() => stackConfig("prod-gke", { workers: { concurrency: 16 } }));
+        const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.workers.concurrency");
+        expect(issue, err.message).to.exist;
+        expect(issue!.message).to.match(/do not fit in resources\.workers\.memory 4Gi/);
+        expect(issue!.value).to.equal(16);
+    });
+
+    it("the grace period's description says what a spot reclaim really does", () => {
+        const airflowSchemaDescriptions = fs.readFileSync(path.join(__dirname, "../docs/config.md"), "utf8");
+        expect(airflowSchemaDescriptions).to.match(/terminationGracePeriodSeconds[^\n]*A spot reclaim does not wait for it/);
+        expect(airflowSchemaDescriptions).not.to.match(/warm shutdown when its spot node is reclaimed/);
+    });
+});
+
+describe("airflow values: what the chart renders for us", () => {
+    it("prod: two triggerers and two DAG processors, each with a PodDisruptionBudget; dev: one of each, no budget", () => {
+        for (const stack of ["prod-gke", "prod-eks"]) {
+            const v = valuesOf(stack);
+            for (const component of ["triggerer", "dagProcessor", "scheduler"]) {
+                expect(v[component].replicas, `${stack} ${component}`).to.equal(2);
+                expect(v[component].podDisruptionBudget, `${stack} ${component}`).to.deep.equal({ enabled: true, config: { maxUnavailable: 1 } });
+            }
+        }
+        const dev = valuesOf("dev");
+        for (const component of ["triggerer", "dagProcessor"]) {
+            expect(dev[component].replicas).to.equal(1);
+            expect(dev[component].podDisruptionBudget.enabled).to.equal(false);
+        }
+        expect(valuesOf("prod-gke", { triggererReplicas: 3 }).triggerer.replicas).to.equal(3);
+    });
+
+    it("`airflow db clean` runs on the chart's schedule with the configured retention, no archive; failed task pods are cleaned with the KubernetesExecutor", () => {
+        for (const stack of PLATFORM_STACKS) {
+            const v = valuesOf(stack);
+            expect(v.databaseCleanup, stack).to.include({ enabled: true, retentionDays: 90, skipArchive: true });
+            expect(v.databaseCleanup.resources.requests, stack).to.be.an("object");
+            // cleanup-cronjob.yaml renders only with `contains "KubernetesExecutor" executor`: both hybrids do.
+            expect(v.cleanup.enabled, stack).to.equal(true);
+        }
+        expect(valuesOf("dev", { executor: "celery" }).cleanup.enabled).to.equal(false);
+        expect(valuesOf("dev", { databaseCleanup: { retentionDays: 30 } }).databaseCleanup.retentionDays).to.equal(30);
+        expect(valuesOf("dev", { databaseCleanup: { enabled: false } }).databaseCleanup.enabled).to.equal(false);
+    });
+
+    it("one log groomer trims the shared log tree (the scheduler's); with remote logs each pod trims its own emptyDir", () => {
+        const shared = valuesOf("dev");
+        expect(shared.scheduler.logGroomerSidecar.enabled).to.equal(undefined);
+        expect(shared.scheduler.logGroomerSidecar.resources.requests).to.be.an("object");
+        expect(shared.dagProcessor.logGroomerSidecar).to.deep.equal({ enabled: false });
+        expect(shared.triggerer.logGroomerSidecar).to.deep.equal({ enabled: false });
+        // worker-deployment.yaml runs the workers' groomer only beside the StatefulSet volume, which is off: no dead value.
+        expect(shared.workers).not.to.have.property("logGroomerSidecar");
+        const remote = valuesOf(
+            "dev",
+            { logs: { mode: "remote", remoteBaseFolder: "gs://acme-logs/airflow" } },
+            { logs: { mode: "remote", baseFolder: "gs://acme-logs/airflow", serviceAccountAnnotations: {} } },
+        );
+        for (const component of ["scheduler", "dagProcessor", "triggerer"]) expect(remote[component].logGroomerSidecar.enabled, component).to.equal(undefined);
+    });
+
+    it("a restricted security context wherever the chart takes one: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp", () => {
+        const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+        for (const stack of PLATFORM_STACKS) {
+            const v = valuesOf(stack);
+            // The Airflow image's pods and containers (scheduler, workers, task pods, jobs, …) fall back to these.
+            expect(v.securityContexts.pod, stack).to.deep.equal({ runAsUser: 50000, runAsGroup: 0, fsGroup: 0, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+            expect(v.securityContexts.containers, stack).to.deep.equal(restrictedContainer);
+            // Redis, statsd, PgBouncer and git-sync read only their own (externalContainerSecurityContext / localContainerSecurityContext).
+            expect(v.redis.securityContexts.container, stack).to.deep.equal(restrictedContainer);
+            expect(v.redis.securityContexts.pod.runAsUser, stack).to.equal(999);
+            expect(v.statsd.securityContexts.container, stack).to.deep.equal(restrictedContainer);
+            expect(v.dags.gitSync.securityContexts.container, stack).to.deep.equal({ ...restrictedContainer, runAsUser: 65533 });
+            if (stack !== "dev") {
+                expect(v.pgbouncer.securityContexts.container, stack).to.deep.equal(restrictedContainer);
+                expect(v.pgbouncer.metricsExporterSidecar.securityContexts.container, stack).to.deep.equal(restrictedContainer);
+            }
+            // No pod context anywhere in the values runs as root.
+            walk(v, (at, value) => {
+                if (at[at.length - 1] === "pod" && at[at.length - 2] === "securityContexts")
+                    expect((value as Obj).runAsNonRoot, at.join(".")).to.equal(true);
+            });
+        }
+    });
+
+    it("Secrets the program owns roll the pods that read them: a checksum annotation per group of pods", () => {
+        const sums = { airflow: "a1", pgbouncer: "b2", redis: "c3", flower: "d4" };
+        const v = valuesOf("prod-gke", { flower: { enabled: true } }, { secretChecksums: sums, secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } });
+        // airflowPodAnnotations reach every Airflow pod template (scheduler, workers, API server, triggerer, DAG processor, jobs, task pods).
+        expect(v.airflowPodAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "a1" });
+        expect(v.pgbouncer.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "b2" });
+        expect(v.redis.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "c3" });
+        expect(v.flower.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "d4" });
+    });
+
+    it("the checksum changes with any value of any Secret, and not with key order", () => {
+        const base = checksumOf([["metadata", { connection: "postgresql://a" }], ["fernet-key", { "fernet-key": "k" }]]);
+        expect(checksumOf([["fernet-key", { "fernet-key": "k" }], ["metadata", { connection: "postgresql://a" }]])).to.equal(base);
+        expect(checksumOf([["metadata", { connection: "postgresql://b" }], ["fernet-key", { "fernet-key": "k" }]])).not.to.equal(base);
+        expect(checksumOf([["metadata", { connection: "postgresql://a" }], ["fernet-key", { "fernet-key": "j" }]])).not.to.equal(base);
+        expect(base).to.match(/^[0-9a-f]{64}$/);
+    });
+});
+
+describe("airflow values: Celery workers scale with the queue (KEDA)", () => {
+    const kedaOn = { kedaInstalled: true };
+
+    it("dev scales from 0 to 3, prod from 1 (a warm worker) to 20, with the configured cooldown and polling", () => {
+        expect(valuesOf("dev", {}, kedaOn).workers.keda).to.deep.equal({
+            enabled: true,
+            minReplicaCount: 0,
+            maxReplicaCount: 3,
+            cooldownPeriod: 300,
+            pollingInterval: 5,
+            usePgbouncer: true,
+        });
+        for (const stack of ["prod-gke", "prod-eks"]) expect(valuesOf(stack, {}, kedaOn).workers.keda, stack).to.include({ minReplicaCount: 1, maxReplicaCount: 20 });
+        const set = valuesOf("prod-gke", { workers: { autoscaling: { minReplicas: 0, maxReplicas: 8, cooldownSeconds: 900, pollingSeconds: 15 } } }, kedaOn);
+        expect(set.workers.keda).to.include({ minReplicaCount: 0, maxReplicaCount: 8, cooldownPeriod: 900, pollingInterval: 15 });
+    });
+
+    it("the query's connection: through PgBouncer by default, straight to the database with connection=direct", () => {
+        expect(valuesOf("prod-gke", {}, kedaOn).workers.keda.usePgbouncer).to.equal(true);
+        expect(valuesOf("prod-gke", { workers: { autoscaling: { connection: "direct" } } }, kedaOn).workers.keda.usePgbouncer).to.equal(false);
+    });
+
+    it("the chart's query has what it reads: worker_concurrency, and on 2.x the kubernetes queue it leaves out", () => {
+        // values.yaml workers.keda.query: ceil(COUNT(*) / config.celery.worker_concurrency) over queued+running task
+        // instances, minus `config.celery_kubernetes_executor.kubernetes_queue` (2.x) or executor 'KubernetesExecutor' (3.x).
+        const v3 = valuesOf("dev", {}, kedaOn);
+        expect(Number(v3.config.celery.worker_concurrency)).to.be.at.least(1);
+        expect(v3.executor).to.contain("KubernetesExecutor");
+        const v2 = valuesOf("dev", AIRFLOW_2, kedaOn);
+        expect(v2.executor).to.equal("CeleryKubernetesExecutor");
+        expect(v2.config.celery_kubernetes_executor.kubernetes_queue).to.equal("kubernetes");
+        expect(v2.workers.keda.enabled).to.equal(true);
+    });
+
+    it("off without KEDA in the cluster, without Celery, or when turned off: then workers.replicas holds", () => {
+        expect(valuesOf("dev").workers.keda).to.deep.equal({ enabled: false });
+        expect(valuesOf("dev", { executor: "kubernetes" }, kedaOn).workers.keda.enabled).to.equal(false);
+        expect(valuesOf("dev", { workers: { autoscaling: { enabled: false }, replicas: 2 } }, kedaOn).workers).to.deep.include({ keda: { enabled: false }, replicas: 2 });
+    });
+
+    it("minReplicas above maxReplicas is a ConfigError naming the key", () => {
+        const err = configError(() => stackConfig("dev", { workers: { autoscaling: { minReplicas: 5, maxReplicas: 2 } } }));
+        expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.workers.autoscaling.minReplicas");
     });
 });

@@ -16,18 +16,59 @@ import {
     AIRFLOW_PORTS,
     AIRFLOW_RELEASE_NAME,
     AirflowSecretNames,
+    AirflowValuesInput,
     CHART_SECRET_KEYS,
     LOG_WRITERS,
     LogWriter,
     LogsPlan,
+    SecretChecksums,
     airflowServiceNames,
     airflowValues,
     chartFullname,
+    checksumOf,
     executorSetting,
+    metadataConnections,
     pgbouncerIni,
 } from "./values";
 
 export * from "./values";
+
+/** Which of the component's Secrets (by suffix) each group of pods reads. */
+const SECRETS_READ_BY: Record<keyof SecretChecksums, string[]> = {
+    airflow: ["fernet-key", "webserver-secret-key", "api-secret-key", "jwt-secret", "metadata", "broker-url", "git-credentials"],
+    pgbouncer: ["pgbouncer-config", "pgbouncer-stats"],
+    redis: ["redis-password"],
+    flower: ["flower"],
+};
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The values as a plain tree down to each placeholder leaf, which becomes its Output; every other branch is an Output
+ * of the resolved values. Pulumi serializes nested Outputs one by one, so an unknown checksum leaves the rest known.
+ */
+function spliceOutputs(resolved: pulumi.Output<Tree>, shape: Tree, leaves: Map<unknown, pulumi.Output<string>>): Tree {
+    const holdsLeaf = (v: unknown): boolean => leaves.has(v) || (isTree(v) && Object.values(v).some(holdsLeaf));
+    return Object.fromEntries(
+        Object.entries(shape).map(([key, value]) => {
+            if (leaves.has(value)) return [key, leaves.get(value)];
+            const branch = resolved.apply((r) => r[key] as Tree);
+            return [key, isTree(value) && holdsLeaf(value) ? spliceOutputs(branch, value, leaves) : branch];
+        }),
+    );
+}
+
+/**
+ * sha256 over the named Secrets' data ("" when none of them exists). Not secret: a hash of generated keys reveals
+ * nothing, and a secret value would hide the whole of the release's values in the plan.
+ */
+function secretsChecksum(data: Record<string, pulumi.Output<Record<string, string>>>, suffixes: string[]): pulumi.Output<string> {
+    const present = suffixes.filter((suffix) => data[suffix] !== undefined);
+    if (present.length === 0) return pulumi.output("");
+    const all = pulumi.all(present.map((suffix) => data[suffix])).apply((objects) => checksumOf(present.map((suffix, i) => [suffix, objects[i]])));
+    return pulumi.unsecret(all);
+}
 
 /** The chart's repository; the version comes from `airflow.chartVersion`. */
 export const AIRFLOW_CHART_REPO = "https://airflow.apache.org";
@@ -45,6 +86,11 @@ export interface AirflowArgs {
     createNamespace?: boolean;
     /** Scrape the chart's statsd-exporter with a ServiceMonitor. Default: true when `monitoring.enabled` or `observability` is given. */
     scrape?: boolean;
+    /**
+     * KEDA in the cluster: the release waits for it (its CRDs come with it) and the chart's Celery ScaledObject is
+     * turned on. A resource (this stack's `Keda`), `true` when another stack installed it, or unset. Default: unset (fixed `workers.replicas`).
+     */
+    keda?: pulumi.Resource | true;
 }
 
 /** Apache Airflow from the official Helm chart. */
@@ -106,7 +152,10 @@ export class Airflow extends pulumi.ComponentResource {
 
         // Everything the release references by name; it waits for all of them.
         const referenced: pulumi.Resource[] = [];
+        // The data of every Secret, by name, for the checksum annotations that roll the pods reading them.
+        const secretData: Record<string, pulumi.Output<Record<string, string>>> = {};
         const secret = (suffix: string, stringData: Record<string, pulumi.Input<string>>, extra: pulumi.CustomResourceOptions = {}) => {
+            secretData[suffix] = pulumi.output(stringData) as pulumi.Output<Record<string, string>>;
             const created = new k8s.core.v1.Secret(
                 `${name}-${suffix}`,
                 {
@@ -154,14 +203,20 @@ export class Airflow extends pulumi.ComponentResource {
 
         // --- Metadata database -------------------------------------------------------------------------------------
         const database = cluster.database;
+        const kedaRuns = args.keda !== undefined && exec.usesCelery && airflow.workers.autoscaling.enabled;
+        const kedaDirect = kedaRuns && databaseMode === "managed" && airflow.workers.autoscaling.connection === "direct";
         if (databaseMode === "managed") {
             if (!database) throw new Error(`${name}: databaseMode is managed but the cluster layer has no managed database`);
             const user = database.username;
             // Airflow talks to PgBouncer (plain, inside the namespace); PgBouncer talks to the database.
+            const connections = pulumi
+                .all([ns, user, database.password, database.host, database.port, database.database])
+                .apply(([namespace, u, pass, host, port, db]) =>
+                    metadataConnections({ releaseName, namespace, user: u, password: pass, managed: { host, port, database: db }, kedaDirect }),
+                );
             secret("metadata", {
-                [CHART_SECRET_KEYS.connection]: pulumi.interpolate`postgresql://${user.apply(encodeURIComponent)}:${database.password.apply(
-                    encodeURIComponent,
-                )}@${services.pgbouncer}:${AIRFLOW_PORTS.pgbouncer}/${releaseName}-metadata?sslmode=disable`,
+                [CHART_SECRET_KEYS.connection]: connections.apply((c) => c[CHART_SECRET_KEYS.connection]),
+                ...(kedaDirect ? { [CHART_SECRET_KEYS.kedaConnection]: connections.apply((c) => c[CHART_SECRET_KEYS.kedaConnection]) } : {}),
             });
             secret("pgbouncer-config", {
                 "pgbouncer.ini": pulumi
@@ -180,7 +235,9 @@ export class Airflow extends pulumi.ComponentResource {
             const postgresPassword = password("postgres-password", 32);
             secret("postgres-auth", { [CHART_SECRET_KEYS.postgresPassword]: postgresPassword.result });
             secret("metadata", {
-                [CHART_SECRET_KEYS.connection]: pulumi.interpolate`postgresql://postgres:${postgresPassword.result}@${services.postgres}:${AIRFLOW_PORTS.postgres}/postgres?sslmode=disable`,
+                [CHART_SECRET_KEYS.connection]: pulumi
+                    .all([ns, postgresPassword.result])
+                    .apply(([namespace, pass]) => metadataConnections({ releaseName, namespace, user: "postgres", password: pass, kedaDirect: false }).connection),
             });
             secretNames.postgresAuth = `${fullname}-postgres-auth`;
         }
@@ -267,23 +324,38 @@ export class Airflow extends pulumi.ComponentResource {
 
         // --- The release -------------------------------------------------------------------------------------------
         const baseUrl = exposureUrls(stack, cluster.ingress?.tls ?? false).airflowBaseUrl;
-        const values = pulumi.all([logs, cluster.blockStorageClassName]).apply(([logsPlan, blockStorageClassName]) =>
-            airflowValues({
-                airflow,
-                releaseName,
-                placement: cluster.placement,
-                databaseMode,
-                secretNames,
-                logs: logsPlan,
-                baseUrl,
-                statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
-                statsdPrefix: AIRFLOW_STATSD_PREFIX,
-                statsdExporterImageTag: stack.monitoring.statsdExporterImageTag,
-                flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
-                production: stack.production,
-                blockStorageClassName,
-            }),
+        // Checksums are unknown until the generated secrets exist: only their annotation leaves wait, the rest of the
+        // values stays readable in a preview.
+        const groups = (Object.keys(SECRETS_READ_BY) as (keyof SecretChecksums)[]).filter((group) =>
+            SECRETS_READ_BY[group].some((suffix) => secretData[suffix] !== undefined),
         );
+        const placeholders = Object.fromEntries(groups.map((group) => [group, `[checksum of the ${group} secrets]`])) as unknown as SecretChecksums;
+        const valuesInput = (logsPlan: LogsPlan, blockStorageClassName: string | undefined): AirflowValuesInput => ({
+            airflow,
+            releaseName,
+            placement: cluster.placement,
+            databaseMode,
+            secretNames,
+            logs: logsPlan,
+            baseUrl,
+            statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
+            statsdPrefix: AIRFLOW_STATSD_PREFIX,
+            statsdExporterImageTag: stack.monitoring.statsdExporterImageTag,
+            flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
+            production: stack.production,
+            blockStorageClassName,
+            kedaInstalled: kedaRuns,
+            secretChecksums: placeholders,
+        });
+        const resolved = pulumi
+            .all([logs, cluster.blockStorageClassName])
+            .apply(([logsPlan, blockStorageClassName]) => airflowValues(valuesInput(logsPlan, blockStorageClassName)));
+        const leaves = new Map<unknown, pulumi.Output<string>>(
+            groups.map((group) => [placeholders[group], secretsChecksum(secretData, SECRETS_READ_BY[group])]),
+        );
+        // The tree's shape does not depend on the log plan or the storage class: any stand-in gives the same keys.
+        const shape = airflowValues(valuesInput({ mode: "shared-volume", claimName: "" }, undefined));
+        const values = spliceOutputs(resolved, shape, leaves);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
@@ -305,7 +377,17 @@ export class Airflow extends pulumi.ComponentResource {
                 timeout: 900,
                 maxHistory: 10,
             },
-            { ...inNamespace, dependsOn: [...(namespace ? [namespace] : []), ...cluster.readiness, ...callerDeps, ...referenced] },
+            {
+                ...inNamespace,
+                // The ScaledObject's CRD comes with the KEDA release.
+                dependsOn: [
+                    ...(namespace ? [namespace] : []),
+                    ...cluster.readiness,
+                    ...callerDeps,
+                    ...referenced,
+                    ...(kedaRuns && args.keda !== true && args.keda ? [args.keda] : []),
+                ],
+            },
         );
 
         const scrape = args.scrape ?? (stack.monitoring.enabled || args.observability !== undefined);

@@ -10,6 +10,7 @@ import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
 import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
 import { STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "../observability/airflow-mixin/statsd-mapping";
+import { createHash } from "crypto";
 import { containerResources } from "../quantities";
 
 /** The Helm release name; the chart then names its objects `airflow-…`. */
@@ -32,6 +33,8 @@ export const CHART_SECRET_KEYS = {
     jwt: "jwt-secret",
     /** `data.metadataSecretName`, `data.brokerUrlSecretName`, pgbouncer `statsSecretName`. */
     connection: "connection",
+    /** KEDA's own connection in the metadata Secret, read when PgBouncer is on and `workers.keda.usePgbouncer` is false. */
+    kedaConnection: "kedaConnection",
     redisPassword: "password",
     /** The bitnami postgresql subchart's `auth.secretKeys.adminPasswordKey` default. */
     postgresPassword: "postgres-password",
@@ -96,7 +99,50 @@ export interface AirflowValuesInput {
     production: boolean;
     /** The cluster's ReadWriteOnce StorageClass for Redis' and the bundled Postgres' volumes; empty or unset: the cluster's default. */
     blockStorageClassName?: string;
+    /** KEDA runs in the cluster (its CRDs exist), so the chart's Celery ScaledObject can be created. Default: false. */
+    kedaInstalled?: boolean;
+    /** Hashes of the Secrets the component owns, as pod annotations, so that a changed Secret rolls the pods that read it. */
+    secretChecksums?: SecretChecksums;
 }
+
+/** sha256 of the data of the Secrets each group of pods reads (the chart hashes only the Secrets it renders itself). */
+export interface SecretChecksums {
+    /** Every Secret the Airflow pods read: keys, connections, broker URL, git credentials. */
+    airflow: string;
+    pgbouncer?: string;
+    redis?: string;
+    flower?: string;
+}
+
+/** sha256 of Secrets' data, in a stable order: keys sorted, so only a changed value changes it. */
+export function checksumOf(secrets: [string, Record<string, string>][]): string {
+    const canonical = secrets
+        .map(([name, data]) => [name, Object.keys(data).sort().map((k) => [k, data[k]])] as const)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+/** The pod annotation that carries a checksum; a new value rolls the pods. */
+export const SECRETS_CHECKSUM_ANNOTATION = "checksum/airflow-platform-secrets";
+
+/** `[core] hostname_callable`: a Celery worker is a Deployment pod with no DNS name of its own, but a routable IP. */
+export const HOSTNAME_CALLABLE = "airflow.utils.net.get_host_ip_address";
+
+/** The restricted Pod Security Standard's settings, for every pod and container that runs the Airflow image. */
+export const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** A pod security context: a fixed non-root user, RuntimeDefault seccomp; `fsGroup` makes mounted volumes writable. */
+function restrictedPod(uid: number, gid: number) {
+    return { runAsUser: uid, runAsGroup: gid, fsGroup: gid, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** The chart's image users (values.yaml `uid`/`gid`, `statsd.uid`, `pgbouncer.uid`, `dags.gitSync.uid`) and redis' own. */
+export const CHART_UIDS = { airflow: 50000, airflowGid: 0, statsd: 65534, pgbouncer: 65534, gitSync: 65533, redis: 999 } as const;
 
 /** What the stack's `airflow.executor` becomes for the chart and airflow.cfg. */
 export interface ExecutorSetting {
@@ -187,6 +233,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const jobs = { resources: containerResources(r.scheduler), ...onDemand };
     // Unset (not empty) leaves the claim to the cluster's default class; an empty class name would disable provisioning.
     const blockClass = input.blockStorageClassName;
+    // On the shared volume one groomer (the scheduler's) trims the one log tree; remote logs leave each pod its own emptyDir.
+    const groomer = (enabled: boolean) => ({ logGroomerSidecar: enabled ? { resources: containerResources(LOG_GROOMER) } : { enabled: false } });
+    const ownGroomer = input.logs.mode === "remote";
+    const sums = input.secretChecksums;
+    const checksum = (sum: string | undefined) => (sum ? { podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: sum } } : {});
+    const keda = exec.usesCelery && a.workers.autoscaling.enabled && input.kedaInstalled === true;
+    const scaling = a.workers.autoscaling;
 
     const uiComponent = {
         replicas: a.apiServerReplicas,
@@ -197,6 +250,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     };
 
     const config: Record<string, Record<string, string>> = {
+        core: {
+            // The API server fetches a running task's log from the worker's log server by this name.
+            hostname_callable: HOSTNAME_CALLABLE,
+            // A reclaimed spot node fails its running tasks (heartbeat timeout); retries bring them back. DAGs may override.
+            default_task_retries: String(a.tasks.retries),
+            default_task_retry_delay: String(a.tasks.retryDelaySeconds),
+        },
         celery: {
             worker_concurrency: String(a.workers.concurrency),
             ...(input.flowerUrlPrefix ? { flower_url_prefix: input.flowerUrlPrefix } : {}),
@@ -210,15 +270,16 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         ...exec.config,
     };
     if (input.baseUrl) config[v3 ? "api" : "webserver"] = { ...(config[v3 ? "api" : "webserver"] ?? {}), base_url: input.baseUrl };
-    // Airflow 3 derives the Execution API's address from base_url when this is unset: tasks would go out through the
-    // public load balancer. They talk to the API server's Service inside the namespace instead.
-    if (v3) config.core = { ...(config.core ?? {}), execution_api_server_url: `http://${names.ui}:${AIRFLOW_PORTS.ui}/execution/` };
+    // [core] execution_api_server_url is left to the chart: its configmap.yaml points it at the API server's Service and
+    // keeps base_url's sub-path.
     if (remote) {
         const s3 = remote.baseFolder.startsWith("s3://");
         config.logging = {
             remote_logging: "True",
             remote_base_log_folder: remote.baseFolder,
             remote_log_conn_id: s3 ? "aws_default" : "google_cloud_default",
+            // Each pod's local logs are an emptyDir; once uploaded they are only in the way.
+            delete_local_logs: "True",
         };
     }
     for (const [section, entries] of Object.entries(a.extraConfig)) config[section] = { ...(config[section] ?? {}), ...entries };
@@ -234,6 +295,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         executor: exec.executor,
         // Anything without its own placement (future chart components) lands on on-demand nodes.
         ...onDemand,
+        // Read by every pod running the Airflow image (and the KubernetesExecutor pod template) without its own.
+        securityContexts: { pod: restrictedPod(CHART_UIDS.airflow, CHART_UIDS.airflowGid), containers: { ...RESTRICTED_CONTAINER } },
+        // Merged into the annotations of every Airflow pod template: the chart's checksums miss the Secrets we own.
+        ...(sums ? { airflowPodAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: sums.airflow } } : {}),
 
         fernetKeySecretName: s.fernetKey,
         webserverSecretKeySecretName: s.webserverSecretKey,
@@ -244,7 +309,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         scheduler: {
             replicas: a.schedulerReplicas,
             resources: containerResources(r.scheduler),
-            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            ...groomer(true),
             ...onDemand,
             ...pdb(input.production && a.schedulerReplicas > 1),
             ...saAnnotations("scheduler"),
@@ -252,17 +317,21 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         // Standalone DAG processor on 2.x too: parsing DAGs stays out of the scheduler's loop.
         dagProcessor: {
             enabled: true,
+            replicas: a.dagProcessorReplicas,
             resources: containerResources(r.dagProcessor),
-            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            ...groomer(ownGroomer),
             ...onDemand,
+            ...pdb(input.production && a.dagProcessorReplicas > 1),
             ...saAnnotations("dagProcessor"),
         },
         triggerer: {
             resources: containerResources(r.triggerer),
             // Logs go to the shared volume or the bucket; no per-triggerer PVC.
             persistence: { enabled: false },
-            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            replicas: a.triggererReplicas,
+            ...groomer(ownGroomer),
             ...onDemand,
+            ...pdb(input.production && a.triggererReplicas > 1),
             ...saAnnotations("triggerer"),
         },
         ...(v3 ? { apiServer: uiComponent } : { webserver: uiComponent }),
@@ -277,7 +346,21 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             // default the new key to true and ignore the old one.
             persistence: { enabled: false },
             celery: { persistence: { enabled: false } },
-            logGroomerSidecar: { resources: containerResources(LOG_GROOMER) },
+            // The chart's worker log groomer runs only beside the StatefulSet's own volume, which is off.
+            // KEDA's ScaledObject (worker-kedaautoscaler.yaml) owns the replica count; its query counts queued and running
+            // Celery tasks, divided by worker_concurrency, and leaves the KubernetesExecutor's tasks out.
+            keda: {
+                enabled: keda,
+                ...(keda
+                    ? {
+                          minReplicaCount: scaling.minReplicas,
+                          maxReplicaCount: scaling.maxReplicas,
+                          cooldownPeriod: scaling.cooldownSeconds,
+                          pollingInterval: scaling.pollingSeconds,
+                          usePgbouncer: scaling.connection === "pgbouncer",
+                      }
+                    : {}),
+            },
             safeToEvict: false,
             ...spot,
             ...saAnnotations("workers"),
@@ -289,12 +372,16 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             // The broker's queue survives a restart of Redis (the chart's default volume, on the cluster's block class).
             persistence: { enabled: true, ...(blockClass ? { storageClassName: blockClass } : {}) },
             resources: containerResources(r.redis),
+            // The chart runs redis-server as root (redis.uid 0); the image's own redis user needs nothing more.
+            securityContexts: { pod: restrictedPod(CHART_UIDS.redis, CHART_UIDS.redis), container: { ...RESTRICTED_CONTAINER } },
+            ...checksum(sums?.redis),
             ...onDemand,
         },
         flower: {
             enabled: a.flower.enabled && exec.usesCelery,
             ...(s.flower ? { secretName: s.flower } : {}),
             resources: containerResources(FLOWER),
+            ...checksum(sums?.flower),
             ...onDemand,
         },
         statsd: {
@@ -317,7 +404,11 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                           resources: containerResources(PGBOUNCER_EXPORTER),
                           // The chart reads the key `connection` when statsSecretKey is left unset.
                           statsSecretName: s.pgbouncerStats,
+                          securityContexts: { container: { ...RESTRICTED_CONTAINER } },
                       },
+                      securityContexts: { pod: restrictedPod(CHART_UIDS.pgbouncer, CHART_UIDS.pgbouncer), container: { ...RESTRICTED_CONTAINER } },
+                      // pgbouncer.ini is mounted by subPath, which never updates in place: only a new pod reads a new one.
+                      ...checksum(sums?.pgbouncer),
                       ...pdb(input.production),
                       ...onDemand,
                   }
@@ -349,8 +440,15 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             },
             env: [{ name: ADMIN_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: s.adminPassword, key: CHART_SECRET_KEYS.adminPassword } } }],
         },
-        cleanup: { ...jobs },
-        databaseCleanup: { ...jobs },
+        // Failed and finished KubernetesExecutor pods the executor left behind (`airflow kubernetes cleanup-pods`).
+        cleanup: { enabled: exec.usesKubernetes, ...jobs },
+        // `airflow db clean` on the chart's weekly schedule; no archive tables, so the database really shrinks.
+        databaseCleanup: {
+            enabled: a.databaseCleanup.enabled,
+            retentionDays: a.databaseCleanup.retentionDays,
+            skipArchive: true,
+            ...jobs,
+        },
 
         dags: {
             gitSync: {
@@ -363,6 +461,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 subPath: a.dags.subPath,
                 period: a.dags.period,
                 resources: containerResources(r.gitSync),
+                securityContexts: { container: { ...RESTRICTED_CONTAINER, runAsUser: CHART_UIDS.gitSync } },
                 ...(a.dags.credentials === "ssh"
                     ? { sshKeySecret: s.gitCredentials, ...(a.dags.knownHosts ? { knownHosts: a.dags.knownHosts } : {}) }
                     : {}),
@@ -376,6 +475,35 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         config,
     };
     return values;
+}
+
+export interface MetadataConnectionInput {
+    releaseName: string;
+    namespace: string;
+    user: string;
+    password: string;
+    /** The managed database behind PgBouncer; unset: the chart's bundled Postgres. */
+    managed?: { host: string; port: number; database: string };
+    /** KEDA's query goes straight to the managed database (`workers.keda.usePgbouncer: false`). */
+    kedaDirect: boolean;
+}
+
+/**
+ * The metadata Secret's keys: `connection` (Airflow, and KEDA through the worker's AIRFLOW_CONN_AIRFLOW_DB) and, when
+ * KEDA bypasses PgBouncer, `kedaConnection` (the chart's KEDA_DB_CONN). Hosts carry the namespace: KEDA's operator
+ * resolves them from its own.
+ */
+export function metadataConnections(o: MetadataConnectionInput): Record<string, string> {
+    const names = airflowServiceNames(o.releaseName, 3);
+    const url = (host: string, port: number, database: string, sslmode: string) =>
+        `postgresql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${database}?sslmode=${sslmode}`;
+    if (!o.managed) return { [CHART_SECRET_KEYS.connection]: url(`${names.postgres}.${o.namespace}`, AIRFLOW_PORTS.postgres, "postgres", "disable") };
+    return {
+        // PgBouncer's database alias; PgBouncer itself talks TLS to the managed database (pgbouncerIni).
+        [CHART_SECRET_KEYS.connection]: url(`${names.pgbouncer}.${o.namespace}`, AIRFLOW_PORTS.pgbouncer, `${o.releaseName}-metadata`, "disable"),
+        // Outside the VPC peering the managed databases want TLS; `require` is understood by every Postgres client KEDA has used.
+        ...(o.kedaDirect ? { [CHART_SECRET_KEYS.kedaConnection]: url(o.managed.host, o.managed.port, o.managed.database, "require") } : {}),
+    };
 }
 
 /** PgBouncer's config for the managed database: the chart's own template, with our Secret instead of plain values. */

@@ -114,7 +114,9 @@ export function airflowChartPods(values: Obj): {
     if (dagProcessor) pod("dagProcessor", count(v("dagProcessor.replicas"), 1), { groomer: true, gitSync: true });
     if (on(v("triggerer.enabled"), true)) pod("triggerer", count(v("triggerer.replicas"), 1), { groomer: true, gitSync: true });
     if (celery) {
-        const replicas = count(v("workers.celery.replicas"), count(v("workers.replicas"), 1));
+        // With KEDA (workers.keda.enabled) the ScaledObject may run up to maxReplicaCount workers: the quota must hold them.
+        const keda = on(v("workers.keda.enabled"), false);
+        const replicas = keda ? count(v("workers.keda.maxReplicaCount"), 10) : count(v("workers.celery.replicas"), count(v("workers.replicas"), 1));
         pod("workers", replicas, { groomer: true, gitSync: true });
         if (on(v("redis.enabled"), true)) pod("redis", 1, { groomer: false, gitSync: false });
         if (on(v("flower.enabled"), false)) pod("flower", 1, { groomer: false, gitSync: false });

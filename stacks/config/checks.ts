@@ -2,6 +2,7 @@
 import { devspaceNamespace } from "../../components/devspace/namespace";
 import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
+import { CELERY_WORKER_BASE_MEMORY } from "./defaults";
 import type { ResolvedAirflowConfig } from "./resolved";
 import { SUPPORTED_EKS_VERSIONS } from "../../components/cluster/eks/addons";
 
@@ -171,21 +172,53 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
         problem(["controlPlane", "endpoint"], "is for GKE (its DNS-based endpoint); EKS offers only the IP endpoints", c.controlPlane.endpoint);
 }
 
+/**
+ * The lowest Airflow each pinned chart version installs, with the chart's own words: its
+ * `templates/check-values.yaml` fails the render below it (chart 1.20.0: `semverCompare "<2.11.0"`).
+ */
+export const CHART_AIRFLOW_SUPPORT: Record<string, { minimum: string; reason: string }> = {
+    "1.20.0": { minimum: "2.11.0", reason: "This chart only supports Apache Airflow version 2.11.0 and above." },
+};
+
+/** -1, 0 or 1 as version a is lower than, equal to or higher than version b (exact x.y.z versions). */
+export function compareVersions(a: string, b: string): number {
+    const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
 export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
     const major = Number(a.version.split(".")[0]);
     if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
-    const [, minor] = a.version.split(".").map(Number);
+    const support = CHART_AIRFLOW_SUPPORT[a.chartVersion];
+    if (support && compareVersions(a.version, support.minimum) < 0)
+        problem(
+            ["airflow", "version"],
+            `chart ${a.chartVersion} refuses it ("${support.reason}"); use ${support.minimum} or later, or a 3.x release`,
+            a.version,
+        );
+    const workerMemory = parseMemory(a.resources.workers.memory);
+    const needed = parseMemory(CELERY_WORKER_BASE_MEMORY) + a.workers.concurrency * parseMemory(a.workers.memoryPerTask);
+    if (a.executor !== "kubernetes" && needed > workerMemory)
+        problem(
+            ["airflow", "workers", "concurrency"],
+            `${a.workers.concurrency} tasks of airflow.workers.memoryPerTask ${a.workers.memoryPerTask} beside the worker's ` +
+                `${CELERY_WORKER_BASE_MEMORY} do not fit in resources.workers.memory ${a.resources.workers.memory} (the memory limit: one OOM kills every task ` +
+                `on the worker); lower it, raise the memory, or leave it unset to derive it`,
+            a.workers.concurrency,
+        );
+    const scaling = a.workers.autoscaling;
+    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
+        problem(
+            ["airflow", "workers", "autoscaling", "minReplicas"],
+            `must be at most airflow.workers.autoscaling.maxReplicas (${scaling.maxReplicas})`,
+            scaling.minReplicas,
+        );
     if (a.executor === "CeleryKubernetesExecutor" && major >= 3)
         problem(
             ["airflow", "executor"],
             "Airflow 3 removed CeleryKubernetesExecutor; use \"celery-kubernetes\" (the multi-executor CeleryExecutor,KubernetesExecutor, " +
                 "where a task picks its pod with executor=\"KubernetesExecutor\")",
-            a.executor,
-        );
-    if (a.executor === "CeleryExecutor,KubernetesExecutor" && major === 2 && minor < 10)
-        problem(
-            ["airflow", "executor"],
-            `needs Airflow 2.10 or later (multiple executors arrived in 2.10; airflow.version is ${a.version}); use "celery-kubernetes"`,
             a.executor,
         );
     if (a.flower.enabled && a.executor === "kubernetes")

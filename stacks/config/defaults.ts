@@ -1,4 +1,5 @@
 /** Defaults that depend on the cloud or the environment, in one place. */
+import { parseMemory } from "../../components/quantities";
 import type { AirflowResourceOverrides, Resources } from "./schema";
 
 /** Default pools per cloud: general-purpose on-demand nodes, and several spot types for capacity diversity. */
@@ -39,3 +40,15 @@ export const DEFAULT_AIRFLOW_RESOURCES: Record<"small" | "production", Record<Ai
         gitSync: { cpu: "50m", memory: "64Mi" },
     },
 };
+
+/** What a Celery worker's own process (Celery and Airflow imported, no task) holds, before any task runs. */
+export const CELERY_WORKER_BASE_MEMORY = "256Mi";
+
+/**
+ * Default `[celery] worker_concurrency`: as many tasks as the worker's memory holds beside the worker process, at least
+ * one. The container's memory limit is its request, so an over-committed worker is OOM-killed with every task on it.
+ */
+export function workerConcurrencyFor(workerMemory: string, memoryPerTask: string): number {
+    const free = parseMemory(workerMemory) - parseMemory(CELERY_WORKER_BASE_MEMORY);
+    return Math.max(1, Math.floor(free / parseMemory(memoryPerTask)));
+}

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
-import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS } from "./defaults";
+import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS, workerConcurrencyFor } from "./defaults";
 import packageJson from "../../package.json";
 import { ConfigError, ConfigIssue, describeIssue, describeZodIssue, didYouMean, fullKey } from "./errors";
 import { checkIgnoredKeys } from "./ignored";
@@ -243,7 +243,7 @@ function resolve(
     // Airflow.
     const airflowRaw = c.airflow;
     if (!airflowRaw) problem(["airflow"], "is required (at least airflow.dags.repo)");
-    const airflow = airflowRaw ? resolveAirflow(airflowRaw, production) : (undefined as unknown as ResolvedAirflowConfig);
+    const airflow = airflowRaw ? resolveAirflow(airflowRaw, production, c.stackKind === "devspace") : (undefined as unknown as ResolvedAirflowConfig);
     if (airflowRaw) {
         checkAirflow(airflow, cloud, secretValues, problem);
         // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
@@ -324,17 +324,31 @@ function withDefaultTypes(
     };
 }
 
-function resolveAirflow(a: AirflowConfig, production: boolean): ResolvedAirflowConfig {
+function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean): ResolvedAirflowConfig {
     const sizes = DEFAULT_AIRFLOW_RESOURCES[production ? "production" : "small"];
     const resources = { ...sizes };
     for (const [name, value] of Object.entries(a.resources)) {
         if (value) resources[name as AirflowComponent] = value;
     }
+    const autoscaling = a.workers.autoscaling;
     return {
         ...a,
         resources,
         apiServerReplicas: a.apiServerReplicas ?? (production ? 2 : 1),
         schedulerReplicas: a.schedulerReplicas ?? (production ? 2 : 1),
+        triggererReplicas: a.triggererReplicas ?? (production ? 2 : 1),
+        dagProcessorReplicas: a.dagProcessorReplicas ?? (production ? 2 : 1),
+        databaseCleanup: { ...a.databaseCleanup, enabled: a.databaseCleanup.enabled ?? !devspace },
+        workers: {
+            ...a.workers,
+            concurrency: a.workers.concurrency ?? workerConcurrencyFor(resources.workers.memory, a.workers.memoryPerTask),
+            autoscaling: {
+                ...autoscaling,
+                minReplicas: autoscaling.minReplicas ?? (production ? 1 : 0),
+                // A devspace's quota holds one worker beside its control plane.
+                maxReplicas: autoscaling.maxReplicas ?? (production ? 20 : devspace ? 1 : 3),
+            },
+        },
         majorVersion: Number(a.version.split(".")[0]) >= 3 ? 3 : 2,
     };
 }

@@ -29,10 +29,19 @@ export interface StackSecrets {
     existingKubeconfig?: pulumi.Output<string>;
 }
 
-export interface ResolvedAirflowConfig extends Omit<AirflowConfig, "resources" | "apiServerReplicas" | "schedulerReplicas"> {
+export interface ResolvedAirflowConfig
+    extends Omit<AirflowConfig, "resources" | "apiServerReplicas" | "schedulerReplicas" | "triggererReplicas" | "dagProcessorReplicas" | "workers" | "databaseCleanup"> {
+    databaseCleanup: Required<AirflowConfig["databaseCleanup"]>;
     resources: Record<AirflowComponent, Resources>;
     apiServerReplicas: number;
     schedulerReplicas: number;
+    triggererReplicas: number;
+    dagProcessorReplicas: number;
+    workers: Omit<AirflowConfig["workers"], "concurrency" | "autoscaling"> & {
+        /** Tasks per Celery worker: as configured, or what the worker memory holds. */
+        concurrency: number;
+        autoscaling: Required<AirflowConfig["workers"]["autoscaling"]>;
+    };
     /** The major version, 2 or 3: it decides the executor string and the chart's component names. */
     majorVersion: 2 | 3;
 }

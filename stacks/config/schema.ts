@@ -267,7 +267,7 @@ export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources
 
 const airflowSchema = z.strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
-    version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow)"),
+    version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow); chart 1.20.0 supports 2.11.0 and later, 3.x included"),
     chartVersion: z
         .enum(["1.20.0"])
         .default("1.20.0")
@@ -292,19 +292,72 @@ const airflowSchema = z.strictObject({
         .describe("Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods"),
     workers: z
         .strictObject({
-            replicas: z.number().int().min(0).max(200).default(1).describe("Celery worker replicas"),
-            concurrency: z.number().int().min(1).max(256).default(16).describe("Tasks per Celery worker"),
+            replicas: z.number().int().min(0).max(200).default(1).describe("Celery worker replicas when autoscaling is off"),
+            concurrency: z
+                .number()
+                .int()
+                .min(1)
+                .max(256)
+                .optional()
+                .describe("Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - 256Mi) / memoryPerTask, at least 1"),
+            memoryPerTask: quantityMemory
+                .default("384Mi")
+                .describe("Memory one running task takes on a Celery worker (Airflow's task supervisor and the task); sizes the default concurrency"),
             terminationGracePeriodSeconds: z
                 .number()
                 .int()
                 .min(30)
                 .max(86400)
                 .default(600)
-                .describe("Time a worker gets for a warm shutdown when its spot node is reclaimed"),
+                .describe(
+                    "Warm-shutdown time on drains and scale-downs. A spot reclaim does not wait for it: GKE gives pods about 15 s, EC2 about 2 min, then the task fails and is retried (airflow.tasks.retries)",
+                ),
+            autoscaling: z
+                .strictObject({
+                    enabled: z.boolean().default(true).describe("KEDA scales the Celery workers with the queued and running tasks (the chart's ScaledObject)"),
+                    minReplicas: z.number().int().min(0).max(200).optional().describe("Default: 0 in dev (no idle worker), 1 in prod (one warm worker)"),
+                    maxReplicas: z.number().int().min(1).max(200).optional().describe("Default: 3 in dev, 1 in a devspace (its quota), 20 in prod"),
+                    cooldownSeconds: z
+                        .number()
+                        .int()
+                        .min(30)
+                        .max(86400)
+                        .default(300)
+                        .describe("KEDA's cooldownPeriod: idle time before the last worker goes (min 0)"),
+                    pollingSeconds: z.number().int().min(1).max(300).default(5).describe("KEDA's pollingInterval: how often it runs the chart's query"),
+                    connection: z
+                        .enum(["pgbouncer", "direct"])
+                        .default("pgbouncer")
+                        .describe("How KEDA's query reaches the metadata DB when PgBouncer fronts it: through PgBouncer, or straight to the database (workers.keda.usePgbouncer)"),
+                })
+                .prefault({}),
+        })
+        .prefault({}),
+    tasks: z
+        .strictObject({
+            retries: z.number().int().min(0).max(100).default(2).describe("[core] default_task_retries: a task whose spot node is reclaimed is retried; a DAG may set its own"),
+            retryDelaySeconds: z
+                .number()
+                .int()
+                .min(0)
+                .max(86400)
+                .default(120)
+                .describe("[core] default_task_retry_delay: time for the autoscaler to replace a reclaimed node; a DAG may set its own"),
+        })
+        .prefault({}),
+    databaseCleanup: z
+        .strictObject({
+            enabled: z
+                .boolean()
+                .optional()
+                .describe("`airflow db clean` as a weekly CronJob (the chart's databaseCleanup). Default: on; off in a devspace (short-lived, and its quota)"),
+            retentionDays: z.number().int().min(1).max(3650).default(90).describe("Metadata rows older than this are deleted (no archive tables kept)"),
         })
         .prefault({}),
     apiServerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
     schedulerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    triggererReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
+    dagProcessorReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
     dags: z
         .strictObject({
             repo: z

@@ -1,0 +1,80 @@
+/**
+ * KEDA, the autoscaler behind the Airflow chart's Celery ScaledObject: its own pinned Helm release on the on-demand
+ * nodes. Its CRDs are templates of the chart (`crds.install`), so they exist once this release is installed, and the
+ * Airflow release waits for it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Placement } from "../cluster/types";
+
+/**
+ * Chart and image version. KEDA 2.19 supports Kubernetes 1.32–1.34 (keda.sh/docs/2.19/operate/cluster, "Kubernetes
+ * Compatibility"), which covers the stacks' 1.33.
+ */
+export const KEDA_VERSION = "2.19.0";
+export const KEDA_CHART_REPO = "https://kedacore.github.io/charts";
+export const KEDA_NAMESPACE = "keda";
+
+/** KEDA's production-ready requests (keda.sh, "Cluster Capacity"): 100m / 100Mi per deployment; memory limit = request x 10. */
+const KEDA_POD = { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "1000Mi" } };
+
+export interface KedaValuesInput {
+    /** Where KEDA's three deployments run: the on-demand pool. */
+    placement: Placement;
+}
+
+/** The kedacore/keda chart's values: pinned images, requests, on-demand nodes, scaling rights only on Deployments and StatefulSets. */
+export function kedaValues(input: KedaValuesInput): Record<string, unknown> {
+    const tag = KEDA_VERSION;
+    const pod = { ...KEDA_POD, requests: { ...KEDA_POD.requests }, limits: { ...KEDA_POD.limits } };
+    return {
+        image: {
+            keda: { registry: "ghcr.io", repository: "kedacore/keda", tag },
+            metricsApiServer: { registry: "ghcr.io", repository: "kedacore/keda-metrics-apiserver", tag },
+            webhooks: { registry: "ghcr.io", repository: "kedacore/keda-admission-webhooks", tag },
+            pullPolicy: "IfNotPresent",
+        },
+        crds: { install: true },
+        // Without custom kinds the operator may scale only Deployments and StatefulSets (manager/clusterrole.yaml),
+        // instead of the default `*/scale` on every API group.
+        rbac: { create: true, enabledCustomScaledRefKinds: false },
+        resources: { operator: pod, metricServer: { ...pod }, webhooks: { ...pod } },
+        nodeSelector: { ...input.placement.nodeSelector },
+        tolerations: input.placement.tolerations.map((t) => ({ ...t })),
+    };
+}
+
+export interface KedaArgs {
+    provider: k8s.Provider;
+    /** The on-demand placement. */
+    placement: Placement;
+    /** The cluster's readiness (node pools, add-ons) the release waits for. Default: none. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** KEDA's operator, metrics API server and admission webhooks, in namespace `keda`. */
+export class Keda extends pulumi.ComponentResource {
+    readonly namespace: pulumi.Output<string>;
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airflow-platform:index:Keda", name, {}, opts);
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: "keda",
+                chart: "keda",
+                version: KEDA_VERSION,
+                repositoryOpts: { repo: KEDA_CHART_REPO },
+                namespace: KEDA_NAMESPACE,
+                createNamespace: true,
+                values: kedaValues({ placement: args.placement }),
+                maxHistory: 10,
+            },
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] },
+        );
+        this.namespace = this.release.namespace.apply((ns) => ns ?? KEDA_NAMESPACE);
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}
+

@@ -4,7 +4,10 @@
  * a devspace's workers inside its quota; and the checksum annotations that roll pods when a Secret changes.
  */
 import { expect } from "chai";
-import { metadataConnections } from "../components/airflow/values";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CHART_UIDS, metadataConnections } from "../components/airflow/values";
 import { devspaceRequestsOf } from "../components/devspace/requests";
 import { KEDA_VERSION, kedaValues } from "../components/keda";
 import { checkResourceRequests } from "../policy/checks";
@@ -110,6 +113,41 @@ describe("KEDA: Celery workers that scale with the queue", () => {
             expect(values.workers.keda.minReplicaCount).to.be.a("number");
         });
     }
+});
+
+describe("the chart's own values.yaml (1.20.0-dev, vendored) agrees with what the values rely on", () => {
+    const chart = parse(fs.readFileSync(path.join(__dirname, "fixtures/airflow-chart/values.yaml"), "utf8")) as Obj;
+
+    it("the KEDA query divides by [celery] worker_concurrency and leaves out each hybrid's Kubernetes half", () => {
+        const query = chart.workers.keda.query as string;
+        expect(query).to.include("{{ .Values.config.celery.worker_concurrency }}");
+        expect(query).to.match(/contains "CeleryKubernetesExecutor" \.Values\.executor[\s\S]*\.Values\.config\.celery_kubernetes_executor\.kubernetes_queue/);
+        expect(query).to.match(/contains "KubernetesExecutor" \.Values\.executor[\s\S]*executor IS DISTINCT FROM 'KubernetesExecutor'/);
+        expect(query).to.match(/state='running' OR state='queued'/);
+        expect(chart.workers.keda.usePgbouncer, "the chart's default, which connection=pgbouncer keeps").to.equal(true);
+        // The chart's own concurrency, which one OOM would turn into 16 failed tasks.
+        expect(chart.config.celery.worker_concurrency).to.equal(16);
+        expect(chart.config.core).not.to.have.property("hostname_callable");
+        expect(chart.config.core).not.to.have.property("default_task_retries");
+    });
+
+    it("databaseCleanup's command reads retentionDays and skipArchive; cleanup and databaseCleanup are off by default", () => {
+        const args = (chart.databaseCleanup.args as string[]).join(" ");
+        expect(args).to.include("{{ .Values.databaseCleanup.retentionDays }}");
+        expect(args).to.include("{{- if .Values.databaseCleanup.skipArchive }} --skip-archive");
+        expect(args).to.include("airflow db clean");
+        expect(chart.cleanup.enabled).to.equal(false);
+        expect(chart.databaseCleanup.enabled).to.equal(false);
+    });
+
+    it("the users the security contexts pin are the chart's image users (redis aside: the chart runs it as root)", () => {
+        expect([chart.uid, chart.gid]).to.deep.equal([CHART_UIDS.airflow, CHART_UIDS.airflowGid]);
+        expect(chart.statsd.uid).to.equal(CHART_UIDS.statsd);
+        expect(chart.pgbouncer.uid).to.equal(CHART_UIDS.pgbouncer);
+        expect(chart.dags.gitSync.uid).to.equal(CHART_UIDS.gitSync);
+        expect(chart.redis.uid).to.equal(0);
+        expect(chart.securityContexts).to.deep.equal({ pod: {}, containers: {} });
+    });
 });
 
 function readAirflow(stack: string): Obj {

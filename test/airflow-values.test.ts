@@ -553,6 +553,8 @@ describe("airflow values: what the chart renders for us", () => {
         expect(valuesOf("dev", { executor: "celery" }).cleanup.enabled).to.equal(false);
         expect(valuesOf("dev", { databaseCleanup: { retentionDays: 30 } }).databaseCleanup.retentionDays).to.equal(30);
         expect(valuesOf("dev", { databaseCleanup: { enabled: false } }).databaseCleanup.enabled).to.equal(false);
+        // A devspace lives days, and its quota holds no weekly job beside the install's.
+        expect(valuesOf("devspace-demo").databaseCleanup.enabled).to.equal(false);
     });
 
     it("one log groomer trims the shared log tree (the scheduler's); with remote logs each pod trims its own emptyDir", () => {

@@ -661,3 +661,34 @@ describe("airflow values: Celery workers scale with the queue (KEDA)", () => {
         expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.workers.autoscaling.minReplicas");
     });
 });
+
+describe("airflow values: both halves of each hybrid executor render (the chart's own conditions)", () => {
+    // Go's `contains`, as the templates call it: (contains SUBSTR STRING).
+    const contains = (sub: string, s: string) => s.includes(sub);
+    /** Each template's render condition on `.Values.executor`, quoted from chart 1.20.0. */
+    const CONDITIONS: Record<string, (executor: string) => boolean> = {
+        // workers/worker-deployment.yaml, workers/worker-kedaautoscaler.yaml, redis/redis-statefulset.yaml
+        "Celery workers and their ScaledObject": (e) => contains("CeleryExecutor", e) || contains("CeleryKubernetesExecutor", e),
+        // configmaps/configmap.yaml (pod_template_file.yaml)
+        "KubernetesExecutor pod template": (e) => contains("LocalKubernetesExecutor", e) || contains("KubernetesExecutor", e) || contains("CeleryKubernetesExecutor", e),
+        // cleanup/cleanup-cronjob.yaml
+        "failed-pod cleanup": (e) => contains("KubernetesExecutor", e),
+    };
+    for (const [label, airflow] of [
+        ["3.x multi-executor", {}],
+        ["2.11 CeleryKubernetesExecutor", AIRFLOW_2],
+        ["2.11 multi-executor", { ...AIRFLOW_2, executor: "CeleryExecutor,KubernetesExecutor" }],
+    ] as const) {
+        it(`${label}: workers, ScaledObject, pod template and pod cleanup all render`, () => {
+            const v = valuesOf("dev", airflow, { kedaInstalled: true });
+            for (const [what, renders] of Object.entries(CONDITIONS)) expect(renders(v.executor), `${what} with ${v.executor}`).to.equal(true);
+            expect(v.workers.keda.enabled).to.equal(true);
+            expect(v.redis.enabled).to.equal(true);
+            expect(v.cleanup.enabled).to.equal(true);
+        });
+    }
+    it("plain celery renders no pod template; plain kubernetes no worker", () => {
+        expect(CONDITIONS["KubernetesExecutor pod template"](valuesOf("dev", { executor: "celery" }).executor)).to.equal(false);
+        expect(CONDITIONS["Celery workers and their ScaledObject"](valuesOf("dev", { executor: "kubernetes" }).executor)).to.equal(false);
+    });
+});

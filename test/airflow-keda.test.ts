@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CHART_UIDS, metadataConnections } from "../components/airflow/values";
-import { devspaceRequestsOf } from "../components/devspace/requests";
+import { DevspaceFrameOutput, devspaceRequestsOf, frameObjects } from "../components/devspace";
 import { KEDA_VERSION, kedaValues } from "../components/keda";
 import { checkResourceRequests } from "../policy/checks";
 import { COMPUTED, Plan, helmValues, ofType, planOf, the } from "./harness";
@@ -75,17 +75,13 @@ describe("KEDA: Celery workers that scale with the queue", () => {
         });
     });
 
-    it("connection=direct: the metadata Secret gains the `kedaConnection` key the chart's KEDA_DB_CONN reads, to the database itself", async () => {
+    it("connection=direct: the metadata Secret gains the `kedaConnection` key the chart's KEDA_DB_CONN reads, to the database itself", () => {
         const managed = { host: "10.0.0.5", port: 5432, database: "airflow" };
         const direct = metadataConnections({ releaseName: "airflow", namespace: "airflow", user: "u", password: "p", managed, kedaDirect: true });
         expect(direct.connection).to.match(/@airflow-pgbouncer\.airflow:6543\//);
         expect(direct.kedaConnection).to.equal("postgresql://u:p@10.0.0.5:5432/airflow?sslmode=require");
-        // In the plan: usePgbouncer false with PgBouncer on is the chart's branch that reads `kedaConnection`.
-        const plan = await planOf("prod-eks", { config: { airflow: { ...readAirflow("prod-eks"), workers: { autoscaling: { connection: "direct" } } } } });
-        const values = helmValues(plan, "airflow-release") as Obj;
-        expect(values.workers.keda.usePgbouncer).to.equal(false);
-        expect(values.pgbouncer.enabled).to.equal(true);
-        expect(values.data.metadataSecretName).to.equal("airflow-metadata");
+        // usePgbouncer false with PgBouncer on is the chart's branch that reads `kedaConnection` (airflow-values.test.ts
+        // checks that connection=direct sets it).
     });
 
     it("a devspace with Celery workers uses the dev stack's KEDA, scales 0..1, and its quota holds the control plane and that worker", async () => {
@@ -93,7 +89,7 @@ describe("KEDA: Celery workers that scale with the queue", () => {
         expect(ofType(plan, RELEASE).map((r) => r.name)).to.deep.equal(["airflow-release"]);
         const values = helmValues(plan, "airflow-release") as Obj;
         expect(values.workers.keda).to.include({ enabled: true, minReplicaCount: 0, maxReplicaCount: 1 });
-        const r = devspaceRequestsOf(plan.resources, "devspace-demo");
+        const r = devspaceRequestsOf([...plan.resources, ...frameObjects("devspace-demo", plan.outputs.quota as DevspaceFrameOutput["quota"])], "devspace-demo");
         const workers = r.lines.find((l) => l.what === "airflow-release: workers");
         expect(workers?.replicas, "counted at maxReplicaCount").to.equal(1);
         expect(r.quota).to.exist;

@@ -580,10 +580,9 @@ describe("airflow values: what the chart renders for us", () => {
             // The Airflow image's pods and containers (scheduler, workers, task pods, jobs, …) fall back to these.
             expect(v.securityContexts.pod, stack).to.deep.equal({ runAsUser: 50000, runAsGroup: 0, fsGroup: 0, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
             expect(v.securityContexts.containers, stack).to.deep.equal(restrictedContainer);
-            // Redis, statsd, PgBouncer and git-sync read only their own (externalContainerSecurityContext / localContainerSecurityContext).
+            // Redis, PgBouncer and git-sync read only their own (externalContainerSecurityContext / localContainerSecurityContext).
             expect(v.redis.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             expect(v.redis.securityContexts.pod.runAsUser, stack).to.equal(999);
-            expect(v.statsd.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             expect(v.dags.gitSync.securityContexts.container, stack).to.deep.equal({ ...restrictedContainer, runAsUser: 65533 });
             if (stack !== "dev") {
                 expect(v.pgbouncer.securityContexts.container, stack).to.deep.equal(restrictedContainer);

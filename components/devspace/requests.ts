@@ -117,7 +117,9 @@ export function airflowChartPods(values: Obj): {
         // With KEDA (workers.keda.enabled) the ScaledObject may run up to maxReplicaCount workers: the quota must hold them.
         const keda = on(v("workers.keda.enabled"), false);
         const replicas = keda ? count(v("workers.keda.maxReplicaCount"), 10) : count(v("workers.celery.replicas"), count(v("workers.replicas"), 1));
-        pod("workers", replicas, { groomer: true, gitSync: true });
+        // worker-deployment.yaml runs the workers' log groomer only beside the StatefulSet's volume (persistence on).
+        const persistence = on(v("workers.celery.persistence.enabled"), on(v("workers.persistence.enabled"), true));
+        pod("workers", replicas, { groomer: persistence, gitSync: true });
         if (on(v("redis.enabled"), true)) pod("redis", 1, { groomer: false, gitSync: false });
         if (on(v("flower.enabled"), false)) pod("flower", 1, { groomer: false, gitSync: false });
     }

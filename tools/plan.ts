@@ -82,7 +82,7 @@ export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: A
     return written;
 }
 
-function summarize(plan: Plan, dir: string, files: string[]): string {
+function summarize(plan: Plan, dir: string, files: string[], config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] }): string {
     const lines: string[] = [];
     lines.push(`Plan of stack "${plan.stack}": ${plan.resources.length} resources`);
     const counts = new Map<string, number>();
@@ -102,7 +102,11 @@ function summarize(plan: Plan, dir: string, files: string[]): string {
     }
     const requests = devspaceRequests(plan.resources, plan.outputs);
     if (requests) lines.push("", `Devspace requests: ${requests}`);
-    lines.push("", `Files (${files.length}) in ${path.relative(process.cwd(), dir) || "."}/:`);
+    if (config) {
+        lines.push("", `Config: ${config.appliedDefaults.length} defaults applied, ${config.warnings.length} warnings (both listed in plan.md)`);
+        for (const w of config.warnings) lines.push(`  warning: ${w.key}: ${w.message}`);
+    }
+    lines.push("", `Files (${files.length}) in ${path.relative(process.cwd(), dir) || "."}/ (read plan.md first):`);
     for (const f of files) lines.push(`  ${f}`);
     return lines.join("\n");
 }
@@ -127,8 +131,9 @@ async function main() {
     }
     const file = readStackFile(stack, stackDir);
     const config = parseStackConfig(stack, file.config, file.secrets);
-    const files = writePlan(plan, dir, { appliedDefaults: appliedDefaults(file.config, config), warnings: config.warnings });
-    console.log(summarize(plan, dir, files));
+    const summary = { appliedDefaults: appliedDefaults(file.config, config), warnings: config.warnings };
+    const files = writePlan(plan, dir, summary);
+    console.log(summarize(plan, dir, files, summary));
 }
 
 if (require.main === module) {

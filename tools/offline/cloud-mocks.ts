@@ -1,7 +1,8 @@
 /**
  * What the clouds would answer, for the offline plan: the few resource outputs that other resources need as known
- * values. Everything not listed here stays unknown, so the plan shows it as `[computed]`, exactly as `pulumi preview`
- * would.
+ * values to be planned at all. Everything not listed here stays unknown, so the plan shows it as `[computed]`, exactly
+ * as `pulumi preview` would. The values listed here (and every mocked ID) are recorded by the runtime, and every
+ * string holding one is written as `[computed]` too (`withComputed` in runtime.ts): they are made up, not known.
  */
 
 type Inputs = Record<string, unknown>;

@@ -52,4 +52,17 @@ describe("npm run plan", () => {
         expect(result.stderr).to.contain('no stack file');
         expect(result.stderr).not.to.match(/^\s+at /m);
     });
+
+    it("is posted by the pull-request workflow for every stack: in the job summary and beside each preview", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const YAML = require("yaml") as typeof import("yaml");
+        const workflow = YAML.parse(fs.readFileSync(path.join(REPO, ".github", "workflows", "pull-request.yml"), "utf8")) as {
+            jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+        };
+        const runs = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").join("\n");
+        // The test job plans every Pulumi.*.yaml and appends each plan.md to the job summary.
+        expect(runs("test")).to.match(/for file in Pulumi\.\*\.yaml[\s\S]*cat "out\/\$stack\/plan\.md" >> "\$GITHUB_STEP_SUMMARY"/);
+        // Each preview job plans its own stack and posts (or edits) a comment with that plan.md.
+        expect(runs("preview")).to.match(/npm run --silent plan -- --stack "\$\{\{ matrix\.stack \}\}"[\s\S]*out\/\$\{\{ matrix\.stack \}\}\/plan\.md[\s\S]*gh api/);
+    });
 });

@@ -45,9 +45,12 @@ describe("KEDA: Celery workers that scale with the queue", () => {
         });
     }
 
-    it("the KEDA operator may scale Deployments and StatefulSets only, not every `*/scale` (rbac.enabledCustomScaledRefKinds)", () => {
+    it("the KEDA operator may scale Deployments and StatefulSets only; its API endpoints listen on 10250", () => {
         const values = kedaValues({ placement: { nodeSelector: { a: "b" }, tolerations: [] } }) as Obj;
         expect(values.rbac).to.deep.equal({ create: true, enabledCustomScaledRefKinds: false });
+        // The API server calls the metrics server and the webhooks on a port a private GKE control plane may reach.
+        expect(values.service).to.deep.equal({ portHttps: 443, portHttpsTarget: 10250 });
+        expect(values.webhooks).to.deep.equal({ port: 10250 });
         for (const component of ["operator", "metricServer", "webhooks"]) expect(values.resources[component].requests, component).to.deep.equal({ cpu: "100m", memory: "100Mi" });
     });
 

@@ -15,6 +15,13 @@ export const KEDA_VERSION = "2.19.0";
 export const KEDA_CHART_REPO = "https://kedacore.github.io/charts";
 export const KEDA_NAMESPACE = "keda";
 
+/**
+ * The port KEDA's metrics API server and admission webhooks listen on. The Kubernetes API server calls both; a private
+ * GKE control plane reaches nodes and pods only on TCP 443 and 10250 (GKE's default cluster firewall rules; the fix
+ * GoogleCloudPlatform/prometheus-engine#212 made), so 10250 works on every cloud without the 6443 rule keda.sh asks for.
+ */
+export const KEDA_SERVING_PORT = 10250;
+
 /** KEDA's production-ready requests (keda.sh, "Cluster Capacity"): 100m / 100Mi per deployment; memory limit = request x 10. */
 const KEDA_POD = { requests: { cpu: "100m", memory: "100Mi" }, limits: { memory: "1000Mi" } };
 
@@ -35,6 +42,9 @@ export function kedaValues(input: KedaValuesInput): Record<string, unknown> {
             pullPolicy: "IfNotPresent",
         },
         crds: { install: true },
+        // metrics-server/deployment.yaml: --secure-port, the container port and the probes; the Service stays on 443.
+        service: { portHttps: 443, portHttpsTarget: KEDA_SERVING_PORT },
+        webhooks: { port: KEDA_SERVING_PORT },
         // Without custom kinds the operator may scale only Deployments and StatefulSets (manager/clusterrole.yaml),
         // instead of the default `*/scale` on every API group.
         rbac: { create: true, enabledCustomScaledRefKinds: false },

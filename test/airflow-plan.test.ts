@@ -30,7 +30,8 @@ function secretNamed(plan: Plan, name: string): PlannedResource {
 
 /** The node pool's labels and taints as the cluster layer planned them (GKE node pool or EKS node group). */
 function pool(plan: Plan, kind: "on-demand" | "spot"): { labels: Obj; taints: Obj[] } {
-    const r = plan.resources.find((x) => /nodePool:NodePool|nodeGroup:NodeGroup/.test(x.type) && x.name.endsWith(`-${kind}`));
+    // Spot comes as several pools (one per family or shape), `<cluster>-spot-<family>`: any of them.
+    const r = plan.resources.find((x) => /nodePool:NodePool|nodeGroup:NodeGroup/.test(x.type) && (x.name.endsWith(`-${kind}`) || x.name.includes(`-${kind}-`)));
     expect(r, `${kind} pool`).to.exist;
     const src = (r!.inputs.nodeConfig as Obj | undefined) ?? r!.inputs;
     return { labels: src.labels as Obj, taints: (src.taints as Obj[]) ?? [] };
@@ -99,7 +100,10 @@ describe("airflow in the plan", () => {
                 expect(values[component].nodeSelector, component).to.deep.equal(onDemand.labels);
                 expect(values[component].tolerations, component).to.deep.equal([]);
             }
-            expect(values.workers.nodeSelector).to.deep.equal(spot.labels);
+            // Workers select spot or the fallback (the cluster's worker placement, test/cluster-spot.test.ts).
+            const workers = (plan.outputs.placement as Obj).workers;
+            expect(values.workers.nodeSelector).to.include(workers.nodeSelector);
+            expect(values.workers.affinity.nodeAffinity).to.deep.equal(workers.affinity.nodeAffinity);
             const tolerated = (values.workers.tolerations as Obj[]).map((t) => `${t.key}=${t.value}:${t.effect}`);
             for (const taint of spot.taints) {
                 const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect as string];

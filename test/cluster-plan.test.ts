@@ -78,23 +78,23 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         expect(provider).to.include({ project: "acme-data-prod", region: "europe-west1" });
     });
 
-    it("has an on-demand pool without taints and a spot pool with the explicit gke-spot taint that can scale to 0", () => {
+    it("has an on-demand pool without taints and spot pools with the explicit gke-spot taint that can scale to 0", () => {
         for (const plan of [dev, prod]) {
             const pools = ofType(plan, "gcp:container/nodePool:NodePool");
-            expect(pools.map((p) => p.inputs.namePrefix).sort()).to.deep.equal(["on-demand-", "spot-"]);
+            expect(pools.map((p) => p.inputs.namePrefix).sort()).to.deep.equal(["fallback-", "on-demand-", "spot-e2-", "spot-n2-", "spot-n2d-"]);
             const onDemand = pools.find((p) => p.inputs.namePrefix === "on-demand-")!.inputs;
-            const spot = pools.find((p) => p.inputs.namePrefix === "spot-")!.inputs;
+            const spot = pools.find((p) => p.inputs.namePrefix === "spot-n2-")!.inputs;
             expect(onDemand.nodeConfig.spot).to.equal(false);
             expect(onDemand.nodeConfig.taints).to.deep.equal([]);
             expect(onDemand.nodeConfig.labels).to.deep.equal({ "airflow-platform/capacity": "on-demand" });
             expect(spot.nodeConfig.spot).to.equal(true);
-            expect(spot.nodeConfig.taints).to.deep.equal([{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }]);
-            expect(spot.nodeConfig.labels).to.deep.equal({ "airflow-platform/capacity": "spot" });
+            expect(spot.nodeConfig.taints).to.deep.include({ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" });
+            expect(spot.nodeConfig.labels).to.include({ "airflow-platform/capacity": "spot" });
             expect(spot.autoscaling.totalMinNodeCount).to.equal(0);
             expect(onDemand.nodeConfig.workloadMetadataConfig).to.deep.equal({ mode: "GKE_METADATA" });
         }
         const prodPools = ofType(prod, "gcp:container/nodePool:NodePool");
-        const prodSpot = prodPools.find((p) => p.inputs.namePrefix === "spot-")!.inputs;
+        const prodSpot = prodPools.find((p) => p.inputs.namePrefix === "spot-n2-")!.inputs;
         expect(prodSpot.nodeConfig.machineType).to.equal("n2-standard-8");
         expect(prodSpot.autoscaling.totalMaxNodeCount).to.equal(30);
     });
@@ -145,11 +145,13 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
 
     it("publishes placements that match what the pools are labelled and tainted with", () => {
         const placement = revealedOutputs(prod).placement;
-        const spot = ofType(prod, "gcp:container/nodePool:NodePool").find((p) => p.inputs.namePrefix === "spot-")!.inputs;
-        expect(placement.spot.nodeSelector).to.deep.equal(spot.nodeConfig.labels);
-        expect(placement.spot.tolerations).to.deep.equal([
-            { key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" },
-        ]);
+        for (const spot of ofType(prod, "gcp:container/nodePool:NodePool").filter((p) => p.inputs.nodeConfig.spot)) {
+            expect(spot.inputs.nodeConfig.labels).to.include(placement.spot.nodeSelector);
+            expect(placement.spot.tolerations.map((t: Obj) => `${t.key}=${t.value}`)).to.deep.equal(
+                spot.inputs.nodeConfig.taints.map((t: Obj) => `${t.key}=${t.value}`),
+            );
+        }
+        expect(placement.spot.tolerations).to.deep.include({ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" });
         expect(placement.onDemand.tolerations).to.deep.equal([]);
     });
 
@@ -283,11 +285,11 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
         expect(viewer.accessScope).to.deep.equal({ type: "namespace", namespaces: ["airflow"] });
     });
 
-    it("has an ON_DEMAND group without taints and a SPOT group with several instance types, a taint and a label", () => {
+    it("has an ON_DEMAND group without taints and SPOT groups with several instance types, a taint and a label", () => {
         const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((r) => r.inputs);
-        expect(groups.map((g) => g.nodeGroupNamePrefix).sort()).to.deep.equal(["on-demand-", "spot-"]);
+        expect(groups.map((g) => g.nodeGroupNamePrefix).sort()).to.deep.equal(["fallback-", "on-demand-", "spot-m-2xlarge-", "spot-r-2xlarge-"]);
         const onDemand = groups.find((g) => g.nodeGroupNamePrefix === "on-demand-")!;
-        const spot = groups.find((g) => g.nodeGroupNamePrefix === "spot-")!;
+        const spot = groups.find((g) => g.nodeGroupNamePrefix === "spot-m-2xlarge-")!;
         expect(onDemand.capacityType).to.equal("ON_DEMAND");
         expect(onDemand.taints).to.deep.equal([]);
         expect(spot.capacityType).to.equal("SPOT");

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as YAML from "yaml";
-import { autoscalerNodeTemplateTags, eksNodeGroupSpec, irsaTrustPolicy } from "../components/cluster/eks/specs";
-import { gcpAccountId, gkeNodePoolSpec, workloadIdentityMember } from "../components/cluster/gke/specs";
+import { autoscalerNodeTemplateTags, eksNodeGroupSpec, eksSpotGroupSpecs, irsaTrustPolicy } from "../components/cluster/eks/specs";
+import { gcpAccountId, gkeNodePoolSpec, gkeSpotPoolSpecs, workloadIdentityMember } from "../components/cluster/gke/specs";
 import { eksKubeconfig, gkeKubeconfig, serverOfKubeconfig } from "../components/cluster/kubeconfig";
-import { CAPACITY_LABEL, GKE_SPOT_TAINT, managedPlacements } from "../components/cluster/placement";
+import { CAPACITY_LABEL, COMPUTE_CLASS_TAINT, GKE_SPOT_TAINT, managedPlacements } from "../components/cluster/placement";
 import { efsStorageClass, filestoreStorageClass } from "../components/cluster/storage";
 import { controlPlaneIsOpen, gkeMasterAuthorizedNetworks, openControlPlaneWarning } from "../components/cluster/control-plane";
 import { cloudSqlBackupConfiguration } from "../components/cluster/gke/database";
@@ -15,16 +15,19 @@ const pool = { machineTypes: ["m6i.xlarge", "m6a.xlarge"], minNodes: 0, maxNodes
 
 describe("cluster layer: pure specs", () => {
     it("a workload with the spot placement tolerates exactly the taints of the spot pool, on both clouds", () => {
-        const gke = gkeNodePoolSpec("spot", { ...pool, machineTypes: ["n2-standard-8"] });
-        const eks = eksNodeGroupSpec("spot", pool);
+        const [gke] = gkeSpotPoolSpecs({ ...pool, machineTypes: ["n2-standard-8"] });
+        const [eks] = eksSpotGroupSpecs(pool);
         for (const [cloud, spec] of [["gke", gke], ["eks", eks]] as const) {
             const placement = managedPlacements(cloud).spot;
             expect(placement.tolerations.map((t) => `${t.key}=${t.value}`)).to.deep.equal(spec.taints.map((t) => `${t.key}=${t.value}`));
             expect(spec.taints.every((t) => t.effect === "NO_SCHEDULE")).to.equal(true);
             for (const [k, v] of Object.entries(placement.nodeSelector)) expect(spec.labels[k]).to.equal(v);
         }
-        expect(gke.taints).to.deep.equal([{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }]);
-        expect(managedPlacements("gke").spot.tolerations).to.deep.equal([GKE_SPOT_TAINT]);
+        expect(gke.taints).to.deep.equal([
+            { key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" },
+            { key: "cloud.google.com/compute-class", value: "airflow-workers", effect: "NO_SCHEDULE" },
+        ]);
+        expect(managedPlacements("gke").spot.tolerations).to.deep.equal([GKE_SPOT_TAINT, COMPUTE_CLASS_TAINT]);
     });
 
     it("on-demand pools carry the capacity label and no taint; their placement has no toleration", () => {
@@ -38,7 +41,7 @@ describe("cluster layer: pure specs", () => {
     });
 
     it("EKS spot groups keep every instance type, scale from 0 and start at their minimum", () => {
-        const spec = eksNodeGroupSpec("spot", pool);
+        const [spec] = eksSpotGroupSpecs(pool);
         expect(spec.capacityType).to.equal("SPOT");
         expect(spec.instanceTypes).to.deep.equal(["m6i.xlarge", "m6a.xlarge"]);
         expect(spec.scalingConfig).to.deep.equal({ minSize: 0, maxSize: 12, desiredSize: 0 });
@@ -46,7 +49,7 @@ describe("cluster layer: pure specs", () => {
     });
 
     it("GKE pools scale by region-wide totals; spot may take capacity from any zone", () => {
-        const spec = gkeNodePoolSpec("spot", { ...pool, machineTypes: ["n2-standard-8"] });
+        const [spec] = gkeSpotPoolSpecs({ ...pool, machineTypes: ["n2-standard-8"] });
         expect(spec).to.include({ spot: true, machineType: "n2-standard-8", totalMinNodeCount: 0, totalMaxNodeCount: 12, locationPolicy: "ANY" });
     });
 

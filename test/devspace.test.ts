@@ -61,9 +61,9 @@ describe("devspace: the devspace-demo plan", () => {
         expect(kubeconfig).to.match(/^apiVersion: v1/);
         expect(devKubeconfigs, "the dev cluster's own kubeconfig").to.include(kubeconfig);
         const values = helmValues(plan, "airflow-release") as { scheduler: { nodeSelector: unknown }; workers: { tolerations: unknown } };
-        const placement = dev.outputs.placement as { onDemand: { nodeSelector: unknown }; spot: { tolerations: unknown } };
+        const placement = dev.outputs.placement as { onDemand: { nodeSelector: unknown }; workers: { tolerations: unknown } };
         expect(values.scheduler.nodeSelector).to.deep.equal(placement.onDemand.nodeSelector);
-        expect(values.workers.tolerations, "task pods may use the spot pool").to.deep.equal(placement.spot.tolerations);
+        expect(values.workers.tolerations, "task pods may use the spot pools and their fallback").to.deep.equal(placement.workers.tolerations);
         expect(plan.outputs.clusterName).to.equal(dev.outputs.clusterName);
     });
 

@@ -212,6 +212,26 @@ function place(p: Placement) {
     return { nodeSelector: { ...p.nodeSelector }, tolerations: p.tolerations.map((t) => ({ ...t })) };
 }
 
+/**
+ * The workers' placement (Celery workers and the KubernetesExecutor pod template). The chart takes
+ * `or .Values.workers.nodeSelector .Values.nodeSelector` (worker-deployment.yaml, pod-template-file): an empty selector
+ * would fall back to the global on-demand one, so an empty one becomes a selector every Linux node matches. A given
+ * affinity replaces the chart's default, so its preferred anti-affinity between workers is kept alongside.
+ */
+function placeWorkers(p: Placement) {
+    const nodeSelector = Object.keys(p.nodeSelector).length > 0 ? { ...p.nodeSelector } : { "kubernetes.io/os": "linux" };
+    const spreadWorkers = {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { component: "worker" } }, topologyKey: "kubernetes.io/hostname" } },
+        ],
+    };
+    return {
+        nodeSelector,
+        ...(p.affinity ? { affinity: { ...structuredClone(p.affinity), podAntiAffinity: spreadWorkers } } : {}),
+        tolerations: p.tolerations.map((t) => ({ ...t })),
+    };
+}
+
 function pdb(enabled: boolean) {
     return { podDisruptionBudget: { enabled, config: { maxUnavailable: 1 } } };
 }
@@ -224,7 +244,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const exec = executorSetting(a);
     const names = airflowServiceNames(releaseName, a.majorVersion);
     const onDemand = place(placement.onDemand);
-    const spot = place(placement.spot);
+    const spot = placeWorkers(placement.workers ?? placement.spot);
     const imageTag = a.image.tag ?? a.version;
     const remote = input.logs.mode === "remote" ? input.logs : undefined;
     const saAnnotations = (who: LogWriter) => ({

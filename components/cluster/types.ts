@@ -9,18 +9,43 @@ export interface Toleration {
     effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 
-/** Where a workload runs: the node selector and tolerations that pin it to one pool. */
+/** One `matchExpressions` entry of a node selector term. */
+export interface NodeSelectorRequirement {
+    key: string;
+    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    values?: string[];
+}
+
+/** Node affinity in the Kubernetes API's shape (what the Helm charts take under `affinity`). */
+export interface NodeAffinity {
+    nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions: NodeSelectorRequirement[] }[] };
+        preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: { matchExpressions: NodeSelectorRequirement[] } }[];
+    };
+}
+
+/** Where a workload runs: the node selector, node affinity and tolerations. */
 export interface Placement {
     nodeSelector: Record<string, string>;
+    /** Absent: the node selector alone decides. */
+    affinity?: NodeAffinity;
     tolerations: Toleration[];
 }
 
-/** The two pools every cluster offers: on-demand for the control plane, spot for the work. */
+/** The placements every cluster offers: on-demand for the control plane, spot (or its fallback) for the work. */
 export interface PoolPlacements {
     /** Scheduler, API server, DAG processor, triggerer, Redis, Postgres, monitoring. */
     onDemand: Placement;
-    /** Celery workers and KubernetesExecutor task pods. Only these tolerate the spot taint. */
+    /** Exactly the spot pools: their labels and taints (monitoring reads the labels to tell spot nodes). */
     spot: Placement;
+    /** Exactly the on-demand fallback pool of the workers, where the cluster has one (GKE, EKS). */
+    fallback?: Placement;
+    /**
+     * Celery workers and KubernetesExecutor task pods, the only pods that tolerate the spot and fallback taints:
+     * spot preferred, the fallback only when spot cannot be had. Absent (an existing cluster, a dev stack deployed
+     * before this output): workers use `spot`.
+     */
+    workers?: Placement;
 }
 
 /** The Airflow metadata database that the cluster layer manages (Cloud SQL or RDS); absent when the chart's bundled Postgres is used. */

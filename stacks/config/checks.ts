@@ -5,6 +5,7 @@ import type { Cloud, RawStackConfig } from "./schema";
 import { CELERY_WORKER_BASE_MEMORY } from "./defaults";
 import type { ResolvedAirflowConfig } from "./resolved";
 import { SUPPORTED_EKS_VERSIONS } from "../../components/cluster/eks/addons";
+import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
 
 /** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
 const GKE_MIN_MAINTENANCE_HOURS = 48;
@@ -65,6 +66,29 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
                 ["nodePools", "spot", "machineTypes"],
                 `list one machine type per family on gke (each becomes its own spot pool, named by family); ${[...new Set(repeated)].join(", ")} repeats`,
                 pools.spot.machineTypes,
+            );
+    }
+    if (cloud === "eks")
+        for (const pool of ["onDemand", "spot", "fallback"] as const) {
+            const types = pools?.[pool]?.machineTypes ?? [];
+            const unknown = types.filter((t) => !parseInstanceType(t));
+            if (unknown.length > 0)
+                problem(["nodePools", pool, "machineTypes"], `must be EC2 instance types such as m6i.xlarge; ${unknown.join(", ")} is not`, types);
+            const arm = types.filter(isArm64);
+            if (arm.length > 0)
+                problem(
+                    ["nodePools", pool, "machineTypes"],
+                    `must be x86_64 instance types: the node groups run AL2023 x86_64 images, and ${arm.join(", ")} is Graviton (arm64)`,
+                    types,
+                );
+        }
+    if (cloud === "eks" && pools?.fallback?.machineTypes && pools.fallback.machineTypes.length > 0) {
+        const shapes = new Set(pools.fallback.machineTypes.map(instanceShape));
+        if (shapes.size > 1)
+            problem(
+                ["nodePools", "fallback", "machineTypes"],
+                "must all be of one class and size (e.g. m6i.xlarge, m6a.xlarge, m5.xlarge): the cluster autoscaler sizes a group by one of its types",
+                pools.fallback.machineTypes,
             );
     }
     if (c.database.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb)

@@ -4,8 +4,10 @@ import type { AirflowResourceOverrides, Resources } from "./schema";
 
 /** Default pools per cloud: general-purpose on-demand nodes, and several spot types for capacity diversity. */
 export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spot: string[] }> = {
-    gke: { onDemand: ["e2-standard-4"], spot: ["n2-standard-4"] },
-    eks: { onDemand: ["m6i.xlarge"], spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge"] },
+    // Three families (Intel N2, AMD N2D, shared-core E2) of the same size: a stockout of one family leaves the others.
+    gke: { onDemand: ["e2-standard-4"], spot: ["n2-standard-4", "n2d-standard-4", "e2-standard-4"] },
+    // Two spot groups (m: 4 vCPU/16 GiB, r: 4 vCPU/32 GiB), each of several generations and vendors.
+    eks: { onDemand: ["m6i.xlarge"], spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge", "r6i.xlarge", "r5.xlarge"] },
 };
 
 export type AirflowComponent = keyof AirflowResourceOverrides;

@@ -1,6 +1,7 @@
 /** Loading: read the Pulumi config, validate it against the schema and the cross-checks, resolve every default. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { instanceShape } from "../../components/cluster/eks/instance-types";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
 import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS, workerConcurrencyFor } from "./defaults";
 import packageJson from "../../package.json";
@@ -221,14 +222,21 @@ function resolve(
         onDemand: withDefaultTypes(c.nodePools?.onDemand, defaults.onDemand, { minNodes: 1, maxNodes: 3 }),
         spot: withDefaultTypes(c.nodePools?.spot, defaults.spot, { minNodes: 0, maxNodes: 10 }),
     };
-    for (const pool of ["onDemand", "spot"] as const) {
-        const p = pools[pool];
+    const spotTypes = pools.spot.machineTypes;
+    const fallbackPool = withDefaultTypes(
+        c.nodePools?.fallback,
+        cloud === "eks" ? spotTypes.filter((t) => instanceShape(t) === instanceShape(spotTypes[0])) : spotTypes.slice(0, 1),
+        { minNodes: 0, maxNodes: pools.spot.maxNodes },
+    );
+    const allPools = { ...pools, fallback: fallbackPool };
+    for (const pool of ["onDemand", "spot", "fallback"] as const) {
+        const p = allPools[pool];
         if (p.minNodes > p.maxNodes)
             problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
         if (c.nodePools?.[pool]?.machineTypes?.length === 0)
             problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
-        if (cloud === "gke" && pool === "onDemand" && p.machineTypes.length > 1)
-            problem(["nodePools", pool, "machineTypes"], "the GKE on-demand pool has exactly one machine type (spot takes several: one pool each)", p.machineTypes);
+        if (cloud === "gke" && pool !== "spot" && p.machineTypes.length > 1)
+            problem(["nodePools", pool, "machineTypes"], `the GKE ${pool === "onDemand" ? "on-demand" : "fallback"} pool has exactly one machine type (spot takes several: one pool each)`, p.machineTypes);
     }
     if (pools.onDemand.minNodes < 1)
         problem(["nodePools", "onDemand", "minNodes"], "must be at least 1: the control plane lives there", pools.onDemand.minNodes);
@@ -290,7 +298,7 @@ function resolve(
         gcp: c.gcp,
         aws: c.aws,
         existing: c.existing,
-        nodePools: pools,
+        nodePools: allPools,
         database: { ...c.database, mode: databaseMode },
         airflow,
         monitoring: c.monitoring,

@@ -62,7 +62,7 @@ export interface StackConfig {
     gcp?: GcpConfig;
     aws?: AwsConfig;
     existing?: ExistingClusterConfig;
-    nodePools: { onDemand: NodePoolConfig; spot: NodePoolConfig };
+    nodePools: { onDemand: NodePoolConfig; spot: NodePoolConfig; fallback: NodePoolConfig };
     database: DatabaseConfig & { mode: "bundled" | "managed" };
     airflow: ResolvedAirflowConfig;
     monitoring: MonitoringConfig;

@@ -192,11 +192,18 @@ export const poolSchema = z.strictObject({
         .array(z.string().min(1))
         .optional()
         .describe(
-            "GKE machine type (exactly one) or EKS instance types (several give spot capacity diversity). " +
-                "Default: e2-standard-4 / n2-standard-4 on GKE; m6i.xlarge / m6i, m6a, m5, m7i .xlarge on EKS",
+            "Machine or instance types. GKE: exactly one on-demand; for spot one per machine family, each its own pool. " +
+                "EKS: spot types of one class and size form a group (m*.2xlarge, r*.2xlarge, ...), x86_64 only. " +
+                "Default: e2-standard-4 / n2, n2d, e2 -standard-4 on GKE; m6i.xlarge / m6i, m6a, m5, m7i, r6i, r5 .xlarge on EKS",
         ),
     minNodes: z.number().int().min(0).max(1000).optional().describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
-    maxNodes: z.number().int().min(1).max(1000).optional().describe("Autoscaling maximum. Default: 3 on-demand, 10 spot"),
+    maxNodes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe("Autoscaling maximum, of each spot pool or group (each can carry all the work alone). Default: 3 on-demand, 10 spot, the spot value for the fallback"),
     diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
 });
 /** A node pool with every default resolved. */
@@ -590,6 +597,12 @@ export const stackConfigSchema = z.strictObject({
         .strictObject({
             onDemand: poolSchema.optional(),
             spot: poolSchema.optional(),
+            fallback: poolSchema
+                .optional()
+                .describe(
+                    "On-demand pool that takes the workers only when no spot capacity can be had (GKE, EKS). " +
+                        "Default: the first spot machine type (GKE) or the spot types of the first spot group (EKS), 0 to the spot maxNodes",
+                ),
         })
         .optional(),
     database: databaseSchema.prefault({}),

@@ -18,10 +18,13 @@ import { createEksIngressDriver } from "../ingress/eks";
 import { RdsDatabase } from "./database";
 import { devspaceGroup } from "../../devspace/namespace";
 import {
+    AUTOSCALER_PRIORITIES,
+    EksNodeGroupSpec,
     autoscalerNodeTemplateTags,
     bucketAccessPolicy,
     clusterAutoscalerPolicy,
     eksNodeGroupSpec,
+    eksSpotGroupSpecs,
     irsaTrustPolicy,
     podIdentityTrustPolicy,
     serviceTrustPolicy,
@@ -88,7 +91,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly cluster: aws.eks.Cluster;
     /** The EKS cluster security group: managed node groups without a launch template run in it. */
     readonly nodeSecurityGroupId: pulumi.Output<string>;
-    readonly nodeGroups: { onDemand: aws.eks.NodeGroup; spot: aws.eks.NodeGroup };
+    /** The control plane's group, one SPOT group per instance shape, and the workers' on-demand fallback. */
+    readonly nodeGroups: { onDemand: aws.eks.NodeGroup; spot: aws.eks.NodeGroup[]; fallback: aws.eks.NodeGroup };
     readonly fileSystem: aws.efs.FileSystem;
 
     private readonly resourceName: string;
@@ -265,8 +269,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     withAws,
                 ),
         );
-        const nodeGroup = (kind: "onDemand" | "spot") => {
-            const spec = eksNodeGroupSpec(kind, config.nodePools[kind]);
+        const nodeGroup = (spec: EksNodeGroupSpec) => {
             const group = new aws.eks.NodeGroup(
                 `${name}-${spec.name}`,
                 {
@@ -291,7 +294,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 { ...withAws, dependsOn: [...nodePolicies, ...networkReady], ignoreChanges: ["scalingConfig.desiredSize"] },
             );
             // Scale from zero: the autoscaler reads a group's labels and taints from its Auto Scaling group's tags.
-            Object.entries(autoscalerNodeTemplateTags(kind)).forEach(([key, value], i) => {
+            Object.entries(autoscalerNodeTemplateTags(spec.kind)).forEach(([key, value], i) => {
                 new aws.autoscaling.Tag(
                     `${name}-${spec.name}-template-${i}`,
                     {
@@ -303,7 +306,12 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             });
             return group;
         };
-        this.nodeGroups = { onDemand: nodeGroup("onDemand"), spot: nodeGroup("spot") };
+        this.nodeGroups = {
+            onDemand: nodeGroup(eksNodeGroupSpec("onDemand", config.nodePools.onDemand)),
+            spot: eksSpotGroupSpecs(config.nodePools.spot).map(nodeGroup),
+            fallback: nodeGroup(eksNodeGroupSpec("fallback", config.nodePools.fallback)),
+        };
+        const allNodeGroups = [this.nodeGroups.onDemand, ...this.nodeGroups.spot, this.nodeGroups.fallback];
 
         // The core add-ons as managed add-ons with pinned versions, upgraded after the nodes; the VPC CNI enforces NetworkPolicy.
         const coreAddons = eksCoreAddons(config.kubernetesVersion).map(
@@ -319,7 +327,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                         resolveConflictsOnCreate: "OVERWRITE",
                         resolveConflictsOnUpdate: "OVERWRITE",
                     },
-                    { ...withAws, dependsOn: [this.nodeGroups.onDemand, this.nodeGroups.spot] },
+                    { ...withAws, dependsOn: allNodeGroups },
                 ),
         );
 
@@ -469,7 +477,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this },
         );
 
-        this.readiness = [this.nodeGroups.onDemand, this.nodeGroups.spot, ...coreAddons, efsDriver, storageClass, ebsDriver, blockClass, autoscaler];
+        this.readiness = [...allNodeGroups, ...coreAddons, efsDriver, storageClass, ebsDriver, blockClass, autoscaler];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
@@ -569,8 +577,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     extraArgs: {
                         "balance-similar-node-groups": true,
                         "skip-nodes-with-system-pods": false,
-                        expander: "least-waste",
+                        // Spot groups first, the fallback when none can grow; ties go to the least idle capacity.
+                        expander: "priority,least-waste",
                     },
+                    // The chart renders these into the cluster-autoscaler-priority-expander ConfigMap it reads.
+                    expanderPriorities: AUTOSCALER_PRIORITIES,
                     resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "300Mi" } },
                     nodeSelector: this.placement.onDemand.nodeSelector,
                     tolerations: this.placement.onDemand.tolerations,

@@ -1,9 +1,15 @@
 /** Pure: EKS managed node group specs, IAM documents and naming, from the typed stack config. */
 import { NodePoolConfig } from "../../../stacks/config";
 import { CloudTaint, PoolKind, capacityValue, cloudTaints, poolLabels, poolTaints } from "../placement";
+import { groupByShape } from "./instance-types";
 
 export interface EksNodeGroupSpec {
-    /** The group's kind, `on-demand` or `spot`: the prefix of its EKS name (`on-demand-<random>`) and its Pulumi name. */
+    kind: PoolKind;
+    /**
+     * The prefix of its EKS name (`<name>-<random>`) and its Pulumi name: `on-demand`, `fallback`, or
+     * `spot-<class>-<size>` (e.g. `spot-m-2xlarge`). The ASG EKS makes is `eks-<EKS name>-<uuid>`, which the cluster
+     * autoscaler's priority expander matches.
+     */
     name: string;
     instanceTypes: string[];
     capacityType: "ON_DEMAND" | "SPOT";
@@ -13,19 +19,46 @@ export interface EksNodeGroupSpec {
     scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
 }
 
-export function eksNodeGroupSpec(pool: PoolKind, config: NodePoolConfig): EksNodeGroupSpec {
-    const spot = pool === "spot";
+function groupSpec(kind: PoolKind, name: string, instanceTypes: string[], config: NodePoolConfig, minSize: number): EksNodeGroupSpec {
     return {
-        name: capacityValue(pool),
-        instanceTypes: [...config.machineTypes],
-        capacityType: spot ? "SPOT" : "ON_DEMAND",
+        kind,
+        name,
+        instanceTypes,
+        capacityType: kind === "spot" ? "SPOT" : "ON_DEMAND",
         diskSize: config.diskSizeGb,
-        labels: poolLabels(pool),
-        taints: cloudTaints("eks", pool),
+        labels: poolLabels("eks", kind),
+        taints: cloudTaints("eks", kind),
         // The cluster autoscaler owns desiredSize after creation (it is in ignoreChanges).
-        scalingConfig: { minSize: config.minNodes, maxSize: config.maxNodes, desiredSize: config.minNodes },
+        scalingConfig: { minSize, maxSize: config.maxNodes, desiredSize: minSize },
     };
 }
+
+/** The on-demand group of one kind: `onDemand` (the control plane) or `fallback` (the workers' last resort). */
+export function eksNodeGroupSpec(pool: "onDemand" | "fallback", config: NodePoolConfig): EksNodeGroupSpec {
+    return groupSpec(pool, capacityValue(pool), [...config.machineTypes], config, config.minNodes);
+}
+
+/**
+ * One SPOT group per shape of `nodePools.spot.machineTypes` (class and size): diversity across families and
+ * generations, while each group stays one size for the autoscaler. `minNodes` applies to the first group only;
+ * `maxNodes` to each (any group may have to carry all the work when the others' spot pools are dry).
+ */
+export function eksSpotGroupSpecs(config: NodePoolConfig): EksNodeGroupSpec[] {
+    return groupByShape(config.machineTypes).map((group, i) =>
+        groupSpec("spot", `spot-${group.shape}`, group.instanceTypes, config, i === 0 ? config.minNodes : 0),
+    );
+}
+
+/**
+ * The cluster autoscaler's priority expander (`cluster-autoscaler-priority-expander`): spot groups first, the
+ * fallback only when no spot group can grow (a group whose scale-up fails is backed off), the on-demand groups of the
+ * control plane last (no worker tolerates them anyway). Regexes of ASG names, `eks-<node group name>-<uuid>`.
+ */
+export const AUTOSCALER_PRIORITIES: Record<string, string[]> = {
+    "50": ["^eks-spot-.*"],
+    "20": ["^eks-fallback-.*"],
+    "10": [".*"],
+};
 
 /**
  * Auto Scaling group tags that tell the cluster autoscaler what a node of the pool's group would look like while the
@@ -34,7 +67,7 @@ export function eksNodeGroupSpec(pool: PoolKind, config: NodePoolConfig): EksNod
  */
 export function autoscalerNodeTemplateTags(pool: PoolKind): Record<string, string> {
     const tags: Record<string, string> = {};
-    for (const [key, value] of Object.entries(poolLabels(pool))) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
+    for (const [key, value] of Object.entries(poolLabels("eks", pool))) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
     for (const t of poolTaints("eks", pool)) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
     return tags;
 }

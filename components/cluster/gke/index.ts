@@ -14,7 +14,16 @@ import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBal
 import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
 import { createGkeIngressDriver } from "../ingress/gke";
 import { CloudSqlDatabase } from "./database";
-import { cloudNatPorts, gcpAccountId, gkeMaintenancePolicy, gkeNodePoolSpec, workloadIdentityMember } from "./specs";
+import {
+    GkeNodePoolSpec,
+    cloudNatPorts,
+    gcpAccountId,
+    gkeMaintenancePolicy,
+    gkeNodePoolSpec,
+    gkeSpotPoolSpecs,
+    workersComputeClass,
+    workloadIdentityMember,
+} from "./specs";
 
 export interface GkeClusterArgs {
     /**
@@ -56,7 +65,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     /** Network ID, `projects/<project>/global/networks/<name>`. */
     readonly networkId: pulumi.Output<string>;
     readonly cluster: gcp.container.Cluster;
-    readonly nodePools: { onDemand: gcp.container.NodePool; spot: gcp.container.NodePool };
+    /** The control plane's pool, one spot pool per machine family, and the workers' on-demand fallback. */
+    readonly nodePools: { onDemand: gcp.container.NodePool; spot: gcp.container.NodePool[]; fallback: gcp.container.NodePool };
 
     private readonly resourceName: string;
     private readonly clusterNameText: string;
@@ -213,9 +223,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             { ...withGcp, protect: config.deletionProtection, dependsOn: [...apis, ...natDependencies, ...nodeRoles], ignoreChanges: ["nodeConfig"] },
         );
 
-        const pool = (kind: "onDemand" | "spot") => {
-            const spec = gkeNodePoolSpec(kind, config.nodePools[kind]);
-            return new gcp.container.NodePool(
+        const pool = (spec: GkeNodePoolSpec) =>
+            new gcp.container.NodePool(
                 `${name}-${spec.name}`,
                 {
                     // A prefix, not a fixed name: a change that replaces the pool (machine type, spot, service
@@ -247,8 +256,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 },
                 { ...withGcp, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"] },
             );
+        this.nodePools = {
+            onDemand: pool(gkeNodePoolSpec("onDemand", config.nodePools.onDemand)),
+            spot: gkeSpotPoolSpecs(config.nodePools.spot).map(pool),
+            fallback: pool(gkeNodePoolSpec("fallback", config.nodePools.fallback)),
         };
-        this.nodePools = { onDemand: pool("onDemand"), spot: pool("spot") };
 
         this.clusterName = this.cluster.name;
         // GKE reports a bare IP; the interface's endpoint is a URL, as on EKS and in a kubeconfig.
@@ -273,6 +285,13 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             { parent: this, dependsOn: [this.nodePools.onDemand] },
         );
         this.placement = managedPlacements("gke");
+
+        // The workers' pools in order: spot pools first, the on-demand fallback last (the pools carry its label and taint).
+        const computeClass = new k8s.apiextensions.CustomResource(
+            `${name}-workers-compute-class`,
+            workersComputeClass({ spot: this.nodePools.spot.map((p) => p.name), fallback: this.nodePools.fallback.name }),
+            { parent: this, provider: this.provider },
+        );
 
         const storageClassSpec = (network: string) =>
             filestoreStorageClass({ network, mode: gcpConfig.sharedStorage, retain: config.production, className: SHARED_STORAGE_CLASS });
@@ -324,7 +343,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
 
         this.identityPoolReady = [this.cluster, ...apis];
-        this.readiness = [this.nodePools.onDemand, this.nodePools.spot, storageClass, blockClass];
+        this.readiness = [this.nodePools.onDemand, ...this.nodePools.spot, this.nodePools.fallback, computeClass, storageClass, blockClass];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,

@@ -1,10 +1,14 @@
 /** Pure: GKE node pool and naming specs, from the typed stack config. */
 import { createHash } from "crypto";
 import { NodePoolConfig } from "../../../stacks/config";
-import { CloudTaint, PoolKind, capacityValue, cloudTaints, poolLabels } from "../placement";
+import { CloudTaint, PoolKind, WORKERS_COMPUTE_CLASS, capacityValue, cloudTaints, poolLabels } from "../placement";
 
 export interface GkeNodePoolSpec {
-    /** The pool's kind, `on-demand` or `spot`: the prefix of its GKE name (`on-demand-<random>`) and its Pulumi name. */
+    kind: PoolKind;
+    /**
+     * The prefix of its GKE name (`<name>-<random>`) and its Pulumi name: `on-demand`, `fallback`, or `spot-<family>`
+     * (e.g. `spot-n2d`). GKE allows 40 characters and the provider appends 26, so a prefix stays within 14.
+     */
     name: string;
     machineType: string;
     diskSizeGb: number;
@@ -14,22 +18,60 @@ export interface GkeNodePoolSpec {
     /** Totals across the region's zones (`total*NodeCount`), not per zone. */
     totalMinNodeCount: number;
     totalMaxNodeCount: number;
-    /** ANY lets spot capacity come from whichever zone has it; BALANCED spreads the control plane. */
+    /** ANY lets spot and fallback capacity come from whichever zone has it; BALANCED spreads the control plane. */
     locationPolicy: "ANY" | "BALANCED";
 }
 
-export function gkeNodePoolSpec(pool: PoolKind, config: NodePoolConfig): GkeNodePoolSpec {
-    const spot = pool === "spot";
+function poolSpec(kind: PoolKind, name: string, machineType: string, config: NodePoolConfig, minNodes: number): GkeNodePoolSpec {
     return {
-        name: capacityValue(pool),
-        machineType: config.machineTypes[0],
+        kind,
+        name,
+        machineType,
         diskSizeGb: config.diskSizeGb,
-        spot,
-        labels: poolLabels(pool),
-        taints: cloudTaints("gke", pool),
-        totalMinNodeCount: config.minNodes,
+        spot: kind === "spot",
+        labels: poolLabels("gke", kind),
+        taints: cloudTaints("gke", kind),
+        totalMinNodeCount: minNodes,
         totalMaxNodeCount: config.maxNodes,
-        locationPolicy: spot ? "ANY" : "BALANCED",
+        locationPolicy: kind === "onDemand" ? "BALANCED" : "ANY",
+    };
+}
+
+/** The machine family of a GKE machine type: `n2d` of `n2d-standard-8`. */
+export function machineFamily(machineType: string): string {
+    return machineType.split("-")[0];
+}
+
+/** The on-demand pool of one kind: `onDemand` (the control plane) or `fallback` (the workers' last resort). */
+export function gkeNodePoolSpec(pool: "onDemand" | "fallback", config: NodePoolConfig): GkeNodePoolSpec {
+    return poolSpec(pool, capacityValue(pool), config.machineTypes[0], config, config.minNodes);
+}
+
+/**
+ * One spot pool per machine type of `nodePools.spot.machineTypes` (one per family: a config check), in the listed
+ * order, which is also the order GKE tries them in. `minNodes` applies to the first pool only, `maxNodes` to each.
+ */
+export function gkeSpotPoolSpecs(config: NodePoolConfig): GkeNodePoolSpec[] {
+    return config.machineTypes.map((type, i) => poolSpec("spot", `spot-${machineFamily(type)}`, type, config, i === 0 ? config.minNodes : 0));
+}
+
+/**
+ * The workers' custom ComputeClass (cloud.google.com/v1): GKE's autoscaler grows the spot pools first and the fallback
+ * only when none of them can get capacity (a stockout, a quota), and with active migration moves the work back to
+ * spot once it can. `whenUnsatisfiable: DoNotScaleUp`: never a node outside these pools. (GKE "About custom
+ * ComputeClasses", "ComputeClass CRD reference"; GKE 1.30.3-gke.1451000 or later.)
+ */
+export function workersComputeClass<Name>(pools: { spot: Name[]; fallback: Name }) {
+    return {
+        apiVersion: "cloud.google.com/v1",
+        kind: "ComputeClass",
+        metadata: { name: WORKERS_COMPUTE_CLASS },
+        spec: {
+            priorities: [...pools.spot.map((name) => ({ nodepools: [name] })), { nodepools: [pools.fallback] }],
+            activeMigration: { optimizeRulePriority: true },
+            nodePoolAutoCreation: { enabled: false },
+            whenUnsatisfiable: "DoNotScaleUp",
+        },
     };
 }
 

@@ -174,6 +174,16 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
         expect(() => new core.Pod(pod).validate()).to.not.throw();
     });
 
+    it("makes fallback use visible: the rules type fallback nodes by the cluster's fallback label, and alert on workers there", () => {
+        const rule = the(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        const rules = (rule.inputs.spec.groups as { rules: Obj[] }[]).flatMap((g) => g.rules);
+        const capacity = rules.find((r) => r.record === "node:capacity_type:info")!;
+        const fallback = managedPlacements("eks").fallback!.nodeSelector;
+        expect(Object.keys(fallback)).to.deep.equal([CAPACITY_LABEL]);
+        expect(capacity.expr).to.contain(`label_airflow_platform_capacity="fallback"}, "capacity_type", "fallback"`);
+        expect(rules.find((r) => r.alert === "AirflowWorkersOnFallbackCapacity")?.for).to.equal("30m");
+    });
+
     it("tolerates the spot and fallback taints only in the workers' values, in every chart the stack installs", () => {
         const tolerating: string[] = [];
         const walk = (value: unknown, path: string) => {

@@ -271,6 +271,25 @@ const CASES: AlertCase[] = [
         evalTime: "8m",
         expected: [{ labels: { node: "n1" } }],
     },
+    {
+        title: "workers run on the on-demand fallback pool for 30 minutes (a spot shortage); workers on spot do not count",
+        alert: "AirflowWorkersOnFallbackCapacity",
+        input: [
+            { series: `kube_node_labels{node="f1", label_airflow_platform_capacity="fallback"}`, values: "1x60" },
+            { series: `kube_node_labels{node="s1", label_airflow_platform_capacity="spot", label_cloud_google_com_gke_spot="true"}`, values: "1x60" },
+            { series: `kube_pod_labels{${NS("short")}, pod="w-1", label_component="worker"}`, values: "1x60" },
+            { series: `kube_pod_info{${NS("short")}, pod="w-1", node="f1"}`, values: "1x60" },
+            { series: `kube_pod_labels{${NS("short")}, pod="w-2", label_component="worker"}`, values: "1x60" },
+            { series: `kube_pod_info{${NS("short")}, pod="w-2", node="f1"}`, values: "1x60" },
+            { series: `kube_pod_labels{${NS("healthy")}, pod="w-3", label_component="worker"}`, values: "1x60" },
+            { series: `kube_pod_info{${NS("healthy")}, pod="w-3", node="s1"}`, values: "1x60" },
+            // A scheduler on the fallback would be a misplacement, not fallback use: only worker pods count.
+            { series: `kube_pod_labels{${NS("healthy")}, pod="scheduler-0", label_component="scheduler"}`, values: "1x60" },
+            { series: `kube_pod_info{${NS("healthy")}, pod="scheduler-0", node="f1"}`, values: "1x60" },
+        ],
+        evalTime: "40m",
+        expected: [{ labels: { namespace: "short" }, value: "2" }],
+    },
     spotCase("three spot nodes are replaced within the hour", "replaced", [{ labels: {}, value: "3" }]),
     spotCase("three spot nodes are added by a scale-up (not churn)", "scaled-up", []),
 ];

@@ -148,7 +148,7 @@ export class Observability extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: { name: "airflow-platform", namespace: this.namespace, labels: PART_OF },
-                spec: { groups: airflowRuleGroups({ spotNodeLabels: cluster.placement.spot.nodeSelector }) },
+                spec: { groups: airflowRuleGroups({ spotNodeLabels: cluster.placement.spot.nodeSelector, fallbackNodeLabels: cluster.placement.fallback?.nodeSelector ?? {} }) },
             },
             { ...child, dependsOn: [this.crds] },
         );

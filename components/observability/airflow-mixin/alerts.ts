@@ -3,6 +3,7 @@
  * a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to link
  * with `runbook_url`, and a link nobody hosts is worse than the text).
  */
+import { CAPACITY_LABEL } from "../../cluster/placement";
 import { AIRFLOW_STATSD_SERVICE, increaseOrNew, RATE_WINDOW, RATIO_WINDOW } from "./common";
 
 const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
@@ -30,6 +31,8 @@ export interface RuleGroup {
 export interface AlertOptions {
     /** Node labels that mark a spot node, beyond the clouds' own (GKE, EKS managed node groups, Karpenter). */
     spotNodeLabels?: Record<string, string>;
+    /** Node labels of the workers' on-demand fallback pool (`Cluster.placement.fallback`). Default: the cluster layer's. */
+    fallbackNodeLabels?: Record<string, string>;
     /** Failed share of finished task instances that raises AirflowHighTaskFailureRate. Default 0.25. */
     taskFailureRatio?: number;
     /** Task instances QUEUED in the database (all pools) that count as a backlog. Default 50. */
@@ -52,14 +55,16 @@ export function kubeStateMetricsLabel(key: string): string {
     return `label_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
 }
 
-/** Recording rule expression: one series per node with `capacity_type` "spot" or "on-demand". */
-export function nodeCapacityTypeExpr(spotLabels: Record<string, string>): string {
-    const spot = Object.entries(spotLabels).map(
-        ([key, value]) => `label_replace(kube_node_labels{${kubeStateMetricsLabel(key)}="${value}"}, "capacity_type", "spot", "", "")`,
-    );
+/** Recording rule expression: one series per node with `capacity_type` "spot", "fallback" or "on-demand". */
+export function nodeCapacityTypeExpr(spotLabels: Record<string, string>, fallbackLabels: Record<string, string> = {}): string {
+    const typed = (labels: Record<string, string>, type: string) =>
+        Object.entries(labels).map(([key, value]) => `label_replace(kube_node_labels{${kubeStateMetricsLabel(key)}="${value}"}, "capacity_type", "${type}", "", "")`);
     const onDemand = `label_replace(kube_node_labels, "capacity_type", "on-demand", "", "")`;
-    return `max by (node, capacity_type) (\n  ${[...spot, onDemand].join("\n  or on (node) ")}\n)`;
+    return `max by (node, capacity_type) (\n  ${[...typed(spotLabels, "spot"), ...typed(fallbackLabels, "fallback"), onDemand].join("\n  or on (node) ")}\n)`;
 }
+
+/** The cluster layer's fallback pool label (components/cluster/placement.ts). */
+export const FALLBACK_NODE_LABELS: Record<string, string> = { [CAPACITY_LABEL]: "fallback" };
 
 const SPOT = `node:capacity_type:info{capacity_type="spot"}`;
 
@@ -69,6 +74,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
     const churn = options.spotReplacementsPerHour ?? 3;
     const scheduleDelay = options.scheduleDelaySeconds ?? 600;
     const spotLabels = { ...CLOUD_SPOT_LABELS, ...(options.spotNodeLabels ?? {}) };
+    const fallbackLabels = options.fallbackNodeLabels ?? FALLBACK_NODE_LABELS;
 
     const heartbeat = (component: string, metric: string, what: string): AlertingRule => ({
         alert: `Airflow${component}HeartbeatMissing`,
@@ -86,7 +92,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
         {
             name: "airflow-platform.nodes",
             rules: [
-                { record: "node:capacity_type:info", expr: nodeCapacityTypeExpr(spotLabels) },
+                { record: "node:capacity_type:info", expr: nodeCapacityTypeExpr(spotLabels, fallbackLabels) },
                 { record: "airflow_platform:spot_nodes:count", expr: `count(${SPOT}) or vector(0)` },
                 {
                     record: "airflow_platform:spot_nodes_created:1h",
@@ -336,6 +342,17 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                         summary: "Node {{ $labels.node }} is under memory pressure",
                         description: "The kubelet reports MemoryPressure: it evicts pods from this node.",
                         runbook: "Look at the node in the Node Exporter Full dashboard and at the pods' memory in the Workers dashboard; lower worker concurrency or raise the tasks' memory requests so the scheduler spreads them.",
+                    },
+                },
+                {
+                    alert: "AirflowWorkersOnFallbackCapacity",
+                    expr: `count by (namespace) (\n  (kube_pod_labels{label_component="worker"} * on (namespace, pod) group_left (node) kube_pod_info)\n  * on (node) group_left () node:capacity_type:info{capacity_type="fallback"}\n) > 0`,
+                    for: "30m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "Airflow workers in {{ $labels.namespace }} run on on-demand fallback nodes",
+                        description: "{{ $value }} Celery worker or KubernetesExecutor task pods have run on the on-demand fallback pool for 30 minutes: no spot pool could grow (a spot shortage), and they cost on-demand prices.",
+                        runbook: "The Workers and spot capacity dashboard shows the fallback's share; the cluster autoscaler's events (EKS) or the ComputeClass status (GKE: kubectl describe computeclass airflow-workers) say which spot pools failed. Add spot families or sizes (nodePools.spot.machineTypes); the work returns to spot by itself when capacity does.",
                     },
                 },
                 {

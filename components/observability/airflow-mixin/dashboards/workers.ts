@@ -18,6 +18,12 @@ export function airflowWorkersDashboard(): Dashboard {
         )
         .withRow(row("Nodes"))
         .withPanel(singleStat("Spot nodes", [`airflow_platform:spot_nodes:count`, "spot"], { width: 6 }))
+        .withPanel(
+            singleStat("Worker pods on fallback", [`count((${WORKER_PODS} ${ON_NODE}) * on (node) group_left () node:capacity_type:info{capacity_type="fallback"}) or vector(0)`, "fallback"], {
+                width: 6,
+                red: 1,
+            }),
+        )
         .withPanel(singleStat("Spot nodes replaced (1h)", [`airflow_platform:spot_nodes_created:1h - clamp_min(airflow_platform:spot_nodes:count - (airflow_platform:spot_nodes:count offset 1h), 0)`, "replaced"], { width: 6, red: 3 }))
         .withPanel(timeSeries("Nodes by capacity type", [[`count by (capacity_type) (node:capacity_type:info)`, "{{capacity_type}}"]], { stack: true }))
         .withRow(row("Worker pods"))

@@ -121,6 +121,7 @@ const SCENARIOS: Record<string, keyof PlatformSimulation["namespaces"] | "cluste
     AirflowDagImportErrors: "incident",
     NodeMemoryPressure: "cluster",
     SpotNodeChurn: "cluster",
+    AirflowWorkersOnFallbackCapacity: "incident",
 };
 
 describe("observability end to end: a real Prometheus over backfilled platform traffic", function () {

@@ -186,6 +186,8 @@ export function simulatePlatform(o: { end: number; hours?: number; stepSeconds?:
                 ["airflow-scheduler-6c9f-a", "scheduler", "", "ondemand-1"],
             ];
             if (incident) pods.push(["hourly-sales-clean-p9q1", "worker", "True", ""]);
+            // A spot shortage: one task pod runs on the on-demand fallback pool.
+            if (incident) pods.push(["hourly-sales-load-f4m8", "worker", "True", "fallback-1"]);
             for (const [pod, component, ke, node] of pods) {
                 const podLabels = { ...ksm, namespace: ns, pod };
                 emit("kube_pod_labels", { ...podLabels, label_tier: "airflow", label_component: component, label_kubernetes_executor: ke, label_release: "airflow" }, 1, t);
@@ -202,10 +204,10 @@ export function simulatePlatform(o: { end: number; hours?: number; stepSeconds?:
             }
             emit("up", { job: "kubernetes-service-endpoints", namespace: ns, service: "airflow-pgbouncer", pod: "airflow-pgbouncer-0" }, incident ? 0 : 1, t);
         }
-        for (const node of ["ondemand-1", "ondemand-2", ...spot]) {
+        for (const node of ["ondemand-1", "ondemand-2", ...spot, ...(broken ? ["fallback-1"] : [])]) {
             const labels: Record<string, string> = { ...ksm, node };
             if (node.startsWith("spot")) labels.label_cloud_google_com_gke_spot = "true";
-            else labels.label_airflow_platform_capacity = "on-demand";
+            else labels.label_airflow_platform_capacity = node.startsWith("fallback") ? "fallback" : "on-demand";
             emit("kube_node_labels", labels, 1, t);
             const created = node.startsWith("spot") && broken ? start + incidentStep * stepSeconds : start - 86_400;
             emit("kube_node_created", { ...ksm, node }, created, t);

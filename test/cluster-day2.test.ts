@@ -3,7 +3,7 @@
  * is a defect that a first `up` does not show (docs/cluster.md, "What a config change does to a running cluster").
  */
 import { expect } from "chai";
-import { clusterAutoscalerPolicy } from "../components/cluster/eks/specs";
+import { clusterAutoscalerPolicy, subnetsSharingAZ } from "../components/cluster/eks/specs";
 import { EKS_ADDON_VERSIONS } from "../components/cluster/eks/addons";
 import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
 import { requiredApis } from "../components/cluster/gke";
@@ -223,6 +223,19 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(instance.inputs.skipFinalSnapshot).to.equal(false);
         expect(instance.inputs.finalSnapshotIdentifier).to.not.equal("airflow-prod-eks-final");
         expect(instance.dependencies).to.include(suffix.urn);
+    });
+
+    it("EFS: existing private subnets must be one per AZ (one mount target per AZ); the error names the key", () => {
+        expect(
+            subnetsSharingAZ([
+                { subnet: "subnet-a", zone: "eu-west-1a" },
+                { subnet: "subnet-b", zone: "eu-west-1a" },
+                { subnet: "subnet-c", zone: "eu-west-1b" },
+            ]),
+        ).to.equal("subnet-a and subnet-b are all in eu-west-1a: list one private subnet per availability zone (EFS takes one mount target per AZ)");
+        expect(subnetsSharingAZ([{ subnet: "subnet-a", zone: "eu-west-1a" }, { subnet: "subnet-b", zone: "eu-west-1b" }])).to.equal(undefined);
+        // A created VPC has one private subnet per AZ: one mount target each.
+        expect(ofType(prod, "aws:efs/mountTarget:MountTarget").map((m) => m.inputs.subnetId).sort()).to.deep.equal(["subnet-private-0", "subnet-private-1", "subnet-private-2"]);
     });
 
     it("EFS's StorageClass does not claim volume expansion (the driver has none)", () => {

@@ -287,8 +287,15 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
 
     it("has an ON_DEMAND group without taints and SPOT groups with several instance types, a taint and a label", () => {
         const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((r) => r.inputs);
-        expect(groups.map((g) => g.nodeGroupNamePrefix).sort()).to.deep.equal(["fallback-", "on-demand-", "spot-m-2xlarge-", "spot-r-2xlarge-"]);
-        const onDemand = groups.find((g) => g.nodeGroupNamePrefix === "on-demand-")!;
+        expect(groups.map((g) => g.nodeGroupNamePrefix).sort()).to.deep.equal([
+            "fallback-",
+            "on-demand-1-",
+            "on-demand-2-",
+            "on-demand-3-",
+            "spot-m-2xlarge-",
+            "spot-r-2xlarge-",
+        ]);
+        const onDemand = groups.find((g) => g.nodeGroupNamePrefix === "on-demand-1-")!;
         const spot = groups.find((g) => g.nodeGroupNamePrefix === "spot-m-2xlarge-")!;
         expect(onDemand.capacityType).to.equal("ON_DEMAND");
         expect(onDemand.taints).to.deep.equal([]);

@@ -4,7 +4,7 @@
  * (GKE: the workers' ComputeClass; EKS: the cluster autoscaler's priority expander).
  */
 import { expect } from "chai";
-import { AUTOSCALER_PRIORITIES } from "../components/cluster/eks/specs";
+import { AUTOSCALER_PRIORITIES, eksOnDemandGroupSpecs } from "../components/cluster/eks/specs";
 import { groupByShape, instanceShape, isArm64 } from "../components/cluster/eks/instance-types";
 import { CAPACITY_LABEL, FALLBACK_TAINT, managedPlacements, poolLabels, poolTaints } from "../components/cluster/placement";
 import type { Placement, Toleration } from "../components/cluster/types";
@@ -146,7 +146,21 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
         const priorityOf = (id: string) =>
             Math.max(...Object.entries(values.expanderPriorities as Record<string, string[]>).filter(([, res]) => res.some((re) => new RegExp(re).test(id))).map(([p]) => Number(p)));
         const byPrefix = Object.fromEntries(groups().map((g) => [g.inputs.nodeGroupNamePrefix, priorityOf(asgName(g.inputs.nodeGroupNamePrefix))]));
-        expect(byPrefix).to.deep.equal({ "on-demand-": 10, "spot-m-2xlarge-": 50, "spot-r-2xlarge-": 50, "fallback-": 20 });
+        expect(byPrefix).to.deep.equal({ "on-demand-1-": 10, "on-demand-2-": 10, "on-demand-3-": 10, "spot-m-2xlarge-": 50, "spot-r-2xlarge-": 50, "fallback-": 20 });
+    });
+
+    it("runs the control plane in one ON_DEMAND group per AZ, so a pod with a zonal EBS volume gets a node in its zone", () => {
+        const onDemand = groups().filter((g) => g.inputs.nodeGroupNamePrefix.startsWith("on-demand-"));
+        expect(onDemand.map((g) => g.inputs.subnetIds).sort()).to.deep.equal([["subnet-private-0"], ["subnet-private-1"], ["subnet-private-2"]]);
+        // minNodes 2 and maxNodes 6 of prod-eks, shared out over three zones.
+        expect(onDemand.map((g) => g.inputs.scalingConfig.minSize).reduce((a: number, b: number) => a + b, 0)).to.equal(2);
+        for (const g of onDemand) expect(g.inputs.scalingConfig.maxSize, g.name).to.equal(2);
+        expect(autoscaler().inputs.values.extraArgs["balance-similar-node-groups"]).to.equal(true);
+        expect(eksOnDemandGroupSpecs({ machineTypes: ["m6i.xlarge"], minNodes: 4, maxNodes: 5, diskSizeGb: 50 }, 3).map((g) => [g.scalingConfig.minSize, g.scalingConfig.maxSize])).to.deep.equal([
+            [2, 2],
+            [1, 2],
+            [1, 2],
+        ]);
     });
 
     it("lets the fallback scale from 0: its Auto Scaling group carries its label and taint for the autoscaler", () => {

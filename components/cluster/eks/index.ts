@@ -24,6 +24,8 @@ import {
     bucketAccessPolicy,
     clusterAutoscalerPolicy,
     eksNodeGroupSpec,
+    eksOnDemandGroupSpecs,
+    subnetsSharingAZ,
     eksSpotGroupSpecs,
     irsaTrustPolicy,
     podIdentityTrustPolicy,
@@ -91,8 +93,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly cluster: aws.eks.Cluster;
     /** The EKS cluster security group: managed node groups without a launch template run in it. */
     readonly nodeSecurityGroupId: pulumi.Output<string>;
-    /** The control plane's group, one SPOT group per instance shape, and the workers' on-demand fallback. */
-    readonly nodeGroups: { onDemand: aws.eks.NodeGroup; spot: aws.eks.NodeGroup[]; fallback: aws.eks.NodeGroup };
+    /** The control plane's groups (one per AZ), one SPOT group per instance shape, and the workers' on-demand fallback. */
+    readonly nodeGroups: { onDemand: aws.eks.NodeGroup[]; spot: aws.eks.NodeGroup[]; fallback: aws.eks.NodeGroup };
     readonly fileSystem: aws.efs.FileSystem;
 
     private readonly resourceName: string;
@@ -127,7 +129,16 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         const azCount = vpcConfig.existingVpcId ? (vpcConfig.privateSubnetIds ?? []).length : vpcConfig.availabilityZones;
         if (vpcConfig.existingVpcId) {
             this.vpcId = pulumi.output(vpcConfig.existingVpcId);
-            this.privateSubnetIds = (vpcConfig.privateSubnetIds ?? []).map((id) => pulumi.output(id));
+            // One subnet per AZ: EFS takes one mount target per AZ, and each on-demand group lives in one zone.
+            const given = vpcConfig.privateSubnetIds ?? [];
+            const zones = pulumi.all(given.map((id) => aws.ec2.getSubnetOutput({ id }, { provider: this.awsProvider, parent: this }).availabilityZone));
+            this.privateSubnetIds = given.map((id) =>
+                zones.apply((azs) => {
+                    const problem = subnetsSharingAZ(given.map((subnet, i) => ({ subnet, zone: azs[i] })));
+                    if (problem) throw new Error(`airflow-platform:aws.vpc.privateSubnetIds: ${problem}`);
+                    return id;
+                }),
+            );
             this.publicSubnetIds = pulumi.output(vpcConfig.publicSubnetIds ?? []);
         } else {
             const vpc = new awsx.ec2.Vpc(
@@ -269,7 +280,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     withAws,
                 ),
         );
-        const nodeGroup = (spec: EksNodeGroupSpec) => {
+        const nodeGroup = (spec: EksNodeGroupSpec, subnetIds: pulumi.Input<string>[] = this.privateSubnetIds) => {
             const group = new aws.eks.NodeGroup(
                 `${name}-${spec.name}`,
                 {
@@ -278,7 +289,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     // creates the new group before deleting the old one; EKS rejects a second group of the same name.
                     nodeGroupNamePrefix: `${spec.name}-`,
                     nodeRoleArn: nodeRole.arn,
-                    subnetIds: this.privateSubnetIds,
+                    subnetIds,
                     // The kubelet's minor follows the control plane: without it the nodes keep their creation version.
                     version: config.kubernetesVersion,
                     instanceTypes: spec.instanceTypes,
@@ -307,11 +318,14 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             return group;
         };
         this.nodeGroups = {
-            onDemand: nodeGroup(eksNodeGroupSpec("onDemand", config.nodePools.onDemand)),
-            spot: eksSpotGroupSpecs(config.nodePools.spot).map(nodeGroup),
+            // One group per AZ: the autoscaler can add a node in the zone of a pod's EBS volume (Prometheus, Redis, Postgres).
+            onDemand: eksOnDemandGroupSpecs(config.nodePools.onDemand, this.privateSubnetIds.length).map((spec, i) =>
+                nodeGroup(spec, [this.privateSubnetIds[i]]),
+            ),
+            spot: eksSpotGroupSpecs(config.nodePools.spot).map((spec) => nodeGroup(spec)),
             fallback: nodeGroup(eksNodeGroupSpec("fallback", config.nodePools.fallback)),
         };
-        const allNodeGroups = [this.nodeGroups.onDemand, ...this.nodeGroups.spot, this.nodeGroups.fallback];
+        const allNodeGroups = [...this.nodeGroups.onDemand, ...this.nodeGroups.spot, this.nodeGroups.fallback];
 
         // The core add-ons as managed add-ons with pinned versions, upgraded after the nodes; the VPC CNI enforces NetworkPolicy.
         const coreAddons = eksCoreAddons(config.kubernetesVersion).map(
@@ -341,7 +355,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.nodeGroups.onDemand] },
+            { parent: this, dependsOn: this.nodeGroups.onDemand },
         );
         this.placement = managedPlacements("eks");
 
@@ -400,7 +414,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     : { serviceAccountRoleArn: efsRole.role.arn }),
             },
             // The driver's pods need nodes to run on, and the file system reachable.
-            { ...withAws, dependsOn: [...efsRole.dependencies, this.nodeGroups.onDemand, ...mountTargets, nfsFromNodes] },
+            { ...withAws, dependsOn: [...efsRole.dependencies, ...this.nodeGroups.onDemand, ...mountTargets, nfsFromNodes] },
         );
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${SHARED_STORAGE_CLASS}`,
@@ -434,7 +448,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     ? { podIdentityAssociations: [{ roleArn: ebsRole.role.arn, serviceAccount: ebsServiceAccount }] }
                     : { serviceAccountRoleArn: ebsRole.role.arn }),
             },
-            { ...withAws, dependsOn: [...ebsRole.dependencies, this.nodeGroups.onDemand] },
+            { ...withAws, dependsOn: [...ebsRole.dependencies, ...this.nodeGroups.onDemand] },
         );
         // The default class: EKS 1.30+ no longer marks gp2 default, and with several defaults Kubernetes picks the newest.
         const blockClass = new k8s.storage.v1.StorageClass(
@@ -472,7 +486,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 placement: this.placement.onDemand,
                 roleForServiceAccount: (roleName, roleArgs) => this.serviceAccountRole(roleName, roleArgs),
                 provider: this.provider,
-                dependsOn: [this.nodeGroups.onDemand],
+                dependsOn: this.nodeGroups.onDemand,
             },
             { parent: this },
         );

@@ -39,6 +39,21 @@ export function eksNodeGroupSpec(pool: "onDemand" | "fallback", config: NodePool
 }
 
 /**
+ * The control plane's ON_DEMAND groups, one per AZ (`on-demand-1`, `on-demand-2`, ...), in one private subnet each.
+ * EBS volumes are zonal: a group spanning every AZ cannot be told which zone to add a node in, so a rescheduled
+ * Prometheus, Redis or Postgres pod could wait forever for a node in its volume's zone. With a group per zone the
+ * cluster autoscaler grows the one in the pod's zone, and `--balance-similar-node-groups` spreads the rest. The
+ * bounds are shared out: `minNodes` 2 over 3 AZs is 1, 1, 0; each group's maximum is `maxNodes` / AZs, rounded up.
+ */
+export function eksOnDemandGroupSpecs(config: NodePoolConfig, zones: number): EksNodeGroupSpec[] {
+    return Array.from({ length: zones }, (_, i) => {
+        const minSize = Math.floor(config.minNodes / zones) + (i < config.minNodes % zones ? 1 : 0);
+        const spec = groupSpec("onDemand", `on-demand-${i + 1}`, [...config.machineTypes], config, minSize);
+        return { ...spec, scalingConfig: { ...spec.scalingConfig, maxSize: Math.max(minSize, 1, Math.ceil(config.maxNodes / zones)) } };
+    });
+}
+
+/**
  * One SPOT group per shape of `nodePools.spot.machineTypes` (class and size): diversity across families and
  * generations, while each group stays one size for the autoscaler. `minNodes` applies to the first group only;
  * `maxNodes` to each (any group may have to carry all the work when the others' spot pools are dry).
@@ -70,6 +85,22 @@ export function autoscalerNodeTemplateTags(pool: PoolKind): Record<string, strin
     for (const [key, value] of Object.entries(poolLabels("eks", pool))) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
     for (const t of poolTaints("eks", pool)) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
     return tags;
+}
+
+/**
+ * What is wrong with existing private subnets that share an AZ (undefined when each is in its own, or the zones are
+ * not known yet): EFS allows one mount target per AZ ("MountTargetConflict" for a second one), and the per-AZ
+ * on-demand groups would not be per AZ.
+ */
+export function subnetsSharingAZ(subnets: { subnet: string; zone: string | undefined }[]): string | undefined {
+    const byZone = new Map<string, string[]>();
+    for (const { subnet, zone } of subnets) if (zone) byZone.set(zone, [...(byZone.get(zone) ?? []), subnet]);
+    const shared = [...byZone].filter(([, ids]) => ids.length > 1);
+    if (shared.length === 0) return undefined;
+    return (
+        shared.map(([zone, ids]) => `${ids.join(" and ")} are all in ${zone}`).join("; ") +
+        ": list one private subnet per availability zone (EFS takes one mount target per AZ)"
+    );
 }
 
 type PolicyDocument = { Version: "2012-10-17"; Statement: Record<string, unknown>[] };

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsConfig, StackConfig } from "../../../stacks/config";
@@ -32,6 +33,7 @@ import {
     serviceTrustPolicy,
 } from "./specs";
 import { eksCoreAddons } from "./addons";
+import { NODEGROUP_SCALING_SCRIPT } from "./scaling";
 
 /** Pinned: cluster-autoscaler chart 9.50.1 ships app 1.33.0; the image tag follows the control plane's minor. */
 export const CLUSTER_AUTOSCALER_CHART = { repo: "https://kubernetes.github.io/autoscaler", version: "9.50.1" };
@@ -301,8 +303,25 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     updateConfig: { maxUnavailable: 1 },
                     tags: { Name: `${config.clusterName}-${spec.name}` },
                 },
-                // The cluster autoscaler changes desiredSize; Pulumi must not reset it.
-                { ...withAws, dependsOn: [...nodePolicies, ...networkReady], ignoreChanges: ["scalingConfig.desiredSize"] },
+                // The cluster autoscaler owns desiredSize, and EKS refuses new bounds that exclude it: after creation
+                // the bounds change through the scaling command below, which clamps the desired size into them.
+                { ...withAws, dependsOn: [...nodePolicies, ...networkReady], ignoreChanges: ["scalingConfig"] },
+            );
+            new command.local.Command(
+                `${name}-${spec.name}-scaling`,
+                {
+                    interpreter: ["/bin/bash", "-c"],
+                    create: NODEGROUP_SCALING_SCRIPT,
+                    update: NODEGROUP_SCALING_SCRIPT,
+                    environment: {
+                        REGION: this.region,
+                        CLUSTER: config.clusterName,
+                        NODEGROUP: group.nodeGroupName,
+                        MIN_SIZE: String(spec.scalingConfig.minSize),
+                        MAX_SIZE: String(spec.scalingConfig.maxSize),
+                    },
+                },
+                { parent: this, dependsOn: [group] },
             );
             // Scale from zero: the autoscaler reads a group's labels and taints from its Auto Scaling group's tags.
             Object.entries(autoscalerNodeTemplateTags(spec.kind)).forEach(([key, value], i) => {

@@ -28,7 +28,7 @@ function groupSpec(kind: PoolKind, name: string, instanceTypes: string[], config
         diskSize: config.diskSizeGb,
         labels: poolLabels("eks", kind),
         taints: cloudTaints("eks", kind),
-        // The cluster autoscaler owns desiredSize after creation (it is in ignoreChanges).
+        // The scaling config at creation; afterwards the autoscaler owns desiredSize and scaling.ts the bounds.
         scalingConfig: { minSize, maxSize: config.maxNodes, desiredSize: minSize },
     };
 }

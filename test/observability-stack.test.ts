@@ -347,6 +347,31 @@ describe("observability: planned stacks", function () {
         expect((helmValues(dev, "observability-kube-prometheus-stack").crds as Obj).enabled).to.equal(false);
     });
 
+    it("keeps the operator's CRDs when their release is removed (helm.sh/resource-policy: keep on every CRD)", () => {
+        const crds = the(dev, "kubernetes:helm.sh/v3:Release", "observability-crds");
+        // prometheus-operator-crds 31.0.1 puts `crds.annotations` on each CRD (charts/crds/templates/crd-*.yaml).
+        expect((crds.inputs.values as Obj).crds).to.deep.equal({ annotations: { "helm.sh/resource-policy": "keep" } });
+    });
+
+    it("scrapes kube-dns on GKE instead of CoreDNS (no endpoint there: TargetDown), CoreDNS elsewhere", async () => {
+        const gke = helmValues(prod, "observability-kube-prometheus-stack");
+        expect(gke.coreDns).to.deep.equal({ enabled: false });
+        expect(gke.kubeDns).to.deep.equal({ enabled: true });
+        const eks = helmValues(await planOf("prod-eks"), "observability-kube-prometheus-stack");
+        expect(eks.coreDns).to.equal(undefined);
+        expect(eks.kubeDns).to.equal(undefined);
+    });
+
+    it("keeps Grafana on one Prometheus replica when there are two (ClientIP session affinity), and sets nothing for one", () => {
+        expect((helmValues(prod, "observability-kube-prometheus-stack").prometheus as Obj).service).to.deep.equal({ sessionAffinity: "ClientIP" });
+        expect((helmValues(dev, "observability-kube-prometheus-stack").prometheus as Obj).service).to.equal(undefined);
+    });
+
+    it("sets no value that no template reads (the webhook Deployment is off, so its block is not set)", () => {
+        const webhooks = (helmValues(prod, "observability-kube-prometheus-stack").prometheusOperator as Obj).admissionWebhooks as Obj;
+        expect(Object.keys(webhooks).sort()).to.deep.equal(["failurePolicy", "patch"]);
+    });
+
     it("makes ServiceMonitors and PrometheusRules wait for the CRDs release only, not for the whole stack", () => {
         const crds = urn(dev, "kubernetes:helm.sh/v3:Release", "observability-crds");
         const kps = urn(dev, "kubernetes:helm.sh/v3:Release", "observability-kube-prometheus-stack");

@@ -17,6 +17,7 @@ import {
     PROMETHEUS_OPERATOR_CRDS_CHART,
     alertmanagerConfig,
     kubePrometheusStackValues,
+    prometheusOperatorCrdsValues,
 } from "./values";
 
 export interface ObservabilityArgs {
@@ -90,6 +91,7 @@ export class Observability extends pulumi.ComponentResource {
                 version: config.prometheusOperatorCrdsVersion,
                 repositoryOpts: { repo: PROMETHEUS_OPERATOR_CRDS_CHART.repo },
                 namespace: this.namespace,
+                values: prometheusOperatorCrdsValues(),
                 atomic: true,
             },
             { ...child, dependsOn: [namespace] },
@@ -105,6 +107,8 @@ export class Observability extends pulumi.ComponentResource {
                 alertmanagerConfigSecretName: "alertmanager-airflow-platform",
                 grafanaRootUrl: exposureUrls(stack, cluster.ingress?.tls ?? false).grafanaRootUrl,
                 managedControlPlane: stack.cloud !== "existing",
+                // GKE's default DNS is kube-dns (cloud.google.com/kubernetes-engine/docs/how-to/kube-dns); EKS runs CoreDNS.
+                clusterDns: stack.cloud === "gke" ? "kube-dns" : "coredns",
                 blockStorageClassName,
             }),
         );

@@ -172,8 +172,22 @@ export interface KubePrometheusStackInput {
     grafanaRootUrl?: string;
     /** Managed control planes (GKE, EKS) hide etcd, the scheduler and the controller manager: do not scrape them. */
     managedControlPlane: boolean;
+    /**
+     * The cluster's DNS: GKE runs kube-dns (metrics on 10054/10055), where kube-prometheus-stack's default CoreDNS
+     * target (port 9153) has no endpoint and fires TargetDown. @default "coredns"
+     */
+    clusterDns?: "coredns" | "kube-dns";
     /** The cluster's ReadWriteOnce StorageClass for Prometheus' and Grafana's volumes; empty or unset: the cluster's default. */
     blockStorageClassName?: string;
+}
+
+/**
+ * Helm values for prometheus-operator-crds: the CRDs stay when the release is removed (`helm.sh/resource-policy:
+ * keep`, which the chart's `crds.annotations` puts on every CRD); deleting a CRD would delete every ServiceMonitor,
+ * PodMonitor and PrometheusRule of every namespace with it.
+ */
+export function prometheusOperatorCrdsValues() {
+    return { crds: { annotations: { "helm.sh/resource-policy": "keep" } } };
 }
 
 /** Helm values for kube-prometheus-stack. */
@@ -195,6 +209,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     return {
         // The CRDs come from the prometheus-operator-crds release, installed first.
         crds: { enabled: false },
+        // kube-prometheus-stack scrapes CoreDNS by default; kube-dns has its own exporter block (templates/exporters/kube-dns).
+        ...(input.clusterDns === "kube-dns" ? { coreDns: { enabled: false }, kubeDns: { enabled: true } } : {}),
         ...(input.managedControlPlane
             ? {
                   kubeControllerManager: { enabled: false },
@@ -211,11 +227,14 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 // Rules wait only for the CRDs, so on first install one may reach the webhook before the operator
                 // answers; the chart then renders Ignore, and Fail on every later upgrade.
                 failurePolicy: "IgnoreOnInstallOnly",
+                // `admissionWebhooks.deployment` is read only with `deployment.enabled` (off): not set.
                 patch: { ...placement, resources: containerResources(size.webhookJob) },
-                deployment: { ...placement, resources: containerResources(size.webhookJob) },
             },
         },
         prometheus: {
+            // Replicas scrape independently and differ slightly: Grafana (one client IP) sticks to one of them, so a
+            // dashboard never flickers between replicas (templates/prometheus/service.yaml, sessionAffinity).
+            ...(c.prometheus.replicas > 1 ? { service: { sessionAffinity: "ClientIP" } } : {}),
             prometheusSpec: {
                 ...placement,
                 replicas: c.prometheus.replicas,

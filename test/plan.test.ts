@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writePlan } from "../tools/plan";
+import { planArtifacts } from "../tools/offline/artifacts";
 import { OFFLINE_SECRET_PLACEHOLDERS } from "../tools/offline/runtime";
 import { COMPUTED, Plan, SECRET, planOf } from "./harness";
 
@@ -99,9 +100,10 @@ describe("offline plan output", () => {
 
     it("writes each Helm release's values as YAML, and no file for a release that sets none", () => {
         const helmFiles = filesUnder(path.join(dirs.dev, "helm")).map((f) => path.basename(f));
-        expect(helmFiles).to.include.members(["airflow-release.values.yaml"]);
-        const empty = plans.dev.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && Object.keys((r.inputs.values as object) ?? {}).length === 0);
-        expect(empty.map((r) => r.name)).to.include("observability-crds");
-        for (const r of empty) expect(helmFiles).not.to.include(`${r.name}.values.yaml`);
+        expect(helmFiles).to.include.members(["airflow-release.values.yaml", "observability-crds.values.yaml"]);
+        // Every reference release sets values now (the CRDs release its keep annotation): a release without any.
+        const crds = plans.dev.resources.find((r) => r.name === "observability-crds")!;
+        const bare = { ...crds, name: "bare", inputs: { ...crds.inputs, values: {} } };
+        expect(planArtifacts([crds, bare]).map((a) => a.path)).to.deep.equal(["helm/observability-crds.values.yaml"]);
     });
 });

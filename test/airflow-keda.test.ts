@@ -123,6 +123,9 @@ describe("the chart's own values.yaml (1.20.0-dev, vendored) agrees with what th
         expect(query).to.match(/contains "CeleryKubernetesExecutor" \.Values\.executor[\s\S]*\.Values\.config\.celery_kubernetes_executor\.kubernetes_queue/);
         expect(query).to.match(/contains "KubernetesExecutor" \.Values\.executor[\s\S]*executor IS DISTINCT FROM 'KubernetesExecutor'/);
         expect(query).to.match(/state='running' OR state='queued'/);
+        // The workers' queue the query counts: Airflow's own `[operators] default_queue` ("default"); the values keep it.
+        expect(query).to.include('splitList "," .Values.workers.queue');
+        expect(chart.workers.celery.queue).to.equal("default");
         expect(chart.workers.keda.usePgbouncer, "the chart's default, which connection=pgbouncer keeps").to.equal(true);
         // The chart's own concurrency, which one OOM would turn into 16 failed tasks.
         expect(chart.config.celery.worker_concurrency).to.equal(16);

@@ -127,6 +127,17 @@ describe("config traps", () => {
             expect(config.warnings.map((w) => w.key)).to.include("airflow-platform:database.tier");
         });
 
+        it("warns about node pools and authorized networks on an existing cluster, which this program does not manage", () => {
+            const config = parse("dev", {
+                cloud: "existing",
+                gcp: undefined,
+                existing: { sharedStorageClassName: "nfs", context: "ctx" },
+                nodePools: { spot: { maxNodes: 4 } },
+                controlPlane: { authorizedNetworks: ["203.0.113.0/24"] },
+            });
+            expect(config.warnings.map((w) => w.key)).to.include.members(["airflow-platform:nodePools", "airflow-platform:controlPlane.authorizedNetworks"]);
+        });
+
         it("warns about kubernetesVersion on gke, where the release channel decides", () => {
             const config = parse("dev", { kubernetesVersion: "1.33" });
             expect(config.warnings.find((w) => w.key === "airflow-platform:kubernetesVersion")?.message).to.contain("release channel");

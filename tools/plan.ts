@@ -116,8 +116,8 @@ function releaseLine(r: PlannedResource): string {
     return `${r.name}: ${i.chart}@${i.version} in ${i.namespace ?? "default"}`;
 }
 
-async function main() {
-    const { stack, outDir, stackDir } = parseArgs(process.argv.slice(2));
+/** Plans a stack into `<outDir>/<stack>/` and returns the summary to print. A failed plan leaves no output behind. */
+export async function planToDisk({ stack, outDir, stackDir }: PlanArgs): Promise<string> {
     const dir = path.join(outDir, stack);
     // A plan that fails must not leave the previous one looking current.
     const hadPrevious = fs.existsSync(dir);
@@ -133,7 +133,11 @@ async function main() {
     const config = parseStackConfig(stack, file.config, file.secrets);
     const summary = { appliedDefaults: appliedDefaults(file.config, config), warnings: config.warnings };
     const files = writePlan(plan, dir, summary);
-    console.log(summarize(plan, dir, files, summary));
+    return summarize(plan, dir, files, summary);
+}
+
+async function main() {
+    console.log(await planToDisk(parseArgs(process.argv.slice(2))));
 }
 
 if (require.main === module) {

@@ -63,6 +63,12 @@ export function checkIgnoredKeys(ctx: ReadContext, problem: Problem, warn: Probl
             cloud === "gke" ? "has no effect on gke: the release channel (gcp.releaseChannel) picks and upgrades the version" : "has no effect on an existing cluster",
             given("kubernetesVersion"),
         );
+    if (cloud === "existing") {
+        // An existing cluster keeps its own node pools and API endpoint: this program creates neither.
+        if (set("nodePools")) warn(["nodePools"], "has no effect on an existing cluster: its pools are its own (describe them in existing.placement)");
+        if (set("controlPlane", "authorizedNetworks"))
+            warn(["controlPlane", "authorizedNetworks"], "has no effect on an existing cluster: restrict its API endpoint where the cluster is managed");
+    }
     const exposure = asObj(raw.exposure);
     if (exposure.enabled === true) {
         if (set("exposure", "awsLoadBalancerControllerVersion") && cloud !== "eks")

@@ -49,7 +49,8 @@ async function asAlertmanagerShowsIt(config: object): Promise<unknown> {
     let log = "";
     child.stderr!.on("data", (d) => (log += String(d)));
     try {
-        for (let attempt = 0; attempt < 100; attempt++) {
+        // Up to 30 s: a loaded 2-core CI machine can be slow to start it.
+        for (let attempt = 0; attempt < 300; attempt++) {
             try {
                 const res = await fetch(`http://127.0.0.1:${port}/api/v2/status`);
                 if (res.ok) return YAML.parse(((await res.json()) as { config: { original: string } }).config.original);
@@ -61,8 +62,13 @@ async function asAlertmanagerShowsIt(config: object): Promise<unknown> {
         }
         throw new Error(`Alertmanager did not answer on 127.0.0.1:${port}:\n${log}`);
     } finally {
-        child.kill();
-        fs.rmSync(dir, { recursive: true, force: true });
+        // Remove its storage only once it has exited: it writes there until then (ENOTEMPTY otherwise).
+        if (child.exitCode === null && child.signalCode === null) {
+            const exited = new Promise((resolve) => child.once("exit", resolve));
+            child.kill();
+            await exited;
+        }
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     }
 }
 

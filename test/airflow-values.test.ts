@@ -135,6 +135,14 @@ describe("airflow values: executor", () => {
             expect(issue!.value).to.equal(version);
         }
         for (const version of ["2.11.0", "2.11.1", "3.0.6", "3.1.8"]) expect(() => stackConfig("dev", { version }), version).not.to.throw();
+        // Above the chart's appVersion minor (3.1): Airflow 3.2 came with chart 1.22.0, and 3.9.9 does not exist.
+        for (const version of ["3.2.0", "3.9.9", "4.0.0"]) {
+            const err = configError(() => stackConfig("dev", { version }));
+            const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.version");
+            expect(issue, `${version}: ${err.message}`).to.exist;
+            expect(issue!.value).to.equal(version);
+        }
+        expect(configError(() => stackConfig("dev", { version: "3.2.0" })).message).to.match(/2\.11\.0 to 3\.1\.x.*airflow\.chartVersion/);
         // The multi-executor needs 2.10, which the chart no longer installs: from 2.11 on both executor forms pass.
         expect(() => stackConfig("dev", { version: "2.11.0", executor: "CeleryExecutor,KubernetesExecutor" })).not.to.throw();
     });

@@ -200,8 +200,10 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
  * The lowest Airflow each pinned chart version installs, with the chart's own words: its
  * `templates/check-values.yaml` fails the render below it (chart 1.20.0: `semverCompare "<2.11.0"`).
  */
-export const CHART_AIRFLOW_SUPPORT: Record<string, { minimum: string; reason: string }> = {
-    "1.20.0": { minimum: "2.11.0", reason: "This chart only supports Apache Airflow version 2.11.0 and above." },
+export const CHART_AIRFLOW_SUPPORT: Record<string, { minimum: string; reason: string; newestMinor: string }> = {
+    // newestMinor: the chart's appVersion (1.20.0 ships 3.1.8); Airflow 3.2 came with chart 1.22.0 (default 3.2.2), whose
+    // values this repository has never checked, so a newer minor is refused rather than installed on an untested chart.
+    "1.20.0": { minimum: "2.11.0", reason: "This chart only supports Apache Airflow version 2.11.0 and above.", newestMinor: "3.1" },
 };
 
 /** -1, 0 or 1 as version a is lower than, equal to or higher than version b (exact x.y.z versions). */
@@ -219,6 +221,13 @@ export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Re
         problem(
             ["airflow", "version"],
             `chart ${a.chartVersion} refuses it ("${support.reason}"); use ${support.minimum} or later, or a 3.x release`,
+            a.version,
+        );
+    if (support && compareVersions(a.version, `${support.newestMinor}.999`) > 0)
+        problem(
+            ["airflow", "version"],
+            `is newer than chart ${a.chartVersion} supports (Airflow ${support.minimum} to ${support.newestMinor}.x, its appVersion's ` +
+                `minor); a newer Airflow needs a newer airflow.chartVersion (docs/airflow.md, "Bumping the chart")`,
             a.version,
         );
     const workerMemory = parseMemory(a.resources.workers.memory);

@@ -2,7 +2,7 @@ import { Airflow, executorSetting } from "../components/airflow";
 import { createCluster } from "../components/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
-import { Keda } from "../components/keda";
+import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { StackConfig } from "./config";
 
@@ -24,6 +24,7 @@ export function platformStack(config: StackConfig) {
             entry,
             provider: cluster.provider,
             monitoringNamespace: observability ? config.monitoring.namespace : undefined,
+            kedaNamespace: keda ? KEDA_NAMESPACE : undefined,
             dependsOn: cluster.readiness,
         });
     const exposure = config.exposure.enabled

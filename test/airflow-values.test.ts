@@ -592,6 +592,9 @@ describe("airflow values: what the chart renders for us", () => {
             expect(v.redis.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             expect(v.redis.securityContexts.pod.runAsUser, stack).to.equal(999);
             expect(v.dags.gitSync.securityContexts.container, stack).to.deep.equal({ ...restrictedContainer, runAsUser: 65533 });
+            // statsd/statsd-deployment.yaml: localPodSecurityContext / externalContainerSecurityContext of .Values.statsd.
+            expect(v.statsd.securityContexts.pod, stack).to.deep.equal({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+            expect(v.statsd.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             if (stack !== "dev") {
                 expect(v.pgbouncer.securityContexts.container, stack).to.deep.equal(restrictedContainer);
                 expect(v.pgbouncer.metricsExporterSidecar.securityContexts.container, stack).to.deep.equal(restrictedContainer);

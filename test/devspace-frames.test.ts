@@ -91,7 +91,14 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
     it("denies all traffic by default and admits only the namespace itself, DNS, HTTPS/SSH out, and the shared Prometheus to statsd", () => {
         const policies = inFrame(dev, "NetworkPolicy").map((r) => r.inputs as Obj);
         const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
-        expect(Object.keys(byName).sort()).to.deep.equal(["allow-dns", "allow-https-and-ssh-out", "allow-same-namespace", "allow-shared-prometheus", "default-deny"]);
+        expect(Object.keys(byName).sort()).to.deep.equal([
+            "allow-dns",
+            "allow-https-and-ssh-out",
+            "allow-keda-to-database",
+            "allow-same-namespace",
+            "allow-shared-prometheus",
+            "default-deny",
+        ]);
         expect(byName["default-deny"]).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
         expect(byName["allow-same-namespace"].ingress).to.deep.equal([{ from: [{ podSelector: {} }] }]);
         // Every peer is this namespace's pods, kube-dns, or the monitoring namespace: never another devspace.
@@ -99,7 +106,7 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
         for (const peer of peers) {
             const namespace = peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"];
             if (peer.ipBlock) expect(peer.ipBlock).to.deep.equal({ cidr: "0.0.0.0/0" });
-            else if (namespace) expect(["kube-system", "monitoring"]).to.include(namespace);
+            else if (namespace) expect(["kube-system", "monitoring", "keda"]).to.include(namespace);
             else expect(peer).to.deep.equal({ podSelector: {} });
         }
         const prometheus = byName["allow-shared-prometheus"];
@@ -107,6 +114,30 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
         expect(prometheus.ingress[0].ports).to.deep.equal([{ protocol: "TCP", port: 9102 }]);
         expect(byName["allow-https-and-ssh-out"].egress[0].ports.map((p: Obj) => p.port)).to.deep.equal([443, 22]);
         expect(devspaceNetworkPolicies(undefined).map((p) => p.name), "no monitoring, no Prometheus rule").to.not.include("allow-shared-prometheus");
+    });
+
+    it("admits KEDA's operator (namespace keda) to the bundled Postgres, so the Celery ScaledObject's query can scale workers up", () => {
+        // The chart's trigger (workers/worker-kedaautoscaler.yaml) is a postgresql query the operator runs against
+        // AIRFLOW_CONN_AIRFLOW_DB, i.e. airflow-postgresql.<ns>:5432 in a devspace (no PgBouncer without a managed DB).
+        const policies = inFrame(dev, "NetworkPolicy").map((r) => r.inputs as Obj);
+        const keda = policies.find((p) => p.metadata.name === "allow-keda-to-database");
+        expect(keda, "a policy admitting KEDA").to.not.equal(undefined);
+        // Bitnami postgresql 13.2.24 (the chart's dependency) labels its primary pod app.kubernetes.io/name=postgresql.
+        expect(keda!.spec.podSelector).to.deep.equal({ matchLabels: { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "primary" } });
+        expect(keda!.spec.policyTypes).to.deep.equal(["Ingress"]);
+        // kedacore/charts v2.19.0 keda/templates/manager/deployment.yaml: app.kubernetes.io/name: {{ .Values.operator.name }} (keda-operator).
+        expect(keda!.spec.ingress).to.deep.equal([
+            {
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "keda" } },
+                        podSelector: { matchLabels: { "app.kubernetes.io/name": "keda-operator" } },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 5432 }],
+            },
+        ]);
+        expect(devspaceNetworkPolicies("monitoring", undefined).map((p) => p.name), "no KEDA, no KEDA rule").to.not.include("allow-keda-to-database");
     });
 
     it("pins the devspaces' rules and monitors to their own namespace in the shared Prometheus, the platform's excepted", () => {

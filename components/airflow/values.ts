@@ -25,6 +25,12 @@ export const AIRFLOW_PORTS = {
     postgres: 5432,
 } as const;
 
+/**
+ * Labels of the bundled Postgres pod: the chart's dependency, bitnami postgresql 13.2.24, labels its primary with
+ * `app.kubernetes.io/name` (the chart's name) and `app.kubernetes.io/component: primary` (primary/statefulset.yaml).
+ */
+export const BUNDLED_POSTGRES_POD_LABELS = { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "primary" } as const;
+
 /** The keys the chart reads in each Secret it is given by name. */
 export const CHART_SECRET_KEYS = {
     fernet: "fernet-key",
@@ -411,6 +417,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             overrideMappings: input.statsdMappings,
             // The exporter reads its mapping only at start: a changed mapping must roll its pod.
             podAnnotations: { [STATSD_MAPPING_CHECKSUM_ANNOTATION]: statsdMappingChecksum(input.statsdMappings) },
+            // statsd/statsd-deployment.yaml reads only these (localPodSecurityContext, externalContainerSecurityContext).
+            securityContexts: { pod: restrictedPod(CHART_UIDS.statsd, CHART_UIDS.statsd), container: { ...RESTRICTED_CONTAINER } },
             ...onDemand,
         },
         pgbouncer:

@@ -6,6 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
+import { AIRFLOW_PORTS, BUNDLED_POSTGRES_POD_LABELS } from "../airflow/values";
+import { KEDA_OPERATOR_POD_LABELS } from "../keda";
 import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 import type { DevspaceEntry } from "../../stacks/config";
@@ -124,9 +126,10 @@ const byName = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.
  * The devspace's network policies (all additive, so each says what it admits): nothing in or out by default; the
  * namespace's own pods talk to each other (scheduler, API server, Postgres, statsd); DNS to kube-dns; HTTPS and SSH
  * out (the Kubernetes API for KubernetesExecutor pods, git-sync to the DAG repository); and the shared Prometheus in,
- * to the statsd-exporter's metrics port only. Another devspace's pods are never reachable.
+ * to the statsd-exporter's metrics port only; and the shared KEDA operator in, to the bundled Postgres only (the Celery
+ * ScaledObject's query). Another devspace's pods are never reachable.
  */
-export function devspaceNetworkPolicies(monitoringNamespace: string | undefined) {
+export function devspaceNetworkPolicies(monitoringNamespace: string | undefined, kedaNamespace?: string) {
     const all = { podSelector: {} };
     const policies: { name: string; spec: k8sInput.networking.v1.NetworkPolicySpec }[] = [
         { name: "default-deny", spec: { ...all, policyTypes: ["Ingress", "Egress"] } },
@@ -181,6 +184,22 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined)
                 ],
             },
         });
+    // The chart's trigger (workers/worker-kedaautoscaler.yaml) makes KEDA's operator, not a pod of the devspace, run the
+    // query over AIRFLOW_CONN_AIRFLOW_DB; a devspace has no managed database, so no PgBouncer: straight to Postgres.
+    if (kedaNamespace)
+        policies.push({
+            name: "allow-keda-to-database",
+            spec: {
+                podSelector: { matchLabels: { ...BUNDLED_POSTGRES_POD_LABELS } },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: byName(kedaNamespace), podSelector: { matchLabels: { ...KEDA_OPERATOR_POD_LABELS } } }],
+                        ports: [{ protocol: "TCP", port: AIRFLOW_PORTS.postgres }],
+                    },
+                ],
+            },
+        });
     return policies;
 }
 
@@ -208,6 +227,8 @@ export interface DevspaceFrameArgs {
     provider: k8s.Provider;
     /** Namespace of the shared Prometheus, admitted to the statsd-exporter; undefined when the stack runs none. */
     monitoringNamespace?: string;
+    /** Namespace of the shared KEDA, admitted to the bundled Postgres for the Celery query; undefined when the stack runs none. */
+    kedaNamespace?: string;
     /** Resources the frame waits for (the cluster's node pools): nothing to wait for when unset. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -243,7 +264,7 @@ export class DevspaceFrame extends pulumi.ComponentResource {
             },
             inNamespace,
         );
-        for (const policy of devspaceNetworkPolicies(args.monitoringNamespace))
+        for (const policy of devspaceNetworkPolicies(args.monitoringNamespace, args.kedaNamespace))
             new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNamespace);
         this.registerOutputs({ namespace: this.namespace });
     }

@@ -14,6 +14,11 @@ import type { Placement } from "../cluster/types";
 export const KEDA_VERSION = "2.19.0";
 export const KEDA_CHART_REPO = "https://kedacore.github.io/charts";
 export const KEDA_NAMESPACE = "keda";
+/**
+ * The operator pod's label: it runs the ScaledObjects' triggers (the Celery query). keda/templates/manager/deployment.yaml
+ * at kedacore/charts v2.19.0 sets `app.kubernetes.io/name: {{ .Values.operator.name }}`, default `keda-operator`.
+ */
+export const KEDA_OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "keda-operator" } as const;
 
 /**
  * The port KEDA's metrics API server and admission webhooks listen on. The Kubernetes API server calls both; a private

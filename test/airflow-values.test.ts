@@ -270,7 +270,7 @@ describe("airflow values: placement and resources", () => {
         expect(prod.scheduler.replicas).to.equal(2);
         expect(prod.apiServer.replicas).to.equal(2);
         expect(prod.scheduler.podDisruptionBudget.enabled).to.equal(true);
-        expect(prod.workers.replicas).to.equal(3);
+        expect(prod.workers.replicas, "no KEDA in this input: the default fixed count").to.equal(1);
         const dev = valuesOf("dev");
         expect(dev.scheduler.replicas).to.equal(1);
         expect(dev.scheduler.podDisruptionBudget.enabled).to.equal(false);
@@ -614,7 +614,14 @@ describe("airflow values: what the chart renders for us", () => {
         expect(v.airflowPodAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "a1" });
         expect(v.pgbouncer.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "b2" });
         expect(v.redis.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "c3" });
-        expect(v.flower.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "d4" });
+        expect(v.flower.podAnnotations).to.deep.equal({ "checksum/airflow-platform-flower-secret": "d4" });
+        // flower/flower-deployment.yaml: `mustMerge .Values.flower.podAnnotations .Values.airflowPodAnnotations`; sprig's
+        // mustMerge keeps the destination's value on a shared key, so Flower's pod must carry both checksums.
+        const mustMerge = (dst: Obj, src: Obj) => ({ ...src, ...dst });
+        expect(mustMerge(v.flower.podAnnotations, v.airflowPodAnnotations)).to.deep.equal({
+            "checksum/airflow-platform-secrets": "a1",
+            "checksum/airflow-platform-flower-secret": "d4",
+        });
     });
 
     it("the checksum changes with any value of any Secret, and not with key order", () => {
@@ -664,6 +671,18 @@ describe("airflow values: Celery workers scale with the queue (KEDA)", () => {
         expect(valuesOf("dev").workers.keda).to.deep.equal({ enabled: false });
         expect(valuesOf("dev", { executor: "kubernetes" }, kedaOn).workers.keda.enabled).to.equal(false);
         expect(valuesOf("dev", { workers: { autoscaling: { enabled: false }, replicas: 2 } }, kedaOn).workers).to.deep.include({ keda: { enabled: false }, replicas: 2 });
+    });
+
+    it("with KEDA the chart renders no replicas, so none is emitted; setting workers.replicas beside autoscaling is a ConfigError", () => {
+        // worker-deployment.yaml: `{{- if and (not $keda) (not $hpa) }} replicas: …`; the ScaledObject owns the count.
+        for (const stack of ["prod-gke", "prod-eks", "dev"]) expect(valuesOf(stack, {}, kedaOn).workers, stack).to.not.have.property("replicas");
+        const err = configError(() => stackConfig("prod-gke", { workers: { replicas: 3 } }));
+        const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.workers.replicas");
+        expect(issue, err.message).to.not.equal(undefined);
+        expect(issue!.message).to.contain("airflow.workers.autoscaling.minReplicas");
+        // Without autoscaling, or without Celery workers, the fixed count is what it says.
+        expect(valuesOf("prod-gke", { workers: { replicas: 3, autoscaling: { enabled: false } } }, kedaOn).workers.replicas).to.equal(3);
+        expect(() => stackConfig("dev", { executor: "kubernetes", workers: { replicas: 0 } })).to.not.throw();
     });
 
     it("minReplicas above maxReplicas is a ConfigError naming the key", () => {

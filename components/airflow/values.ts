@@ -130,6 +130,11 @@ export function checksumOf(secrets: [string, Record<string, string>][]): string 
 
 /** The pod annotation that carries a checksum; a new value rolls the pods. */
 export const SECRETS_CHECKSUM_ANNOTATION = "checksum/airflow-platform-secrets";
+/**
+ * Flower's own Secret's checksum, under another key: flower-deployment.yaml merges `flower.podAnnotations` over
+ * `airflowPodAnnotations` (mustMerge, first wins), and Flower reads the Airflow Secrets too.
+ */
+export const FLOWER_SECRET_CHECKSUM_ANNOTATION = "checksum/airflow-platform-flower-secret";
 
 /** `[core] hostname_callable`: a Celery worker is a Deployment pod with no DNS name of its own, but a routable IP. */
 export const HOSTNAME_CALLABLE = "airflow.utils.net.get_host_ip_address";
@@ -364,7 +369,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
 
         // Celery workers and the KubernetesExecutor pod template (both read `workers`): the only spot workloads.
         workers: {
-            replicas: a.workers.replicas,
+            // worker-deployment.yaml reads it only without KEDA (`if and (not $keda) (not $hpa)`).
+            ...(keda ? {} : { replicas: a.workers.replicas ?? 1 }),
             resources: containerResources(exec.usesCelery ? r.workers : r.kubernetesTask),
             terminationGracePeriodSeconds: a.workers.terminationGracePeriodSeconds,
             // A Deployment, not a StatefulSet with a PVC per worker: logs live on the shared volume or in the bucket.
@@ -407,7 +413,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             enabled: a.flower.enabled && exec.usesCelery,
             ...(s.flower ? { secretName: s.flower } : {}),
             resources: containerResources(FLOWER),
-            ...checksum(sums?.flower),
+            ...(sums?.flower ? { podAnnotations: { [FLOWER_SECRET_CHECKSUM_ANNOTATION]: sums.flower } } : {}),
             ...onDemand,
         },
         statsd: {

@@ -241,6 +241,14 @@ export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Re
             a.workers.concurrency,
         );
     const scaling = a.workers.autoscaling;
+    // worker-deployment.yaml renders `replicas` only without KEDA: a fixed count beside autoscaling would be ignored.
+    if (scaling.enabled && a.executor !== "kubernetes" && a.workers.replicas !== undefined)
+        problem(
+            ["airflow", "workers", "replicas"],
+            "is ignored while airflow.workers.autoscaling.enabled is true (KEDA's ScaledObject owns the worker count): " +
+                "set airflow.workers.autoscaling.minReplicas for warm workers, or turn autoscaling off for a fixed count",
+            a.workers.replicas,
+        );
     if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
         problem(
             ["airflow", "workers", "autoscaling", "minReplicas"],

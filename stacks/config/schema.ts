@@ -299,7 +299,15 @@ const airflowSchema = z.strictObject({
         .describe("Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods"),
     workers: z
         .strictObject({
-            replicas: z.number().int().min(0).max(200).default(1).describe("Celery worker replicas when autoscaling is off"),
+            replicas: z
+                .number()
+                .int()
+                .min(0)
+                .max(200)
+                .optional()
+                .describe(
+                    "Fixed Celery workers, only with airflow.workers.autoscaling.enabled false (KEDA owns the count otherwise; set autoscaling.minReplicas). Default: 1",
+                ),
             concurrency: z
                 .number()
                 .int()

@@ -115,6 +115,13 @@ describe("observability: Airflow statsd mapping", () => {
                     if (split && (label === "dag_id" || label === "task_id")) continue;
                     if (r.labels[label] !== value) wrong.push(`${line}: ${label}=${r.labels[label]}, expected ${value}`);
                 }
+                if (ids.dag_id?.includes(".") && ("task_id" in ids || "_task" in ids)) {
+                    // What a split keeps: the DAG ID's first component, and the task ID behind the rest, nothing lost.
+                    const firstComponent = ids.dag_id.split(".")[0];
+                    if (r.labels.dag_id !== firstComponent) wrong.push(`${line}: dag_id=${r.labels.dag_id}, expected ${firstComponent} (split)`);
+                    if ("task_id" in ids && `${r.labels.dag_id}.${r.labels.task_id}` !== `${ids.dag_id}.${ids.task_id}`)
+                        wrong.push(`${line}: dag_id.task_id=${r.labels.dag_id}.${r.labels.task_id}, expected ${ids.dag_id}.${ids.task_id}`);
+                }
                 for (const value of Object.values(ids)) if (r.name.includes(value.replace(/[.-]/g, "_"))) wrong.push(`${line}: ID ${value} in ${r.name}`);
             }
             expect(wrong, wrong.join("\n")).to.deep.equal([]);

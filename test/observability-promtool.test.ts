@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { AlertingRule, airflowRuleGroups } from "../components/observability/airflow-mixin/alerts";
+import { airflowDashboards } from "../components/observability/airflow-mixin/dashboards";
+import { dashboardExpressions } from "../components/observability/airflow-mixin/dashboards/panels";
 import { annotatedPodsScrapeConfig, annotatedServicesScrapeConfig } from "../components/observability/values";
 
 interface AlertCase {
@@ -108,6 +110,27 @@ const CASES: AlertCase[] = [
         expected: [{ labels: { namespace: "broken", dag_id: "etl", task_id: "load" } }],
     },
     {
+        title: "a failed task's series misses scrapes for 10 minutes: its old failure does not fire again",
+        alert: "AirflowTaskFailed",
+        input: [{ series: `airflow_ti_finish{${NS("gap")}, dag_id="etl", task_id="load", state="failed"}`, values: "_x5 1x15 _x10 1x40" }],
+        evalTime: "60m",
+        expected: [],
+    },
+    {
+        title: "a failed run's series misses scrapes for 10 minutes: its old failure does not fire again",
+        alert: "AirflowDagRunFailed",
+        input: [{ series: `airflow_dagrun_duration_count{${NS("gap")}, dag_id="etl", state="failed"}`, values: "_x5 1x15 _x10 1x40" }],
+        evalTime: "60m",
+        expected: [],
+    },
+    {
+        title: "a kill counter misses scrapes for 10 minutes: its old kills do not fire again",
+        alert: "AirflowTasksKilledWithoutHeartbeat",
+        input: [{ series: `airflow_task_instances_without_heartbeats_killed{${NS("gap")}}`, values: "_x5 2x15 _x10 2x40" }],
+        evalTime: "45m",
+        expected: [],
+    },
+    {
         title: "a DAG run fails",
         alert: "AirflowDagRunFailed",
         input: [
@@ -179,6 +202,18 @@ const CASES: AlertCase[] = [
         ],
         evalTime: "25m",
         expected: [{ labels: { namespace: "broken", deployment: "airflow-scheduler" } }],
+    },
+    {
+        title: "one of two triggerers is dead (their heartbeat is shared too)",
+        alert: "AirflowComponentReplicasUnavailable",
+        input: [
+            { series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-triggerer"}`, values: "2x30" },
+            { series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-triggerer"}`, values: "2x5 1x25" },
+            { series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-triggerer"}`, values: "2x30" },
+            { series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-triggerer"}`, values: "2x30" },
+        ],
+        evalTime: "25m",
+        expected: [{ labels: { namespace: "broken", deployment: "airflow-triggerer" } }],
     },
     {
         title: "the exporter's target is gone entirely (no up series to be 0)",
@@ -394,6 +429,35 @@ describe("observability: promtool on the Airflow rules", function () {
             expect(r.code, r.output).to.equal(0);
         });
     }
+
+    it("counts every failed run of the day on the DAG dashboard, a series born inside the window included", () => {
+        const failedRuns = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith("/Failed runs (24h)"))!.expr;
+        const expr = failedRuns.replace(/\$namespace/g, ".+").replace(/\$dag_id/g, "etl");
+        const series = (ns: string) => `airflow_dagrun_duration_count{namespace="${ns}", dag_id="etl", state="failed"}`;
+        const test = {
+            evaluation_interval: "1m",
+            tests: [
+                {
+                    interval: "1m",
+                    input_series: [
+                        // Born at its first failure (statsd-exporter starts a counter at the event's value), two more later.
+                        { series: series("born"), values: "_x10 1x10 2x10 3x10" },
+                        // Counting since before the window: 5 when it opens, 7 at the end.
+                        { series: series("old"), values: "5x1440 6x10 7x10" },
+                        // Not scraped for 30 minutes (a scrape gap), no new failure since: counts nothing.
+                        { series: series("gap"), values: "4x1440 _x30 4x10" },
+                    ],
+                    promql_expr_test: [
+                        { expr: expr.replace(/\.\+/g, "born"), eval_time: "40m", exp_samples: [{ labels: "{}", value: 3 }] },
+                        { expr: expr.replace(/\.\+/g, "old|gap"), eval_time: "1480m", exp_samples: [{ labels: "{}", value: 2 }] },
+                    ],
+                },
+            ],
+        };
+        fs.writeFileSync(path.join(dir, "dag-stats.test.yaml"), YAML.stringify(test));
+        const r = promtool(["test", "rules", "dag-stats.test.yaml"], dir);
+        expect(r.code, r.output).to.equal(0);
+    });
 
     it("accepts the annotation-based pod and Service scrape jobs' relabelling (promtool check config)", () => {
         // Debian's promtool is built without Kubernetes service discovery: the same job over a static target checks

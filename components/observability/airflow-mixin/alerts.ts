@@ -4,7 +4,7 @@
  * with `runbook_url`, and a link nobody hosts is worse than the text).
  */
 import { CAPACITY_LABEL } from "../../cluster/placement";
-import { AIRFLOW_STATSD_SERVICE, increaseOrNew, RATE_WINDOW, RATIO_WINDOW } from "./common";
+import { AIRFLOW_STATSD_SERVICE, eventsInWindow, RATE_WINDOW, RATIO_WINDOW } from "./common";
 
 const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
 /** The scrape job of annotated Services (components/observability/values.ts), which scrapes PgBouncer's exporter. */
@@ -171,7 +171,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowDagRunFailed",
-                    expr: `sum by (namespace, dag_id) (${increaseOrNew(`airflow_dagrun_duration_count{state="failed"}`, "30m")}) > 0`,
+                    expr: `sum by (namespace, dag_id) (${eventsInWindow(`airflow_dagrun_duration_count{state="failed"}`, "30m")}) > 0`,
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "DAG {{ $labels.dag_id }} failed in {{ $labels.namespace }}",
@@ -181,7 +181,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowTaskFailed",
-                    expr: `sum by (namespace, dag_id, task_id) (${increaseOrNew(`airflow_ti_finish{state="failed"}`, "30m")}) > 0`,
+                    expr: `sum by (namespace, dag_id, task_id) (${eventsInWindow(`airflow_ti_finish{state="failed"}`, "30m")}) > 0`,
                     labels: { severity: "info" },
                     annotations: {
                         summary: "Task {{ $labels.dag_id }}.{{ $labels.task_id }} failed in {{ $labels.namespace }}",
@@ -257,8 +257,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     // The schedulers' heartbeats share one series: a dead replica among several is seen in the workload.
                     alert: "AirflowComponentReplicasUnavailable",
                     expr:
-                        `max by (namespace, deployment) (kube_deployment_spec_replicas{deployment=~".+-(scheduler|dag-processor|api-server|webserver)"})\n` +
-                        `> max by (namespace, deployment) (kube_deployment_status_replicas_available{deployment=~".+-(scheduler|dag-processor|api-server|webserver)"})`,
+                        `max by (namespace, deployment) (kube_deployment_spec_replicas{deployment=~".+-(scheduler|dag-processor|triggerer|api-server|webserver)"})\n` +
+                        `> max by (namespace, deployment) (kube_deployment_status_replicas_available{deployment=~".+-(scheduler|dag-processor|triggerer|api-server|webserver)"})`,
                     for: "10m",
                     labels: { severity: "critical" },
                     annotations: {
@@ -269,7 +269,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowTasksKilledWithoutHeartbeat",
-                    expr: `sum by (namespace) (\n  ${increaseOrNew("airflow_task_instances_without_heartbeats_killed", "15m")}\n  or ${increaseOrNew("airflow_zombies_killed", "15m")}\n) > 0`,
+                    expr: `sum by (namespace) (\n  ${eventsInWindow("airflow_task_instances_without_heartbeats_killed", "15m")}\n  or ${eventsInWindow("airflow_zombies_killed", "15m")}\n) > 0`,
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Airflow killed tasks whose heartbeats stopped in {{ $labels.namespace }}",

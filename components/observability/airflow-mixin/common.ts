@@ -30,11 +30,21 @@ export const RATIO_WINDOW = "15m";
 export const NS = `namespace=~"$namespace"`;
 
 /**
- * Counter increase over `window` that also counts a series born inside it: statsd-exporter creates a counter at its
- * first event's value (recorded: first-counter-event), so `increase()` alone sees 0 for the first failure of a task.
+ * How long a counter series may miss scrapes (a Prometheus restart, an exporter outage) and still be the same series
+ * rather than a new one. Longer tolerates longer outages; a series the exporter expired (its TTL) and re-created
+ * within this time after is taken for the old one, so its first new event counts only from its second.
  */
-export function increaseOrNew(selector: string, window: string): string {
-    return `(increase(${selector}[${window}]) > 0 or (${selector} unless ${selector} offset ${window}))`;
+export const SERIES_GAP_TOLERANCE = "6h";
+
+/**
+ * Events a counter counted within `window`, a series born inside it included: statsd-exporter creates a counter at its
+ * first event's value (recorded: first-counter-event), so `increase()` alone sees 0 for the first failure of a task.
+ * A series seen in the `SERIES_GAP_TOLERANCE` before the window is an old one (its `increase()`), any other is new and
+ * counts its whole value; the two branches never hold the same series, so `sum()` over the result adds them up.
+ */
+export function eventsInWindow(selector: string, window: string): string {
+    const seenBefore = `present_over_time(${selector}[${SERIES_GAP_TOLERANCE}] offset ${window})`;
+    return `((increase(${selector}[${window}]) and ${seenBefore}) or (${selector} unless ${seenBefore}))`;
 }
 
 /**

@@ -204,7 +204,7 @@ describe("airflow values: placement and resources", () => {
             const values = valuesOf("dev", airflow);
             expect(values.workers.nodeSelector).to.deep.equal(PLACEMENT.spot.nodeSelector);
             expect(values.workers.tolerations).to.deep.equal(PLACEMENT.spot.tolerations);
-            expect(values.workers.terminationGracePeriodSeconds).to.equal(600);
+            expect(values.workers.terminationGracePeriodSeconds, "an hour: a scale-down's warm shutdown lets hour-long tasks finish").to.equal(3600);
         });
     }
 
@@ -530,6 +530,8 @@ describe("airflow values: spot reclaim, logs of running tasks, worker memory", (
         const airflowSchemaDescriptions = fs.readFileSync(path.join(__dirname, "../docs/config.md"), "utf8");
         expect(airflowSchemaDescriptions).to.match(/terminationGracePeriodSeconds[^\n]*A spot reclaim does not wait for it/);
         expect(airflowSchemaDescriptions).not.to.match(/warm shutdown when its spot node is reclaimed/);
+        // A KEDA scale-down picks any pod of the ReplicaSet: the description must not promise that only idle workers go.
+        expect(airflowSchemaDescriptions).to.match(/terminationGracePeriodSeconds[^\n]*A scale-down removes any worker, busy or idle[^\n]*killed and uses a retry/);
     });
 });
 

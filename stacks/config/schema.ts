@@ -323,9 +323,10 @@ const airflowSchema = z.strictObject({
                 .int()
                 .min(30)
                 .max(86400)
-                .default(600)
+                .default(3600)
                 .describe(
-                    "Warm-shutdown time on drains and scale-downs. A spot reclaim does not wait for it: GKE gives pods about 15 s, EC2 about 2 min, then the task fails and is retried (airflow.tasks.retries)",
+                    "Warm-shutdown time on drains and KEDA scale-downs. A scale-down removes any worker, busy or idle: its running tasks get this long, a longer one is killed and uses a retry. " +
+                        "The worker exits as soon as its tasks finish, so a long value costs nothing when they are short. A spot reclaim does not wait for it: GKE gives pods about 15-25 s, EC2 about 2 min, then the task fails and is retried (airflow.tasks.retries)",
                 ),
             autoscaling: z
                 .strictObject({

@@ -398,9 +398,28 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         // when the values leave it unset (3.x); a hand-set one would drop the sub-path.
         expect(valuesOf("dev").config.core).not.to.have.property("execution_api_server_url");
         expect(valuesOf("dev", AIRFLOW_2).config.core).not.to.have.property("execution_api_server_url");
-        const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_concurrency: "8" } } }).config;
+        const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_prefetch_multiplier: "1" } } }).config;
         expect(extra.core).to.include({ parallelism: "64" });
-        expect(extra.celery.worker_concurrency).to.equal("8");
+        expect(extra.celery.worker_prefetch_multiplier).to.equal("1");
+    });
+
+    it("extraConfig that would break the render or bypass a check is a ConfigError naming airflow.extraConfig.<section>.<key>", () => {
+        const refused = (extraConfig: Record<string, Record<string, string>>, key: string, says: RegExp) => {
+            const err = configError(() => stackConfig("prod-gke", { extraConfig }));
+            const issue = err.issues.find((i) => i.key === `airflow-platform:airflow.extraConfig.${key}`);
+            expect(issue, `${key}: ${err.message}`).to.not.equal(undefined);
+            expect(issue!.message, key).to.match(says);
+        };
+        // NOTES.txt: `if ne .Values.executor (tpl .Values.config.core.executor $)` fails the release.
+        refused({ core: { executor: "CeleryExecutor" } }, "core.executor", /airflow\.executor/);
+        // configmaps/configmap.yaml renders every value with `tpl`: braces are template code, not text.
+        refused({ core: { dags_folder: "/opt/{{ .Release.Name }}" } }, "core.dags_folder", /tpl/);
+        refused({ logging: { log_format: "[%(asctime)s] {{x}}" } }, "logging.log_format", /\{\{/);
+        // The memory check on airflow.workers.concurrency would not see it.
+        refused({ celery: { worker_concurrency: "64" } }, "celery.worker_concurrency", /airflow\.workers\.concurrency/);
+        // A value on two lines leaves the airflow.cfg block of the ConfigMap.
+        refused({ core: { parallelism: "64\nbroken" } }, "core.parallelism", /one line/);
+        expect(() => stackConfig("prod-gke", { extraConfig: { core: { parallelism: "64" }, logging: { log_format: "{asctime} %(message)s" } } })).to.not.throw();
     });
 
     it("Flower: basic auth from the component's Secret, served under the load balancer's path", () => {

@@ -213,6 +213,30 @@ export function compareVersions(a: string, b: string): number {
     return 0;
 }
 
+/**
+ * airflow.cfg options the program sets from typed config: through extraConfig they would fail the render or skip the
+ * typed key's checks. Sections and options as airflow.cfg spells them (lower case).
+ */
+export const EXTRA_CONFIG_OWNED: Record<string, Record<string, string>> = {
+    // NOTES.txt: `if ne .Values.executor (tpl .Values.config.core.executor $)` fails with "Please configure the executor with `executor`".
+    core: { executor: "the chart refuses it unless it equals the chart's executor; set airflow.executor" },
+    celery: { worker_concurrency: "the worker memory check would not see it; set airflow.workers.concurrency" },
+};
+
+/** extraConfig entries that break the render or bypass a check: owned options, template braces, multi-line values. */
+function checkExtraConfig(extraConfig: Record<string, Record<string, string>>, problem: Problem) {
+    for (const [section, entries] of Object.entries(extraConfig))
+        for (const [option, value] of Object.entries(entries)) {
+            const key = ["airflow", "extraConfig", section, option];
+            const owner = EXTRA_CONFIG_OWNED[section.toLowerCase()]?.[option.toLowerCase()];
+            if (owner) problem(key, `is set by the program: ${owner}`, value);
+            // configmaps/configmap.yaml writes each value as `{{ tpl ($val | toString) $Global }}`.
+            if (value.includes("{{"))
+                problem(key, 'must not contain "{{": the chart renders every airflow.cfg value with Helm\'s tpl, so it would run as template code (or fail the release)', value);
+            if (/[\r\n]/.test(value)) problem(key, "must be one line: airflow.cfg is written line by line into the chart's ConfigMap", value);
+        }
+}
+
 export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
     const major = Number(a.version.split(".")[0]);
     if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
@@ -240,6 +264,7 @@ export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Re
                 `on the worker); lower it, raise the memory, or leave it unset to derive it`,
             a.workers.concurrency,
         );
+    checkExtraConfig(a.extraConfig, problem);
     const scaling = a.workers.autoscaling;
     // worker-deployment.yaml renders `replicas` only without KEDA: a fixed count beside autoscaling would be ignored.
     if (scaling.enabled && a.executor !== "kubernetes" && a.workers.replicas !== undefined)

@@ -244,3 +244,58 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(efsStorageClass({ fileSystemId: "fs-1", retain: true }).allowVolumeExpansion).to.equal(false);
     });
 });
+
+describe("cluster layer, day 2: create-only fields, resized disks, fixed names, destroy", () => {
+    let dev: Plan;
+    let prodGke: Plan;
+    let prodEks: Plan;
+    let devEks: Plan;
+    before(async () => {
+        [dev, prodGke, prodEks, devEks] = await Promise.all([
+            planOf("dev"),
+            planOf("prod-gke"),
+            planOf("prod-eks"),
+            // As test/cluster-plan.test.ts's unprotected prod-eks variant, so the plan is shared.
+            planOf("prod-eks", { config: { deletionProtection: false } }),
+        ]);
+    });
+
+    it("RDS: engineLifecycleSupport is create-only (RDS keeps the value it was created or restored with)", () => {
+        const rds = the(prodEks, "aws:rds/instance:Instance");
+        expect(rds.inputs.engineLifecycleSupport).to.equal("open-source-rds-extended-support-disabled");
+        expect(rds.ignoreChanges).to.include("engineLifecycleSupport");
+    });
+
+    it("Cloud SQL: the disk size diskAutoresize grew is not set back by a later up (which would replace the instance)", () => {
+        const sql = the(prodGke, "gcp:sql/databaseInstance:DatabaseInstance");
+        expect(sql.inputs.settings).to.include({ diskAutoresize: true, diskSize: 50 });
+        expect(sql.ignoreChanges).to.include("settings.diskSize");
+    });
+
+    it("Service Networking: abandoned on destroy, and a re-created stack updates the abandoned connection's ranges", () => {
+        const connection = the(prodGke, "gcp:servicenetworking/connection:Connection").inputs;
+        expect(connection).to.include({ deletionPolicy: "ABANDON", updateOnCreationFail: true });
+    });
+
+    it("deletes the fixed-name GKE cluster, network and subnet and the EKS cluster before re-creating them", () => {
+        const fixed = (plan: Plan) =>
+            plan.resources.filter((r) =>
+                ["gcp:container/cluster:Cluster", "gcp:compute/network:Network", "aws:eks/cluster:Cluster"].includes(r.type) ||
+                (r.type === "gcp:compute/subnetwork:Subnetwork" && r.name === "cluster-subnet"),
+            );
+        for (const plan of [dev, prodGke]) expect(fixed(plan).map((r) => r.type).sort(), plan.stack).to.have.length(3);
+        for (const plan of [dev, prodGke, prodEks, devEks])
+            for (const r of fixed(plan)) expect(r.deleteBeforeReplace, `${plan.stack} ${r.type} ${r.name}`).to.equal(true);
+        // In a protected stack Pulumi refuses the replacement at preview, before deleting anything.
+        expect(the(prodGke, "gcp:container/cluster:Cluster").protect).to.equal(true);
+        expect(the(dev, "gcp:container/cluster:Cluster").protect).to.equal(false);
+        expect(the(devEks, "aws:eks/cluster:Cluster").protect).to.equal(false);
+    });
+
+    it("enables STS and IAM Credentials, which Workload Identity's impersonation of a Google service account needs", () => {
+        for (const plan of [dev, prodGke]) {
+            const apis = ofType(plan, "gcp:projects/service:Service").map((a) => a.inputs.service);
+            expect(apis, plan.stack).to.include.members(["iamcredentials.googleapis.com", "sts.googleapis.com"]);
+        }
+    });
+});

@@ -224,7 +224,13 @@ const databaseSchema = z.strictObject({
         .string()
         .optional()
         .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
-    storageGb: z.number().int().min(10).max(16384).default(50).describe("Allocated storage (GB)"),
+    storageGb: z
+        .number()
+        .int()
+        .min(10)
+        .max(16384)
+        .default(50)
+        .describe("Allocated storage (GB). Cloud SQL: the initial size only (it grows by itself; later changes are ignored)"),
     maxStorageGb: z
         .number()
         .int()
@@ -235,7 +241,9 @@ const databaseSchema = z.strictObject({
     extendedSupport: z
         .boolean()
         .default(false)
-        .describe("RDS: pay for RDS Extended Support once the major version leaves standard support (false: RDS upgrades it instead)"),
+        .describe(
+            "RDS: pay for RDS Extended Support once the major version leaves standard support (false: RDS upgrades it instead). Fixed when the instance is created; restore from a snapshot to change it",
+        ),
     highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
     backupRetentionDays: z
         .number()

@@ -92,7 +92,9 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 copyTagsToSnapshot: true,
                 tags: { Name: `${config.clusterName}-metadata` },
             },
-            { ...withAws, protect: config.deletionProtection },
+            // engineLifecycleSupport is chosen at create or restore only (RDS User Guide, "Extended Support"); the API
+            // accepts a change and silently keeps the old value (hashicorp/terraform-provider-aws#40870, #44552).
+            { ...withAws, protect: config.deletionProtection, ignoreChanges: ["engineLifecycleSupport"] },
         );
 
         const host = this.instance.address;

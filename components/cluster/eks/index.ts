@@ -203,7 +203,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 upgradePolicy: { supportType: awsConfig.extendedSupport ? "EXTENDED" : "STANDARD" },
                 tags: { Name: config.clusterName },
             },
-            { ...withAws, protect: config.deletionProtection, dependsOn: [clusterRolePolicy] },
+            // A fixed name: a replacement (e.g. new subnets) deletes the old cluster first, or EKS refuses the duplicate
+            // name (ResourceInUseException); a protected stack refuses the replacement at preview instead.
+            { ...withAws, protect: config.deletionProtection, deleteBeforeReplace: true, dependsOn: [clusterRolePolicy] },
         );
         this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
         const clusterName = this.cluster.name;

@@ -68,8 +68,13 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                         network: args.networkId,
                         service: "servicenetworking.googleapis.com",
                         reservedPeeringRanges: [peeringRange.name],
-                        // Deleting the peering fails while Google still tears the instance down; the VPC's deletion removes it.
+                        // Deleting fails while Cloud SQL still holds producer resources; ABANDON drops the connection
+                        // from the state but leaves the VPC peering, which blocks the VPC's deletion: delete the peering
+                        // by hand before a destroy (docs/cluster.md; GoogleCloudPlatform/magic-modules#18476).
                         deletionPolicy: "ABANDON",
+                        // A re-created stack finds the abandoned connection: update its ranges instead of failing
+                        // (GoogleCloudPlatform/cluster-toolkit#4744).
+                        updateOnCreationFail: true,
                     },
                     withGcp,
                 ),
@@ -98,7 +103,14 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                     userLabels: { "airflow-platform-stack": config.stack },
                 },
             },
-            { ...withGcp, protect: config.deletionProtection, dependsOn: [...(args.dependsOn ?? []), ...peering] },
+            // diskAutoresize grows the disk; a later `up` would otherwise try to set the smaller diskSize again, which
+            // replaces the instance (@pulumi/gcp docs of settings.diskSize/diskAutoresize: ignore changes to diskSize).
+            {
+                ...withGcp,
+                protect: config.deletionProtection,
+                dependsOn: [...(args.dependsOn ?? []), ...peering],
+                ignoreChanges: ["settings.diskSize"],
+            },
         );
         const database = new gcp.sql.Database(`${name}-database`, { name: DATABASE_NAME, instance: this.instance.name }, withGcp);
         const user = new gcp.sql.User(

@@ -41,7 +41,17 @@ export interface GkeClusterArgs {
  * "Bootstrap a fresh project"). Every other resource waits for the APIs it uses.
  */
 export function requiredApis(managedDatabase: boolean): string[] {
-    const apis = ["compute.googleapis.com", "container.googleapis.com", "file.googleapis.com", "iam.googleapis.com"];
+    const apis = [
+        "compute.googleapis.com",
+        "container.googleapis.com",
+        "file.googleapis.com",
+        "iam.googleapis.com",
+        // Workload Identity: a pod's Kubernetes token is exchanged at STS, then impersonates its Google service
+        // account through IAM Credentials (GKE docs, "Authenticate to Google Cloud APIs from GKE workloads":
+        // enable the IAM Service Account Credentials API; google/kctf#194): without them a pod gets no Google token.
+        "iamcredentials.googleapis.com",
+        "sts.googleapis.com",
+    ];
     return managedDatabase ? [...apis, "sqladmin.googleapis.com", "servicenetworking.googleapis.com"] : apis;
 }
 
@@ -109,13 +119,16 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 ),
         );
 
-        // Network: our own VPC and subnet with the secondary ranges, or existing ones by name.
+        // Network: our own VPC and subnet with the secondary ranges, or existing ones by name. The network, subnet and
+        // cluster have fixed names: a replacement (a ForceNew change such as datapathProvider, magic-modules#6657, or a
+        // CIDR) deletes the old one first, or the create fails on the duplicate name; where `protect` is on, Pulumi
+        // refuses the replacement at preview (pulumi/pulumi step_generator.go: "unable to replace resource").
         const network = net.existingNetwork
             ? undefined
             : new gcp.compute.Network(
                   `${name}-network`,
                   { name: config.clusterName, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
-                  { ...withGcp, dependsOn: apis },
+                  { ...withGcp, dependsOn: apis, deleteBeforeReplace: true },
               );
         this.networkName = network ? network.name : pulumi.output(net.existingNetwork as string);
         this.networkId = network
@@ -137,7 +150,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                           { rangeName: net.servicesRangeName, ipCidrRange: net.servicesCidr },
                       ],
                   },
-                  { ...withGcp, dependsOn: apis },
+                  { ...withGcp, dependsOn: apis, deleteBeforeReplace: true },
               );
         const subnetworkName = subnetwork ? subnetwork.name : pulumi.output(net.existingSubnetwork as string);
 
@@ -220,15 +233,22 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 resourceLabels: { "airflow-platform-stack": config.stack },
             },
             // nodeConfig only describes the removed default pool: changing it would replace the cluster (ForceNew).
-            { ...withGcp, protect: config.deletionProtection, dependsOn: [...apis, ...natDependencies, ...nodeRoles], ignoreChanges: ["nodeConfig"] },
+            {
+                ...withGcp,
+                protect: config.deletionProtection,
+                deleteBeforeReplace: true,
+                dependsOn: [...apis, ...natDependencies, ...nodeRoles],
+                ignoreChanges: ["nodeConfig"],
+            },
         );
 
         const pool = (spec: GkeNodePoolSpec) =>
             new gcp.container.NodePool(
                 `${name}-${spec.name}`,
                 {
-                    // A prefix, not a fixed name: a change that replaces the pool (machine type, spot, service
-                    // account, scopes) creates the new pool before deleting the old one, which a fixed name would collide with.
+                    // A prefix, not a fixed name: a change that replaces the pool (spot, service account, scopes)
+                    // creates the new pool before deleting the old one, which a fixed name would collide with. machineType, diskType and diskSizeGb change in place (a surge upgrade)
+                    // since terraform-provider-google v5.10 (GoogleCloudPlatform/magic-modules#9575).
                     namePrefix: `${spec.name}-`,
                     cluster: this.cluster.name,
                     location: gcpConfig.region,

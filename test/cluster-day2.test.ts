@@ -299,3 +299,34 @@ describe("cluster layer, day 2: create-only fields, resized disks, fixed names, 
         }
     });
 });
+
+describe("cluster layer, EKS access entries: one per IAM principal", () => {
+    const admins = "arn:aws:iam::123456789012:role/platform-admins";
+    const entries = (readStackFile("prod-eks").config.aws as Obj).accessEntries as Obj[];
+    const withEntries = (accessEntries: Obj[]) => ({ aws: { ...(readStackFile("prod-eks").config.aws as Obj), accessEntries } });
+
+    it("refuses an IAM principal listed twice in aws.accessEntries, naming the second item's key", () => {
+        const r = refused("prod-eks", withEntries([...entries, { principalArn: admins, accessPolicy: "AmazonEKSViewPolicy" }]));
+        expect(r.issues.map((i) => i.key)).to.deep.equal([`airflow-platform:aws.accessEntries[${entries.length}].principalArn`]);
+        expect(r.message).to.contain("is also aws.accessEntries[0].principalArn").and.contain("one access entry per IAM principal");
+    });
+
+    it("refuses a devspace owner who already has an access entry, or owns a second devspace", () => {
+        const file = readStackFile("dev");
+        const template = (file.config.devspaces as Obj[])[0];
+        const devspace = (name: string, aws: string) => ({ ...template, name, owner: { aws } });
+        const eksDev = {
+            ...file.config,
+            cloud: "eks",
+            gcp: undefined,
+            aws: { region: "eu-west-1", accessEntries: [{ principalArn: admins }] },
+            database: { mode: "bundled" },
+            devspaces: [devspace("alice", admins), devspace("bob", "arn:aws:iam::123456789012:user/bob"), devspace("bob2", "arn:aws:iam::123456789012:user/bob")],
+        };
+        const r = configError(() => parseStackConfig("dev", eksDev, file.secrets));
+        const access = r.issues.filter((i) => i.message.includes("one access entry per IAM principal")).map((i) => i.key);
+        expect(access).to.deep.equal(["airflow-platform:devspaces[0].owner.aws", "airflow-platform:devspaces[2].owner.aws"]);
+        // The reference stacks name each principal once.
+        expect(() => parseStackConfig("prod-eks", readStackFile("prod-eks").config, readStackFile("prod-eks").secrets)).to.not.throw();
+    });
+});

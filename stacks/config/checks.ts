@@ -91,6 +91,7 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
                 pools.fallback.machineTypes,
             );
     }
+    if (cloud === "eks") checkEksAccessPrincipals(c, problem);
     if (c.database.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb)
         problem(["database", "maxStorageGb"], `must be at least database.storageGb (${c.database.storageGb})`, c.database.maxStorageGb);
     const tier = c.database.tier;
@@ -100,6 +101,32 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
         if (cloud === "eks" && !/^db\./.test(tier))
             problem(["database", "tier"], "must be an RDS instance class such as db.t4g.medium on eks", tier);
     }
+}
+
+/**
+ * EKS allows one access entry per IAM principal per cluster (a second CreateAccessEntry fails with
+ * ResourceInUseException, "The specified access entry resource is already in use on this cluster"). The stack creates
+ * one per `aws.accessEntries` item and one per devspace owner, so a principal named twice is refused here.
+ */
+function checkEksAccessPrincipals(c: RawStackConfig, problem: Problem) {
+    const first = new Map<string, string>();
+    const claim = (arn: string, key: string, path: PropertyKey[]) => {
+        const earlier = first.get(arn);
+        if (earlier)
+            problem(
+                path,
+                `${arn} is also ${earlier}: EKS allows one access entry per IAM principal per cluster; name each principal once ` +
+                    "(one aws.accessEntries item, or one devspace)",
+                arn,
+            );
+        else first.set(arn, key);
+    };
+    (c.aws?.accessEntries ?? []).forEach((entry, i) =>
+        claim(entry.principalArn, `aws.accessEntries[${i}].principalArn`, ["aws", "accessEntries", i, "principalArn"]),
+    );
+    c.devspaces.forEach((devspace, i) => {
+        if (devspace.owner.aws) claim(devspace.owner.aws, `devspaces[${i}].owner.aws`, ["devspaces", i, "owner", "aws"]);
+    });
 }
 
 /** Records one issue: the key path, what is wrong, and the value given. */

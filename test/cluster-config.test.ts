@@ -59,9 +59,9 @@ describe("cluster layer: bad config is refused with the key named", () => {
     it("an existing subnetwork without its network, an existing VPC without two private subnets", () => {
         const gke = issuesOf("prod-gke", { gcp: { project: "p", region: "europe-west1", network: { existingSubnetwork: "nodes" } } });
         expect(keys(gke)).to.deep.equal(["airflow-platform:gcp.network.existingNetwork"]);
-        const eks = issuesOf("prod-eks", { aws: { region: "eu-west-1", vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } } });
+        const eks = issuesOf("prod-eks", { aws: { region: "eu-west-1", extendedSupport: true, vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } } });
         expect(keys(eks)).to.deep.equal(["airflow-platform:aws.vpc.privateSubnetIds"]);
-        const orphan = issuesOf("prod-eks", { aws: { region: "eu-west-1", vpc: { privateSubnetIds: ["subnet-a", "subnet-b"] } } });
+        const orphan = issuesOf("prod-eks", { aws: { region: "eu-west-1", extendedSupport: true, vpc: { privateSubnetIds: ["subnet-a", "subnet-b"] } } });
         expect(keys(orphan)).to.deep.equal(["airflow-platform:aws.vpc.existingVpcId"]);
     });
 

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { clusterAutoscalerPolicy, subnetsSharingAZ } from "../components/cluster/eks/specs";
-import { EKS_ADDON_VERSIONS } from "../components/cluster/eks/addons";
+import { EKS_ADDON_VERSIONS, EKS_END_OF_STANDARD_SUPPORT, eksStandardSupportEnded } from "../components/cluster/eks/addons";
 import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
 import { requiredApis } from "../components/cluster/gke";
 import { efsStorageClass } from "../components/cluster/storage";
@@ -190,9 +190,19 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(JSON.parse(addon(prod, "vpc-cni").inputs.configurationValues)).to.deep.equal({ enableNetworkPolicy: "true" });
     });
 
-    it("stays on standard support unless aws.extendedSupport pays for extended support", () => {
-        expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "STANDARD" });
-        expect(the(extended, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "EXTENDED" });
+    it("pays for extended support only when aws.extendedSupport says so, and refuses STANDARD for a minor past standard support", () => {
+        expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "EXTENDED" });
+        // 1.32 and 1.33 left standard support on 2026-03-23 and 2026-07-29 (endoflife.date/amazon-eks).
+        for (const version of ["1.32", "1.33"]) {
+            const r = refused("prod-eks", { kubernetesVersion: version, aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: false } });
+            expect(r.issues.map((i) => i.key), version).to.deep.equal(["airflow-platform:aws.extendedSupport"]);
+            expect(r.message).to.contain(`Kubernetes ${version} left EKS standard support on ${EKS_END_OF_STANDARD_SUPPORT[version]}`);
+        }
+        expect(eksStandardSupportEnded("1.33", new Date("2026-07-28T23:59:59Z"))).to.equal(undefined);
+        expect(eksStandardSupportEnded("1.33", new Date("2026-07-29T00:00:00Z"))).to.equal("2026-07-29");
+        expect(eksStandardSupportEnded("1.32", new Date("2026-12-01T00:00:00Z"))).to.equal("2026-03-23");
+        // Every pinned minor has its date.
+        expect(Object.keys(EKS_END_OF_STANDARD_SUPPORT)).to.deep.equal(Object.keys(EKS_ADDON_VERSIONS));
     });
 
     it("lets the cluster autoscaler resize only its own cluster's Auto Scaling groups", () => {

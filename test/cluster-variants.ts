@@ -17,6 +17,8 @@ export const IRSA_VARIANT = {
         aws: {
             region: "eu-west-1",
             workloadIdentity: "irsa",
+            // 1.33 is past EKS standard support: STANDARD is refused.
+            extendedSupport: true,
             vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] },
         },
         exposure: { enabled: false },

@@ -4,7 +4,7 @@ import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
 import { CELERY_WORKER_BASE_MEMORY } from "./defaults";
 import type { ResolvedAirflowConfig } from "./resolved";
-import { SUPPORTED_EKS_VERSIONS } from "../../components/cluster/eks/addons";
+import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "../../components/cluster/eks/addons";
 import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
 
 /** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
@@ -47,6 +47,18 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
             ["kubernetesVersion"],
             `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups and add-ons (vpc-cni, kube-proxy, coredns) are pinned`,
             c.kubernetesVersion,
+        );
+    // STANDARD on a minor past standard support: EKS upgrades such a cluster by itself (past the pinned add-ons and
+    // node groups), and a cluster already in extended support cannot go back to STANDARD (Amazon EKS User Guide,
+    // "Disable EKS extended support": only clusters in standard support can).
+    const ended = cloud === "eks" && c.aws && !c.aws.extendedSupport ? eksStandardSupportEnded(c.kubernetesVersion, new Date()) : undefined;
+    if (ended)
+        problem(
+            ["aws", "extendedSupport"],
+            `is false, but Kubernetes ${c.kubernetesVersion} left EKS standard support on ${ended}: EKS would upgrade the cluster ` +
+                "past the pinned add-ons, and refuses STANDARD once a cluster is in extended support. Set aws.extendedSupport: true " +
+                "(billed at the extended-support rate) until a minor in standard support is pinned",
+            false,
         );
     const window = c.gcp?.maintenanceWindow;
     if (cloud === "gke" && window && window.days.length * window.hours * 4 < GKE_MIN_MAINTENANCE_HOURS)

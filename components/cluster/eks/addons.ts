@@ -23,6 +23,18 @@ export const EKS_ADDON_VERSIONS: Record<string, { vpcCni: string; coredns: strin
 export const SUPPORTED_EKS_VERSIONS = Object.keys(EKS_ADDON_VERSIONS);
 
 /**
+ * End of EKS standard support per pinned minor (endoflife.date/amazon-eks; Amazon EKS User Guide, "Kubernetes version
+ * lifecycle on EKS"). After it a minor runs only in extended support, billed at about 6x the control-plane price.
+ */
+export const EKS_END_OF_STANDARD_SUPPORT: Record<string, string> = { "1.32": "2026-03-23", "1.33": "2026-07-29" };
+
+/** Pure: the end of standard support of `kubernetesVersion` if it is already past on `today`, else undefined. */
+export function eksStandardSupportEnded(kubernetesVersion: string, today: Date): string | undefined {
+    const end = EKS_END_OF_STANDARD_SUPPORT[kubernetesVersion];
+    return end !== undefined && today.getTime() >= Date.parse(`${end}T00:00:00Z`) ? end : undefined;
+}
+
+/**
  * The core add-ons, as EKS managed add-ons with pinned versions. The VPC CNI enforces NetworkPolicy through its node
  * agent once `enableNetworkPolicy` is on (Amazon EKS User Guide, "Restrict Pod network traffic with Kubernetes network
  * policies"); without it a NetworkPolicy is accepted by the API and ignored.

@@ -1,7 +1,15 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Airflow } from "../components/airflow";
-import { ReferencedCluster, readPlacement } from "../components/cluster/referenced";
-import { DevspaceFrameOutput, devspaceAccessProblem, devspaceNamespace, todayUtc } from "../components/devspace";
+import { ReferencedCluster, accessKubeconfig, devspaceProvider } from "../components/cluster/referenced";
+import {
+    DEVSPACE_FRAME_CONFIGMAP,
+    DevspaceFrameFacts,
+    devspaceAccessProblem,
+    devspaceNamespace,
+    parseDevspaceFrame,
+    todayUtc,
+} from "../components/devspace";
 import { ConfigError, ResolvedAirflowConfig, StackConfig, fullKey } from "./config";
 
 /** The devspace's Airflow: the stack's settings, in the devspace's namespace, syncing the developer's branch. */
@@ -20,25 +28,31 @@ export function devspaceAirflowConfig(config: StackConfig): ResolvedAirflowConfi
  * A developer's own Airflow on the shared dev cluster, in the namespace the dev stack made for it (its frame: RBAC,
  * quota, limits, network policies): a small Airflow (bundled Postgres, git-sync of the developer's branch) scraped by
  * the shared Prometheus. It creates no Namespace, quota or cluster-scoped object, and refuses to start unless the dev
- * stack lists this devspace, for this owner, unexpired.
+ * stack lists this devspace, for this owner, unexpired. It reads its frame from the ConfigMap the dev stack wrote in
+ * its namespace, with the developer's own cloud identity: it needs no access to the dev stack's state or secrets.
  */
 export async function devspaceStack(config: StackConfig) {
     const devspace = config.devspace;
     if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
-    const base = new pulumi.StackReference("base", { name: devspace.baseStack });
-    const frames = (await base.getOutputValue("devspaces")) as DevspaceFrameOutput[] | undefined;
-    const refused = devspaceAccessProblem(devspace, frames, todayUtc());
+    const namespace = devspaceNamespace(devspace.developer);
+    const provider = devspaceProvider("cluster-k8s", devspace.cluster);
+    const frame = await readFrame(config, namespace, provider);
+    const refused = devspaceAccessProblem(devspace, [frame], todayUtc());
     if (refused) {
         const key = fullKey(refused.key.split("."));
         throw new ConfigError(config.stack, [{ key, message: refused.message, value: refused.key === "devspace.owner" ? devspace.owner : devspace.developer }]);
     }
-    const frame = frames!.find((f) => f.name === devspace.developer)!;
-    const cluster = new ReferencedCluster("cluster", { stack: base, placement: await readPlacement(base, devspace.baseStack) });
+    const cluster = new ReferencedCluster("cluster", {
+        provider,
+        kubeconfig: accessKubeconfig(devspace.cluster),
+        clusterName: frame.clusterName,
+        endpoint: devspace.cluster.endpoint,
+        placement: frame.placement,
+        sharedStorageClassName: frame.sharedStorageClassName,
+        blockStorageClassName: frame.blockStorageClassName,
+    });
     const airflowConfig = devspaceAirflowConfig(config);
-    // The dev stack exports its monitoring namespace only when it runs the shared Prometheus (and its CRDs).
-    const sharedMonitoring = (await base.getOutputValue("monitoringNamespace")) !== undefined;
-    // The dev stack exports its KEDA namespace when it installed KEDA (and so the ScaledObject CRD).
-    const sharedKeda = (await base.getOutputValue("kedaNamespace")) !== undefined;
+    const sharedMonitoring = frame.monitoringNamespace !== undefined;
     const airflow = new Airflow("airflow", {
         cluster,
         stack: config,
@@ -47,9 +61,8 @@ export async function devspaceStack(config: StackConfig) {
         createNamespace: false,
         // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
         scrape: sharedMonitoring,
-        ...(sharedKeda ? { keda: true as const } : {}),
+        ...(frame.kedaNamespace !== undefined ? { keda: true as const } : {}),
     });
-    const namespace = devspaceNamespace(devspace.developer);
     return {
         namespace,
         developer: devspace.developer,
@@ -66,4 +79,32 @@ export async function devspaceStack(config: StackConfig) {
         grafanaFilter: sharedMonitoring ? `var-namespace=${namespace}` : "the dev stack runs no monitoring",
         adminPassword: airflow.adminPassword,
     };
+}
+
+/**
+ * Reads the devspace's frame ConfigMap with the developer's credentials. A devspace the dev stack does not list has
+ * no namespace and no RBAC for its owner, so the read fails (not found, or forbidden): that becomes a config error
+ * saying what to ask for.
+ */
+async function readFrame(config: StackConfig, namespace: string, provider: k8s.Provider): Promise<DevspaceFrameFacts> {
+    const devspace = config.devspace!;
+    const frameMap = k8s.core.v1.ConfigMap.get("devspace-frame", `${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`, { provider });
+    let data: Record<string, string> | undefined;
+    try {
+        // Output.promise() is internal to @pulumi/pulumi, but it is the one way to catch a failed read (apply never runs).
+        data = await (frameMap.data as unknown as { promise(): Promise<Record<string, string> | undefined> }).promise();
+    } catch (e) {
+        throw new ConfigError(config.stack, [
+            {
+                key: fullKey(["devspace", "developer"]),
+                value: devspace.developer,
+                message:
+                    `cannot read ConfigMap ${namespace}/${DEVSPACE_FRAME_CONFIGMAP} on cluster ${devspace.cluster.name} ` +
+                    `(${String((e as Error)?.message ?? e).split("\n")[0]}): "${devspace.developer}" is not in the devspaces list of ` +
+                    `${devspace.baseStack}, or not for ${devspace.owner}; ask the platform team to add { name, owner, expires } ` +
+                    "to its airflow-platform:devspaces and deploy it (the dev stack creates the namespace and this ConfigMap)",
+            },
+        ]);
+    }
+    return parseDevspaceFrame(namespace, data);
 }

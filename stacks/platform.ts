@@ -25,6 +25,12 @@ export function platformStack(config: StackConfig) {
             provider: cluster.provider,
             monitoringNamespace: observability ? config.monitoring.namespace : undefined,
             kedaNamespace: keda ? KEDA_NAMESPACE : undefined,
+            cluster: {
+                clusterName: cluster.clusterName,
+                placement: cluster.placement,
+                sharedStorageClassName: cluster.sharedStorageClassName,
+                blockStorageClassName: cluster.blockStorageClassName,
+            },
             dependsOn: cluster.readiness,
         });
     const exposure = config.exposure.enabled

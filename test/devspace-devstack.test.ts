@@ -151,7 +151,8 @@ describe("devstack: the Pulumi commands", () => {
         });
         expect(result.stdout).to.contain(`$ pulumi up --stack organization/airflow-platform/devspace-${name} --policy-pack policy`);
         expect(result.stdout).to.contain(`developer: ${name}`);
-        expect(result.stderr + result.stdout).to.contain(`"${name}" is not in the devspaces list of organization/airflow-platform/dev (it lists demo)`);
+        expect(result.stderr + result.stdout).to.contain(`cannot read ConfigMap devspace-${name}/devspace-frame on cluster airflow-dev`);
+        expect(result.stderr + result.stdout).to.contain(`"${name}" is not in the devspaces list of organization/airflow-platform/dev`);
         expect(result.status).to.equal(1);
         expect(fs.existsSync(path.join(ROOT, stackFileOf(name))), "a dry run writes nothing").to.equal(false);
     });

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { devspaceRoleRules, devspaceNetworkPolicies, frameObjects, devspaceRequestsOf, LIMIT_FACTOR } from "../components/devspace";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import {
+    DEVSPACE_FRAME_CONFIGMAP,
+    devspaceRoleRules,
+    devspaceNetworkPolicies,
+    frameObjects,
+    devspaceRequestsOf,
+    LIMIT_FACTOR,
+    parseDevspaceFrame,
+} from "../components/devspace";
 import { parseCpu, parseMemory } from "../components/quantities";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
@@ -24,6 +33,29 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
     let dev: Plan;
     before(async () => {
         dev = await planOf("dev");
+    });
+
+    it("writes the devspace's frame ConfigMap, which holds no secret and which its owner's Role may read", () => {
+        const frame = ofType(dev, "kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as Obj).name === DEVSPACE_FRAME_CONFIGMAP && (r.inputs.metadata as Obj).namespace === NS);
+        expect(frame, "the dev stack writes devspace-demo/devspace-frame").to.not.equal(undefined);
+        // Nothing in it derives from a secret (the runtime masks those), and no secret output of the dev stack is in it.
+        expect(frame!.inputs, "no [secret] in its inputs").to.deep.equal(frame!.revealedInputs);
+        const text = JSON.stringify(frame!.revealedInputs);
+        const secrets = Object.values(dev.rawOutputs).filter((v) => rpc.isRpcSecret(v)).map((v) => JSON.stringify(rpc.unwrapRpcSecret(v)).slice(1, -1));
+        expect(secrets.length, "the dev stack has secret outputs to look for").to.be.greaterThan(1);
+        for (const secret of secrets.filter((x) => x.length >= 8)) expect(text).to.not.contain(secret);
+        expect(text).to.not.match(/password|token|certificate-authority|BEGIN CERTIFICATE|kubeconfig/i);
+        const parsed = parseDevspaceFrame(NS, (frame!.revealedInputs as Obj).data);
+        expect(parsed).to.deep.include({ name: "demo", clusterName: dev.outputs.clusterName, placement: dev.outputs.placement, monitoringNamespace: "monitoring", kedaNamespace: "keda" });
+        expect(devspaceRoleRules().some((r) => r.apiGroups.includes("") && r.resources.includes("configmaps") && r.verbs.includes("get"))).to.equal(true);
+    });
+
+    it("refuses a frame ConfigMap that misses a field or holds no placement, naming it", () => {
+        expect(() => parseDevspaceFrame(NS, undefined)).to.throw(/^ConfigMap devspace-demo\/devspace-frame has no (name|placement)/);
+        const frame = ofType(dev, "kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as Obj).name === DEVSPACE_FRAME_CONFIGMAP)!;
+        const data = (frame.revealedInputs as Obj).data as Record<string, string>;
+        expect(() => parseDevspaceFrame(NS, { ...data, placement: "{}" })).to.throw(/placement has no onDemand and spot/);
+        expect(() => parseDevspaceFrame(NS, { ...data, quota: "2 CPU" })).to.throw(/quota is not JSON/);
     });
 
     it("creates the namespace, labelled and annotated with its owner and expiry, in the dev stack", () => {

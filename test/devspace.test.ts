@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import * as YAML from "yaml";
 import { readStackFile } from "../tools/offline/runtime";
 import { devspaceRequests } from "../tools/offline/artifacts";
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { devspaceAirflowConfig } from "../stacks/devspace";
 import {
+    DEVSPACE_FRAME_CONFIGMAP,
     DevspaceFrameOutput,
     airflowChartPods,
     devspaceAccessProblem,
@@ -40,6 +42,9 @@ const CLUSTER_SCOPED_KINDS = [
 ];
 const kindOf = (type: string) => type.split(":").pop()!;
 
+/** devspace-demo's way to the dev cluster (its GKE DNS endpoint). */
+const DEMO_CLUSTER = { kind: "gke", name: "airflow-dev", endpoint: "gke-0ff11e0000000000.europe-west1.gke.goog" };
+
 function devspaceConfig(overrides: Record<string, unknown> = {}) {
     const { config, secrets } = readStackFile("devspace-demo");
     return parseStackConfig("devspace-demo", { ...config, ...overrides }, secrets);
@@ -53,18 +58,22 @@ describe("devspace: the devspace-demo plan", () => {
         plan = await planOf("devspace-demo");
     });
 
-    it("reaches the shared dev cluster through the StackReference: its kubeconfig and its placement", () => {
+    it("reads no state of the dev stack: no StackReference; its own kubeconfig execs gke-gcloud-auth-plugin against the DNS endpoint", () => {
+        expect(plan.reads, "one read: its frame, in its own namespace").to.deep.equal([{ type: "kubernetes:core/v1:ConfigMap", id: `${NS}/${DEVSPACE_FRAME_CONFIGMAP}` }]);
         const provider = the(plan, "pulumi:providers:kubernetes");
-        const devKubeconfigs = ofType(dev, "pulumi:providers:kubernetes").map((p) => (p.revealedInputs as { kubeconfig?: string }).kubeconfig);
-        const kubeconfig = (provider.revealedInputs as { kubeconfig: string }).kubeconfig;
-        expect(provider.inputs.kubeconfig, "the kubeconfig stays secret").to.equal("[secret]");
-        expect(kubeconfig).to.match(/^apiVersion: v1/);
-        expect(devKubeconfigs, "the dev cluster's own kubeconfig").to.include(kubeconfig);
+        const kubeconfig = YAML.parse((provider.revealedInputs as { kubeconfig: string }).kubeconfig);
+        expect(kubeconfig.clusters[0].cluster).to.deep.equal({ server: `https://${DEMO_CLUSTER.endpoint}` });
+        // No token, no client certificate: the developer's own Google identity, through the plugin.
+        expect(Object.keys(kubeconfig.users[0].user)).to.deep.equal(["exec"]);
+        expect(kubeconfig.users[0].user.exec.command).to.equal("gke-gcloud-auth-plugin");
+        expect(plan.outputs.clusterName).to.equal(dev.outputs.clusterName);
+    });
+
+    it("places its pods as the dev cluster's frame ConfigMap says: the dev stack's placement", () => {
         const values = helmValues(plan, "airflow-release") as { scheduler: { nodeSelector: unknown }; workers: { tolerations: unknown } };
         const placement = dev.outputs.placement as { onDemand: { nodeSelector: unknown }; workers: { tolerations: unknown } };
         expect(values.scheduler.nodeSelector).to.deep.equal(placement.onDemand.nodeSelector);
         expect(values.workers.tolerations, "task pods may use the spot pools and their fallback").to.deep.equal(placement.workers.tolerations);
-        expect(plan.outputs.clusterName).to.equal(dev.outputs.clusterName);
     });
 
     it("creates no Namespace, ResourceQuota, LimitRange, RBAC or NetworkPolicy: the dev stack's frame holds them", () => {
@@ -145,7 +154,7 @@ describe("devspace: the devspace-demo plan", () => {
 describe("devspace: pure parts", () => {
     it("the developer's branch wins over airflow.dags.branch, in the devspace's namespace", () => {
         const config = devspaceConfig({
-            devspace: { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "feature/alice" },
+            devspace: { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "feature/alice", cluster: DEMO_CLUSTER },
         });
         const airflow = devspaceAirflowConfig(config);
         expect(config.airflow.dags.branch).to.equal("feature/demo");
@@ -154,7 +163,7 @@ describe("devspace: pure parts", () => {
     });
 
     it("refuses what a devspace cannot own, naming the key", () => {
-        const devspace = { developer: "x", owner: "x@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "b" };
+        const devspace = { developer: "x", owner: "x@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "b", cluster: DEMO_CLUSTER };
         const keys = configError(() =>
             devspaceConfig({
                 devspace,
@@ -237,6 +246,8 @@ describe("devspace: pure parts", () => {
     });
 });
 
+const devspaceOf = () => readStackFile("devspace-demo").config.devspace as Record<string, unknown>;
+
 describe("devspace: refused by the real program before it deploys anything", () => {
     const refusal = async (devspace: Record<string, unknown>) => {
         const { config } = readStackFile("devspace-demo");
@@ -249,10 +260,19 @@ describe("devspace: refused by the real program before it deploys anything", () 
         throw new Error("expected the devspace to be refused");
     };
 
-    it("a name the dev stack does not list", async () => {
+    it("a name the dev stack does not list: its frame ConfigMap does not exist", async () => {
         const err = await refusal({ developer: "ghost" });
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.developer"]);
-        expect(err.message).to.contain('"ghost" is not in the devspaces list of organization/airflow-platform/dev (it lists demo)');
+        expect(err.message).to.contain("cannot read ConfigMap devspace-ghost/devspace-frame on cluster airflow-dev (");
+        expect(err.message).to.contain("resource 'devspace-ghost/devspace-frame' does not exist");
+        expect(err.message).to.contain('"ghost" is not in the devspaces list of organization/airflow-platform/dev');
+    });
+
+    it("a devspace.cluster that cannot reach the dev cluster's DNS endpoint, or misses what EKS needs, naming the key", () => {
+        const ip = configError(() => devspaceConfig({ devspace: { ...devspaceOf(), cluster: { ...DEMO_CLUSTER, endpoint: "203.0.113.10" } } }));
+        expect(ip.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.cluster.endpoint"]);
+        const eks = configError(() => devspaceConfig({ devspace: { ...devspaceOf(), cluster: { kind: "eks", name: "x", endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com" } } }));
+        expect(eks.issues.map((i) => i.key).sort()).to.deep.equal(["airflow-platform:devspace.cluster.certificateAuthority", "airflow-platform:devspace.cluster.region"]);
     });
 
     it("a listed name that belongs to someone else", async () => {

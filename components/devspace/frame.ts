@@ -11,6 +11,7 @@ import { KEDA_OPERATOR_POD_LABELS } from "../keda";
 import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 import type { DevspaceEntry } from "../../stacks/config";
+import type { PoolPlacements } from "../cluster/types";
 
 import { devspaceGroup, devspaceNamespace } from "./namespace";
 
@@ -229,6 +230,8 @@ export interface DevspaceFrameArgs {
     monitoringNamespace?: string;
     /** Namespace of the shared KEDA, admitted to the bundled Postgres for the Celery query; undefined when the stack runs none. */
     kedaNamespace?: string;
+    /** The cluster's facts the devspace stack reads from the frame ConfigMap (with the two namespaces above). */
+    cluster: { [K in Exclude<keyof DevspaceClusterFacts, "monitoringNamespace" | "kedaNamespace">]: pulumi.Input<DevspaceClusterFacts[K]> };
     /** Resources the frame waits for (the cluster's node pools): nothing to wait for when unset. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -242,7 +245,7 @@ export class DevspaceFrame extends pulumi.ComponentResource {
         const { entry } = args;
         const labels = devspaceLabels(entry.name);
         // The namespace records owner and expiry, for people reading the cluster and for the scheduled teardown.
-        const annotations = { "airflow-platform/owner": entry.owner.gcp ?? entry.owner.aws ?? "", "airflow-platform/expires": entry.expires };
+        const annotations = { [DEVSPACE_OWNER_ANNOTATION]: entry.owner.gcp ?? entry.owner.aws ?? "", "airflow-platform/expires": entry.expires };
         const k8sOpts = { parent: this, provider: args.provider };
         const namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,
@@ -264,8 +267,93 @@ export class DevspaceFrame extends pulumi.ComponentResource {
             },
             inNamespace,
         );
+        // What the devspace stack reads with its owner's namespaced credentials, instead of the dev stack's state.
+        new k8s.core.v1.ConfigMap(
+            `${name}-frame`,
+            {
+                metadata: { ...meta(DEVSPACE_FRAME_CONFIGMAP), annotations },
+                data: devspaceFrameData(entry, { ...args.cluster, monitoringNamespace: args.monitoringNamespace, kedaNamespace: args.kedaNamespace }),
+            },
+            inNamespace,
+        );
         for (const policy of devspaceNetworkPolicies(args.monitoringNamespace, args.kedaNamespace))
             new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNamespace);
         this.registerOutputs({ namespace: this.namespace });
     }
+}
+
+/** The ConfigMap in each devspace's namespace that tells the devspace stack its frame; its owner's Role may read it. */
+export const DEVSPACE_FRAME_CONFIGMAP = "devspace-frame";
+/** The annotation naming a frame's owner (on the namespace and on the frame ConfigMap). */
+export const DEVSPACE_OWNER_ANNOTATION = "airflow-platform/owner";
+
+/**
+ * The dev cluster's facts a devspace's Airflow needs, none of them secret: the devspace stack reads them from the
+ * frame ConfigMap with its own namespaced credentials, so it needs no access to the dev stack's state.
+ */
+export interface DevspaceClusterFacts {
+    clusterName: string;
+    placement: PoolPlacements;
+    sharedStorageClassName: string;
+    /** Empty: the cluster's default class. */
+    blockStorageClassName: string;
+    /** Set when the dev stack runs the shared Prometheus (and so its CRDs). */
+    monitoringNamespace?: string;
+    /** Set when the dev stack installed KEDA (and so the ScaledObject CRD). */
+    kedaNamespace?: string;
+}
+
+export type DevspaceFrameFacts = DevspaceFrameOutput & DevspaceClusterFacts;
+
+/** Pure: the frame ConfigMap's data; objects are JSON, every value a plain fact of config or of the cluster. */
+export function devspaceFrameData(
+    entry: DevspaceEntry,
+    facts: { [K in keyof DevspaceClusterFacts]: pulumi.Input<DevspaceClusterFacts[K]> },
+): Record<string, pulumi.Input<string>> {
+    const frame = devspaceFrameOutput(entry);
+    return {
+        name: frame.name,
+        namespace: frame.namespace,
+        owner: JSON.stringify(frame.owner),
+        expires: frame.expires,
+        quota: JSON.stringify(frame.quota),
+        clusterName: facts.clusterName,
+        placement: pulumi.output(facts.placement).apply((p) => JSON.stringify(p)),
+        sharedStorageClassName: facts.sharedStorageClassName,
+        blockStorageClassName: facts.blockStorageClassName,
+        ...(facts.monitoringNamespace !== undefined ? { monitoringNamespace: facts.monitoringNamespace } : {}),
+        ...(facts.kedaNamespace !== undefined ? { kedaNamespace: facts.kedaNamespace } : {}),
+    } as Record<string, pulumi.Input<string>>;
+}
+
+/** Pure: reads a frame ConfigMap's data back; a missing or malformed field is an error naming it. */
+export function parseDevspaceFrame(namespace: string, data: Record<string, string> | undefined): DevspaceFrameFacts {
+    const where = `ConfigMap ${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`;
+    const text = (key: string): string => {
+        const value = data?.[key];
+        if (typeof value !== "string") throw new Error(`${where} has no ${key}: it was not written by this program's dev stack`);
+        return value;
+    };
+    const json = <T>(key: string): T => {
+        try {
+            return JSON.parse(text(key)) as T;
+        } catch (e) {
+            throw new Error(`${where}: ${key} is not JSON (${(e as Error).message})`);
+        }
+    };
+    const placement = json<PoolPlacements>("placement");
+    if (!placement?.onDemand || !placement?.spot) throw new Error(`${where}: placement has no onDemand and spot placements`);
+    return {
+        name: text("name"),
+        namespace: text("namespace"),
+        owner: json<DevspaceEntry["owner"]>("owner"),
+        expires: text("expires"),
+        quota: json<Quota>("quota"),
+        clusterName: text("clusterName"),
+        placement,
+        sharedStorageClassName: text("sharedStorageClassName"),
+        blockStorageClassName: data?.blockStorageClassName ?? "",
+        ...(data?.monitoringNamespace ? { monitoringNamespace: data.monitoringNamespace } : {}),
+        ...(data?.kedaNamespace ? { kedaNamespace: data.kedaNamespace } : {}),
+    };
 }

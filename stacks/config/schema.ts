@@ -545,6 +545,29 @@ const devspaceSchema = z.strictObject({
         .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "a fully qualified stack name <organization>/<project>/<stack>")
         .describe("The dev stack, e.g. organization/airflow-platform/dev (a bucket backend's organization is always `organization`)"),
     branch: z.string().min(1).describe("The developer's DAG branch"),
+    cluster: z
+        .strictObject({
+            kind: z.enum(["gke", "eks"]).describe("The dev cluster's cloud: gke (gke-gcloud-auth-plugin) or eks (`aws eks get-token`)"),
+            name: z.string().min(1).describe("The dev cluster's name (the dev stack's clusterName)"),
+            endpoint: z
+                .string()
+                .regex(/^(https:\/\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, "a host name, optionally with https://")
+                .describe("GKE: the DNS endpoint (gke-….<region>.gke.goog, authorized by IAM); EKS: the API server URL"),
+            region: z.string().min(1).optional().describe("EKS: the cluster's region, for `aws eks get-token`. Required with kind eks"),
+            certificateAuthority: z
+                .string()
+                .regex(/^[A-Za-z0-9+/=]+$/, "base64 of the cluster CA (PEM)")
+                .optional()
+                .describe("EKS: base64 of the cluster CA (public, `aws eks describe-cluster`). Required with kind eks; GKE's DNS endpoint has a publicly trusted certificate"),
+        })
+        .superRefine((c, ctx) => {
+            if (c.kind === "gke" && !/\.gke\.goog$/.test(c.endpoint))
+                ctx.addIssue({ code: "custom", path: ["endpoint"], message: "with kind gke, the cluster's DNS endpoint (gke-….<region>.gke.goog): it needs no IP allowlist and no CA" });
+            if (c.kind === "eks")
+                for (const key of ["region", "certificateAuthority"] as const)
+                    if (!c[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required with kind eks" });
+        })
+        .describe("How the devspace reaches the dev cluster with the developer's own cloud identity (no access to the dev stack's state)"),
 });
 
 /** How CI delivers the stack: its state backend, secrets provider and the runner that can reach its cluster. */

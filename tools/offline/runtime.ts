@@ -54,6 +54,8 @@ export interface Plan {
      * run, but the written plan shows every string holding one as `[computed]`, as `pulumi preview` would.
      */
     mockedValues: string[];
+    /** Existing objects the program read (`Resource.get`, StackReference), as type and ID. */
+    reads: { type: string; id: string }[];
 }
 
 export interface PlanOptions {
@@ -131,9 +133,10 @@ interface Registration {
 }
 
 let programCache: (() => Promise<Record<string, unknown>>) | undefined;
-const plannedOutputs = new Map<string, Record<string, unknown>>();
-/** Outputs of stacks planned from their files alone, by stack name. */
-const defaultPlanOutputs = new Map<string, Record<string, unknown>>();
+/** The ConfigMaps each referenced dev stack's plan wrote, by `namespace/name`, by fully qualified stack name. */
+const plannedConfigMaps = new Map<string, Map<string, Record<string, unknown>>>();
+/** The ConfigMaps of stacks planned from their files alone, by stack name. */
+const defaultPlanConfigMaps = new Map<string, Map<string, Record<string, unknown>>>();
 let running = Promise.resolve();
 
 /** Plans a stack. Plans run one at a time: the Pulumi runtime is process-wide. */
@@ -152,14 +155,16 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
     for (const key of options.unset ?? []) delete config[key];
     const secrets: Record<string, string> = { ...file.secrets, ...(options.secrets ?? {}) };
 
-    // A devspace reads the shared dev stack's outputs through a StackReference: plan that stack first.
+    // A devspace reads its frame ConfigMap from the shared dev cluster: plan the dev stack first, and answer the read
+    // with the ConfigMap that plan wrote (as deployed: every value known).
     const baseStack = (config.devspace as { baseStack?: string } | undefined)?.baseStack;
-    if (baseStack && !plannedOutputs.has(baseStack)) {
+    if (baseStack && !plannedConfigMaps.has(baseStack)) {
         const baseName = baseStack.split("/").pop()!;
         // A plan of the base stack as its file stands (no overrides) is the same whoever asked for it: reuse it.
-        const baseOutputs = defaultPlanOutputs.get(baseName) ?? (await planStackNow(baseName, {})).rawOutputs;
-        plannedOutputs.set(baseStack, asDeployedOutputs(baseOutputs));
+        const configMaps = defaultPlanConfigMaps.get(baseName) ?? configMapsOf(await planStackNow(baseName, {}));
+        plannedConfigMaps.set(baseStack, configMaps);
     }
+    const clusterConfigMaps = baseStack ? plannedConfigMaps.get(baseStack)! : new Map<string, Record<string, unknown>>();
 
     const allConfig: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) allConfig[qualified(k)] = toConfigText(v);
@@ -170,13 +175,18 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
     const registrations: Registration[] = [];
     const byUrn = new Map<string, Registration>();
     const mocked = new Set<string>();
+    const reads: Plan["reads"] = [];
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                if (args.type === "pulumi:pulumi:StackReference") {
-                    const outputs = plannedOutputs.get(String(args.inputs.name ?? args.name));
-                    if (!outputs) throw new Error(`The offline plan knows no stack "${args.inputs.name}" to reference`);
-                    return { id: String(args.inputs.name), state: { name: args.inputs.name, outputs, secretOutputNames: [] } };
+                if (args.id) reads.push({ type: args.type, id: args.id });
+                if (args.type === "pulumi:pulumi:StackReference")
+                    throw new Error(`The offline plan answers no StackReference ("${args.inputs.name}"): a stack reads the cluster, not another stack's state`);
+                if (args.type === "kubernetes:core/v1:ConfigMap" && args.id) {
+                    // ConfigMap.get: the provider fails a read of an object that does not exist.
+                    const found = clusterConfigMaps.get(args.id);
+                    if (!found) throw new Error(`resource '${args.id}' does not exist`);
+                    return { id: args.id, state: found };
                 }
                 const extra = mockResourceOutputs(args.type, args.name, args.inputs);
                 const id = `${args.name}-id`;
@@ -245,8 +255,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                 deleteBeforeReplace: r.deleteBeforeReplace,
                 dependencies: r.dependencies,
             }));
-        if (Object.keys(options).length === 0) defaultPlanOutputs.set(stack, resolvedRaw);
-        return {
+        const plan: Plan = {
             stack,
             resources,
             outputs: mask(resolvedRaw) as Record<string, unknown>,
@@ -254,7 +263,10 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             // A made-up value equal to a resource's own name (an IAM role named like its resource) stays: plan.md
             // prints resource names, which are no cloud value.
             mockedValues: [...mocked].filter((v) => !registrations.some((r) => r.name === v)),
+            reads,
         };
+        if (Object.keys(options).length === 0) defaultPlanConfigMaps.set(stack, configMapsOf(plan));
+        return plan;
     } finally {
         process.off("unhandledRejection", onRejection);
     }
@@ -285,6 +297,16 @@ function loadProgram(): () => Promise<Record<string, unknown>> {
 
 function nameOfUrn(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** A plan's ConfigMaps as the cluster would hold them once deployed, by `namespace/name` (ConfigMap.get's ID). */
+function configMapsOf(plan: Plan): Map<string, Record<string, unknown>> {
+    const found = new Map<string, Record<string, unknown>>();
+    for (const r of plan.resources.filter((x) => x.type === "kubernetes:core/v1:ConfigMap")) {
+        const inputs = r.revealedInputs as { metadata?: { name?: string; namespace?: string } };
+        if (inputs.metadata?.name) found.set(`${inputs.metadata.namespace ?? "default"}/${inputs.metadata.name}`, asDeployedOutputs(inputs));
+    }
+    return found;
 }
 
 /**

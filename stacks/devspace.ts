@@ -35,7 +35,11 @@ export async function devspaceStack(config: StackConfig) {
     const devspace = config.devspace;
     if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
     const namespace = devspaceNamespace(devspace.developer);
-    const provider = devspaceProvider("cluster-k8s", devspace.cluster);
+    // The provider was the ReferencedCluster's child before the frame moved to a ConfigMap: keep its URN, or every
+    // object of an existing devspace would be replaced with it.
+    const provider = devspaceProvider("cluster-k8s", devspace.cluster, {
+        aliases: [{ parent: pulumi.createUrn("cluster", "airflow-platform:cluster:ReferencedCluster") }],
+    });
     const frame = await readFrame(config, namespace, provider);
     const refused = devspaceAccessProblem(devspace, [frame], todayUtc());
     if (refused) {

@@ -335,8 +335,9 @@ export function parseDevspaceFrame(namespace: string, data: Record<string, strin
         return value;
     };
     const json = <T>(key: string): T => {
+        const value = text(key);
         try {
-            return JSON.parse(text(key)) as T;
+            return JSON.parse(value) as T;
         } catch (e) {
             throw new Error(`${where}: ${key} is not JSON (${(e as Error).message})`);
         }

@@ -10,7 +10,7 @@ import {
 } from "../components/observability/airflow-mixin/statsd-mapping";
 import { exposeLines, parseStatsdLine, seriesKey, StatsdExporterModel, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
 import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
-import { mappingInventory, seriesForOneDag } from "../tools/series-count";
+import { airflowMetricsReference, mappingInventory, seriesForOneDag } from "../tools/series-count";
 import { readStatsdSample } from "./fixtures/observability/samples";
 
 /** `name{a="1",b="2"}` in the fixture's label order, parsed into name and labels. */
@@ -40,6 +40,8 @@ const ID_SHAPES: Record<string, string[]> = {
     state: ["success", "up_for_retry"],
     return_code: ["0", "1"],
     _job_id: ["4711", "4712"],
+    event_type: ["start", "complete"],
+    transport_type: ["http", "kafka"],
 };
 const SUFFIX = { counter: "c", gauge: "g", timer: "ms" } as const;
 
@@ -95,7 +97,7 @@ describe("observability: Airflow statsd mapping", () => {
         });
     }
 
-    describe("every metric of Airflow's metrics reference, with plain, hyphenated and dotted IDs and the twins", () => {
+    describe("every catalogue metric, with plain, hyphenated and dotted IDs and the twins", () => {
         const cases = AIRFLOW_METRICS.flatMap((metric) => linesFor(metric).map((l) => ({ metric, ...l })));
         const twins = [...new Set(AIRFLOW_METRICS.flatMap((m) => (m.twin ? [`${AIRFLOW_STATSD_PREFIX}.${m.twin}:1|${SUFFIX[m.kind]}`] : [])))];
 
@@ -148,12 +150,32 @@ describe("observability: Airflow statsd mapping", () => {
             expect(mappings.filter((m) => !deciding.has(m)).map((m) => m.match)).to.deep.equal([]);
         });
 
-        it("counts what it labels, drops and leaves to the catch-all (the figures of docs/observability.md)", () => {
-            const inv = mappingInventory();
-            expect(inv.labelled + inv.plain).to.equal(AIRFLOW_METRICS.length);
-            expect(inv.dropped).to.equal(twins.length);
-            expect(inv.catchAll).to.equal(0);
-            expect(inv.labelled).to.be.greaterThan(40);
+    });
+
+    describe("Airflow's own metrics reference (2.11 and 3.x tables, test/fixtures/statsd-exporter) through the exporter model", () => {
+        const reference = airflowMetricsReference();
+
+        it("holds both lines' tables, the names the catalogue once missed included", () => {
+            const has = (airflow: string, statsd: string) => reference.some((m) => m.airflow === airflow && m.statsd === statsd);
+            expect(reference.filter((m) => m.airflow === "2.11").length).to.be.greaterThan(100);
+            expect(reference.filter((m) => m.airflow === "3.x").length).to.be.greaterThan(110);
+            expect(has("2.11", "sla_email_notification_failure") && has("2.11", "dag_processing.sla_callback_count")).to.equal(true);
+            expect(has("3.x", "edge_worker.heartbeat_count.{worker_name}") && has("3.x", "edge_worker.heartbeat_count")).to.equal(true);
+            expect(has("3.x", "ol.emit.attempts.{event_type}.{transport_type}") && has("3.x", "ol.emit.attempts")).to.equal(true);
+        });
+
+        it("maps every name to a name without IDs or drops it; none reaches the catch-all (the figures of docs/observability.md)", () => {
+            const inv = mappingInventory(mappings, reference);
+            expect(inv.caughtAll).to.deep.equal([]);
+            expect(inv.idInName).to.deep.equal([]);
+            expect(inv.labelled + inv.plain + inv.dropped).to.equal(new Set(reference.map((m) => `${m.airflow} ${m.statsd}`)).size);
+            expect(inv.dropped).to.be.greaterThan(30);
+        });
+
+        it("sees a metric the mapping has no rule for: it reaches the catch-all and is named", () => {
+            const withoutOlRule = mappings.filter((m) => m.name !== "airflow_ol_emit_attempts");
+            expect(withoutOlRule.length).to.be.lessThan(mappings.length);
+            expect(mappingInventory(withoutOlRule, reference).caughtAll).to.deep.equal(["3.x ol.emit.attempts.{event_type}.{transport_type}"]);
         });
     });
 

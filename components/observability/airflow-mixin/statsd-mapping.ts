@@ -145,6 +145,7 @@ export const AIRFLOW_METRICS: AirflowMetric[] = [
     c("task_restored_to_dag.{dag_id}", "airflow_task_restored_to_dag", "Tasks restored to a DAG", { twin: "task_restored_to_dag" }),
     c("sla_missed", "airflow_sla_missed", "SLA misses", { until: 2 }),
     c("sla_callback_notification_failure", "airflow_sla_callback_notification_failure", "Failed SLA miss callbacks or notifications", { until: 2 }),
+    c("sla_email_notification_failure", "airflow_sla_email_notification_failure", "Failed SLA miss email notifications", { until: 2 }),
 
     // --- DAG runs ---------------------------------------------------------------------------------------------------
     ...(["success", "failed"] as const).map((state) =>
@@ -178,6 +179,7 @@ export const AIRFLOW_METRICS: AirflowMetric[] = [
     c("dag_processing.processes", "airflow_dag_processing_processes", "DAG parsing processes started (negative deltas are dropped by the exporter)"),
     c("dag_processing.processor_timeouts", "airflow_dag_processing_processor_timeouts", "DAG file processors killed for taking too long"),
     c("dag_file_processor_timeouts", "airflow_dag_file_processor_timeouts", "DAG file processors killed for taking too long (deprecated name)", { until: 2 }),
+    c("dag_processing.sla_callback_count", "airflow_dag_processing_sla_callback_count", "SLA callbacks received", { until: 2 }),
     c("dag_processing.other_callback_count", "airflow_dag_processing_other_callback_count", "Non-SLA callbacks received"),
     c("dag_processing.file_path_queue_update_count", "airflow_dag_processing_file_path_queue_update_count", "Scans of the DAG folder that queued every file"),
     c("dag_processing.manager_stalls", "airflow_dag_processing_manager_stalls", "Stalled DAG file processor managers"),
@@ -241,6 +243,13 @@ export const AIRFLOW_METRICS: AirflowMetric[] = [
     ...(["connected", "maintenance", "jobs_active", "concurrency", "free_concurrency", "num_queues"] as const).map((kind) =>
         g(`edge_worker.${kind}.{worker_name}`, `airflow_edge_worker_${kind}`, `Edge worker ${kind.replace("_", " ")}`, { twin: `edge_worker.${kind}` }),
     ),
+    // A counter, though the 3.x table says gauge: the edge3 provider sends it with Stats.incr (worker_api/routes/worker.py).
+    c("edge_worker.heartbeat_count.{worker_name}", "airflow_edge_worker_heartbeat_count", "Heartbeats of an edge worker", { twin: "edge_worker.heartbeat_count", since: 3 }),
+
+    // --- OpenLineage provider (plugins/adapter.py: Stats.timer around each emit) --------------------------------------
+    t("ol.emit.attempts.{event_type}.{transport_type}", "airflow_ol_emit_attempts", "Time to emit an OpenLineage event (seconds), by event and transport type", "check", {
+        twin: "ol.emit.attempts",
+    }),
 ];
 
 /** The catch-all's names, one per StatsD type so that a new metric can never collide on type or HELP. */

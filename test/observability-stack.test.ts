@@ -11,7 +11,6 @@ import {
     annotatedServicesScrapeConfig,
     kubePrometheusStackValues,
     KubePrometheusStackInput,
-    NODE_EXPORTER_FULL,
     retentionSizeFor,
 } from "../components/observability/values";
 import { ConfigError, parseStackConfig } from "../stacks/config";
@@ -58,6 +57,15 @@ function resourceBlocks(value: unknown, at = ""): { path: string; resources: Obj
 }
 
 /** Key paths of a values tree (as key lists), down to leaves or to maps whose keys are free-form. */
+/** Helm's merge of a values file over the chart's defaults: maps merge key by key, everything else is replaced. */
+function deepMerge(base: unknown, over: unknown): unknown {
+    const isMap = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+    if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+    return out;
+}
+
 function keyPaths(value: unknown, freeForm: Set<string>, at: string[] = []): string[][] {
     if (!value || typeof value !== "object" || Array.isArray(value)) return [at];
     return Object.entries(value as Obj).flatMap(([k, v]) => {
@@ -89,8 +97,6 @@ describe("observability: kube-prometheus-stack values", () => {
         // Maps whose keys are ours by design, and subchart trees whose values.yaml is not vendored.
         const freeForm = new Set([
             "grafana/grafana.ini",
-            "grafana/dashboardProviders",
-            "grafana/dashboards",
             "kube-state-metrics",
             "prometheus-node-exporter",
             ...["serviceMonitor", "podMonitor", "rule"].flatMap((k) => [`prometheus/prometheusSpec/${k}Selector`, `prometheus/prometheusSpec/${k}NamespaceSelector`]),
@@ -217,18 +223,27 @@ describe("observability: kube-prometheus-stack values", () => {
         expect((sidecar.dashboards.provider as Obj).foldersFromFilesStructure).to.equal(true);
     });
 
-    it("downloads Node Exporter Full (1860) at a pinned revision into the Airflow folder, bound to our datasource", () => {
+    it("fetches no dashboard from grafana.com: no gnetId, no url, no download init container", () => {
         const g = v.grafana;
-        const providers = ((g.dashboardProviders as Obj)["dashboardproviders.yaml"] as Obj).providers as Obj[];
-        expect(providers).to.have.length(1);
-        expect(providers[0]).to.deep.include({ name: "airflow-platform", folder: "Airflow" });
-        const node = ((g.dashboards as Obj)["airflow-platform"] as Obj)["node-exporter-full"] as Obj;
-        expect(node).to.deep.equal({
-            gnetId: 1860,
-            revision: NODE_EXPORTER_FULL.revision,
-            datasource: [{ name: "DS_PROMETHEUS", value: PROMETHEUS_DATASOURCE_UID }],
-        });
-        expect(Number.isInteger(node.revision)).to.equal(true);
+        for (const key of ["dashboards", "dashboardProviders", "downloadDashboards", "downloadDashboardsImage"]) expect(g, key).to.not.have.property(key);
+        const remote = allStrings(g).filter((x) => /grafana\.(com|net)/.test(x));
+        expect(remote).to.deep.equal([]);
+        expect(JSON.stringify(g)).to.not.match(/"(gnetId|url)":/);
+    });
+
+    it("keeps the chart's node-exporter dashboards on (the condition of templates/grafana/dashboards-1.14/nodes.yaml)", () => {
+        // kube-prometheus-stack 88.5.3 renders node-exporter-mixin's dashboards as sidecar ConfigMaps when Grafana,
+        // grafana.defaultDashboardsEnabled, nodeExporter and its linux dashboards are on: our values over the chart's.
+        const chart = YAML.parse(fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+        const merged = deepMerge(chart, values) as Record<string, Obj>;
+        const grafana = merged.grafana;
+        const nodeExporter = merged.nodeExporter as { enabled: boolean; forceDeployDashboards: boolean; operatingSystems: { linux: { enabled: boolean } } };
+        expect(grafana.enabled || grafana.forceDeployDashboards).to.equal(true);
+        expect(grafana.defaultDashboardsEnabled).to.equal(true);
+        expect((nodeExporter.enabled || nodeExporter.forceDeployDashboards) && nodeExporter.operatingSystems.linux.enabled).to.equal(true);
+        // They carry the sidecar's label (the template writes grafana.sidecar.dashboards.label/labelValue), so ours loads them.
+        const sidecar = (grafana.sidecar as Record<string, Obj>).dashboards;
+        expect([sidecar.enabled, sidecar.label, sidecar.labelValue]).to.deep.equal([true, "grafana_dashboard", "1"]);
     });
 
     it("serves Grafana from a sub-path only when exposure gives a root URL", () => {
@@ -252,7 +267,6 @@ describe("observability: kube-prometheus-stack values", () => {
                 "grafana.resources",
                 "grafana.sidecar.resources",
                 "grafana.initChownData.resources",
-                "grafana.downloadDashboards.resources",
                 "kube-state-metrics.resources",
                 "prometheus-node-exporter.resources",
             ]);

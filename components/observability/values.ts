@@ -6,7 +6,7 @@ import type { AlertmanagerReceivers, MonitoringConfig, Resources } from "../../s
 import type { Placement } from "../cluster/types";
 import { DEVSPACE_NAMESPACE_PREFIX } from "../devspace/namespace";
 import { containerResources, parseMemory } from "../quantities";
-import { DASHBOARD_FOLDER, PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
+import { PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
 import { CLOUD_SPOT_LABELS, SERVICE_ENDPOINTS_JOB } from "./airflow-mixin/alerts";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
@@ -26,8 +26,6 @@ export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
 /** The label (and value) the Grafana sidecar collects dashboard ConfigMaps by. */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 
-/** Node Exporter Full, grafana.com dashboard 1860, at a pinned revision (revision 37 is pinned in public configs since 2024). */
-export const NODE_EXPORTER_FULL = { gnetId: 1860, revision: 37 } as const;
 
 /** Alertmanager's volume: silences and the notification log are a few KiB; 1Gi is the smallest size worth a disk. */
 export const ALERTMANAGER_STORAGE = "1Gi";
@@ -286,6 +284,9 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         },
         grafana: {
             ...placement,
+            // The chart's node-exporter-mixin dashboards ("Node Exporter / Nodes", "/ USE Method / Node" and "/ Cluster",
+            // templates/grafana/dashboards-1.14/) ship as sidecar ConfigMaps: no download from grafana.com at start.
+            defaultDashboardsEnabled: true,
             fullnameOverride: GRAFANA_SERVICE.name,
             service: { port: GRAFANA_SERVICE.port },
             resources: containerResources(size.grafana),
@@ -297,7 +298,6 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             // A rolling update's new pod cannot attach the old pod's ReadWriteOnce volume, so an upgrade would hang.
             ...(c.grafana.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
             initChownData: { resources: containerResources(size.grafanaInit) },
-            downloadDashboards: { resources: containerResources(size.grafanaInit) },
             testFramework: { enabled: false },
             sidecar: {
                 resources: containerResources(size.grafanaSidecar),
@@ -315,33 +315,6 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                     isDefaultDatasource: true,
                     name: "Prometheus",
                     uid: PROMETHEUS_DATASOURCE_UID,
-                },
-            },
-            // Node Exporter Full is downloaded from grafana.com at a pinned revision into the same "Airflow" folder.
-            dashboardProviders: {
-                "dashboardproviders.yaml": {
-                    apiVersion: 1,
-                    providers: [
-                        {
-                            name: "airflow-platform",
-                            orgId: 1,
-                            folder: DASHBOARD_FOLDER,
-                            type: "file",
-                            disableDeletion: true,
-                            editable: false,
-                            options: { path: "/var/lib/grafana/dashboards/airflow-platform" },
-                        },
-                    ],
-                },
-            },
-            dashboards: {
-                "airflow-platform": {
-                    "node-exporter-full": {
-                        gnetId: NODE_EXPORTER_FULL.gnetId,
-                        revision: NODE_EXPORTER_FULL.revision,
-                        // Older revisions use ${DS_PROMETHEUS}; newer ones a datasource variable that picks the default.
-                        datasource: [{ name: "DS_PROMETHEUS", value: PROMETHEUS_DATASOURCE_UID }],
-                    },
                 },
             },
         },

@@ -341,7 +341,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "Node {{ $labels.node }} is under memory pressure",
                         description: "The kubelet reports MemoryPressure: it evicts pods from this node.",
-                        runbook: "Look at the node in the Node Exporter Full dashboard and at the pods' memory in the Workers dashboard; lower worker concurrency or raise the tasks' memory requests so the scheduler spreads them.",
+                        runbook: "Look at the node in the 'Node Exporter / Nodes' dashboard and at the pods' memory in the Workers dashboard; lower worker concurrency or raise the tasks' memory requests so the scheduler spreads them.",
                     },
                 },
                 {

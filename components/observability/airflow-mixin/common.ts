@@ -15,7 +15,7 @@ export const AIRFLOW_STATSD_SERVICE = {
     scrapePort: { name: "statsd-scrape", port: 9102, protocol: "TCP" },
 } as const;
 
-/** The Grafana folder the Airflow dashboards land in (sidecar folder annotation and the Node Exporter provider). */
+/** The Grafana folder the Airflow dashboards land in (the sidecar's folder annotation on their ConfigMaps). */
 export const DASHBOARD_FOLDER = "Airflow";
 
 /**

@@ -419,7 +419,7 @@ describe("delivery: the health gate's queries on the real PromQL engine (promtoo
         }));
         fs.writeFileSync(path.join(dir, "gate.test.yml"), YAML.stringify({ rule_files: [], evaluation_interval: "1m", tests }));
         const r = spawnSync("promtool", ["test", "rules", "gate.test.yml"], { cwd: dir, encoding: "utf8" });
-        if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-promtool.sh\` (npm test does)`);
+        if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
         expect(r.status, r.stdout + r.stderr).to.equal(0);
         // The same answers, as the gate reads them from /api/v1/query, give the verdicts.
         const answer = (v: number | undefined): PromResponse => ({

@@ -1,5 +1,5 @@
 /**
- * End to end with a real Prometheus (Debian's `prometheus` package, installed by tools/ensure-promtool.sh): a simulated
+ * End to end with a real Prometheus (Debian's `prometheus` package, installed by tools/ensure-tool.sh): a simulated
  * stretch of platform traffic (simulate-platform.ts: Airflow StatsD through the exporter model, kube-state-metrics,
  * cAdvisor, `up`) is backfilled into a TSDB with `promtool tsdb create-blocks-from openmetrics`, the recording rules
  * with `promtool tsdb create-blocks-from rules` (two passes: one rule reads another's output), and a server on
@@ -21,7 +21,7 @@ type PromResult = { metric: Record<string, string>; value: [number, string] }[];
 
 function run(cmd: string, args: string[], cwd: string): string {
     const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
-    if (r.error) throw new Error(`${cmd} cannot run (${r.error.message}): run \`bash tools/ensure-promtool.sh\` (npm test does)`);
+    if (r.error) throw new Error(`${cmd} cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
 }

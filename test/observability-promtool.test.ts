@@ -1,5 +1,5 @@
 /**
- * Runs the real `promtool` (Debian package `prometheus`; `npm test` installs it through tools/ensure-promtool.sh) on
+ * Runs the real `promtool` (Debian package `prometheus`; `npm test` installs it through tools/ensure-tool.sh) on
  * the Airflow rules and the annotation-based scrape config. Fails, never skips, when promtool is missing.
  */
 import { expect } from "chai";
@@ -359,7 +359,7 @@ function render(template: string, labels: Record<string, string>, value: string 
 
 function promtool(args: string[], cwd: string): { code: number; output: string } {
     const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-promtool.sh\` (npm test does)`);
+    if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
     return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -29,11 +29,11 @@ function freePort(): Promise<number> {
     });
 }
 
-/** Debian names the binary prometheus-alertmanager; upstream's is alertmanager. tools/ensure-alertmanager.sh installs it. */
+/** Debian names the binary prometheus-alertmanager; upstream's is alertmanager. `npm test` installs it (tools/ensure-tool.sh). */
 function alertmanagerBinary(): string {
     for (const name of ["prometheus-alertmanager", "alertmanager"])
         if (spawnSync("sh", ["-c", `command -v ${name}`]).status === 0) return name;
-    throw new Error("Alertmanager is not installed: run `bash tools/ensure-alertmanager.sh` (npm test does it first)");
+    throw new Error("Alertmanager is not installed: run `npm test`, whose pretest installs it (tools/ensure-tool.sh)");
 }
 
 /** The configuration as the real Alertmanager shows it in /api/v2/status, where it masks its secrets as <secret>. */

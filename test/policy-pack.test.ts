@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-// The analyzer protocol the Pulumi engine speaks to a policy pack (the same stubs @pulumi/policy serves).
+// The analyzer protocol the Pulumi engine speaks to a policy pack (the same stubs @pulumi/policy serves); ./policy-analyzer wraps it.
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { analyzeResource, analyzerInfo, connectToPack } from "./policy-analyzer";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "policy");
 
@@ -36,14 +35,7 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
             ["-e", 'require("ts-node").register({ transpileOnly: true, project: "tsconfig.json" }); require("./index.ts");'],
             { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] },
         );
-        const port = await new Promise<string>((resolve, reject) => {
-            let err = "";
-            pack.stdout!.on("data", (d: Buffer) => resolve(d.toString().trim()));
-            pack.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-            pack.on("exit", (code) => reject(new Error(`the policy pack exited with ${code}: ${err}`)));
-        });
-        expect(port).to.match(/^\d+$/);
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        client = await connectToPack(pack);
     });
 
     after(() => {
@@ -51,20 +43,12 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
         pack?.kill();
     });
 
-    function analyze(type: string, name: string, props: Record<string, unknown>): Promise<Diagnostic[]> {
-        const req = new analyzerPb.AnalyzeRequest()
-            .setType(type)
-            .setName(name)
-            .setUrn(`urn:pulumi:dev::airflow-platform::${type}::${name}`)
-            .setProperties(Struct.fromJavaScript(props as Record<string, never>))
-            .setOptions(new analyzerPb.AnalyzerResourceOptions());
-        return new Promise((resolve, reject) => client.analyze(req, (err, res) => (err ? reject(err) : resolve(diagnostics(res!)))));
+    async function analyze(type: string, name: string, props: Record<string, unknown>): Promise<Diagnostic[]> {
+        return diagnostics(await analyzeResource(client, type, name, props));
     }
 
     it("announces the five policies, all mandatory", async () => {
-        const info = await new Promise<analyzerPb.AnalyzerInfo>((resolve, reject) =>
-            client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res!))),
-        );
+        const info = await analyzerInfo(client);
         expect(info.getName()).to.equal("airflow-platform-guardrails");
         const policies = info.getPoliciesList();
         expect(policies.map((p) => p.getName())).to.deep.equal([

@@ -3,11 +3,8 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { analyzeResource, analyzerInfo, connectToPack } from "./policy-analyzer";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "policy");
 /** What the engine sends for a value unknown during preview (sdk/nodejs/runtime: UnknownStringValue). */
@@ -38,14 +35,7 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
             stdio: ["ignore", "pipe", "pipe"],
             env: { ...process.env, NODE_PATH: "" },
         });
-        const port = await new Promise<string>((resolve, reject) => {
-            let err = "";
-            pack.stdout!.on("data", (d: Buffer) => resolve(d.toString().trim()));
-            pack.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-            pack.on("exit", (code) => reject(new Error(`the policy pack exited with ${code}: ${err}`)));
-        });
-        expect(port).to.match(/^\d+$/);
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        client = await connectToPack(pack);
     });
 
     after(() => {
@@ -54,16 +44,9 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    function analyze(type: string, name: string, props: Record<string, unknown>): Promise<string[]> {
-        const req = new analyzerPb.AnalyzeRequest()
-            .setType(type)
-            .setName(name)
-            .setUrn(`urn:pulumi:dev::airflow-platform::${type}::${name}`)
-            .setProperties(Struct.fromJavaScript(props as Record<string, never>))
-            .setOptions(new analyzerPb.AnalyzerResourceOptions());
-        return new Promise((resolve, reject) =>
-            client.analyze(req, (err, res) => (err ? reject(err) : resolve(res!.getDiagnosticsList().map((d) => `${d.getPolicyname()}: ${d.getMessage()}`)))),
-        );
+    async function analyze(type: string, name: string, props: Record<string, unknown>): Promise<string[]> {
+        const res = await analyzeResource(client, type, name, props);
+        return res.getDiagnosticsList().map((d) => `${d.getPolicyname()}: ${d.getMessage()}`);
     }
 
     it("declares its own TypeScript and ts-node, so the CLI's vendored TypeScript 3.8 is never used", () => {
@@ -76,9 +59,7 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
     });
 
     it("serves the five policies", async () => {
-        const info = await new Promise<analyzerPb.AnalyzerInfo>((resolve, reject) =>
-            client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res!))),
-        );
+        const info = await analyzerInfo(client);
         expect(info.getPoliciesList().map((p) => p.getName())).to.have.length(5);
     });
 

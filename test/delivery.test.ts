@@ -438,8 +438,8 @@ describe("delivery: the health gate's queries on the real PromQL engine (promtoo
 describe("delivery: devspace expiry", () => {
     it("lists the devspaces whose expires has passed, with their qualified stacks; the day itself still counts", () => {
         const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
-        expect(expiredDevspaces(dev, "2027-03-31")).to.deep.equal([]);
-        expect(expiredDevspaces(dev, "2027-04-01")).to.deep.equal([{ name: "demo", expires: "2027-03-31", stack: "organization/airflow-platform/devspace-demo" }]);
+        expect(expiredDevspaces(dev, "2099-12-31")).to.deep.equal([]);
+        expect(expiredDevspaces(dev, "2100-01-01")).to.deep.equal([{ name: "demo", expires: "2099-12-31", stack: "organization/airflow-platform/devspace-demo" }]);
         const wf = Object.values(workflows).find((w) => JSON.stringify(w).includes("npm run --silent devspace-expiry"))!;
         expect(wf.on).to.have.property("schedule");
         const run = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? "")).join("\n");

@@ -63,14 +63,14 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
         expect(ns, "the dev stack creates devspace-demo").to.not.equal(undefined);
         expect((ns.inputs.metadata as Obj).annotations).to.deep.equal({
             "airflow-platform/owner": "demo@acme-data.example.com",
-            "airflow-platform/expires": "2027-03-31",
+            "airflow-platform/expires": "2099-12-31",
         });
         expect(dev.outputs.devspaces).to.deep.equal([
             {
                 name: "demo",
                 namespace: NS,
                 owner: { gcp: "demo@acme-data.example.com" },
-                expires: "2027-03-31",
+                expires: "2099-12-31",
                 quota: { cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" },
             },
         ]);

@@ -61,6 +61,24 @@ const SIZES: Record<"small" | "production", Record<string, Resources>> = {
     },
 };
 
+/** One Prometheus `relabel_configs` entry. */
+interface RelabelConfig {
+    source_labels: string[];
+    action: string;
+    regex?: string;
+    replacement?: string;
+    target_label?: string;
+}
+
+/** `prometheus.io/scheme` and `prometheus.io/path` of a pod's or a Service's annotations, read the same way by both jobs. */
+function annotatedSchemeAndPath(role: "pod" | "service"): RelabelConfig[] {
+    const annotation = (name: string) => `__meta_kubernetes_${role}_annotation_prometheus_io_${name}`;
+    return [
+        { source_labels: [annotation("scheme")], action: "replace", regex: "(https?)", target_label: "__scheme__" },
+        { source_labels: [annotation("path")], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
+    ];
+}
+
 /**
  * The classic annotation contract (`prometheus.io/scrape: "true"`, `prometheus.io/port`, `prometheus.io/path`,
  * `prometheus.io/scheme`) for pods, as Prometheus' own example Kubernetes config defines it.
@@ -70,21 +88,10 @@ export function annotatedPodsScrapeConfig() {
         job_name: "kubernetes-pods",
         honor_labels: false,
         kubernetes_sd_configs: [{ role: "pod" }],
-        relabel_configs: [
+        relabel_configs: <RelabelConfig[]>[
             { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
             { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed|Unknown" },
-            {
-                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scheme"],
-                action: "replace",
-                regex: "(https?)",
-                target_label: "__scheme__",
-            },
-            {
-                source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"],
-                action: "replace",
-                regex: "(.+)",
-                target_label: "__metrics_path__",
-            },
+            ...annotatedSchemeAndPath("pod"),
             {
                 // IPv6 pod IPs need brackets around the address.
                 source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
@@ -118,21 +125,10 @@ export function annotatedServicesScrapeConfig() {
     return {
         job_name: SERVICE_ENDPOINTS_JOB,
         kubernetes_sd_configs: [{ role: "endpoints" }],
-        relabel_configs: [
+        relabel_configs: <RelabelConfig[]>[
             { source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
             { source_labels: ["__meta_kubernetes_service_label_component"], action: "drop", regex: "statsd" },
-            {
-                source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scheme"],
-                action: "replace",
-                regex: "(https?)",
-                target_label: "__scheme__",
-            },
-            {
-                source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_path"],
-                action: "replace",
-                regex: "(.+)",
-                target_label: "__metrics_path__",
-            },
+            ...annotatedSchemeAndPath("service"),
             {
                 // Every endpoint port becomes the annotated port; the identical targets that leaves are deduplicated.
                 source_labels: ["__address__", "__meta_kubernetes_service_annotation_prometheus_io_port"],

@@ -74,6 +74,7 @@ export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: A
         retainOnDelete: r.retainOnDelete,
         ignoreChanges: r.ignoreChanges,
         dependencies: r.dependencies,
+        ...(r.aliases.length > 0 ? { aliases: r.aliases } : {}),
         inputs: r.inputs,
     }));
     write("resources.json", JSON.stringify(entries, null, 2) + "\n");

@@ -40,6 +40,8 @@ export interface PlannedResource {
     deleteBeforeReplace: boolean;
     /** URNs this resource waits for (explicit dependsOn and input dependencies). */
     dependencies: string[];
+    /** The URNs this resource was known by before (its `aliases` option, resolved): a rename keeps the state. */
+    aliases: string[];
 }
 
 export interface Plan {
@@ -128,8 +130,18 @@ interface Registration {
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
     dependencies: string[];
+    aliases: AliasSpec[];
     urn?: string;
     inputs?: Record<string, unknown>;
+}
+
+/** An alias as the SDK sends it: a whole URN, or the parts that differ from the resource's own. */
+interface AliasSpec {
+    urn?: string;
+    name?: string;
+    type?: string;
+    parentUrn?: string;
+    noParent?: boolean;
 }
 
 let programCache: (() => Promise<Record<string, unknown>>) | undefined;
@@ -215,6 +227,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
             dependencies: req.getDependenciesList(),
+            aliases: aliasSpecsOf(req),
             inputs: rpc.deserializeProperties(req.getObject() as Parameters<typeof rpc.deserializeProperties>[0], true) as Record<string, unknown>,
         };
         registrations.push(entry);
@@ -254,6 +267,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
                 ignoreChanges: r.ignoreChanges,
                 deleteBeforeReplace: r.deleteBeforeReplace,
                 dependencies: r.dependencies,
+                aliases: r.aliases.map((a) => aliasUrn(r, a, stack)),
             }));
         const plan: Plan = {
             stack,
@@ -388,4 +402,28 @@ export function withComputed(value: unknown, mockedValues: readonly string[]): u
 
 function isResourceReference(value: object): boolean {
     return pulumi.Resource.isInstance(value);
+}
+
+function aliasSpecsOf(req: RegisterRequest): AliasSpec[] {
+    const r = req as unknown as {
+        getAliasesList?(): { getUrn(): string; getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined }[];
+        getAliasurnsList?(): string[];
+    };
+    const specs: AliasSpec[] = (r.getAliasurnsList?.() ?? []).map((urn) => ({ urn }));
+    for (const alias of r.getAliasesList?.() ?? []) {
+        const spec = alias.getSpec();
+        if (!spec) specs.push({ urn: alias.getUrn() });
+        else specs.push({ name: spec.getName() || undefined, type: spec.getType() || undefined, parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() || undefined });
+    }
+    return specs;
+}
+
+/** The URN an alias names, built as the engine builds it: `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`. */
+function aliasUrn(r: Registration, alias: AliasSpec, stack: string): string {
+    if (alias.urn) return alias.urn;
+    const parentUrn = alias.noParent ? "" : (alias.parentUrn ?? r.parentUrn);
+    const parentTypes = parentUrn ? parentUrn.split("::")[2] : "";
+    const type = alias.type ?? r.type;
+    const chain = parentTypes && parentTypes !== "pulumi:pulumi:Stack" ? `${parentTypes}$${type}` : type;
+    return `urn:pulumi:${stack}::${PROJECT}::${chain}::${alias.name ?? r.name}`;
 }

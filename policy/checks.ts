@@ -57,8 +57,12 @@ interface Container {
 /** The containers of a pod spec; an unknown container (or list) is left out: it is judged when it is known. */
 function containersOf(podSpec: Obj): { kind: "container" | "initContainer"; container: Container }[] {
     return [
-        ...asArray(podSpec.initContainers).filter(isObj).map((c) => ({ kind: "initContainer" as const, container: c as unknown as Container })),
-        ...asArray(podSpec.containers).filter(isObj).map((c) => ({ kind: "container" as const, container: c as unknown as Container })),
+        ...asArray(podSpec.initContainers)
+            .filter(isObj)
+            .map((c) => ({ kind: "initContainer" as const, container: c as unknown as Container })),
+        ...asArray(podSpec.containers)
+            .filter(isObj)
+            .map((c) => ({ kind: "container" as const, container: c as unknown as Container })),
     ];
 }
 
@@ -118,7 +122,8 @@ export function checkPinnedVersions(type: string, props: Props): string[] {
         for (const { kind, container } of containersOf(podSpec)) {
             if (container.image === UNKNOWN) continue;
             const problem = typeof container.image === "string" ? imagePinProblem(container.image) : "has no image";
-            if (problem) problems.push(`${kind} "${container.name}" ${problem.startsWith("image") ? "uses " : ""}${problem}`);
+            if (problem)
+                problems.push(`${kind} "${container.name}" ${problem.startsWith("image") ? "uses " : ""}${problem}`);
         }
     }
     return problems;
@@ -161,10 +166,13 @@ export function checkResourceRequests(type: string, props: Props): string[] {
         walk(values, (path, value) => {
             if (path[path.length - 1] !== "resources" || !isObj(value) || !isContainerResources(value)) return;
             // A map of blocks per component (KEDA's `resources.operator`, `resources.webhooks`): each needs requests.
-            const perComponent = Object.values(value).length > 0 && Object.values(value).every((v) => isObj(v) && ("requests" in v || "limits" in v));
+            const perComponent =
+                Object.values(value).length > 0 &&
+                Object.values(value).every((v) => isObj(v) && ("requests" in v || "limits" in v));
             if (perComponent) {
                 for (const [component, block] of Object.entries(value))
-                    if (!hasRequests(block)) problems.push(`values.${dotted([...path, component])} sets no requests (cpu and memory)`);
+                    if (!hasRequests(block))
+                        problems.push(`values.${dotted([...path, component])} sets no requests (cpu and memory)`);
             } else if (!hasRequests(value)) problems.push(`values.${dotted(path)} sets no requests (cpu and memory)`);
         });
         if (String(props.chart ?? "").endsWith("airflow")) {
@@ -239,7 +247,8 @@ export function checkSpotTolerations(type: string, props: Props): string[] {
     if (HELM_TYPES.includes(type)) {
         walk(helmValues(props), (path, value) => {
             if (path[path.length - 1] !== "tolerations" || !Array.isArray(value)) return;
-            if (path.some((segment) => WORKER_VALUES_PATH.test(segment) || NODE_AGENT_VALUES_PATH.test(segment))) return;
+            if (path.some((segment) => WORKER_VALUES_PATH.test(segment) || NODE_AGENT_VALUES_PATH.test(segment)))
+                return;
             if (value.some(isSpotToleration))
                 problems.push(`values.${dotted(path)} tolerates the spot taint outside the workers' section`);
         });
@@ -265,7 +274,18 @@ const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
 ];
 
 /** Words that name a secret when a key ends with them. */
-const SECRET_WORDS = new Set(["password", "passwd", "pass", "pwd", "secret", "token", "passphrase", "credentials", "credential", "apikey"]);
+const SECRET_WORDS = new Set([
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "passphrase",
+    "credentials",
+    "credential",
+    "apikey",
+]);
 /** Two-word endings that name a secret. */
 const SECRET_PAIRS = new Set([
     "api key",
@@ -280,9 +300,30 @@ const SECRET_PAIRS = new Set([
     "ssh key",
 ]);
 /** `<owner> secret` names a secret value; any other `<noun> secret` (sshKeySecret, credentialsSecret) names a Secret object. */
-const SECRET_OWNERS = new Set(["client", "jwt", "app", "shared", "webhook", "api", "hmac", "session", "cookie", "oauth"]);
+const SECRET_OWNERS = new Set([
+    "client",
+    "jwt",
+    "app",
+    "shared",
+    "webhook",
+    "api",
+    "hmac",
+    "session",
+    "cookie",
+    "oauth",
+]);
 /** Words before the secret word that make the key a reference to a secret, not the secret itself. */
-const REFERENCE_PREFIXES = new Set(["existing", "use", "from", "create", "enable", "enabled", "generate", "auto", "show"]);
+const REFERENCE_PREFIXES = new Set([
+    "existing",
+    "use",
+    "from",
+    "create",
+    "enable",
+    "enabled",
+    "generate",
+    "auto",
+    "show",
+]);
 
 function words(key: string): string[] {
     return key
@@ -347,7 +388,9 @@ export function checkNoPlaintextSecrets(type: string, props: Props): string[] {
                 const e = asObj(env);
                 const problem = plaintextSecretProblem(String(e.name ?? ""), e.value);
                 if (problem)
-                    problems.push(`container "${container.name}" env ${String(e.name)} ${problem}: use valueFrom.secretKeyRef`);
+                    problems.push(
+                        `container "${container.name}" env ${String(e.name)} ${problem}: use valueFrom.secretKeyRef`,
+                    );
             }
         }
     }
@@ -410,7 +453,9 @@ export function checkNoPublicLoadBalancerWithoutTls(type: string, props: Props):
             // The AWS Load Balancer Controller makes ALBs internal unless the scheme says internet-facing.
             const publicAlb = annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing";
             if (publicAlb && !annotations["alb.ingress.kubernetes.io/certificate-arn"] && !tls)
-                problems.push("internet-facing ALB Ingress without a certificate (alb.ingress.kubernetes.io/certificate-arn)");
+                problems.push(
+                    "internet-facing ALB Ingress without a certificate (alb.ingress.kubernetes.io/certificate-arn)",
+                );
         }
         if (controller === "gce") {
             const certificate =
@@ -436,8 +481,14 @@ export function checkNoPublicLoadBalancerWithoutTls(type: string, props: Props):
 // 5b. The same for the Gateway API (GKE's exposure layer): the Gateway alone, then its routes across the stack
 // ---------------------------------------------------------------------------------------------------------------
 
-const GATEWAY_TYPES = ["kubernetes:gateway.networking.k8s.io/v1:Gateway", "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway"];
-const HTTP_ROUTE_TYPES = ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute"];
+const GATEWAY_TYPES = [
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway",
+];
+const HTTP_ROUTE_TYPES = [
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute",
+];
 
 /** GKE's GatewayClasses whose load balancer has an internet-facing address (single- and multi-cluster). */
 const EXTERNAL_GATEWAY_CLASSES = new Set([
@@ -449,7 +500,11 @@ const EXTERNAL_GATEWAY_CLASSES = new Set([
     "gke-l7-gxlb-mc",
 ]);
 /** GKE's GatewayClasses of internal Application Load Balancers (reachable from the VPC only). */
-const INTERNAL_GATEWAY_CLASSES = new Set(["gke-l7-rilb", "gke-l7-rilb-mc", "gke-l7-cross-regional-internal-managed-mc"]);
+const INTERNAL_GATEWAY_CLASSES = new Set([
+    "gke-l7-rilb",
+    "gke-l7-rilb-mc",
+    "gke-l7-cross-regional-internal-managed-mc",
+]);
 /** A class name that says internal: GKE's `-rilb` and `-internal-` naming. */
 const INTERNAL_LOOKING_CLASS = /-(rilb|internal)(-|$)/;
 
@@ -545,7 +600,8 @@ function redirectRuleProblem(rule: Obj): string | undefined {
         .find((f) => f.type === "RequestRedirect");
     if (!redirect) return "has no RequestRedirect filter";
     const scheme = asObj(redirect.requestRedirect).scheme;
-    if (scheme !== "https" && scheme !== UNKNOWN) return `redirects with scheme ${scheme === undefined ? "unset (stays http)" : String(scheme)}`;
+    if (scheme !== "https" && scheme !== UNKNOWN)
+        return `redirects with scheme ${scheme === undefined ? "unset (stays http)" : String(scheme)}`;
     return undefined;
 }
 
@@ -564,7 +620,9 @@ export function redirectOnlyProblems(route: Props): string[] {
  * redirects to HTTPS. Gateways outside the stack are not visible here and are not judged.
  */
 export function checkGatewayRoutesOnlyRedirectPlainHttp(resources: StackResource[]): StackViolation[] {
-    const gateways = resources.filter((r) => GATEWAY_TYPES.includes(r.type) && isExternalGatewayClass(asObj(r.props.spec).gatewayClassName));
+    const gateways = resources.filter(
+        (r) => GATEWAY_TYPES.includes(r.type) && isExternalGatewayClass(asObj(r.props.spec).gatewayClassName),
+    );
     const violations: StackViolation[] = [];
     for (const route of resources.filter((r) => HTTP_ROUTE_TYPES.includes(r.type))) {
         const routeNamespace = asObj(route.props.metadata).namespace;
@@ -573,7 +631,9 @@ export function checkGatewayRoutesOnlyRedirectPlainHttp(resources: StackResource
             for (const gateway of gateways.filter((g) => refersTo(parentRef, routeNamespace, g.props)))
                 for (const listener of attachedListeners(parentRef, gateway.props))
                     if (listener.protocol === "HTTP")
-                        plainHttp.push(`"${String(listener.name)}" of external Gateway ${String(asObj(gateway.props.metadata).name ?? gateway.name)}`);
+                        plainHttp.push(
+                            `"${String(listener.name)}" of external Gateway ${String(asObj(gateway.props.metadata).name ?? gateway.name)}`,
+                        );
         if (plainHttp.length === 0) continue;
         const problems = redirectOnlyProblems(route.props);
         if (problems.length > 0)
@@ -603,7 +663,8 @@ export interface Check {
 export const CHECKS: Check[] = [
     {
         name: "pinned-versions",
-        description: "Images carry a tag other than latest (or a digest). Chart versions are pinned by the program: a preview shows the provider's resolved version.",
+        description:
+            "Images carry a tag other than latest (or a digest). Chart versions are pinned by the program: a preview shows the provider's resolved version.",
         check: checkPinnedVersions,
     },
     {
@@ -613,7 +674,8 @@ export const CHECKS: Check[] = [
     },
     {
         name: "spot-tolerations-only-on-workers",
-        description: "Only a chart's worker values (Celery workers, task pods) and node agents (DaemonSets) tolerate the spot taint. A chart's rendered pods are not visible to the pack: it judges the chart's values.",
+        description:
+            "Only a chart's worker values (Celery workers, task pods) and node agents (DaemonSets) tolerate the spot taint. A chart's rendered pods are not visible to the pack: it judges the chart's values.",
         check: checkSpotTolerations,
     },
     {

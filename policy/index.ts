@@ -6,7 +6,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { buildPolicies } from "./policies";
 
 new PolicyPack("airflow-platform-guardrails", {
-    description: "Pinned images, resource requests, spot only for workers, no plain-text secrets, TLS on public load balancers.",
+    description:
+        "Pinned images, resource requests, spot only for workers, no plain-text secrets, TLS on public load balancers.",
     enforcementLevel: "mandatory",
     policies: buildPolicies("mandatory"),
 });

@@ -29,7 +29,8 @@ export function plainProps(props: Record<string, unknown>): Props {
     const plain = (value: unknown): unknown => {
         if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) return UNKNOWN;
         if (Array.isArray(value)) return value.map(plain);
-        if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+        if (value && typeof value === "object")
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
         return value;
     };
     return plain(target) as Props;
@@ -46,13 +47,20 @@ export function buildPolicies(enforcementLevel: EnforcementLevel = "mandatory"):
             description: c.description,
             enforcementLevel,
             validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-                for (const message of c.check(args.type, plainProps(args.props))) reportViolation(`${args.name}: ${message}`);
+                for (const message of c.check(args.type, plainProps(args.props)))
+                    reportViolation(`${args.name}: ${message}`);
             },
             // @pulumi/policy runs validateStack once per preview/update with every resource (their outputs).
             ...(checkStack && {
                 validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-                    const resources = args.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: plainProps(r.props) }));
-                    for (const v of checkStack(resources)) reportViolation(`${v.resource.name}: ${v.message}`, v.resource.urn);
+                    const resources = args.resources.map((r) => ({
+                        type: r.type,
+                        name: r.name,
+                        urn: r.urn,
+                        props: plainProps(r.props),
+                    }));
+                    for (const v of checkStack(resources))
+                        reportViolation(`${v.resource.name}: ${v.message}`, v.resource.urn);
                 },
             }),
         };

@@ -44,7 +44,13 @@ export async function devspaceStack(config: StackConfig) {
     const refused = devspaceAccessProblem(devspace, [frame], todayUtc());
     if (refused) {
         const key = fullKey(refused.key.split("."));
-        throw new ConfigError(config.stack, [{ key, message: refused.message, value: refused.key === "devspace.owner" ? devspace.owner : devspace.developer }]);
+        throw new ConfigError(config.stack, [
+            {
+                key,
+                message: refused.message,
+                value: refused.key === "devspace.owner" ? devspace.owner : devspace.developer,
+            },
+        ]);
     }
     const cluster = new ReferencedCluster("cluster", {
         provider,
@@ -92,7 +98,9 @@ export async function devspaceStack(config: StackConfig) {
  */
 async function readFrame(config: StackConfig, namespace: string, provider: k8s.Provider): Promise<DevspaceFrameFacts> {
     const devspace = config.devspace!;
-    const frameMap = k8s.core.v1.ConfigMap.get("devspace-frame", `${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`, { provider });
+    const frameMap = k8s.core.v1.ConfigMap.get("devspace-frame", `${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`, {
+        provider,
+    });
     let data: Record<string, string> | undefined;
     try {
         // Output.promise() is internal to @pulumi/pulumi, but it is the one way to catch a failed read (apply never runs).

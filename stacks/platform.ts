@@ -15,7 +15,11 @@ export function platformStack(config: StackConfig) {
     // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
     const keda =
         executorSetting(config.airflow).usesCelery && config.airflow.workers.autoscaling.enabled
-            ? new Keda("keda", { provider: cluster.provider, placement: cluster.placement.onDemand, dependsOn: cluster.readiness })
+            ? new Keda("keda", {
+                  provider: cluster.provider,
+                  placement: cluster.placement.onDemand,
+                  dependsOn: cluster.readiness,
+              })
             : undefined;
     const airflow = new Airflow("airflow", { cluster, stack: config, observability, keda: keda?.release });
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.

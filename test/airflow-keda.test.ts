@@ -13,7 +13,7 @@ import { KEDA_VERSION, kedaValues } from "../components/keda";
 import { checkResourceRequests } from "../policy/checks";
 import { COMPUTED, Plan, helmValues, ofType, planOf, the } from "./harness";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CELERY_STACKS = ["dev", "prod-gke", "prod-eks"];
 
@@ -32,7 +32,8 @@ describe("KEDA: Celery workers that scale with the queue", () => {
             const values = keda.inputs.values as Obj;
             // The chart's CRDs are templates installed with the release (crds.install), not a `crds/` folder Helm skips on upgrade.
             expect(values.crds).to.deep.equal({ install: true });
-            for (const image of ["keda", "metricsApiServer", "webhooks"]) expect(values.image[image].tag, image).to.equal(KEDA_VERSION);
+            for (const image of ["keda", "metricsApiServer", "webhooks"])
+                expect(values.image[image].tag, image).to.equal(KEDA_VERSION);
             const airflowValues = helmValues(plan, "airflow-release") as Obj;
             expect(values.nodeSelector).to.deep.equal(airflowValues.scheduler.nodeSelector);
             expect(values.tolerations).to.deep.equal(airflowValues.scheduler.tolerations);
@@ -51,13 +52,16 @@ describe("KEDA: Celery workers that scale with the queue", () => {
         // The API server calls the metrics server and the webhooks on a port a private GKE control plane may reach.
         expect(values.service).to.deep.equal({ portHttps: 443, portHttpsTarget: 10250 });
         expect(values.webhooks).to.deep.equal({ port: 10250 });
-        for (const component of ["operator", "metricServer", "webhooks"]) expect(values.resources[component].requests, component).to.deep.equal({ cpu: "100m", memory: "100Mi" });
+        for (const component of ["operator", "metricServer", "webhooks"])
+            expect(values.resources[component].requests, component).to.deep.equal({ cpu: "100m", memory: "100Mi" });
     });
 
     it("the policy pack still finds a KEDA component without requests", () => {
         const values = kedaValues({ placement: { nodeSelector: {}, tolerations: [] } }) as Obj;
         values.resources.webhooks = { limits: { memory: "1Gi" } };
-        expect(checkResourceRequests(RELEASE, { chart: "keda", values })).to.deep.equal(["values.resources.webhooks sets no requests (cpu and memory)"]);
+        expect(checkResourceRequests(RELEASE, { chart: "keda", values })).to.deep.equal([
+            "values.resources.webhooks sets no requests (cpu and memory)",
+        ]);
     });
 
     it("devspace-demo (KubernetesExecutor only) has no KEDA release and no ScaledObject", () => {
@@ -68,19 +72,34 @@ describe("KEDA: Celery workers that scale with the queue", () => {
     it("the query's connection resolves from KEDA's namespace: bundled Postgres (dev) and PgBouncer (prod) by namespace-qualified name", () => {
         // worker-kedaautoscaler.yaml: `connectionFromEnv: AIRFLOW_CONN_AIRFLOW_DB` (the worker's env from the metadata
         // Secret's `connection`) unless PgBouncer is on and usePgbouncer is false. KEDA runs in namespace keda: a short name fails there.
-        const common = { releaseName: "airflow", namespace: "airflow", user: "air flow", password: "p@ss/word", kedaDirect: false };
+        const common = {
+            releaseName: "airflow",
+            namespace: "airflow",
+            user: "air flow",
+            password: "p@ss/word",
+            kedaDirect: false,
+        };
         expect(metadataConnections(common)).to.deep.equal({
-            connection: "postgresql://air%20flow:p%40ss%2Fword@airflow-postgresql.airflow:5432/postgres?sslmode=disable",
+            connection:
+                "postgresql://air%20flow:p%40ss%2Fword@airflow-postgresql.airflow:5432/postgres?sslmode=disable",
         });
         const managed = { host: "10.0.0.5", port: 5432, database: "airflow" };
         expect(metadataConnections({ ...common, managed })).to.deep.equal({
-            connection: "postgresql://air%20flow:p%40ss%2Fword@airflow-pgbouncer.airflow:6543/airflow-metadata?sslmode=disable",
+            connection:
+                "postgresql://air%20flow:p%40ss%2Fword@airflow-pgbouncer.airflow:6543/airflow-metadata?sslmode=disable",
         });
     });
 
     it("connection=direct: the metadata Secret gains the `kedaConnection` key the chart's KEDA_DB_CONN reads, to the database itself", () => {
         const managed = { host: "10.0.0.5", port: 5432, database: "airflow" };
-        const direct = metadataConnections({ releaseName: "airflow", namespace: "airflow", user: "u", password: "p", managed, kedaDirect: true });
+        const direct = metadataConnections({
+            releaseName: "airflow",
+            namespace: "airflow",
+            user: "u",
+            password: "p",
+            managed,
+            kedaDirect: true,
+        });
         expect(direct.connection).to.match(/@airflow-pgbouncer\.airflow:6543\//);
         expect(direct.kedaConnection).to.equal("postgresql://u:p@10.0.0.5:5432/airflow?sslmode=require");
         // usePgbouncer false with PgBouncer on is the chart's branch that reads `kedaConnection` (airflow-values.test.ts
@@ -88,11 +107,16 @@ describe("KEDA: Celery workers that scale with the queue", () => {
     });
 
     it("a devspace with Celery workers uses the dev stack's KEDA, scales 0..1, and its quota holds the control plane and that worker", async () => {
-        const plan = await planOf("devspace-demo", { config: { airflow: { ...readAirflow("devspace-demo"), executor: "celery-kubernetes" } } });
+        const plan = await planOf("devspace-demo", {
+            config: { airflow: { ...readAirflow("devspace-demo"), executor: "celery-kubernetes" } },
+        });
         expect(ofType(plan, RELEASE).map((r) => r.name)).to.deep.equal(["airflow-release"]);
         const values = helmValues(plan, "airflow-release") as Obj;
         expect(values.workers.keda).to.include({ enabled: true, minReplicaCount: 0, maxReplicaCount: 1 });
-        const r = devspaceRequestsOf([...plan.resources, ...frameObjects("devspace-demo", plan.outputs.quota as DevspaceFrameOutput["quota"])], "devspace-demo");
+        const r = devspaceRequestsOf(
+            [...plan.resources, ...frameObjects("devspace-demo", plan.outputs.quota as DevspaceFrameOutput["quota"])],
+            "devspace-demo",
+        );
         const workers = r.lines.find((l) => l.what === "airflow-release: workers");
         expect(workers?.replicas, "counted at maxReplicaCount").to.equal(1);
         expect(r.quota).to.exist;
@@ -120,8 +144,12 @@ describe("the chart's own values.yaml (1.20.0-dev, vendored) agrees with what th
     it("the KEDA query divides by [celery] worker_concurrency and leaves out each hybrid's Kubernetes half", () => {
         const query = chart.workers.keda.query as string;
         expect(query).to.include("{{ .Values.config.celery.worker_concurrency }}");
-        expect(query).to.match(/contains "CeleryKubernetesExecutor" \.Values\.executor[\s\S]*\.Values\.config\.celery_kubernetes_executor\.kubernetes_queue/);
-        expect(query).to.match(/contains "KubernetesExecutor" \.Values\.executor[\s\S]*executor IS DISTINCT FROM 'KubernetesExecutor'/);
+        expect(query).to.match(
+            /contains "CeleryKubernetesExecutor" \.Values\.executor[\s\S]*\.Values\.config\.celery_kubernetes_executor\.kubernetes_queue/,
+        );
+        expect(query).to.match(
+            /contains "KubernetesExecutor" \.Values\.executor[\s\S]*executor IS DISTINCT FROM 'KubernetesExecutor'/,
+        );
         expect(query).to.match(/state='running' OR state='queued'/);
         // The workers' queue the query counts: Airflow's own `[operators] default_queue` ("default"); the values keep it.
         expect(query).to.include('splitList "," .Values.workers.queue');

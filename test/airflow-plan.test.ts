@@ -4,11 +4,21 @@
  */
 import Ajv from "ajv";
 import { expect } from "chai";
-import * as path from "path";
 import { OFFLINE_SECRET_PLACEHOLDERS, planStack, readStackFile } from "../tools/offline/runtime";
-import { Plan, PlannedResource, SECRET, allStrings, helmValues, kubeObjects, ofType, planOf, the } from "./harness";
+import {
+    Plan,
+    PlannedResource,
+    SECRET,
+    allStrings,
+    chartValuesSchema,
+    helmValues,
+    kubeObjects,
+    ofType,
+    planOf,
+    the,
+} from "./harness";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const HTTPS_TOKEN = "plan-test-https-token-3f9c1e";
@@ -16,7 +26,13 @@ const HTTPS = {
     config: {
         airflow: {
             version: "3.1.8",
-            dags: { repo: "https://github.com/acme-data/airflow-dags.git", branch: "main", subPath: "dags", credentials: "https", username: "ci-bot" },
+            dags: {
+                repo: "https://github.com/acme-data/airflow-dags.git",
+                branch: "main",
+                subPath: "dags",
+                credentials: "https",
+                username: "ci-bot",
+            },
         },
     },
     secrets: { dagsGitToken: HTTPS_TOKEN },
@@ -31,7 +47,11 @@ function secretNamed(plan: Plan, name: string): PlannedResource {
 /** The node pool's labels and taints as the cluster layer planned them (GKE node pool or EKS node group). */
 function pool(plan: Plan, kind: "on-demand" | "spot"): { labels: Obj; taints: Obj[] } {
     // Spot comes as several pools (one per family or shape), `<cluster>-spot-<family>`: any of them.
-    const r = plan.resources.find((x) => /nodePool:NodePool|nodeGroup:NodeGroup/.test(x.type) && (x.name.endsWith(`-${kind}`) || x.name.includes(`-${kind}-`)));
+    const r = plan.resources.find(
+        (x) =>
+            /nodePool:NodePool|nodeGroup:NodeGroup/.test(x.type) &&
+            (x.name.endsWith(`-${kind}`) || x.name.includes(`-${kind}-`)),
+    );
     expect(r, `${kind} pool`).to.exist;
     const src = (r!.inputs.nodeConfig as Obj | undefined) ?? r!.inputs;
     return { labels: src.labels as Obj, taints: (src.taints as Obj[]) ?? [] };
@@ -49,7 +69,13 @@ describe("airflow in the plan", () => {
 
     it("installs chart 1.20.0 from the Apache repository as a real Helm release whose migration hook runs, after its namespace and Secrets", () => {
         const release = the(dev, RELEASE, "airflow-release");
-        expect(release.inputs).to.include({ chart: "airflow", version: "1.20.0", name: "airflow", namespace: "airflow", atomic: false });
+        expect(release.inputs).to.include({
+            chart: "airflow",
+            version: "1.20.0",
+            name: "airflow",
+            namespace: "airflow",
+            atomic: false,
+        });
         // Hooks on (the migration and create-user Jobs are post-install/upgrade hooks), and no --wait, which would
         // wait for pods that themselves wait for the migration hook.
         expect(release.inputs.skipAwait).to.equal(true);
@@ -72,14 +98,16 @@ describe("airflow in the plan", () => {
         expect(values.config.api.base_url).to.equal("https://airflow.acme-data.example.com");
         expect(helmValues(dev, "airflow-release") as Obj).not.to.have.nested.property("config.api");
         const backends = kubeObjects(prod, "Ingress").flatMap((i) =>
-            ((i.inputs.spec as Obj)?.rules ?? []).flatMap((r: Obj) => r.http.paths.map((p: Obj) => ({ path: p.path, ...p.backend.service }))),
+            ((i.inputs.spec as Obj)?.rules ?? []).flatMap((r: Obj) =>
+                r.http.paths.map((p: Obj) => ({ path: p.path, ...p.backend.service })),
+            ),
         );
         expect(backends).to.deep.include({ path: "/", name: "airflow-api-server", port: { number: 8080 } });
     });
 
     it("the planned values of every reference stack are valid for the pinned chart (vendored values.schema.json)", async () => {
         const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-        const validate = ajv.compile(require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")));
+        const validate = ajv.compile(chartValuesSchema());
         for (const stack of ["dev", "prod-gke", "prod-eks", "devspace-demo"]) {
             const values = helmValues(await planOf(stack), "airflow-release");
             expect(validate(values), `${stack}: ${JSON.stringify(validate.errors, null, 1)}`).to.equal(true);
@@ -96,7 +124,17 @@ describe("airflow in the plan", () => {
             const onDemand = pool(plan, "on-demand");
             const spot = pool(plan, "spot");
             expect(spot.taints).to.have.length.greaterThan(0);
-            for (const component of ["scheduler", "apiServer", "dagProcessor", "triggerer", "redis", "pgbouncer", "statsd", "migrateDatabaseJob", "createUserJob"]) {
+            for (const component of [
+                "scheduler",
+                "apiServer",
+                "dagProcessor",
+                "triggerer",
+                "redis",
+                "pgbouncer",
+                "statsd",
+                "migrateDatabaseJob",
+                "createUserJob",
+            ]) {
                 expect(values[component].nodeSelector, component).to.deep.equal(onDemand.labels);
                 expect(values[component].tolerations, component).to.deep.equal([]);
             }
@@ -106,7 +144,11 @@ describe("airflow in the plan", () => {
             expect(values.workers.affinity.nodeAffinity).to.deep.equal(workers.affinity.nodeAffinity);
             const tolerated = (values.workers.tolerations as Obj[]).map((t) => `${t.key}=${t.value}:${t.effect}`);
             for (const taint of spot.taints) {
-                const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[taint.effect as string];
+                const effect = {
+                    NO_SCHEDULE: "NoSchedule",
+                    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+                    NO_EXECUTE: "NoExecute",
+                }[taint.effect as string];
                 expect(tolerated).to.include(`${taint.key}=${taint.value}:${effect}`);
             }
         });
@@ -130,7 +172,9 @@ describe("airflow in the plan", () => {
             GIT_SYNC_USERNAME: "ci-bot",
             GIT_SYNC_PASSWORD: HTTPS_TOKEN,
         });
-        expect((helmValues(https, "airflow-release") as Obj).dags.gitSync.credentialsSecret).to.equal("airflow-git-credentials");
+        expect((helmValues(https, "airflow-release") as Obj).dags.gitSync.credentialsSecret).to.equal(
+            "airflow-git-credentials",
+        );
         expect(ofType(dev, "kubernetes:core/v1:Secret").map((s) => s.name)).not.to.include("airflow-git-credentials");
     });
 
@@ -140,7 +184,9 @@ describe("airflow in the plan", () => {
             for (const resource of plan.resources) {
                 for (const text of allStrings(resource.inputs))
                     for (const secret of placeholders)
-                        expect(text.includes(secret), `${plan.stack} ${resource.type} ${resource.name}`).to.equal(false);
+                        expect(text.includes(secret), `${plan.stack} ${resource.type} ${resource.name}`).to.equal(
+                            false,
+                        );
             }
             // Every Airflow Secret holds its data as a Pulumi secret.
             for (const s of kubeObjects(plan, "Secret").filter((x) => x.parent === "airflow"))
@@ -161,22 +207,39 @@ describe("airflow in the plan", () => {
                 existingClaim: (pvc.inputs.metadata as Obj).name,
             });
         }
-        expect((storageProvisioner(dev))).to.match(/filestore/);
-        expect((storageProvisioner(prod))).to.match(/efs/);
+        expect(storageProvisioner(dev)).to.match(/filestore/);
+        expect(storageProvisioner(prod)).to.match(/efs/);
         expect(the(prod, "kubernetes:core/v1:PersistentVolumeClaim", "airflow-logs").protect).to.equal(true);
     });
 
     it("remote logs: no PVC; each log-writing service account is bound to a bucket identity (Pod Identity, Workload Identity)", async () => {
         const withRemoteLogs = (stack: string, remoteBaseFolder: string) =>
-            planOf(stack, { config: { airflow: { ...(readStackFile(stack).config.airflow as Obj), logs: { mode: "remote", remoteBaseFolder } } } });
+            planOf(stack, {
+                config: {
+                    airflow: {
+                        ...(readStackFile(stack).config.airflow as Obj),
+                        logs: { mode: "remote", remoteBaseFolder },
+                    },
+                },
+            });
         const eks = await withRemoteLogs("prod-eks", "s3://acme-airflow-logs/prod");
         const gke = await withRemoteLogs("dev", "gs://acme-airflow-logs/dev");
-        const serviceAccounts = ["airflow-worker", "airflow-scheduler", "airflow-triggerer", "airflow-dag-processor", "airflow-api-server"];
+        const serviceAccounts = [
+            "airflow-worker",
+            "airflow-scheduler",
+            "airflow-triggerer",
+            "airflow-dag-processor",
+            "airflow-api-server",
+        ];
         for (const plan of [eks, gke])
-            expect(ofType(plan, "kubernetes:core/v1:PersistentVolumeClaim").filter((r) => r.parent === "airflow")).to.have.length(0);
+            expect(
+                ofType(plan, "kubernetes:core/v1:PersistentVolumeClaim").filter((r) => r.parent === "airflow"),
+            ).to.have.length(0);
 
         // EKS Pod Identity: an association per service account, no annotation needed, so the values are known here.
-        const associations = ofType(eks, "aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.inputs.namespace === "airflow");
+        const associations = ofType(eks, "aws:eks/podIdentityAssociation:PodIdentityAssociation").filter(
+            (a) => a.inputs.namespace === "airflow",
+        );
         expect(associations.map((a) => a.inputs.serviceAccount)).to.have.members(serviceAccounts);
         const values = helmValues(eks, "airflow-release") as Obj;
         expect(values.logs.persistence.enabled).to.equal(false);
@@ -190,7 +253,8 @@ describe("airflow in the plan", () => {
         // GKE Workload Identity: each service account may act as its GSA, which may write the bucket. The GSA's email
         // (the annotation) is known only once it exists, so these values are [computed] in a preview.
         const members = ofType(gke, "gcp:serviceaccount/iAMMember:IAMMember").map((m) => String(m.inputs.member));
-        for (const sa of serviceAccounts) expect(members).to.include(`serviceAccount:acme-data-dev.svc.id.goog[airflow/${sa}]`);
+        for (const sa of serviceAccounts)
+            expect(members).to.include(`serviceAccount:acme-data-dev.svc.id.goog[airflow/${sa}]`);
         const buckets = ofType(gke, "gcp:storage/bucketIAMMember:BucketIAMMember").map((b) => b.inputs.bucket);
         expect(new Set(buckets)).to.deep.equal(new Set(["acme-airflow-logs"]));
     });
@@ -198,16 +262,25 @@ describe("airflow in the plan", () => {
     it("generated keys are identical across two evaluations, never rotated by a keeper, and protected in prod", async () => {
         const again = await planStack("dev");
         const generated = (plan: Plan) =>
-            plan.resources.filter((r) => r.parent === "airflow" && (r.type.startsWith("random:") || r.type === "kubernetes:core/v1:Secret"));
+            plan.resources.filter(
+                (r) =>
+                    r.parent === "airflow" && (r.type.startsWith("random:") || r.type === "kubernetes:core/v1:Secret"),
+            );
         const first = generated(dev);
-        expect(first.map((r) => r.name)).to.include.members(["airflow-fernet-key", "airflow-jwt-secret", "airflow-api-secret-key"]);
+        expect(first.map((r) => r.name)).to.include.members([
+            "airflow-fernet-key",
+            "airflow-jwt-secret",
+            "airflow-api-secret-key",
+        ]);
         for (const r of first) {
             const twin = generated(again).find((x) => x.type === r.type && x.name === r.name);
             expect(twin, r.name).to.exist;
             expect(twin!.inputs, `${r.type} ${r.name}`).to.deep.equal(r.inputs);
             expect(r.inputs, r.name).not.to.have.property("keepers");
         }
-        expect(the(dev, "random:index/randomBytes:RandomBytes", "airflow-fernet-key").inputs).to.deep.equal({ length: 32 });
+        expect(the(dev, "random:index/randomBytes:RandomBytes", "airflow-fernet-key").inputs).to.deep.equal({
+            length: 32,
+        });
         for (const name of ["airflow-fernet-key"]) {
             expect(the(prod, "random:index/randomBytes:RandomBytes", name).protect).to.equal(true);
             expect(secretNamed(prod, name).protect).to.equal(true);
@@ -225,13 +298,19 @@ describe("airflow in the plan", () => {
         // Its content depends on the database's generated password, which only the cloud knows at preview.
         secretNamed(prod, "airflow-pgbouncer-config");
         secretNamed(prod, "airflow-pgbouncer-stats");
-        for (const plan of [dev, prod]) expect((helmValues(plan, "airflow-release") as Obj).data.metadataSecretName).to.equal("airflow-metadata");
+        for (const plan of [dev, prod])
+            expect((helmValues(plan, "airflow-release") as Obj).data.metadataSecretName).to.equal("airflow-metadata");
     });
 
     it("Prometheus scrapes the chart's statsd-exporter through a ServiceMonitor in the Airflow namespace", () => {
-        const monitors = kubeObjects(dev, "ServiceMonitor").filter((m) => (m.inputs.metadata as Obj).namespace === "airflow");
+        const monitors = kubeObjects(dev, "ServiceMonitor").filter(
+            (m) => (m.inputs.metadata as Obj).namespace === "airflow",
+        );
         expect(monitors).to.have.length(1);
-        expect((monitors[0].inputs.spec as Obj).selector.matchLabels).to.include({ component: "statsd", release: "airflow" });
+        expect((monitors[0].inputs.spec as Obj).selector.matchLabels).to.include({
+            component: "statsd",
+            release: "airflow",
+        });
         // It waits for the chart (its Service) and for the CRD that defines its kind.
         const crds = ofType(dev, RELEASE).find((r) => String(r.inputs.chart).includes("crds"));
         expect(crds, "the prometheus-operator CRDs release").to.exist;

@@ -19,7 +19,7 @@ import type { PoolPlacements } from "../components/cluster/types";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
 import { AIRFLOW_STATSD_SERVICE } from "../components/observability/airflow-mixin/common";
 import { StackConfig, parseStackConfig } from "../stacks/config";
-import { configError } from "./harness";
+import { chartValuesSchema, configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
 
 /** A hand-made placement shaped like the cluster layer's: a capacity label, and a taint on spot only. */
@@ -46,10 +46,19 @@ const SECRET_NAMES: AirflowSecretNames = {
     postgresAuth: "airflow-postgres-auth",
 };
 
-function stackConfig(stack: string, airflow: Record<string, unknown> = {}, more: Record<string, unknown> = {}, secrets?: Record<string, string>): StackConfig {
+function stackConfig(
+    stack: string,
+    airflow: Record<string, unknown> = {},
+    more: Record<string, unknown> = {},
+    secrets?: Record<string, string>,
+): StackConfig {
     const file = readStackFile(stack);
     const base = file.config.airflow as Record<string, unknown>;
-    return parseStackConfig(stack, { ...file.config, airflow: { ...base, ...airflow }, ...more }, secrets ?? file.secrets);
+    return parseStackConfig(
+        stack,
+        { ...file.config, airflow: { ...base, ...airflow }, ...more },
+        secrets ?? file.secrets,
+    );
 }
 
 function input(config: StackConfig, overrides: Partial<AirflowValuesInput> = {}): AirflowValuesInput {
@@ -69,9 +78,13 @@ function input(config: StackConfig, overrides: Partial<AirflowValuesInput> = {})
     };
 }
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
-function valuesOf(stack: string, airflow: Record<string, unknown> = {}, overrides: Partial<AirflowValuesInput> = {}): Obj {
+function valuesOf(
+    stack: string,
+    airflow: Record<string, unknown> = {},
+    overrides: Partial<AirflowValuesInput> = {},
+): Obj {
     return airflowValues(input(stackConfig(stack, airflow), overrides)) as Obj;
 }
 
@@ -109,9 +122,9 @@ describe("airflow values: executor", () => {
     });
 
     it("the explicit forms: CeleryKubernetesExecutor on 2.x, the multi-executor on 2.11", () => {
-        expect(executorSetting({ executor: "CeleryKubernetesExecutor", majorVersion: 2, kubernetesQueue: "q" }).executor).to.equal(
-            "CeleryKubernetesExecutor",
-        );
+        expect(
+            executorSetting({ executor: "CeleryKubernetesExecutor", majorVersion: 2, kubernetesQueue: "q" }).executor,
+        ).to.equal("CeleryKubernetesExecutor");
         expect(valuesOf("dev", { ...AIRFLOW_2, executor: "CeleryExecutor,KubernetesExecutor" }).executor).to.equal(
             "CeleryExecutor,KubernetesExecutor",
         );
@@ -134,7 +147,8 @@ describe("airflow values: executor", () => {
             expect(issue!.message).to.include("This chart only supports Apache Airflow version 2.11.0 and above.");
             expect(issue!.value).to.equal(version);
         }
-        for (const version of ["2.11.0", "2.11.1", "3.0.6", "3.1.8"]) expect(() => stackConfig("dev", { version }), version).not.to.throw();
+        for (const version of ["2.11.0", "2.11.1", "3.0.6", "3.1.8"])
+            expect(() => stackConfig("dev", { version }), version).not.to.throw();
         // Above the chart's appVersion minor (3.1): Airflow 3.2 came with chart 1.22.0, and 3.9.9 does not exist.
         for (const version of ["3.2.0", "3.9.9", "4.0.0"]) {
             const err = configError(() => stackConfig("dev", { version }));
@@ -142,14 +156,23 @@ describe("airflow values: executor", () => {
             expect(issue, `${version}: ${err.message}`).to.exist;
             expect(issue!.value).to.equal(version);
         }
-        expect(configError(() => stackConfig("dev", { version: "3.2.0" })).message).to.match(/2\.11\.0 to 3\.1\.x.*airflow\.chartVersion/);
+        expect(configError(() => stackConfig("dev", { version: "3.2.0" })).message).to.match(
+            /2\.11\.0 to 3\.1\.x.*airflow\.chartVersion/,
+        );
         // The multi-executor needs 2.10, which the chart no longer installs: from 2.11 on both executor forms pass.
-        expect(() => stackConfig("dev", { version: "2.11.0", executor: "CeleryExecutor,KubernetesExecutor" })).not.to.throw();
+        expect(() =>
+            stackConfig("dev", { version: "2.11.0", executor: "CeleryExecutor,KubernetesExecutor" }),
+        ).not.to.throw();
     });
 
     it("credential mismatches are ConfigErrors naming the key", () => {
         const sshWithoutHosts = configError(() =>
-            stackConfig("dev", { dags: { repo: "git@github.com:a/b.git", credentials: "ssh" } }, {}, { dagsGitSshKey: "k" }),
+            stackConfig(
+                "dev",
+                { dags: { repo: "git@github.com:a/b.git", credentials: "ssh" } },
+                {},
+                { dagsGitSshKey: "k" },
+            ),
         );
         expect(sshWithoutHosts.issues.map((i) => i.key)).to.include("airflow-platform:airflow.dags.knownHosts");
         const strayToken = configError(() => stackConfig("dev", {}, {}, { dagsGitToken: "t" }));
@@ -204,7 +227,10 @@ describe("airflow values: placement and resources", () => {
             const values = valuesOf("dev", airflow);
             expect(values.workers.nodeSelector).to.deep.equal(PLACEMENT.spot.nodeSelector);
             expect(values.workers.tolerations).to.deep.equal(PLACEMENT.spot.tolerations);
-            expect(values.workers.terminationGracePeriodSeconds, "an hour: a scale-down's warm shutdown lets hour-long tasks finish").to.equal(3600);
+            expect(
+                values.workers.terminationGracePeriodSeconds,
+                "an hour: a scale-down's warm shutdown lets hour-long tasks finish",
+            ).to.equal(3600);
         });
     }
 
@@ -212,7 +238,11 @@ describe("airflow values: placement and resources", () => {
         for (const values of [valuesOf("prod-eks"), valuesOf("dev", AIRFLOW_2)]) {
             const spotTolerations: string[] = [];
             walk(values, (at, value) => {
-                if (at[at.length - 1] === "tolerations" && Array.isArray(value) && value.some((t) => t.key === "cloud.google.com/gke-spot"))
+                if (
+                    at[at.length - 1] === "tolerations" &&
+                    Array.isArray(value) &&
+                    value.some((t) => t.key === "cloud.google.com/gke-spot")
+                )
                     spotTolerations.push(at.join("."));
             });
             expect(spotTolerations).to.deep.equal(["workers.tolerations"]);
@@ -220,7 +250,9 @@ describe("airflow values: placement and resources", () => {
     });
 
     it("workers get the configured warm-shutdown grace period", () => {
-        expect(valuesOf("dev", { workers: { terminationGracePeriodSeconds: 3600 } }).workers.terminationGracePeriodSeconds).to.equal(3600);
+        expect(
+            valuesOf("dev", { workers: { terminationGracePeriodSeconds: 3600 } }).workers.terminationGracePeriodSeconds,
+        ).to.equal(3600);
     });
 
     it("every container the chart runs gets explicit requests, sized from config (small in dev, production in prod)", () => {
@@ -251,17 +283,29 @@ describe("airflow values: placement and resources", () => {
         }
         expect(dig(prod, "pgbouncer.metricsExporterSidecar").resources.requests.cpu).to.be.a("string");
         expect(dev.postgresql.primary.resources.requests).to.deep.equal({ cpu: "100m", memory: "256Mi" });
-        expect(dev.scheduler.resources).to.deep.equal({ requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "512Mi" } });
+        expect(dev.scheduler.resources).to.deep.equal({
+            requests: { cpu: "250m", memory: "512Mi" },
+            limits: { memory: "512Mi" },
+        });
         expect(prod.scheduler.resources.requests).to.deep.equal({ cpu: "1", memory: "2Gi" });
         // No `resources` block anywhere without requests.
         walk(prod, (at, value) => {
-            if (at[at.length - 1] === "resources" && value && typeof value === "object" && !Array.isArray(value) && at[0] !== "config")
+            if (
+                at[at.length - 1] === "resources" &&
+                value &&
+                typeof value === "object" &&
+                !Array.isArray(value) &&
+                at[0] !== "config"
+            )
                 expect((value as Obj).requests, at.join(".")).to.have.keys("cpu", "memory");
         });
     });
 
     it("task pods take the kubernetesTask requests when no Celery worker shares the `workers` section", () => {
-        const k8s = valuesOf("dev", { executor: "kubernetes", resources: { kubernetesTask: { cpu: "300m", memory: "700Mi" } } });
+        const k8s = valuesOf("dev", {
+            executor: "kubernetes",
+            resources: { kubernetesTask: { cpu: "300m", memory: "700Mi" } },
+        });
         expect(k8s.workers.resources.requests).to.deep.equal({ cpu: "300m", memory: "700Mi" });
     });
 
@@ -279,9 +323,17 @@ describe("airflow values: placement and resources", () => {
 
 describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
     it("git-sync follows the configured repo, branch, subPath and period", () => {
-        const gitSync = valuesOf("dev", { dags: { repo: "https://github.com/acme/dags.git", branch: "release", subPath: "src/dags", period: "30s" } })
-            .dags.gitSync;
-        expect(gitSync).to.include({ enabled: true, repo: "https://github.com/acme/dags.git", branch: "release", ref: "release", subPath: "src/dags", period: "30s" });
+        const gitSync = valuesOf("dev", {
+            dags: { repo: "https://github.com/acme/dags.git", branch: "release", subPath: "src/dags", period: "30s" },
+        }).dags.gitSync;
+        expect(gitSync).to.include({
+            enabled: true,
+            repo: "https://github.com/acme/dags.git",
+            branch: "release",
+            ref: "release",
+            subPath: "src/dags",
+            period: "30s",
+        });
         expect(gitSync).not.to.have.any.keys("sshKeySecret", "credentialsSecret", "sshKey");
     });
 
@@ -313,13 +365,19 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
                 jwtSecretName: SECRET_NAMES.jwtSecret,
             });
             expect(values).not.to.have.any.keys("fernetKey", "webserverSecretKey", "apiSecretKey", "jwtSecret");
-            expect(values.data).to.deep.equal({ metadataSecretName: SECRET_NAMES.metadata, brokerUrlSecretName: SECRET_NAMES.brokerUrl });
+            expect(values.data).to.deep.equal({
+                metadataSecretName: SECRET_NAMES.metadata,
+                brokerUrlSecretName: SECRET_NAMES.brokerUrl,
+            });
             expect(values.redis.passwordSecretName).to.equal(SECRET_NAMES.redisPassword);
             expect(values.redis).not.to.have.property("password");
             // The admin password: Kubernetes expands $(VAR) in the job's args from an env var read from a Secret.
             expect(values.createUserJob.defaultUser.password).to.equal("$(AIRFLOW_ADMIN_PASSWORD)");
             expect(values.createUserJob.env).to.deep.equal([
-                { name: "AIRFLOW_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: SECRET_NAMES.adminPassword, key: "password" } } },
+                {
+                    name: "AIRFLOW_ADMIN_PASSWORD",
+                    valueFrom: { secretKeyRef: { name: SECRET_NAMES.adminPassword, key: "password" } },
+                },
             ]);
         }
     });
@@ -350,7 +408,13 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
                 logs: {
                     mode: "remote",
                     baseFolder: "gs://acme-logs/airflow",
-                    serviceAccountAnnotations: { workers: annotation, scheduler: annotation, triggerer: annotation, dagProcessor: annotation, ui: annotation },
+                    serviceAccountAnnotations: {
+                        workers: annotation,
+                        scheduler: annotation,
+                        triggerer: annotation,
+                        dagProcessor: annotation,
+                        ui: annotation,
+                    },
                 },
             },
         );
@@ -374,14 +438,19 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
                 statsd_port: String(AIRFLOW_STATSD_SERVICE.ingestPort.port),
                 statsd_prefix: AIRFLOW_STATSD_PREFIX,
             });
-            const globs = (values.statsd.overrideMappings as { match: string; match_type?: string }[]).filter((m) => m.match_type !== "regex");
+            const globs = (values.statsd.overrideMappings as { match: string; match_type?: string }[]).filter(
+                (m) => m.match_type !== "regex",
+            );
             expect(globs.length).to.be.greaterThan(10);
             for (const m of globs) expect(m.match.startsWith(`${AIRFLOW_STATSD_PREFIX}.`), m.match).to.equal(true);
         }
     });
 
     it("statsd: the exporter image is pinned to the tag the mapping is written for (monitoring.statsdExporterImageTag)", () => {
-        expect(valuesOf("dev").images.statsd).to.deep.equal({ repository: "quay.io/prometheus/statsd-exporter", tag: "v0.28.0" });
+        expect(valuesOf("dev").images.statsd).to.deep.equal({
+            repository: "quay.io/prometheus/statsd-exporter",
+            tag: "v0.28.0",
+        });
         const pinned = airflowValues(
             input(stackConfig("dev", {}, { monitoring: { statsdExporterImageTag: "v0.27.2" } }), {
                 statsdExporterImageTag: "v0.27.2",
@@ -398,7 +467,9 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         // when the values leave it unset (3.x); a hand-set one would drop the sub-path.
         expect(valuesOf("dev").config.core).not.to.have.property("execution_api_server_url");
         expect(valuesOf("dev", AIRFLOW_2).config.core).not.to.have.property("execution_api_server_url");
-        const extra = valuesOf("dev", { extraConfig: { core: { parallelism: "64" }, celery: { worker_prefetch_multiplier: "1" } } }).config;
+        const extra = valuesOf("dev", {
+            extraConfig: { core: { parallelism: "64" }, celery: { worker_prefetch_multiplier: "1" } },
+        }).config;
         expect(extra.core).to.include({ parallelism: "64" });
         expect(extra.celery.worker_prefetch_multiplier).to.equal("1");
     });
@@ -419,11 +490,19 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
         refused({ celery: { worker_concurrency: "64" } }, "celery.worker_concurrency", /airflow\.workers\.concurrency/);
         // A value on two lines leaves the airflow.cfg block of the ConfigMap.
         refused({ core: { parallelism: "64\nbroken" } }, "core.parallelism", /one line/);
-        expect(() => stackConfig("prod-gke", { extraConfig: { core: { parallelism: "64" }, logging: { log_format: "{asctime} %(message)s" } } })).to.not.throw();
+        expect(() =>
+            stackConfig("prod-gke", {
+                extraConfig: { core: { parallelism: "64" }, logging: { log_format: "{asctime} %(message)s" } },
+            }),
+        ).to.not.throw();
     });
 
     it("Flower: basic auth from the component's Secret, served under the load balancer's path", () => {
-        const values = valuesOf("prod-eks", { flower: { enabled: true } }, { flowerUrlPrefix: "/flower", secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } });
+        const values = valuesOf(
+            "prod-eks",
+            { flower: { enabled: true } },
+            { flowerUrlPrefix: "/flower", secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } },
+        );
         expect(values.flower).to.include({ enabled: true, secretName: "airflow-flower" });
         expect(values.flower).not.to.have.any.keys("username", "password");
         expect(values.config.celery.flower_url_prefix).to.equal("/flower");
@@ -432,15 +511,22 @@ describe("airflow values: DAGs, database, secrets, logs, metrics, URLs", () => {
     });
 
     it("the image and the chart's airflowVersion follow airflow.version (and image.tag for a custom image)", () => {
-        const values = valuesOf("dev", { version: "3.1.8", image: { repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" } });
-        expect(values).to.include({ airflowVersion: "3.1.8", defaultAirflowRepository: "ghcr.io/acme/airflow", defaultAirflowTag: "3.1.8-acme.4" });
+        const values = valuesOf("dev", {
+            version: "3.1.8",
+            image: { repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" },
+        });
+        expect(values).to.include({
+            airflowVersion: "3.1.8",
+            defaultAirflowRepository: "ghcr.io/acme/airflow",
+            defaultAirflowTag: "3.1.8-acme.4",
+        });
         expect(values.images.airflow).to.deep.equal({ repository: "ghcr.io/acme/airflow", tag: "3.1.8-acme.4" });
     });
 });
 
 describe("airflow values: valid for the pinned chart (values.schema.json)", () => {
     it("the ports the program talks to are the chart's defaults (it never sets `ports`)", () => {
-        const schema = require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")) as {
+        const schema = chartValuesSchema() as unknown as {
             properties: { ports: { properties: Record<string, { default: number }> } };
         };
         const chartPort = (key: string) => schema.properties.ports.properties[key].default;
@@ -449,25 +535,30 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
             AIRFLOW_STATSD_SERVICE.ingestPort.port,
             AIRFLOW_STATSD_SERVICE.scrapePort.port,
         ]);
-        expect([chartPort("apiServer"), chartPort("airflowUI"), chartPort("flowerUI"), chartPort("pgbouncer")]).to.deep.equal([
-            AIRFLOW_PORTS.ui,
-            AIRFLOW_PORTS.ui,
-            AIRFLOW_PORTS.flower,
-            AIRFLOW_PORTS.pgbouncer,
-        ]);
+        expect([
+            chartPort("apiServer"),
+            chartPort("airflowUI"),
+            chartPort("flowerUI"),
+            chartPort("pgbouncer"),
+        ]).to.deep.equal([AIRFLOW_PORTS.ui, AIRFLOW_PORTS.ui, AIRFLOW_PORTS.flower, AIRFLOW_PORTS.pgbouncer]);
     });
 
     let validate: ValidateFunction;
     before(() => {
         // Draft-07 and large: compile once. Vendored (see test/fixtures/airflow-chart/README.md).
         const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-        validate = ajv.compile(require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")));
+        validate = ajv.compile(chartValuesSchema());
     });
 
     const cases: [string, string, Record<string, unknown>, Partial<AirflowValuesInput>][] = [
         ["dev (3.x, celery-kubernetes, bundled Postgres)", "dev", {}, {}],
         ["prod-gke (3.x, managed database, ssh)", "prod-gke", {}, {}],
-        ["prod-eks (3.x, managed database, ssh, Flower)", "prod-eks", { flower: { enabled: true } }, { secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } }],
+        [
+            "prod-eks (3.x, managed database, ssh, Flower)",
+            "prod-eks",
+            { flower: { enabled: true } },
+            { secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } },
+        ],
         ["devspace-demo (3.x, kubernetes)", "devspace-demo", {}, {}],
         ["2.x CeleryKubernetesExecutor", "dev", AIRFLOW_2, {}],
         ["2.x celery, prod sizes", "prod-gke", { ...AIRFLOW_2, executor: "celery" }, {}],
@@ -477,7 +568,13 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
             "3.x remote logs",
             "dev",
             { logs: { mode: "remote", remoteBaseFolder: "gs://acme-logs/airflow" } },
-            { logs: { mode: "remote", baseFolder: "gs://acme-logs/airflow", serviceAccountAnnotations: { workers: { a: "b" } } } },
+            {
+                logs: {
+                    mode: "remote",
+                    baseFolder: "gs://acme-logs/airflow",
+                    serviceAccountAnnotations: { workers: { a: "b" } },
+                },
+            },
         ],
     ];
     for (const [label, stack, airflow, overrides] of cases) {
@@ -491,7 +588,10 @@ describe("airflow values: valid for the pinned chart (values.schema.json)", () =
         for (const version of ["3.1.8", "2.11.0"]) {
             const config = stackConfig(
                 "dev",
-                { version, dags: { repo: "https://github.com/acme/dags.git", credentials: "https", username: "ci-bot" } },
+                {
+                    version,
+                    dags: { repo: "https://github.com/acme/dags.git", credentials: "https", username: "ci-bot" },
+                },
                 {},
                 { dagsGitToken: "t" },
             );
@@ -516,12 +616,17 @@ describe("airflow values: spot reclaim, logs of running tasks, worker memory", (
             const core = valuesOf(stack).config.core;
             expect(core.hostname_callable, stack).to.equal("airflow.utils.net.get_host_ip_address");
         }
-        expect(valuesOf("dev", AIRFLOW_2).config.core.hostname_callable).to.equal("airflow.utils.net.get_host_ip_address");
+        expect(valuesOf("dev", AIRFLOW_2).config.core.hostname_callable).to.equal(
+            "airflow.utils.net.get_host_ip_address",
+        );
     });
 
     it("every task is retried after a reclaim by default ([core] default_task_retries / default_task_retry_delay), configurable, and a DAG's own wins", () => {
         for (const stack of PLATFORM_STACKS) {
-            expect(valuesOf(stack).config.core, stack).to.include({ default_task_retries: "2", default_task_retry_delay: "120" });
+            expect(valuesOf(stack).config.core, stack).to.include({
+                default_task_retries: "2",
+                default_task_retry_delay: "120",
+            });
         }
         const set = valuesOf("dev", { tasks: { retries: 5, retryDelaySeconds: 30 } }).config.core;
         expect(set).to.include({ default_task_retries: "5", default_task_retry_delay: "30" });
@@ -532,9 +637,17 @@ describe("airflow values: spot reclaim, logs of running tasks, worker memory", (
     it("worker_concurrency follows the worker memory (the limit): 1 in dev's 768Mi, 10 in prod's 4Gi, 4 in 2Gi; the chart's 16 never", () => {
         expect(valuesOf("dev").config.celery.worker_concurrency).to.equal("1");
         expect(valuesOf("prod-gke").config.celery.worker_concurrency).to.equal("10");
-        expect(valuesOf("dev", { resources: { workers: { cpu: "1", memory: "2Gi" } } }).config.celery.worker_concurrency).to.equal("4");
-        expect(valuesOf("dev", { workers: { memoryPerTask: "1Gi" }, resources: { workers: { cpu: "1", memory: "4Gi" } } }).config.celery.worker_concurrency).to.equal("3");
-        expect(valuesOf("dev", { workers: { concurrency: 2 }, resources: { workers: { cpu: "1", memory: "1Gi" } } }).config.celery.worker_concurrency).to.equal("2");
+        expect(
+            valuesOf("dev", { resources: { workers: { cpu: "1", memory: "2Gi" } } }).config.celery.worker_concurrency,
+        ).to.equal("4");
+        expect(
+            valuesOf("dev", { workers: { memoryPerTask: "1Gi" }, resources: { workers: { cpu: "1", memory: "4Gi" } } })
+                .config.celery.worker_concurrency,
+        ).to.equal("3");
+        expect(
+            valuesOf("dev", { workers: { concurrency: 2 }, resources: { workers: { cpu: "1", memory: "1Gi" } } }).config
+                .celery.worker_concurrency,
+        ).to.equal("2");
     });
 
     it("a concurrency the worker memory cannot hold is a ConfigError naming airflow.workers.concurrency", () => {
@@ -547,10 +660,14 @@ describe("airflow values: spot reclaim, logs of running tasks, worker memory", (
 
     it("the grace period's description says what a spot reclaim really does", () => {
         const airflowSchemaDescriptions = fs.readFileSync(path.join(__dirname, "../docs/config.md"), "utf8");
-        expect(airflowSchemaDescriptions).to.match(/terminationGracePeriodSeconds[^\n]*A spot reclaim does not wait for it/);
+        expect(airflowSchemaDescriptions).to.match(
+            /terminationGracePeriodSeconds[^\n]*A spot reclaim does not wait for it/,
+        );
         expect(airflowSchemaDescriptions).not.to.match(/warm shutdown when its spot node is reclaimed/);
         // A KEDA scale-down picks any pod of the ReplicaSet: the description must not promise that only idle workers go.
-        expect(airflowSchemaDescriptions).to.match(/terminationGracePeriodSeconds[^\n]*A scale-down removes any worker, busy or idle[^\n]*killed and uses a retry/);
+        expect(airflowSchemaDescriptions).to.match(
+            /terminationGracePeriodSeconds[^\n]*A scale-down removes any worker, busy or idle[^\n]*killed and uses a retry/,
+        );
     });
 });
 
@@ -560,7 +677,10 @@ describe("airflow values: what the chart renders for us", () => {
             const v = valuesOf(stack);
             for (const component of ["triggerer", "dagProcessor", "scheduler"]) {
                 expect(v[component].replicas, `${stack} ${component}`).to.equal(2);
-                expect(v[component].podDisruptionBudget, `${stack} ${component}`).to.deep.equal({ enabled: true, config: { maxUnavailable: 1 } });
+                expect(v[component].podDisruptionBudget, `${stack} ${component}`).to.deep.equal({
+                    enabled: true,
+                    config: { maxUnavailable: 1 },
+                });
             }
         }
         const dev = valuesOf("dev");
@@ -599,26 +719,49 @@ describe("airflow values: what the chart renders for us", () => {
             { logs: { mode: "remote", remoteBaseFolder: "gs://acme-logs/airflow" } },
             { logs: { mode: "remote", baseFolder: "gs://acme-logs/airflow", serviceAccountAnnotations: {} } },
         );
-        for (const component of ["scheduler", "dagProcessor", "triggerer"]) expect(remote[component].logGroomerSidecar.enabled, component).to.equal(undefined);
+        for (const component of ["scheduler", "dagProcessor", "triggerer"])
+            expect(remote[component].logGroomerSidecar.enabled, component).to.equal(undefined);
     });
 
     it("a restricted security context wherever the chart takes one: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp", () => {
-        const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+        const restrictedContainer = {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            runAsNonRoot: true,
+            seccompProfile: { type: "RuntimeDefault" },
+        };
         for (const stack of PLATFORM_STACKS) {
             const v = valuesOf(stack);
             // The Airflow image's pods and containers (scheduler, workers, task pods, jobs, …) fall back to these.
-            expect(v.securityContexts.pod, stack).to.deep.equal({ runAsUser: 50000, runAsGroup: 0, fsGroup: 0, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+            expect(v.securityContexts.pod, stack).to.deep.equal({
+                runAsUser: 50000,
+                runAsGroup: 0,
+                fsGroup: 0,
+                runAsNonRoot: true,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
             expect(v.securityContexts.containers, stack).to.deep.equal(restrictedContainer);
             // Redis, PgBouncer and git-sync read only their own (externalContainerSecurityContext / localContainerSecurityContext).
             expect(v.redis.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             expect(v.redis.securityContexts.pod.runAsUser, stack).to.equal(999);
-            expect(v.dags.gitSync.securityContexts.container, stack).to.deep.equal({ ...restrictedContainer, runAsUser: 65533 });
+            expect(v.dags.gitSync.securityContexts.container, stack).to.deep.equal({
+                ...restrictedContainer,
+                runAsUser: 65533,
+            });
             // statsd/statsd-deployment.yaml: localPodSecurityContext / externalContainerSecurityContext of .Values.statsd.
-            expect(v.statsd.securityContexts.pod, stack).to.deep.equal({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+            expect(v.statsd.securityContexts.pod, stack).to.deep.equal({
+                runAsUser: 65534,
+                runAsGroup: 65534,
+                fsGroup: 65534,
+                runAsNonRoot: true,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
             expect(v.statsd.securityContexts.container, stack).to.deep.equal(restrictedContainer);
             if (stack !== "dev") {
                 expect(v.pgbouncer.securityContexts.container, stack).to.deep.equal(restrictedContainer);
-                expect(v.pgbouncer.metricsExporterSidecar.securityContexts.container, stack).to.deep.equal(restrictedContainer);
+                expect(v.pgbouncer.metricsExporterSidecar.securityContexts.container, stack).to.deep.equal(
+                    restrictedContainer,
+                );
             }
             // No pod context anywhere in the values runs as root.
             walk(v, (at, value) => {
@@ -630,7 +773,11 @@ describe("airflow values: what the chart renders for us", () => {
 
     it("Secrets the program owns roll the pods that read them: a checksum annotation per group of pods", () => {
         const sums = { airflow: "a1", pgbouncer: "b2", redis: "c3", flower: "d4" };
-        const v = valuesOf("prod-gke", { flower: { enabled: true } }, { secretChecksums: sums, secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } });
+        const v = valuesOf(
+            "prod-gke",
+            { flower: { enabled: true } },
+            { secretChecksums: sums, secretNames: { ...SECRET_NAMES, flower: "airflow-flower" } },
+        );
         // airflowPodAnnotations reach every Airflow pod template (scheduler, workers, API server, triggerer, DAG processor, jobs, task pods).
         expect(v.airflowPodAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "a1" });
         expect(v.pgbouncer.podAnnotations).to.deep.equal({ "checksum/airflow-platform-secrets": "b2" });
@@ -646,10 +793,28 @@ describe("airflow values: what the chart renders for us", () => {
     });
 
     it("the checksum changes with any value of any Secret, and not with key order", () => {
-        const base = checksumOf([["metadata", { connection: "postgresql://a" }], ["fernet-key", { "fernet-key": "k" }]]);
-        expect(checksumOf([["fernet-key", { "fernet-key": "k" }], ["metadata", { connection: "postgresql://a" }]])).to.equal(base);
-        expect(checksumOf([["metadata", { connection: "postgresql://b" }], ["fernet-key", { "fernet-key": "k" }]])).not.to.equal(base);
-        expect(checksumOf([["metadata", { connection: "postgresql://a" }], ["fernet-key", { "fernet-key": "j" }]])).not.to.equal(base);
+        const base = checksumOf([
+            ["metadata", { connection: "postgresql://a" }],
+            ["fernet-key", { "fernet-key": "k" }],
+        ]);
+        expect(
+            checksumOf([
+                ["fernet-key", { "fernet-key": "k" }],
+                ["metadata", { connection: "postgresql://a" }],
+            ]),
+        ).to.equal(base);
+        expect(
+            checksumOf([
+                ["metadata", { connection: "postgresql://b" }],
+                ["fernet-key", { "fernet-key": "k" }],
+            ]),
+        ).not.to.equal(base);
+        expect(
+            checksumOf([
+                ["metadata", { connection: "postgresql://a" }],
+                ["fernet-key", { "fernet-key": "j" }],
+            ]),
+        ).not.to.equal(base);
         expect(base).to.match(/^[0-9a-f]{64}$/);
     });
 });
@@ -666,14 +831,30 @@ describe("airflow values: Celery workers scale with the queue (KEDA)", () => {
             pollingInterval: 5,
             usePgbouncer: true,
         });
-        for (const stack of ["prod-gke", "prod-eks"]) expect(valuesOf(stack, {}, kedaOn).workers.keda, stack).to.include({ minReplicaCount: 1, maxReplicaCount: 20 });
-        const set = valuesOf("prod-gke", { workers: { autoscaling: { minReplicas: 0, maxReplicas: 8, cooldownSeconds: 900, pollingSeconds: 15 } } }, kedaOn);
-        expect(set.workers.keda).to.include({ minReplicaCount: 0, maxReplicaCount: 8, cooldownPeriod: 900, pollingInterval: 15 });
+        for (const stack of ["prod-gke", "prod-eks"])
+            expect(valuesOf(stack, {}, kedaOn).workers.keda, stack).to.include({
+                minReplicaCount: 1,
+                maxReplicaCount: 20,
+            });
+        const set = valuesOf(
+            "prod-gke",
+            { workers: { autoscaling: { minReplicas: 0, maxReplicas: 8, cooldownSeconds: 900, pollingSeconds: 15 } } },
+            kedaOn,
+        );
+        expect(set.workers.keda).to.include({
+            minReplicaCount: 0,
+            maxReplicaCount: 8,
+            cooldownPeriod: 900,
+            pollingInterval: 15,
+        });
     });
 
     it("the query's connection: through PgBouncer by default, straight to the database with connection=direct", () => {
         expect(valuesOf("prod-gke", {}, kedaOn).workers.keda.usePgbouncer).to.equal(true);
-        expect(valuesOf("prod-gke", { workers: { autoscaling: { connection: "direct" } } }, kedaOn).workers.keda.usePgbouncer).to.equal(false);
+        expect(
+            valuesOf("prod-gke", { workers: { autoscaling: { connection: "direct" } } }, kedaOn).workers.keda
+                .usePgbouncer,
+        ).to.equal(false);
     });
 
     it("the chart's query has what it reads: worker_concurrency, and on 2.x the kubernetes queue it leaves out", () => {
@@ -691,23 +872,31 @@ describe("airflow values: Celery workers scale with the queue (KEDA)", () => {
     it("off without KEDA in the cluster, without Celery, or when turned off: then workers.replicas holds", () => {
         expect(valuesOf("dev").workers.keda).to.deep.equal({ enabled: false });
         expect(valuesOf("dev", { executor: "kubernetes" }, kedaOn).workers.keda.enabled).to.equal(false);
-        expect(valuesOf("dev", { workers: { autoscaling: { enabled: false }, replicas: 2 } }, kedaOn).workers).to.deep.include({ keda: { enabled: false }, replicas: 2 });
+        expect(
+            valuesOf("dev", { workers: { autoscaling: { enabled: false }, replicas: 2 } }, kedaOn).workers,
+        ).to.deep.include({ keda: { enabled: false }, replicas: 2 });
     });
 
     it("with KEDA the chart renders no replicas, so none is emitted; setting workers.replicas beside autoscaling is a ConfigError", () => {
         // worker-deployment.yaml: `{{- if and (not $keda) (not $hpa) }} replicas: …`; the ScaledObject owns the count.
-        for (const stack of ["prod-gke", "prod-eks", "dev"]) expect(valuesOf(stack, {}, kedaOn).workers, stack).to.not.have.property("replicas");
+        for (const stack of ["prod-gke", "prod-eks", "dev"])
+            expect(valuesOf(stack, {}, kedaOn).workers, stack).to.not.have.property("replicas");
         const err = configError(() => stackConfig("prod-gke", { workers: { replicas: 3 } }));
         const issue = err.issues.find((i) => i.key === "airflow-platform:airflow.workers.replicas");
         expect(issue, err.message).to.not.equal(undefined);
         expect(issue!.message).to.contain("airflow.workers.autoscaling.minReplicas");
         // Without autoscaling, or without Celery workers, the fixed count is what it says.
-        expect(valuesOf("prod-gke", { workers: { replicas: 3, autoscaling: { enabled: false } } }, kedaOn).workers.replicas).to.equal(3);
+        expect(
+            valuesOf("prod-gke", { workers: { replicas: 3, autoscaling: { enabled: false } } }, kedaOn).workers
+                .replicas,
+        ).to.equal(3);
         expect(() => stackConfig("dev", { executor: "kubernetes", workers: { replicas: 0 } })).to.not.throw();
     });
 
     it("minReplicas above maxReplicas is a ConfigError naming the key", () => {
-        const err = configError(() => stackConfig("dev", { workers: { autoscaling: { minReplicas: 5, maxReplicas: 2 } } }));
+        const err = configError(() =>
+            stackConfig("dev", { workers: { autoscaling: { minReplicas: 5, maxReplicas: 2 } } }),
+        );
         expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.workers.autoscaling.minReplicas");
     });
 });
@@ -718,9 +907,13 @@ describe("airflow values: both halves of each hybrid executor render (the chart'
     /** Each template's render condition on `.Values.executor`, quoted from chart 1.20.0. */
     const CONDITIONS: Record<string, (executor: string) => boolean> = {
         // workers/worker-deployment.yaml, workers/worker-kedaautoscaler.yaml, redis/redis-statefulset.yaml
-        "Celery workers and their ScaledObject": (e) => contains("CeleryExecutor", e) || contains("CeleryKubernetesExecutor", e),
+        "Celery workers and their ScaledObject": (e) =>
+            contains("CeleryExecutor", e) || contains("CeleryKubernetesExecutor", e),
         // configmaps/configmap.yaml (pod_template_file.yaml)
-        "KubernetesExecutor pod template": (e) => contains("LocalKubernetesExecutor", e) || contains("KubernetesExecutor", e) || contains("CeleryKubernetesExecutor", e),
+        "KubernetesExecutor pod template": (e) =>
+            contains("LocalKubernetesExecutor", e) ||
+            contains("KubernetesExecutor", e) ||
+            contains("CeleryKubernetesExecutor", e),
         // cleanup/cleanup-cronjob.yaml
         "failed-pod cleanup": (e) => contains("KubernetesExecutor", e),
     };
@@ -731,14 +924,19 @@ describe("airflow values: both halves of each hybrid executor render (the chart'
     ] as const) {
         it(`${label}: workers, ScaledObject, pod template and pod cleanup all render`, () => {
             const v = valuesOf("dev", airflow, { kedaInstalled: true });
-            for (const [what, renders] of Object.entries(CONDITIONS)) expect(renders(v.executor), `${what} with ${v.executor}`).to.equal(true);
+            for (const [what, renders] of Object.entries(CONDITIONS))
+                expect(renders(v.executor), `${what} with ${v.executor}`).to.equal(true);
             expect(v.workers.keda.enabled).to.equal(true);
             expect(v.redis.enabled).to.equal(true);
             expect(v.cleanup.enabled).to.equal(true);
         });
     }
     it("plain celery renders no pod template; plain kubernetes no worker", () => {
-        expect(CONDITIONS["KubernetesExecutor pod template"](valuesOf("dev", { executor: "celery" }).executor)).to.equal(false);
-        expect(CONDITIONS["Celery workers and their ScaledObject"](valuesOf("dev", { executor: "kubernetes" }).executor)).to.equal(false);
+        expect(
+            CONDITIONS["KubernetesExecutor pod template"](valuesOf("dev", { executor: "celery" }).executor),
+        ).to.equal(false);
+        expect(
+            CONDITIONS["Celery workers and their ScaledObject"](valuesOf("dev", { executor: "kubernetes" }).executor),
+        ).to.equal(false);
     });
 });

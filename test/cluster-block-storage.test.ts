@@ -5,16 +5,14 @@
  */
 import Ajv from "ajv";
 import { expect } from "chai";
-import * as path from "path";
 import * as harness from "./harness";
-import { Plan, PlannedResource, planOf } from "./harness";
+import { Plan, PlannedResource, chartValuesSchema, planOf } from "./harness";
 import { IRSA_VARIANT } from "./cluster-variants";
 import { airflowValues } from "../components/airflow/values";
 import { ebsStorageClass, pdBalancedStorageClass } from "../components/cluster/storage";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
 const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
@@ -35,7 +33,9 @@ function claimedClasses(plan: Plan) {
         alertmanager: kps.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName,
         grafana: kps.grafana.persistence.enabled ? kps.grafana.persistence.storageClassName : "(no volume)",
         redis: airflow.redis.persistence.storageClassName,
-        postgres: airflow.postgresql.enabled ? airflow.postgresql.primary.persistence?.storageClass : "(managed database)",
+        postgres: airflow.postgresql.enabled
+            ? airflow.postgresql.primary.persistence?.storageClass
+            : "(managed database)",
     };
 }
 
@@ -50,10 +50,7 @@ describe("block storage: EKS (prod-eks)", () => {
     let irsa: Plan;
     before(async () => {
         // The same IRSA variant as cluster-plan.test.ts, so the plan is shared.
-        [plan, irsa] = await Promise.all([
-            planOf("prod-eks"),
-            planOf("prod-eks", IRSA_VARIANT),
-        ]);
+        [plan, irsa] = await Promise.all([planOf("prod-eks"), planOf("prod-eks", IRSA_VARIANT)]);
     });
 
     it("installs the aws-ebs-csi-driver add-on with a Pod Identity role that carries AmazonEBSCSIDriverPolicy", () => {
@@ -63,12 +60,18 @@ describe("block storage: EKS (prod-eks)", () => {
         expect(addon.inputs.podIdentityAssociations).to.deep.equal([
             { roleArn: "arn:aws:iam::123456789012:role/cluster-ebs-csi", serviceAccount: "ebs-csi-controller-sa" },
         ]);
-        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
-        const attachment = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find((a) => a.inputs.role === "cluster-ebs-csi")!;
+        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({
+            Service: "pods.eks.amazonaws.com",
+        });
+        const attachment = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").find(
+            (a) => a.inputs.role === "cluster-ebs-csi",
+        )!;
         expect(attachment.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         // The add-on starts only once its role can be used and there are nodes for its controller.
         const agent = ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "eks-pod-identity-agent")!;
-        const onDemand = ofType(plan, "aws:eks/nodeGroup:NodeGroup").find((g) => g.inputs.capacityType === "ON_DEMAND")!;
+        const onDemand = ofType(plan, "aws:eks/nodeGroup:NodeGroup").find(
+            (g) => g.inputs.capacityType === "ON_DEMAND",
+        )!;
         expect(addon.dependencies).to.include.members([attachment.urn, agent.urn, onDemand.urn]);
     });
 
@@ -76,9 +79,12 @@ describe("block storage: EKS (prod-eks)", () => {
         const addon = ofType(irsa, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
         expect(addon.inputs.serviceAccountRoleArn).to.equal("arn:aws:iam::123456789012:role/cluster-ebs-csi");
         expect(addon.inputs).not.to.have.property("podIdentityAssociations");
-        const statement = JSON.parse(the(irsa, "aws:iam/role:Role", "cluster-ebs-csi").inputs.assumeRolePolicy).Statement[0];
+        const statement = JSON.parse(the(irsa, "aws:iam/role:Role", "cluster-ebs-csi").inputs.assumeRolePolicy)
+            .Statement[0];
         expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
-        expect(Object.values(statement.Condition.StringLike)).to.deep.equal(["system:serviceaccount:kube-system:ebs-csi-controller-sa"]);
+        expect(Object.values(statement.Condition.StringLike)).to.deep.equal([
+            "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+        ]);
     });
 
     it("creates gp3 as the only default StorageClass: encrypted, WaitForFirstConsumer, expandable, Retain in production", () => {
@@ -122,8 +128,13 @@ describe("block storage: GKE (dev, prod-gke)", () => {
     });
 
     it("enables the PD CSI driver and creates a pd-balanced class: Retain in prod, Delete in dev, not the default", () => {
-        for (const [plan, reclaimPolicy] of [[prod, "Retain"], [dev, "Delete"]] as const) {
-            expect(the(plan, "gcp:container/cluster:Cluster").inputs.addonsConfig.gcePersistentDiskCsiDriverConfig).to.deep.equal({ enabled: true });
+        for (const [plan, reclaimPolicy] of [
+            [prod, "Retain"],
+            [dev, "Delete"],
+        ] as const) {
+            expect(
+                the(plan, "gcp:container/cluster:Cluster").inputs.addonsConfig.gcePersistentDiskCsiDriverConfig,
+            ).to.deep.equal({ enabled: true });
             const cls = storageClasses(plan).find((c) => c.metadata.name === "balanced-rwo")!;
             expect(cls, `${plan.stack}: balanced-rwo`).to.include({
                 provisioner: "pd.csi.storage.gke.io",
@@ -165,7 +176,11 @@ describe("block storage: an existing cluster and a devspace", () => {
     let devspace: Plan;
     before(async () => {
         const existing = (extra: Obj) => ({
-            config: { cloud: "existing", existing: { ...EXISTING, ...extra }, monitoring: { grafana: { persistence: true } } },
+            config: {
+                cloud: "existing",
+                existing: { ...EXISTING, ...extra },
+                monitoring: { grafana: { persistence: true } },
+            },
             unset: ["gcp", "nodePools"],
         });
         [unset, named, devspace] = await Promise.all([
@@ -191,8 +206,12 @@ describe("block storage: an existing cluster and a devspace", () => {
         expect(unset.outputs.blockStorageClassName).to.equal("");
         const kps = values(unset, "observability-kube-prometheus-stack");
         const airflow = values(unset, "airflow-release");
-        expect(kps.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).not.to.have.property("storageClassName");
-        expect(kps.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec).not.to.have.property("storageClassName");
+        expect(kps.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).not.to.have.property(
+            "storageClassName",
+        );
+        expect(kps.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec).not.to.have.property(
+            "storageClassName",
+        );
         expect(kps.grafana.persistence).to.include({ enabled: true }).and.not.to.have.property("storageClassName");
         expect(airflow.redis.persistence).to.deep.equal({ enabled: true });
         expect(airflow.postgresql.primary).not.to.have.property("persistence");
@@ -207,8 +226,14 @@ describe("block storage: an existing cluster and a devspace", () => {
 
 describe("block storage: pure specs and chart values", () => {
     it("the EBS and PD classes delete with their claim in dev and retain in production", () => {
-        expect([false, true].map((retain) => ebsStorageClass({ retain }).reclaimPolicy)).to.deep.equal(["Delete", "Retain"]);
-        expect([false, true].map((retain) => pdBalancedStorageClass({ retain }).reclaimPolicy)).to.deep.equal(["Delete", "Retain"]);
+        expect([false, true].map((retain) => ebsStorageClass({ retain }).reclaimPolicy)).to.deep.equal([
+            "Delete",
+            "Retain",
+        ]);
+        expect([false, true].map((retain) => pdBalancedStorageClass({ retain }).reclaimPolicy)).to.deep.equal([
+            "Delete",
+            "Retain",
+        ]);
     });
 
     it("Airflow values that name a block class stay valid for the chart, and only Redis and Postgres get block volumes", () => {
@@ -239,7 +264,7 @@ describe("block storage: pure specs and chart values", () => {
         };
         const v = airflowValues(input) as Obj;
         const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-        const validate = ajv.compile(require(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json")));
+        const validate = ajv.compile(chartValuesSchema());
         expect(validate(v), JSON.stringify(validate.errors)).to.equal(true);
         // Every `persistence` block that is on: the two block volumes, and the logs on the shared RWX claim.
         const enabled: string[] = [];
@@ -251,7 +276,11 @@ describe("block storage: pure specs and chart values", () => {
             }
         };
         walk(v, "");
-        expect(enabled.sort()).to.deep.equal(["logs.persistence", "postgresql.primary.persistence", "redis.persistence"]);
+        expect(enabled.sort()).to.deep.equal([
+            "logs.persistence",
+            "postgresql.primary.persistence",
+            "redis.persistence",
+        ]);
         // Celery workers are a Deployment with no per-worker volume: their logs are on the shared claim. The chart's
         // new key is set too: its default (null) falls back to the deprecated one in 1.20, newer charts default it true.
         expect(v.workers.persistence).to.deep.equal({ enabled: false });

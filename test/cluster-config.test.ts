@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 
-function issuesOf(stack: string, changes: Record<string, unknown>, options: { unset?: string[]; secrets?: Record<string, string> } = {}) {
+function issuesOf(
+    stack: string,
+    changes: Record<string, unknown>,
+    options: { unset?: string[]; secrets?: Record<string, string> } = {},
+) {
     const file = readStackFile(stack);
     const raw: Record<string, unknown> = { ...file.config, ...changes };
     for (const key of options.unset ?? []) delete raw[key];
@@ -25,7 +29,9 @@ function accepted(stack: string, changes: Record<string, unknown>) {
 
 describe("cluster layer: bad config is refused with the key named", () => {
     it("min above max", () => {
-        const r = issuesOf("prod-eks", { nodePools: { onDemand: { minNodes: 2, maxNodes: 6 }, spot: { minNodes: 8, maxNodes: 4 } } });
+        const r = issuesOf("prod-eks", {
+            nodePools: { onDemand: { minNodes: 2, maxNodes: 6 }, spot: { minNodes: 8, maxNodes: 4 } },
+        });
         expect(keys(r)).to.deep.equal(["airflow-platform:nodePools.spot.minNodes"]);
         expect(r.message).to.contain("must not exceed nodePools.spot.maxNodes (4)");
     });
@@ -51,17 +57,31 @@ describe("cluster layer: bad config is refused with the key named", () => {
     });
 
     it("`existing` without a kubeconfig or a context", () => {
-        const r = issuesOf("dev", { cloud: "existing", existing: { sharedStorageClassName: "nfs" } }, { unset: ["gcp", "nodePools"] });
+        const r = issuesOf(
+            "dev",
+            { cloud: "existing", existing: { sharedStorageClassName: "nfs" } },
+            { unset: ["gcp", "nodePools"] },
+        );
         expect(keys(r)).to.deep.equal(["airflow-platform:existing.context"]);
         expect(r.message).to.contain("existingKubeconfig");
     });
 
     it("an existing subnetwork without its network, an existing VPC without two private subnets", () => {
-        const gke = issuesOf("prod-gke", { gcp: { project: "p", region: "europe-west1", network: { existingSubnetwork: "nodes" } } });
+        const gke = issuesOf("prod-gke", {
+            gcp: { project: "p", region: "europe-west1", network: { existingSubnetwork: "nodes" } },
+        });
         expect(keys(gke)).to.deep.equal(["airflow-platform:gcp.network.existingNetwork"]);
-        const eks = issuesOf("prod-eks", { aws: { region: "eu-west-1", extendedSupport: true, vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } } });
+        const eks = issuesOf("prod-eks", {
+            aws: {
+                region: "eu-west-1",
+                extendedSupport: true,
+                vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] },
+            },
+        });
         expect(keys(eks)).to.deep.equal(["airflow-platform:aws.vpc.privateSubnetIds"]);
-        const orphan = issuesOf("prod-eks", { aws: { region: "eu-west-1", extendedSupport: true, vpc: { privateSubnetIds: ["subnet-a", "subnet-b"] } } });
+        const orphan = issuesOf("prod-eks", {
+            aws: { region: "eu-west-1", extendedSupport: true, vpc: { privateSubnetIds: ["subnet-a", "subnet-b"] } },
+        });
         expect(keys(orphan)).to.deep.equal(["airflow-platform:aws.vpc.existingVpcId"]);
     });
 
@@ -69,20 +89,36 @@ describe("cluster layer: bad config is refused with the key named", () => {
         const r = issuesOf("prod-gke", { database: { mode: "managed", backupRetentionDays: 1 } });
         expect(keys(r)).to.deep.equal(["airflow-platform:database.backupRetentionDays"]);
         expect(r.message).to.contain("at least 2");
-        expect(accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 2 } }).database.backupRetentionDays).to.equal(2);
-        expect(accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 0 } }).database.backupRetentionDays).to.equal(0);
-        expect(accepted("prod-eks", { database: { mode: "managed", backupRetentionDays: 1 } }).database.backupRetentionDays).to.equal(1);
+        expect(
+            accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 2 } }).database
+                .backupRetentionDays,
+        ).to.equal(2);
+        expect(
+            accepted("prod-gke", { database: { mode: "managed", backupRetentionDays: 0 } }).database
+                .backupRetentionDays,
+        ).to.equal(0);
+        expect(
+            accepted("prod-eks", { database: { mode: "managed", backupRetentionDays: 1 } }).database
+                .backupRetentionDays,
+        ).to.equal(1);
     });
 
     it("controlPlane.authorizedNetworks that are not IPv4 CIDR blocks, or an empty list", () => {
-        const r = issuesOf("prod-gke", { controlPlane: { authorizedNetworks: ["203.0.113.0/24", "203.0.113.7", "10.0.0.0/33"] } });
-        expect(keys(r)).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks[1]", "airflow-platform:controlPlane.authorizedNetworks[2]"]);
+        const r = issuesOf("prod-gke", {
+            controlPlane: { authorizedNetworks: ["203.0.113.0/24", "203.0.113.7", "10.0.0.0/33"] },
+        });
+        expect(keys(r)).to.deep.equal([
+            "airflow-platform:controlPlane.authorizedNetworks[1]",
+            "airflow-platform:controlPlane.authorizedNetworks[2]",
+        ]);
         expect(r.message).to.contain("an IPv4 CIDR block");
-        expect(keys(issuesOf("prod-eks", { controlPlane: { authorizedNetworks: [] } }))).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks"]);
-        expect(accepted("prod-eks", {}).controlPlane.authorizedNetworks).to.deep.equal(["203.0.113.0/24"]);
-        expect(keys(issuesOf("devspace-demo", { controlPlane: { authorizedNetworks: ["203.0.113.0/24"] } }))).to.deep.equal([
+        expect(keys(issuesOf("prod-eks", { controlPlane: { authorizedNetworks: [] } }))).to.deep.equal([
             "airflow-platform:controlPlane.authorizedNetworks",
         ]);
+        expect(accepted("prod-eks", {}).controlPlane.authorizedNetworks).to.deep.equal(["203.0.113.0/24"]);
+        expect(
+            keys(issuesOf("devspace-demo", { controlPlane: { authorizedNetworks: ["203.0.113.0/24"] } })),
+        ).to.deep.equal(["airflow-platform:controlPlane.authorizedNetworks"]);
     });
 
     it("a log volume that cannot be a Filestore multishare (10Gi..128Gi) with gcp.sharedStorage enterprise-multishare", () => {
@@ -90,10 +126,16 @@ describe("cluster layer: bad config is refused with the key named", () => {
         const r = issuesOf("dev", { airflow: { ...airflow, logs: { size: "200Gi" } } });
         expect(keys(r)).to.deep.equal(["airflow-platform:airflow.logs.size"]);
         expect(r.message).to.contain("between 10Gi and 128Gi");
-        expect(keys(issuesOf("dev", { airflow: { ...airflow, logs: { size: "5Gi" } } }))).to.deep.equal(["airflow-platform:airflow.logs.size"]);
-        expect(accepted("dev", { airflow: { ...airflow, logs: { size: "128Gi" } } }).gcp?.sharedStorage).to.equal("enterprise-multishare");
+        expect(keys(issuesOf("dev", { airflow: { ...airflow, logs: { size: "5Gi" } } }))).to.deep.equal([
+            "airflow-platform:airflow.logs.size",
+        ]);
+        expect(accepted("dev", { airflow: { ...airflow, logs: { size: "128Gi" } } }).gcp?.sharedStorage).to.equal(
+            "enterprise-multishare",
+        );
         const basic = { ...(readStackFile("dev").config.gcp as Record<string, unknown>), sharedStorage: "basic-hdd" };
-        expect(accepted("dev", { gcp: basic, airflow: { ...airflow, logs: { size: "1Ti" } } }).airflow.logs.size).to.equal("1Ti");
+        expect(
+            accepted("dev", { gcp: basic, airflow: { ...airflow, logs: { size: "1Ti" } } }).airflow.logs.size,
+        ).to.equal("1Ti");
     });
 
     it("a database tier of the other cloud", () => {

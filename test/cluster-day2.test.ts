@@ -4,7 +4,11 @@
  */
 import { expect } from "chai";
 import { clusterAutoscalerPolicy, subnetsSharingAZ } from "../components/cluster/eks/specs";
-import { EKS_ADDON_VERSIONS, EKS_END_OF_STANDARD_SUPPORT, eksStandardSupportEnded } from "../components/cluster/eks/addons";
+import {
+    EKS_ADDON_VERSIONS,
+    EKS_END_OF_STANDARD_SUPPORT,
+    eksStandardSupportEnded,
+} from "../components/cluster/eks/addons";
 import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
 import { requiredApis } from "../components/cluster/gke";
 import { efsStorageClass } from "../components/cluster/storage";
@@ -13,7 +17,6 @@ import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
 import { Plan, PlannedResource, configError, planOf } from "./harness";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
 const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
@@ -54,13 +57,20 @@ describe("cluster layer, day 2 on GKE", () => {
                     gcp: {
                         project: "acme-data-prod",
                         region: "europe-west1",
-                        network: { existingNetwork: "shared-vpc", existingSubnetwork: "gke-nodes", privateServicesAccess: "existing" },
+                        network: {
+                            existingNetwork: "shared-vpc",
+                            existingSubnetwork: "gke-nodes",
+                            privateServicesAccess: "existing",
+                        },
                     },
                 },
             }),
             planOf("dev", {
                 config: {
-                    airflow: { ...(readStackFile("dev").config.airflow as Obj), logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" } },
+                    airflow: {
+                        ...(readStackFile("dev").config.airflow as Obj),
+                        logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" },
+                    },
                 },
             }),
         ]);
@@ -71,10 +81,16 @@ describe("cluster layer, day 2 on GKE", () => {
         expect(apis.map((a) => a.inputs.service).sort()).to.deep.equal([...requiredApis(true)].sort());
         const apiUrns = new Set(apis.map((a) => a.urn));
         const cloudResources = prod.resources.filter(
-            (r) => r.custom && r.type.startsWith("gcp:") && !r.type.startsWith("gcp:projects/service") && !r.type.startsWith("pulumi:"),
+            (r) =>
+                r.custom &&
+                r.type.startsWith("gcp:") &&
+                !r.type.startsWith("gcp:projects/service") &&
+                !r.type.startsWith("pulumi:"),
         );
         expect(cloudResources.length).to.be.greaterThan(10);
-        const notWaiting = cloudResources.filter((r) => ![...waitsFor(prod, r)].some((urn) => apiUrns.has(urn))).map((r) => `${r.type} ${r.name}`);
+        const notWaiting = cloudResources
+            .filter((r) => ![...waitsFor(prod, r)].some((urn) => apiUrns.has(urn)))
+            .map((r) => `${r.type} ${r.name}`);
         expect(notWaiting).to.deep.equal([]);
         // Service Usage cannot enable itself, nor Cloud Resource Manager (project IAM) without it: a bootstrap step.
         expect(requiredApis(true)).to.not.include("serviceusage.googleapis.com");
@@ -82,7 +98,11 @@ describe("cluster layer, day 2 on GKE", () => {
 
     it("deletes the router, the NAT and the proxy-only subnet before re-creating them: fixed names and one NAT per range", () => {
         const internal = the(prod, "gcp:compute/subnetwork:Subnetwork", "cluster-ingress-proxy-only");
-        for (const r of [the(prod, "gcp:compute/router:Router"), the(prod, "gcp:compute/routerNat:RouterNat"), internal])
+        for (const r of [
+            the(prod, "gcp:compute/router:Router"),
+            the(prod, "gcp:compute/routerNat:RouterNat"),
+            internal,
+        ])
             expect(r.deleteBeforeReplace, `${r.type} ${r.name}`).to.equal(true);
     });
 
@@ -95,7 +115,12 @@ describe("cluster layer, day 2 on GKE", () => {
 
     it("allocates Cloud NAT ports dynamically, far above the 64 static ports per VM", () => {
         const nat = the(prod, "gcp:compute/routerNat:RouterNat").inputs;
-        expect(nat).to.include({ enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 256, maxPortsPerVm: 16384 });
+        expect(nat).to.include({
+            enableDynamicPortAllocation: true,
+            enableEndpointIndependentMapping: false,
+            minPortsPerVm: 256,
+            maxPortsPerVm: 16384,
+        });
         const power = (n: number) => Number.isInteger(Math.log2(n));
         expect(power(cloudNatPorts().minPortsPerVm) && power(cloudNatPorts().maxPortsPerVm)).to.equal(true);
     });
@@ -103,14 +128,22 @@ describe("cluster layer, day 2 on GKE", () => {
     it("lets GKE upgrade only in a recurring maintenance window (every day 01:00-05:00 UTC by default)", () => {
         const cluster = the(prod, "gcp:container/cluster:Cluster").inputs;
         expect(cluster.maintenancePolicy).to.deep.equal({
-            recurringWindow: { startTime: "2025-01-01T01:00:00Z", endTime: "2025-01-01T05:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" },
+            recurringWindow: {
+                startTime: "2025-01-01T01:00:00Z",
+                endTime: "2025-01-01T05:00:00Z",
+                recurrence: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+            },
         });
-        expect(gkeMaintenancePolicy({ days: ["SA", "SU"], startTimeUtc: "22:00", hours: 6 }).recurringWindow).to.deep.equal({
+        expect(
+            gkeMaintenancePolicy({ days: ["SA", "SU"], startTimeUtc: "22:00", hours: 6 }).recurringWindow,
+        ).to.deep.equal({
             startTime: "2025-01-01T22:00:00Z",
             endTime: "2025-01-02T04:00:00Z",
             recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
         });
-        const tooShort = refused("prod-gke", { gcp: { project: "p", region: "europe-west1", maintenanceWindow: { days: ["SU"], hours: 8 } } });
+        const tooShort = refused("prod-gke", {
+            gcp: { project: "p", region: "europe-west1", maintenanceWindow: { days: ["SU"], hours: 8 } },
+        });
         expect(tooShort.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.maintenanceWindow"]);
         expect(tooShort.message).to.contain("GKE needs at least 48");
     });
@@ -131,9 +164,13 @@ describe("cluster layer, day 2 on GKE", () => {
         expect(ofType(existingNetwork, "gcp:servicenetworking/connection:Connection")).to.have.length(0);
         expect(ofType(existingNetwork, "gcp:compute/globalAddress:GlobalAddress")).to.have.length(0);
         const instance = the(existingNetwork, "gcp:sql/databaseInstance:DatabaseInstance").inputs;
-        expect(instance.settings.ipConfiguration.privateNetwork).to.equal("projects/acme-data-prod/global/networks/shared-vpc");
+        expect(instance.settings.ipConfiguration.privateNetwork).to.equal(
+            "projects/acme-data-prod/global/networks/shared-vpc",
+        );
         expect(ofType(prod, "gcp:servicenetworking/connection:Connection")).to.have.length(1);
-        const created = refused("prod-gke", { gcp: { project: "p", region: "europe-west1", network: { privateServicesAccess: "existing" } } });
+        const created = refused("prod-gke", {
+            gcp: { project: "p", region: "europe-west1", network: { privateServicesAccess: "existing" } },
+        });
         expect(created.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.network.privateServicesAccess"]);
     });
 
@@ -143,7 +180,9 @@ describe("cluster layer, day 2 on GKE", () => {
 
     it("binds Workload Identity only once the cluster (and with it the identity pool) exists", () => {
         const cluster = the(remoteLogs, "gcp:container/cluster:Cluster");
-        const bindings = ofType(remoteLogs, "gcp:serviceaccount/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/iam.workloadIdentityUser");
+        const bindings = ofType(remoteLogs, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+            (m) => m.inputs.role === "roles/iam.workloadIdentityUser",
+        );
         expect(bindings.length).to.be.greaterThan(0);
         for (const binding of bindings) expect(binding.dependencies, binding.name).to.include(cluster.urn);
     });
@@ -156,12 +195,16 @@ describe("cluster layer, day 2 on EKS", () => {
         [prod, extended] = await Promise.all([
             planOf("prod-eks"),
             planOf("prod-eks", {
-                config: { aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: true }, database: { ...(readStackFile("prod-eks").config.database as Obj), extendedSupport: true } },
+                config: {
+                    aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: true },
+                    database: { ...(readStackFile("prod-eks").config.database as Obj), extendedSupport: true },
+                },
             }),
         ]);
     });
     const nodeGroups = (plan: Plan) => ofType(plan, "aws:eks/nodeGroup:NodeGroup");
-    const addon = (plan: Plan, name: string) => ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === name)!;
+    const addon = (plan: Plan, name: string) =>
+        ofType(plan, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === name)!;
 
     it("upgrades the node groups with the control plane: every group runs kubernetesVersion", () => {
         expect(nodeGroups(prod).length).to.be.greaterThan(1);
@@ -177,7 +220,11 @@ describe("cluster layer, day 2 on EKS", () => {
         ]) {
             const a = addon(prod, name);
             expect(a, name).to.not.equal(undefined);
-            expect(a.inputs).to.include({ addonVersion: version, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+            expect(a.inputs).to.include({
+                addonVersion: version,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+            });
             for (const g of groups) expect(a.dependencies, name).to.include(g);
         }
         expect(EKS_ADDON_VERSIONS["1.33"].kubeProxy).to.match(/^v1\.33\./);
@@ -187,16 +234,26 @@ describe("cluster layer, day 2 on EKS", () => {
     });
 
     it("enforces NetworkPolicy through the VPC CNI's network policy agent", () => {
-        expect(JSON.parse(addon(prod, "vpc-cni").inputs.configurationValues)).to.deep.equal({ enableNetworkPolicy: "true" });
+        expect(JSON.parse(addon(prod, "vpc-cni").inputs.configurationValues)).to.deep.equal({
+            enableNetworkPolicy: "true",
+        });
     });
 
     it("pays for extended support only when aws.extendedSupport says so, and refuses STANDARD for a minor past standard support", () => {
         expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "EXTENDED" });
         // 1.32 and 1.33 left standard support on 2026-03-23 and 2026-07-29 (endoflife.date/amazon-eks).
         for (const version of ["1.32", "1.33"]) {
-            const r = refused("prod-eks", { kubernetesVersion: version, aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: false } });
-            expect(r.issues.map((i) => i.key), version).to.deep.equal(["airflow-platform:aws.extendedSupport"]);
-            expect(r.message).to.contain(`Kubernetes ${version} left EKS standard support on ${EKS_END_OF_STANDARD_SUPPORT[version]}`);
+            const r = refused("prod-eks", {
+                kubernetesVersion: version,
+                aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: false },
+            });
+            expect(
+                r.issues.map((i) => i.key),
+                version,
+            ).to.deep.equal(["airflow-platform:aws.extendedSupport"]);
+            expect(r.message).to.contain(
+                `Kubernetes ${version} left EKS standard support on ${EKS_END_OF_STANDARD_SUPPORT[version]}`,
+            );
         }
         expect(eksStandardSupportEnded("1.33", new Date("2026-07-28T23:59:59Z"))).to.equal(undefined);
         expect(eksStandardSupportEnded("1.33", new Date("2026-07-29T00:00:00Z"))).to.equal("2026-07-29");
@@ -207,11 +264,16 @@ describe("cluster layer, day 2 on EKS", () => {
 
     it("lets the cluster autoscaler resize only its own cluster's Auto Scaling groups", () => {
         const policy = JSON.parse(
-            ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "cluster-cluster-autoscaler-inline")!.inputs.policy,
+            ofType(prod, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "cluster-cluster-autoscaler-inline")!
+                .inputs.policy,
         );
         const write = policy.Statement.find((s: Obj) => s.Action.includes("autoscaling:SetDesiredCapacity"));
-        expect(write.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/airflow-prod-eks": "owned" } });
-        const unconditioned = clusterAutoscalerPolicy("x").Statement.filter((s) => !s.Condition).flatMap((s) => s.Action as string[]);
+        expect(write.Condition).to.deep.equal({
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/airflow-prod-eks": "owned" },
+        });
+        const unconditioned = clusterAutoscalerPolicy("x")
+            .Statement.filter((s) => !s.Condition)
+            .flatMap((s) => s.Action as string[]);
         expect(unconditioned.every((a) => /:(Describe|Get)/.test(a))).to.equal(true);
     });
 
@@ -222,7 +284,9 @@ describe("cluster layer, day 2 on EKS", () => {
             maxAllocatedStorage: 200,
             engineLifecycleSupport: "open-source-rds-extended-support-disabled",
         });
-        expect(the(extended, "aws:rds/instance:Instance").inputs.engineLifecycleSupport).to.equal("open-source-rds-extended-support");
+        expect(the(extended, "aws:rds/instance:Instance").inputs.engineLifecycleSupport).to.equal(
+            "open-source-rds-extended-support",
+        );
         const r = refused("prod-eks", { database: { mode: "managed", storageGb: 100, maxStorageGb: 50 } });
         expect(r.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:database.maxStorageGb"]);
     });
@@ -242,14 +306,27 @@ describe("cluster layer, day 2 on EKS", () => {
                 { subnet: "subnet-b", zone: "eu-west-1a" },
                 { subnet: "subnet-c", zone: "eu-west-1b" },
             ]),
-        ).to.equal("subnet-a and subnet-b are all in eu-west-1a: list one private subnet per availability zone (EFS takes one mount target per AZ)");
-        expect(subnetsSharingAZ([{ subnet: "subnet-a", zone: "eu-west-1a" }, { subnet: "subnet-b", zone: "eu-west-1b" }])).to.equal(undefined);
+        ).to.equal(
+            "subnet-a and subnet-b are all in eu-west-1a: list one private subnet per availability zone (EFS takes one mount target per AZ)",
+        );
+        expect(
+            subnetsSharingAZ([
+                { subnet: "subnet-a", zone: "eu-west-1a" },
+                { subnet: "subnet-b", zone: "eu-west-1b" },
+            ]),
+        ).to.equal(undefined);
         // A created VPC has one private subnet per AZ: one mount target each.
-        expect(ofType(prod, "aws:efs/mountTarget:MountTarget").map((m) => m.inputs.subnetId).sort()).to.deep.equal(["subnet-private-0", "subnet-private-1", "subnet-private-2"]);
+        expect(
+            ofType(prod, "aws:efs/mountTarget:MountTarget")
+                .map((m) => m.inputs.subnetId)
+                .sort(),
+        ).to.deep.equal(["subnet-private-0", "subnet-private-1", "subnet-private-2"]);
     });
 
     it("EFS's StorageClass does not claim volume expansion (the driver has none)", () => {
-        const efs = harness.kubeObjects(prod, "StorageClass").find((c) => (c.inputs as Obj).provisioner === "efs.csi.aws.com")!;
+        const efs = harness
+            .kubeObjects(prod, "StorageClass")
+            .find((c) => (c.inputs as Obj).provisioner === "efs.csi.aws.com")!;
         expect((efs.inputs as Obj).allowVolumeExpansion).to.equal(false);
         expect(efsStorageClass({ fileSystemId: "fs-1", retain: true }).allowVolumeExpansion).to.equal(false);
     });
@@ -289,13 +366,25 @@ describe("cluster layer, day 2: create-only fields, resized disks, fixed names, 
 
     it("deletes the fixed-name GKE cluster, network and subnet and the EKS cluster before re-creating them", () => {
         const fixed = (plan: Plan) =>
-            plan.resources.filter((r) =>
-                ["gcp:container/cluster:Cluster", "gcp:compute/network:Network", "aws:eks/cluster:Cluster"].includes(r.type) ||
-                (r.type === "gcp:compute/subnetwork:Subnetwork" && r.name === "cluster-subnet"),
+            plan.resources.filter(
+                (r) =>
+                    [
+                        "gcp:container/cluster:Cluster",
+                        "gcp:compute/network:Network",
+                        "aws:eks/cluster:Cluster",
+                    ].includes(r.type) ||
+                    (r.type === "gcp:compute/subnetwork:Subnetwork" && r.name === "cluster-subnet"),
             );
-        for (const plan of [dev, prodGke]) expect(fixed(plan).map((r) => r.type).sort(), plan.stack).to.have.length(3);
+        for (const plan of [dev, prodGke])
+            expect(
+                fixed(plan)
+                    .map((r) => r.type)
+                    .sort(),
+                plan.stack,
+            ).to.have.length(3);
         for (const plan of [dev, prodGke, prodEks, devEks])
-            for (const r of fixed(plan)) expect(r.deleteBeforeReplace, `${plan.stack} ${r.type} ${r.name}`).to.equal(true);
+            for (const r of fixed(plan))
+                expect(r.deleteBeforeReplace, `${plan.stack} ${r.type} ${r.name}`).to.equal(true);
         // In a protected stack Pulumi refuses the replacement at preview, before deleting anything.
         expect(the(prodGke, "gcp:container/cluster:Cluster").protect).to.equal(true);
         expect(the(dev, "gcp:container/cluster:Cluster").protect).to.equal(false);
@@ -313,12 +402,21 @@ describe("cluster layer, day 2: create-only fields, resized disks, fixed names, 
 describe("cluster layer, EKS access entries: one per IAM principal", () => {
     const admins = "arn:aws:iam::123456789012:role/platform-admins";
     const entries = (readStackFile("prod-eks").config.aws as Obj).accessEntries as Obj[];
-    const withEntries = (accessEntries: Obj[]) => ({ aws: { ...(readStackFile("prod-eks").config.aws as Obj), accessEntries } });
+    const withEntries = (accessEntries: Obj[]) => ({
+        aws: { ...(readStackFile("prod-eks").config.aws as Obj), accessEntries },
+    });
 
     it("refuses an IAM principal listed twice in aws.accessEntries, naming the second item's key", () => {
-        const r = refused("prod-eks", withEntries([...entries, { principalArn: admins, accessPolicy: "AmazonEKSViewPolicy" }]));
-        expect(r.issues.map((i) => i.key)).to.deep.equal([`airflow-platform:aws.accessEntries[${entries.length}].principalArn`]);
-        expect(r.message).to.contain("is also aws.accessEntries[0].principalArn").and.contain("one access entry per IAM principal");
+        const r = refused(
+            "prod-eks",
+            withEntries([...entries, { principalArn: admins, accessPolicy: "AmazonEKSViewPolicy" }]),
+        );
+        expect(r.issues.map((i) => i.key)).to.deep.equal([
+            `airflow-platform:aws.accessEntries[${entries.length}].principalArn`,
+        ]);
+        expect(r.message)
+            .to.contain("is also aws.accessEntries[0].principalArn")
+            .and.contain("one access entry per IAM principal");
     });
 
     it("refuses a devspace owner who already has an access entry, or owns a second devspace", () => {
@@ -331,12 +429,23 @@ describe("cluster layer, EKS access entries: one per IAM principal", () => {
             gcp: undefined,
             aws: { region: "eu-west-1", accessEntries: [{ principalArn: admins }] },
             database: { mode: "bundled" },
-            devspaces: [devspace("alice", admins), devspace("bob", "arn:aws:iam::123456789012:user/bob"), devspace("bob2", "arn:aws:iam::123456789012:user/bob")],
+            devspaces: [
+                devspace("alice", admins),
+                devspace("bob", "arn:aws:iam::123456789012:user/bob"),
+                devspace("bob2", "arn:aws:iam::123456789012:user/bob"),
+            ],
         };
         const r = configError(() => parseStackConfig("dev", eksDev, file.secrets));
-        const access = r.issues.filter((i) => i.message.includes("one access entry per IAM principal")).map((i) => i.key);
-        expect(access).to.deep.equal(["airflow-platform:devspaces[0].owner.aws", "airflow-platform:devspaces[2].owner.aws"]);
+        const access = r.issues
+            .filter((i) => i.message.includes("one access entry per IAM principal"))
+            .map((i) => i.key);
+        expect(access).to.deep.equal([
+            "airflow-platform:devspaces[0].owner.aws",
+            "airflow-platform:devspaces[2].owner.aws",
+        ]);
         // The reference stacks name each principal once.
-        expect(() => parseStackConfig("prod-eks", readStackFile("prod-eks").config, readStackFile("prod-eks").secrets)).to.not.throw();
+        expect(() =>
+            parseStackConfig("prod-eks", readStackFile("prod-eks").config, readStackFile("prod-eks").secrets),
+        ).to.not.throw();
     });
 });

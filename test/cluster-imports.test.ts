@@ -38,7 +38,9 @@ describe("cluster layer: the cloud SDKs stay inside components/cluster/", () => 
             .filter((file) => CLOUD_IMPORT.test(fs.readFileSync(file, "utf8")))
             .map((file) => path.relative(REPO_ROOT, file));
         expect(offenders).to.deep.equal([]);
-        const inside = files.filter((file) => file.startsWith(clusterDir) && CLOUD_IMPORT.test(fs.readFileSync(file, "utf8")));
+        const inside = files.filter(
+            (file) => file.startsWith(clusterDir) && CLOUD_IMPORT.test(fs.readFileSync(file, "utf8")),
+        );
         expect(inside.length, "the cluster layer itself does use them").to.be.greaterThan(0);
     });
 });

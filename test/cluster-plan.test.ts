@@ -7,7 +7,6 @@ import * as harness from "./harness";
 import { Plan, PlannedResource, SECRET, planOf } from "./harness";
 import { IRSA_VARIANT, warnings } from "./cluster-variants";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 /** A planned resource whose inputs the assertions can walk into. */
 type Planned = Omit<PlannedResource, "inputs" | "revealedInputs"> & { inputs: Obj; revealedInputs: Obj };
@@ -18,7 +17,8 @@ const kubeObjects = (plan: Plan, kind: string) => harness.kubeObjects(plan, kind
 function reveal(value: unknown): unknown {
     if (rpc.isRpcSecret(value)) return reveal(rpc.unwrapRpcSecret(value));
     if (Array.isArray(value)) return value.map(reveal);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
     return value;
 }
 
@@ -56,7 +56,12 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
 
     it("builds a VPC-native private cluster in its own VPC, with secondary ranges, Cloud NAT and Workload Identity", () => {
         const cluster = the(prod, "gcp:container/cluster:Cluster").inputs;
-        expect(cluster).to.include({ name: "airflow-prod-gke", location: "europe-west1", networkingMode: "VPC_NATIVE", removeDefaultNodePool: true });
+        expect(cluster).to.include({
+            name: "airflow-prod-gke",
+            location: "europe-west1",
+            networkingMode: "VPC_NATIVE",
+            removeDefaultNodePool: true,
+        });
         expect(cluster.releaseChannel).to.deep.equal({ channel: "STABLE" });
         expect(cluster.workloadIdentityConfig).to.deep.equal({ workloadPool: "acme-data-prod.svc.id.goog" });
         expect(cluster.privateClusterConfig).to.include({ enablePrivateNodes: true });
@@ -65,12 +70,20 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
             gcePersistentDiskCsiDriverConfig: { enabled: true },
         });
         const subnet = the(prod, "gcp:compute/subnetwork:Subnetwork", "cluster-subnet").inputs;
-        expect(cluster.ipAllocationPolicy).to.deep.equal({ clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
+        expect(cluster.ipAllocationPolicy).to.deep.equal({
+            clusterSecondaryRangeName: "pods",
+            servicesSecondaryRangeName: "services",
+        });
         expect((subnet.secondaryIpRanges as Obj[]).map((r) => r.rangeName)).to.deep.equal(["pods", "services"]);
-        expect(the(prod, "gcp:compute/network:Network").inputs).to.include({ name: "airflow-prod-gke", autoCreateSubnetworks: false });
+        expect(the(prod, "gcp:compute/network:Network").inputs).to.include({
+            name: "airflow-prod-gke",
+            autoCreateSubnetworks: false,
+        });
         expect(cluster.network).to.equal("cluster-network-id");
         expect(cluster.subnetwork).to.equal("cluster-subnet-id");
-        expect(the(prod, "gcp:compute/routerNat:RouterNat").inputs.sourceSubnetworkIpRangesToNat).to.equal("ALL_SUBNETWORKS_ALL_IP_RANGES");
+        expect(the(prod, "gcp:compute/routerNat:RouterNat").inputs.sourceSubnetworkIpRangesToNat).to.equal(
+            "ALL_SUBNETWORKS_ALL_IP_RANGES",
+        );
     });
 
     it("uses an explicit GCP provider with the project and region of the stack config", () => {
@@ -81,14 +94,24 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
     it("has an on-demand pool without taints and spot pools with the explicit gke-spot taint that can scale to 0", () => {
         for (const plan of [dev, prod]) {
             const pools = ofType(plan, "gcp:container/nodePool:NodePool");
-            expect(pools.map((p) => p.inputs.namePrefix).sort()).to.deep.equal(["fallback-", "on-demand-", "spot-e2-", "spot-n2-", "spot-n2d-"]);
+            expect(pools.map((p) => p.inputs.namePrefix).sort()).to.deep.equal([
+                "fallback-",
+                "on-demand-",
+                "spot-e2-",
+                "spot-n2-",
+                "spot-n2d-",
+            ]);
             const onDemand = pools.find((p) => p.inputs.namePrefix === "on-demand-")!.inputs;
             const spot = pools.find((p) => p.inputs.namePrefix === "spot-n2-")!.inputs;
             expect(onDemand.nodeConfig.spot).to.equal(false);
             expect(onDemand.nodeConfig.taints).to.deep.equal([]);
             expect(onDemand.nodeConfig.labels).to.deep.equal({ "airflow-platform/capacity": "on-demand" });
             expect(spot.nodeConfig.spot).to.equal(true);
-            expect(spot.nodeConfig.taints).to.deep.include({ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" });
+            expect(spot.nodeConfig.taints).to.deep.include({
+                key: "cloud.google.com/gke-spot",
+                value: "true",
+                effect: "NO_SCHEDULE",
+            });
             expect(spot.nodeConfig.labels).to.include({ "airflow-platform/capacity": "spot" });
             expect(spot.autoscaling.totalMinNodeCount).to.equal(0);
             expect(onDemand.nodeConfig.workloadMetadataConfig).to.deep.equal({ mode: "GKE_METADATA" });
@@ -100,7 +123,10 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
     });
 
     it("names pools by prefix only, so a pool that must be replaced can be created next to the old one", () => {
-        for (const pool of [...ofType(dev, "gcp:container/nodePool:NodePool"), ...ofType(prod, "gcp:container/nodePool:NodePool")]) {
+        for (const pool of [
+            ...ofType(dev, "gcp:container/nodePool:NodePool"),
+            ...ofType(prod, "gcp:container/nodePool:NodePool"),
+        ]) {
             expect(pool.inputs, pool.name).to.not.have.property("name");
             expect(pool.inputs.namePrefix, pool.name).to.match(/^[a-z][a-z0-9-]*-$/);
             // GKE node pool names are at most 40 characters; the provider appends a 26-character unique suffix.
@@ -116,7 +142,10 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         });
         expect(prodCluster.privateClusterConfig).to.include({ enablePrivateNodes: true, enablePrivateEndpoint: false });
         expect(the(dev, "gcp:container/cluster:Cluster").inputs).to.not.have.property("masterAuthorizedNetworksConfig");
-        expect(warnings.filter((w) => /airflow-(prod-gke|dev):.*API endpoint/.test(w)), "no warning for prod-gke or dev").to.deep.equal([]);
+        expect(
+            warnings.filter((w) => /airflow-(prod-gke|dev):.*API endpoint/.test(w)),
+            "no warning for prod-gke or dev",
+        ).to.deep.equal([]);
     });
 
     it("puts the dev cluster's log volumes on one Filestore Enterprise multishare instance (gcp.sharedStorage)", () => {
@@ -151,7 +180,12 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
                 spot.inputs.nodeConfig.taints.map((t: Obj) => `${t.key}=${t.value}`),
             );
         }
-        expect(placement.spot.tolerations).to.deep.include({ key: "cloud.google.com/gke-spot", operator: "Equal", value: "true", effect: "NoSchedule" });
+        expect(placement.spot.tolerations).to.deep.include({
+            key: "cloud.google.com/gke-spot",
+            operator: "Equal",
+            value: "true",
+            effect: "NoSchedule",
+        });
         expect(placement.onDemand.tolerations).to.deep.equal([]);
     });
 
@@ -173,7 +207,10 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         expect(sql.protect).to.equal(true);
         expect(sql.inputs.deletionProtection).to.equal(true);
         expect(sql.inputs.settings.deletionProtectionEnabled).to.equal(true);
-        expect(ofType(dev, "gcp:sql/databaseInstance:DatabaseInstance"), "dev uses the bundled Postgres").to.have.length(0);
+        expect(
+            ofType(dev, "gcp:sql/databaseInstance:DatabaseInstance"),
+            "dev uses the bundled Postgres",
+        ).to.have.length(0);
     });
 
     it("puts Cloud SQL on a private IP in the cluster's VPC, with a generated password that stays secret", () => {
@@ -184,7 +221,9 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         expect(sql.settings.tier).to.equal("db-custom-2-7680");
         const user = the(prod, "gcp:sql/user:User");
         expect(user.inputs.password).to.equal(SECRET);
-        expect(the(prod, "gcp:servicenetworking/connection:Connection").inputs.service).to.equal("servicenetworking.googleapis.com");
+        expect(the(prod, "gcp:servicenetworking/connection:Connection").inputs.service).to.equal(
+            "servicenetworking.googleapis.com",
+        );
     });
 
     it("hands the kubeconfig (gke-gcloud-auth-plugin) to the Kubernetes provider as a secret, and outputs it", () => {
@@ -193,12 +232,16 @@ describe("cluster layer: planned GKE stacks (dev, prod-gke)", () => {
         const kubeconfig = YAML.parse(provider.revealedInputs.kubeconfig as string);
         expect(kubeconfig.users[0].user.exec.command).to.equal("gke-gcloud-auth-plugin");
         // CI and developers go through the DNS-based endpoint (IAM, no IP allowlist), whose certificate is publicly trusted.
-        expect(kubeconfig.clusters[0].cluster).to.deep.equal({ server: "https://gke-0ff11e0000000000.europe-west1.gke.goog" });
+        expect(kubeconfig.clusters[0].cluster).to.deep.equal({
+            server: "https://gke-0ff11e0000000000.europe-west1.gke.goog",
+        });
         expect(the(prod, "gcp:container/cluster:Cluster").inputs.controlPlaneEndpointsConfig).to.deep.equal({
             dnsEndpointConfig: { allowExternalTraffic: true },
             ipEndpointsConfig: { enabled: true },
         });
-        expect(revealedOutputs(prod).endpoint, "the endpoint output is the API server URL").to.equal("https://203.0.113.10");
+        expect(revealedOutputs(prod).endpoint, "the endpoint output is the API server URL").to.equal(
+            "https://203.0.113.10",
+        );
         expect(revealedOutputs(prod).kubeconfig).to.equal(provider.revealedInputs.kubeconfig);
         expect((prod.outputs as Obj).kubeconfig, "the stack output is secret").to.equal(SECRET);
         expect((prod.outputs as Obj).clusterName, "other outputs stay readable").to.equal("airflow-prod-gke");
@@ -237,14 +280,21 @@ describe("cluster layer: GKE Workload Identity bindings (dev with remote logs)",
     before(async () => {
         // The same options as airflow-plan.test.ts's remote-logs test, so the plan is shared.
         plan = await planOf("dev", {
-            config: { airflow: { ...(readStackFile("dev").config.airflow as Obj), logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" } } },
+            config: {
+                airflow: {
+                    ...(readStackFile("dev").config.airflow as Obj),
+                    logs: { mode: "remote", remoteBaseFolder: "gs://acme-airflow-logs/dev" },
+                },
+            },
         });
     });
 
     it("hands out the service account annotation only once the workloadIdentityUser and bucket bindings exist", () => {
         const release = the(plan, "kubernetes:helm.sh/v3:Release", "airflow-release");
         const bindings = [
-            ...ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").filter((m) => m.inputs.role === "roles/iam.workloadIdentityUser"),
+            ...ofType(plan, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+                (m) => m.inputs.role === "roles/iam.workloadIdentityUser",
+            ),
             ...ofType(plan, "gcp:storage/bucketIAMMember:BucketIAMMember"),
         ];
         expect(bindings.length, "5 service accounts, each with a workload identity and a bucket binding").to.equal(10);
@@ -264,10 +314,7 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
     /** IRSA instead of Pod Identity, in an existing VPC: one more plan covers both variants. */
     let irsa: Plan;
     before(async () => {
-        [plan, irsa] = await Promise.all([
-            planOf("prod-eks"),
-            planOf("prod-eks", IRSA_VARIANT),
-        ]);
+        [plan, irsa] = await Promise.all([planOf("prod-eks"), planOf("prod-eks", IRSA_VARIANT)]);
     });
 
     it("uses an explicit AWS provider in the configured region", () => {
@@ -277,7 +324,10 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
     it("creates the cluster with API authentication and the configured access entries", () => {
         const cluster = the(plan, "aws:eks/cluster:Cluster").inputs;
         expect(cluster).to.include({ name: "airflow-prod-eks", version: "1.33", deletionProtection: true });
-        expect(cluster.accessConfig).to.deep.equal({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+        expect(cluster.accessConfig).to.deep.equal({
+            authenticationMode: "API",
+            bootstrapClusterCreatorAdminPermissions: true,
+        });
         const policies = ofType(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((r) => r.inputs);
         expect(policies).to.have.length(2);
         const viewer = policies.find((p) => String(p.principalArn).endsWith("data-engineers"))!;
@@ -319,7 +369,9 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
             // EKS allows 63 characters; the provider appends a 26-character unique suffix.
             expect(group.inputs.nodeGroupNamePrefix.length + 26, group.name).to.be.at.most(63);
             // The autoscaler's node-template tags find the group's Auto Scaling group through the group, not by a name.
-            const tags = ofType(plan, "aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith(`${group.name}-template-`));
+            const tags = ofType(plan, "aws:autoscaling/tag:Tag").filter((t) =>
+                t.name.startsWith(`${group.name}-template-`),
+            );
             expect(tags.length, group.name).to.be.greaterThan(0);
             for (const tag of tags) expect(tag.dependencies, tag.name).to.include(group.urn);
         }
@@ -331,11 +383,17 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
         expect(vpcConfig.publicAccessCidrs).to.deep.equal(["203.0.113.0/24"]);
         // The variant without the key leaves EKS's default (0.0.0.0/0), and the plan says so.
         expect(the(irsa, "aws:eks/cluster:Cluster").inputs.vpcConfig).to.not.have.property("publicAccessCidrs");
-        expect(warnings.filter((w) => w.includes("airflow-prod-eks: the Kubernetes API endpoint is reachable from the whole internet"))).to.have.length(1);
+        expect(
+            warnings.filter((w) =>
+                w.includes("airflow-prod-eks: the Kubernetes API endpoint is reachable from the whole internet"),
+            ),
+        ).to.have.length(1);
     });
 
     it("lets the cluster autoscaler scale the spot group from 0, knowing its taint", () => {
-        const release = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+        const release = ofType(plan, "kubernetes:helm.sh/v3:Release").find(
+            (r) => r.inputs.chart === "cluster-autoscaler",
+        )!;
         expect(release.inputs.version).to.match(/^\d+\.\d+\.\d+$/);
         expect(release.inputs.values.autoDiscovery).to.deep.equal({ clusterName: "airflow-prod-eks" });
         expect(release.inputs.values.nodeSelector).to.deep.equal({ "airflow-platform/capacity": "on-demand" });
@@ -364,45 +422,67 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
     });
 
     it("admits NFS to EFS only from the node security group", () => {
-        const efsSecurityGroupId = the(plan, "aws:efs/mountTarget:MountTarget", "cluster-efs-0").inputs.securityGroups[0];
-        const sg = ofType(plan, "aws:ec2/securityGroup:SecurityGroup").find((r) => `${r.name}-id` === efsSecurityGroupId)!;
+        const efsSecurityGroupId = the(plan, "aws:efs/mountTarget:MountTarget", "cluster-efs-0").inputs
+            .securityGroups[0];
+        const sg = ofType(plan, "aws:ec2/securityGroup:SecurityGroup").find(
+            (r) => `${r.name}-id` === efsSecurityGroupId,
+        )!;
         expect(sg.inputs.ingress ?? [], "no inline ingress").to.deep.equal([]);
         const rules = [
             ...ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
             ...ofType(plan, "aws:ec2/securityGroupRule:SecurityGroupRule"),
         ].filter((r) => r.inputs.securityGroupId === efsSecurityGroupId);
         expect(rules).to.have.length(1);
-        expect(rules[0].inputs).to.include({ ipProtocol: "tcp", fromPort: 2049, toPort: 2049, referencedSecurityGroupId: OFFLINE_NODE_SECURITY_GROUP });
+        expect(rules[0].inputs).to.include({
+            ipProtocol: "tcp",
+            fromPort: 2049,
+            toPort: 2049,
+            referencedSecurityGroupId: OFFLINE_NODE_SECURITY_GROUP,
+        });
         expect(rules[0].inputs).to.not.have.any.keys("cidrIpv4", "cidrIpv6", "prefixListId");
         expect(the(plan, "aws:eks/cluster:Cluster").inputs.name).to.equal("airflow-prod-eks");
     });
 
     it("installs the aws-efs-csi-driver add-on with its IAM role, by Pod Identity or by IRSA", () => {
-        const addon = ofType(plan, "aws:eks/addon:Addon").find((r) => r.inputs.addonName === "aws-efs-csi-driver")!.inputs;
+        const addon = ofType(plan, "aws:eks/addon:Addon").find(
+            (r) => r.inputs.addonName === "aws-efs-csi-driver",
+        )!.inputs;
         expect(addon.podIdentityAssociations).to.have.length(1);
         expect(addon.podIdentityAssociations[0].serviceAccount).to.equal("efs-csi-controller-sa");
         expect(ofType(plan, "aws:eks/addon:Addon").map((r) => r.inputs.addonName)).to.include("eks-pod-identity-agent");
-        const attachments = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs.policyArn);
+        const attachments = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
+            (r) => r.inputs.policyArn,
+        );
         expect(attachments).to.include("arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy");
         const efsRole = the(plan, "aws:iam/role:Role", "cluster-efs-csi");
-        expect(JSON.parse(efsRole.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
+        expect(JSON.parse(efsRole.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({
+            Service: "pods.eks.amazonaws.com",
+        });
 
-        const irsaAddon = ofType(irsa, "aws:eks/addon:Addon").find((r) => r.inputs.addonName === "aws-efs-csi-driver")!.inputs;
+        const irsaAddon = ofType(irsa, "aws:eks/addon:Addon").find(
+            (r) => r.inputs.addonName === "aws-efs-csi-driver",
+        )!.inputs;
         expect(irsaAddon.serviceAccountRoleArn).to.equal("arn:aws:iam::123456789012:role/cluster-efs-csi");
         expect(irsaAddon).to.not.have.property("podIdentityAssociations");
-        expect(the(irsa, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs.clientIdLists).to.deep.equal(["sts.amazonaws.com"]);
+        expect(the(irsa, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs.clientIdLists).to.deep.equal([
+            "sts.amazonaws.com",
+        ]);
         expect(ofType(irsa, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).to.have.length(0);
     });
 
     it("gives IRSA roles their trust and annotations: the cluster autoscaler's service account is annotated", () => {
-        const release = ofType(irsa, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+        const release = ofType(irsa, "kubernetes:helm.sh/v3:Release").find(
+            (r) => r.inputs.chart === "cluster-autoscaler",
+        )!;
         const role = the(irsa, "aws:iam/role:Role", "cluster-cluster-autoscaler");
         expect(release.inputs.values.rbac.serviceAccount.annotations).to.deep.equal({
             "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/cluster-cluster-autoscaler",
         });
         const statement = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
         expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
-        expect(Object.values(statement.Condition.StringLike)).to.deep.equal(["system:serviceaccount:kube-system:cluster-autoscaler"]);
+        expect(Object.values(statement.Condition.StringLike)).to.deep.equal([
+            "system:serviceaccount:kube-system:cluster-autoscaler",
+        ]);
     });
 
     it("creates the EFS StorageClass with access points for Airflow's uid 50000 and gid 0", () => {
@@ -431,8 +511,12 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
         expect(rds.inputs.password).to.equal(SECRET);
         expect(rds.protect).to.equal(true);
         const sgId = rds.inputs.vpcSecurityGroupIds[0];
-        const rules = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sgId);
-        expect(rules.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId])).to.deep.equal([[5432, OFFLINE_NODE_SECURITY_GROUP]]);
+        const rules = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (r) => r.inputs.securityGroupId === sgId,
+        );
+        expect(rules.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId])).to.deep.equal([
+            [5432, OFFLINE_NODE_SECURITY_GROUP],
+        ]);
     });
 
     it("hands an `aws eks get-token` kubeconfig to the Kubernetes provider as a secret", () => {
@@ -469,7 +553,9 @@ describe("cluster layer: an existing cluster", () => {
     });
 
     it("creates no cloud resource: only a Kubernetes provider for the given kubeconfig and context", () => {
-        expect(plan.resources.filter((r) => /^(gcp|aws|awsx|eks):/.test(r.type) || /providers:(gcp|aws)$/.test(r.type))).to.deep.equal([]);
+        expect(
+            plan.resources.filter((r) => /^(gcp|aws|awsx|eks):/.test(r.type) || /providers:(gcp|aws)$/.test(r.type)),
+        ).to.deep.equal([]);
         const provider = k8sProvider(plan);
         expect(provider.inputs.kubeconfig).to.equal(SECRET);
         expect(provider.inputs.context).to.equal("kind-airflow");

@@ -11,11 +11,13 @@ import { NODEGROUP_SCALING_SCRIPT } from "../components/cluster/eks/scaling";
 import * as harness from "./harness";
 import { Plan, planOf } from "./harness";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 /** Runs the script with the group at `current` (min, max, desired) and the new bounds; returns the update calls. */
-function run(current: [number, number, number], bounds: { min: number; max: number }): { calls: string[]; output: string } {
+function run(
+    current: [number, number, number],
+    bounds: { min: number; max: number },
+): { calls: string[]; output: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nodegroup-scaling-"));
     try {
         const log = path.join(dir, "calls");
@@ -27,7 +29,14 @@ function run(current: [number, number, number], bounds: { min: number; max: numb
         const r = spawnSync("bash", ["-c", NODEGROUP_SCALING_SCRIPT], {
             encoding: "utf8",
             timeout: 10000,
-            env: { PATH: `${dir}:${process.env.PATH}`, REGION: "eu-west-1", CLUSTER: "c", NODEGROUP: "on-demand-1-x", MIN_SIZE: String(bounds.min), MAX_SIZE: String(bounds.max) },
+            env: {
+                PATH: `${dir}:${process.env.PATH}`,
+                REGION: "eu-west-1",
+                CLUSTER: "c",
+                NODEGROUP: "on-demand-1-x",
+                MIN_SIZE: String(bounds.min),
+                MAX_SIZE: String(bounds.max),
+            },
         });
         expect(r.status, r.stderr).to.equal(0);
         const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
@@ -76,7 +85,12 @@ describe("cluster layer: EKS node group bounds change on a running cluster", () 
                 const command = commands.find((c) => c.dependencies.includes(group.urn))!;
                 expect(command, group.name).to.not.equal(undefined);
                 const env = (command.inputs as Obj).environment;
-                expect(env).to.include({ REGION: "eu-west-1", CLUSTER: "airflow-prod-eks", MIN_SIZE: String(scaling.minSize), MAX_SIZE: String(scaling.maxSize) });
+                expect(env).to.include({
+                    REGION: "eu-west-1",
+                    CLUSTER: "airflow-prod-eks",
+                    MIN_SIZE: String(scaling.minSize),
+                    MAX_SIZE: String(scaling.maxSize),
+                });
                 expect((command.inputs as Obj).update).to.equal(NODEGROUP_SCALING_SCRIPT);
             }
         });

@@ -6,19 +6,26 @@
 import { expect } from "chai";
 import { AUTOSCALER_PRIORITIES, eksOnDemandGroupSpecs } from "../components/cluster/eks/specs";
 import { groupByShape, instanceShape, isArm64 } from "../components/cluster/eks/instance-types";
-import { CAPACITY_LABEL, FALLBACK_TAINT, managedPlacements, poolLabels, poolTaints } from "../components/cluster/placement";
+import {
+    CAPACITY_LABEL,
+    FALLBACK_TAINT,
+    managedPlacements,
+    poolLabels,
+    poolTaints,
+} from "../components/cluster/placement";
 import type { Placement, Toleration } from "../components/cluster/types";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
 import { Plan, PlannedResource, configError, helmValues, planOf } from "./harness";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
 const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
 const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
-const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;
+const importEsm = new Function("s", "return import(s)") as (
+    s: string,
+) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;
 
 /**
  * Whether the scheduler may bind a pod with this placement to a node with these labels and taints: every nodeSelector
@@ -28,15 +35,28 @@ const importEsm = new Function("s", "return import(s)") as (s: string) => Promis
 function fits(p: Placement, node: { labels: Record<string, string>; taints: Toleration[] }): boolean {
     if (!Object.entries(p.nodeSelector).every(([k, v]) => node.labels[k] === v)) return false;
     const terms = p.affinity?.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-    if (terms && !terms.some((t) => t.matchExpressions.every((e) => e.operator === "In" && e.values!.includes(node.labels[e.key]))))
+    if (
+        terms &&
+        !terms.some((t) =>
+            t.matchExpressions.every((e) => e.operator === "In" && e.values!.includes(node.labels[e.key])),
+        )
+    )
         return false;
     const tolerates = (taint: Toleration) =>
-        p.tolerations.some((t) => t.key === taint.key && t.effect === taint.effect && (t.operator === "Exists" || t.value === taint.value));
+        p.tolerations.some(
+            (t) =>
+                t.key === taint.key &&
+                t.effect === taint.effect &&
+                (t.operator === "Exists" || t.value === taint.value),
+        );
     return node.taints.every(tolerates);
 }
 
 /** A pool's nodes as the cloud makes them: the pool's labels and taints. */
-const node = (cloud: "gke" | "eks", pool: "onDemand" | "spot" | "fallback") => ({ labels: poolLabels(cloud, pool), taints: poolTaints(cloud, pool) });
+const node = (cloud: "gke" | "eks", pool: "onDemand" | "spot" | "fallback") => ({
+    labels: poolLabels(cloud, pool),
+    taints: poolTaints(cloud, pool),
+});
 
 describe("spot with an on-demand fallback: placement", () => {
     for (const cloud of ["gke", "eks"] as const) {
@@ -45,13 +65,19 @@ describe("spot with an on-demand fallback: placement", () => {
             expect(fits(placements.workers!, node(cloud, "spot"))).to.equal(true);
             expect(fits(placements.workers!, node(cloud, "fallback"))).to.equal(true);
             expect(fits(placements.workers!, node(cloud, "onDemand"))).to.equal(false);
-            for (const pool of ["spot", "fallback"] as const) expect(fits(placements.onDemand, node(cloud, pool)), pool).to.equal(false);
+            for (const pool of ["spot", "fallback"] as const)
+                expect(fits(placements.onDemand, node(cloud, pool)), pool).to.equal(false);
             expect(fits(placements.onDemand, node(cloud, "onDemand"))).to.equal(true);
         });
 
         it(`${cloud}: among nodes that exist the scheduler prefers spot (the only preference), so the fallback drains`, () => {
-            expect(placements.workers!.affinity!.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).to.deep.equal([
-                { weight: 100, preference: { matchExpressions: [{ key: CAPACITY_LABEL, operator: "In", values: ["spot"] }] } },
+            expect(
+                placements.workers!.affinity!.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+            ).to.deep.equal([
+                {
+                    weight: 100,
+                    preference: { matchExpressions: [{ key: CAPACITY_LABEL, operator: "In", values: ["spot"] }] },
+                },
             ]);
         });
 
@@ -72,11 +98,19 @@ describe("spot with an on-demand fallback: planned GKE stack (prod-gke)", () => 
 
     it("runs spot in several machine families, one pool each, and an on-demand fallback pool from 0", () => {
         const spot = pools().filter((p) => p.inputs.nodeConfig.spot);
-        expect(spot.map((p) => p.inputs.nodeConfig.machineType)).to.deep.equal(["n2-standard-8", "n2d-standard-8", "e2-standard-8"]);
+        expect(spot.map((p) => p.inputs.nodeConfig.machineType)).to.deep.equal([
+            "n2-standard-8",
+            "n2d-standard-8",
+            "e2-standard-8",
+        ]);
         const fallback = pools().find((p) => p.inputs.namePrefix === "fallback-")!.inputs;
         expect(fallback.nodeConfig).to.include({ spot: false, machineType: "n2-standard-8" });
         expect(fallback.autoscaling).to.include({ totalMinNodeCount: 0, totalMaxNodeCount: 30, locationPolicy: "ANY" });
-        expect(fallback.nodeConfig.taints).to.deep.include({ key: CAPACITY_LABEL, value: "fallback", effect: "NO_SCHEDULE" });
+        expect(fallback.nodeConfig.taints).to.deep.include({
+            key: CAPACITY_LABEL,
+            value: "fallback",
+            effect: "NO_SCHEDULE",
+        });
     });
 
     it("orders the workers' pools in a ComputeClass: each spot pool, then the fallback; back to spot when it can", () => {
@@ -97,7 +131,10 @@ describe("spot with an on-demand fallback: planned GKE stack (prod-gke)", () => 
         for (const p of pools()) {
             const inClass = p.inputs.nodeConfig.labels["cloud.google.com/compute-class"] === "airflow-workers";
             expect(inClass, p.inputs.namePrefix).to.equal(p.inputs.namePrefix !== "on-demand-");
-            expect(p.inputs.nodeConfig.taints.some((t: Obj) => t.key === "cloud.google.com/compute-class"), p.inputs.namePrefix).to.equal(inClass);
+            expect(
+                p.inputs.nodeConfig.taints.some((t: Obj) => t.key === "cloud.google.com/compute-class"),
+                p.inputs.namePrefix,
+            ).to.equal(inClass);
         }
     });
 
@@ -121,7 +158,8 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
         plan = await planOf("prod-eks");
     });
     const groups = () => ofType(plan, "aws:eks/nodeGroup:NodeGroup");
-    const autoscaler = () => ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
+    const autoscaler = () =>
+        ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cluster-autoscaler")!;
 
     it("runs one SPOT group per instance shape, each of several generations and vendors, and an ON_DEMAND fallback from 0", () => {
         const spot = groups().filter((g) => g.inputs.capacityType === "SPOT");
@@ -142,21 +180,45 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
         expect(values.extraArgs.expander).to.equal("priority,least-waste");
         expect(values.expanderPriorities).to.deep.equal(AUTOSCALER_PRIORITIES);
         // What the expander matches: the ASG names EKS gives managed node groups, eks-<node group name>-<uuid>.
-        const asgName = (prefix: string) => `eks-${prefix}20261201083000000000000001-4ec6a5e2-1b2c-3d4e-5f60-718293a4b5c6`;
+        const asgName = (prefix: string) =>
+            `eks-${prefix}20261201083000000000000001-4ec6a5e2-1b2c-3d4e-5f60-718293a4b5c6`;
         const priorityOf = (id: string) =>
-            Math.max(...Object.entries(values.expanderPriorities as Record<string, string[]>).filter(([, res]) => res.some((re) => new RegExp(re).test(id))).map(([p]) => Number(p)));
-        const byPrefix = Object.fromEntries(groups().map((g) => [g.inputs.nodeGroupNamePrefix, priorityOf(asgName(g.inputs.nodeGroupNamePrefix))]));
-        expect(byPrefix).to.deep.equal({ "on-demand-1-": 10, "on-demand-2-": 10, "on-demand-3-": 10, "spot-m-2xlarge-": 50, "spot-r-2xlarge-": 50, "fallback-": 20 });
+            Math.max(
+                ...Object.entries(values.expanderPriorities as Record<string, string[]>)
+                    .filter(([, res]) => res.some((re) => new RegExp(re).test(id)))
+                    .map(([p]) => Number(p)),
+            );
+        const byPrefix = Object.fromEntries(
+            groups().map((g) => [g.inputs.nodeGroupNamePrefix, priorityOf(asgName(g.inputs.nodeGroupNamePrefix))]),
+        );
+        expect(byPrefix).to.deep.equal({
+            "on-demand-1-": 10,
+            "on-demand-2-": 10,
+            "on-demand-3-": 10,
+            "spot-m-2xlarge-": 50,
+            "spot-r-2xlarge-": 50,
+            "fallback-": 20,
+        });
     });
 
     it("runs the control plane in one ON_DEMAND group per AZ, so a pod with a zonal EBS volume gets a node in its zone", () => {
         const onDemand = groups().filter((g) => g.inputs.nodeGroupNamePrefix.startsWith("on-demand-"));
-        expect(onDemand.map((g) => g.inputs.subnetIds).sort()).to.deep.equal([["subnet-private-0"], ["subnet-private-1"], ["subnet-private-2"]]);
+        expect(onDemand.map((g) => g.inputs.subnetIds).sort()).to.deep.equal([
+            ["subnet-private-0"],
+            ["subnet-private-1"],
+            ["subnet-private-2"],
+        ]);
         // minNodes 2 and maxNodes 6 of prod-eks, shared out over three zones.
-        expect(onDemand.map((g) => g.inputs.scalingConfig.minSize).reduce((a: number, b: number) => a + b, 0)).to.equal(2);
+        expect(onDemand.map((g) => g.inputs.scalingConfig.minSize).reduce((a: number, b: number) => a + b, 0)).to.equal(
+            2,
+        );
         for (const g of onDemand) expect(g.inputs.scalingConfig.maxSize, g.name).to.equal(2);
         expect(autoscaler().inputs.values.extraArgs["balance-similar-node-groups"]).to.equal(true);
-        expect(eksOnDemandGroupSpecs({ machineTypes: ["m6i.xlarge"], minNodes: 4, maxNodes: 5, diskSizeGb: 50 }, 3).map((g) => [g.scalingConfig.minSize, g.scalingConfig.maxSize])).to.deep.equal([
+        expect(
+            eksOnDemandGroupSpecs({ machineTypes: ["m6i.xlarge"], minNodes: 4, maxNodes: 5, diskSizeGb: 50 }, 3).map(
+                (g) => [g.scalingConfig.minSize, g.scalingConfig.maxSize],
+            ),
+        ).to.deep.equal([
             [2, 2],
             [1, 2],
             [1, 2],
@@ -165,9 +227,19 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
 
     it("lets the fallback scale from 0: its Auto Scaling group carries its label and taint for the autoscaler", () => {
         const fallback = groups().find((g) => g.inputs.nodeGroupNamePrefix === "fallback-")!;
-        const tags = ofType(plan, "aws:autoscaling/tag:Tag").filter((t) => t.dependencies.includes(fallback.urn)).map((t) => t.inputs.tag);
-        expect(tags).to.deep.include({ key: "k8s.io/cluster-autoscaler/node-template/taint/airflow-platform/capacity", value: "fallback:NoSchedule", propagateAtLaunch: false });
-        expect(tags).to.deep.include({ key: "k8s.io/cluster-autoscaler/node-template/label/airflow-platform/capacity", value: "fallback", propagateAtLaunch: false });
+        const tags = ofType(plan, "aws:autoscaling/tag:Tag")
+            .filter((t) => t.dependencies.includes(fallback.urn))
+            .map((t) => t.inputs.tag);
+        expect(tags).to.deep.include({
+            key: "k8s.io/cluster-autoscaler/node-template/taint/airflow-platform/capacity",
+            value: "fallback:NoSchedule",
+            propagateAtLaunch: false,
+        });
+        expect(tags).to.deep.include({
+            key: "k8s.io/cluster-autoscaler/node-template/label/airflow-platform/capacity",
+            value: "fallback",
+            propagateAtLaunch: false,
+        });
     });
 
     it("gives the Airflow workers spot-or-fallback affinity, a selector the chart keeps, and valid pod fields", async () => {
@@ -183,7 +255,12 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
             apiVersion: "v1",
             kind: "Pod",
             metadata: { name: "worker" },
-            spec: { containers: [{ name: "worker", image: "apache/airflow:3.1.8" }], nodeSelector: workers.nodeSelector, affinity: workers.affinity, tolerations: workers.tolerations },
+            spec: {
+                containers: [{ name: "worker", image: "apache/airflow:3.1.8" }],
+                nodeSelector: workers.nodeSelector,
+                affinity: workers.affinity,
+                tolerations: workers.tolerations,
+            },
         };
         expect(() => new core.Pod(pod).validate()).to.not.throw();
     });
@@ -202,9 +279,11 @@ describe("spot with an on-demand fallback: planned EKS stack (prod-eks)", () => 
         const tolerating: string[] = [];
         const walk = (value: unknown, path: string) => {
             if (Array.isArray(value)) {
-                if (path.endsWith("tolerations") && value.some((t: Obj) => t?.key === CAPACITY_LABEL)) tolerating.push(path);
+                if (path.endsWith("tolerations") && value.some((t: Obj) => t?.key === CAPACITY_LABEL))
+                    tolerating.push(path);
                 value.forEach((v, i) => walk(v, `${path}[${i}]`));
-            } else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+            } else if (value && typeof value === "object")
+                for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
         };
         for (const release of ofType(plan, "kubernetes:helm.sh/v3:Release")) walk(release.inputs.values, release.name);
         expect(tolerating).to.deep.equal(["airflow-release.workers.tolerations"]);
@@ -218,20 +297,36 @@ describe("spot with an on-demand fallback: config", () => {
     };
 
     it("defaults the fallback to the first spot type (GKE) or the first spot group's types (EKS), 0 to the spot maximum", () => {
-        expect(parse("dev", {}).nodePools.fallback).to.deep.equal({ machineTypes: ["n2-standard-4"], minNodes: 0, maxNodes: 6, diskSizeGb: 100 });
-        expect(parse("prod-eks", {}).nodePools.fallback.machineTypes).to.deep.equal(["m6i.2xlarge", "m6a.2xlarge", "m5.2xlarge", "m7i.2xlarge"]);
+        expect(parse("dev", {}).nodePools.fallback).to.deep.equal({
+            machineTypes: ["n2-standard-4"],
+            minNodes: 0,
+            maxNodes: 6,
+            diskSizeGb: 100,
+        });
+        expect(parse("prod-eks", {}).nodePools.fallback.machineTypes).to.deep.equal([
+            "m6i.2xlarge",
+            "m6a.2xlarge",
+            "m5.2xlarge",
+            "m7i.2xlarge",
+        ]);
         const unset = parse("prod-eks", { nodePools: { onDemand: { minNodes: 2, maxNodes: 6 } } }).nodePools;
         expect(groupByShape(unset.spot.machineTypes).map((g) => g.shape)).to.deep.equal(["m-xlarge", "r-xlarge"]);
     });
 
     it("refuses two GKE spot types of one family, Graviton types on EKS, and a fallback group of mixed shapes", () => {
-        const gke = configError(() => parse("dev", { nodePools: { spot: { machineTypes: ["n2-standard-4", "n2-standard-8"] } } }));
+        const gke = configError(() =>
+            parse("dev", { nodePools: { spot: { machineTypes: ["n2-standard-4", "n2-standard-8"] } } }),
+        );
         expect(gke.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:nodePools.spot.machineTypes"]);
         expect(gke.message).to.contain("one machine type per family");
-        const arm = configError(() => parse("prod-eks", { nodePools: { spot: { machineTypes: ["m7g.2xlarge", "m6i.2xlarge"] } } }));
+        const arm = configError(() =>
+            parse("prod-eks", { nodePools: { spot: { machineTypes: ["m7g.2xlarge", "m6i.2xlarge"] } } }),
+        );
         expect(arm.message).to.contain("m7g.2xlarge is Graviton");
         expect(isArm64("c6gn.xlarge") && !isArm64("m6i.xlarge")).to.equal(true);
-        const mixed = configError(() => parse("prod-eks", { nodePools: { fallback: { machineTypes: ["m6i.2xlarge", "c6i.2xlarge"] } } }));
+        const mixed = configError(() =>
+            parse("prod-eks", { nodePools: { fallback: { machineTypes: ["m6i.2xlarge", "c6i.2xlarge"] } } }),
+        );
         expect(mixed.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:nodePools.fallback.machineTypes"]);
     });
 });

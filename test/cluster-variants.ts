@@ -26,4 +26,3 @@ export const IRSA_VARIANT = {
     // Also the one prod plan whose API endpoint is left open: it must warn.
     unset: ["controlPlane"],
 };
-

@@ -21,7 +21,9 @@ function parseFile(yaml: string) {
     fs.writeFileSync(path.join(dir, "Pulumi.trap.yaml"), yaml);
     const file = readStackFile("trap", dir);
     // The runtime hands top-level values to the program as text, as Pulumi does.
-    const asText = Object.fromEntries(Object.entries(file.config).map(([k, v]) => [k, typeof v === "object" ? v : String(v)]));
+    const asText = Object.fromEntries(
+        Object.entries(file.config).map(([k, v]) => [k, typeof v === "object" ? v : String(v)]),
+    );
     return parseStackConfig("trap", asText, file.secrets);
 }
 
@@ -47,7 +49,9 @@ describe("config traps", () => {
 
         it("accepts the providers' own namespaces, taken from the program's dependencies", () => {
             expect(PROVIDER_NAMESPACES).to.include.members(["aws", "gcp", "kubernetes", "random", "pulumi"]);
-            expect(() => parse("dev", { "gcp:project": "acme", "kubernetes:enableServerSideApply": "true" })).not.to.throw();
+            expect(() =>
+                parse("dev", { "gcp:project": "acme", "kubernetes:enableServerSideApply": "true" }),
+            ).not.to.throw();
         });
 
         it("refuses the misspelt namespace through the runtime too, before any resource", async () => {
@@ -77,19 +81,29 @@ describe("config traps", () => {
 
     describe("regions", () => {
         it("refuses a zone in gcp.region and aws.region, naming the region", () => {
-            const gcp = configError(() => parse("dev", { gcp: { ...readStackFile("dev").config.gcp as object, region: "europe-west1-b" } }));
+            const gcp = configError(() =>
+                parse("dev", { gcp: { ...(readStackFile("dev").config.gcp as object), region: "europe-west1-b" } }),
+            );
             expect(messageOf(gcp, "airflow-platform:gcp.region")).to.contain("is a zone; the region is europe-west1");
-            const aws = configError(() => parse("prod-eks", { aws: { ...readStackFile("prod-eks").config.aws as object, region: "eu-west-1a" } }));
+            const aws = configError(() =>
+                parse("prod-eks", {
+                    aws: { ...(readStackFile("prod-eks").config.aws as object), region: "eu-west-1a" },
+                }),
+            );
             expect(messageOf(aws, "airflow-platform:aws.region")).to.contain("is a zone; the region is eu-west-1");
         });
 
         it("refuses a misspelt region with the one it is closest to", () => {
-            const err = configError(() => parse("dev", { gcp: { ...readStackFile("dev").config.gcp as object, region: "europe-wset1" } }));
+            const err = configError(() =>
+                parse("dev", { gcp: { ...(readStackFile("dev").config.gcp as object), region: "europe-wset1" } }),
+            );
             expect(messageOf(err, "airflow-platform:gcp.region")).to.contain("did you mean europe-west1?");
         });
 
         it("only warns about a well-formed name it does not know (the cloud may have opened a region since)", () => {
-            const config = parse("dev", { gcp: { ...readStackFile("dev").config.gcp as object, region: "xx-future7" } });
+            const config = parse("dev", {
+                gcp: { ...(readStackFile("dev").config.gcp as object), region: "xx-future7" },
+            });
             expect(config.warnings.map((w) => w.key)).to.include("airflow-platform:gcp.region");
         });
     });
@@ -103,7 +117,10 @@ describe("config traps", () => {
                     monitoring: { kubePrometheusStackVersion: "80.0.0" },
                 }),
             );
-            expect(keysOf(err)).to.include.members(["airflow-platform:airflow.chartVersion", "airflow-platform:monitoring.kubePrometheusStackVersion"]);
+            expect(keysOf(err)).to.include.members([
+                "airflow-platform:airflow.chartVersion",
+                "airflow-platform:monitoring.kubePrometheusStackVersion",
+            ]);
             expect(messageOf(err, "airflow-platform:airflow.chartVersion")).to.contain('"1.20.0"');
         });
     });
@@ -111,13 +128,19 @@ describe("config traps", () => {
     describe("keys nothing reads", () => {
         it("refuses airflow.kubernetesQueue on Airflow 3, where tasks on that queue would never run", () => {
             const dev = readStackFile("dev").config;
-            const err = configError(() => parse("dev", { airflow: { ...(dev.airflow as object), version: "3.1.8", kubernetesQueue: "k8s" } }));
-            expect(messageOf(err, "airflow-platform:airflow.kubernetesQueue")).to.contain('executor="KubernetesExecutor"');
+            const err = configError(() =>
+                parse("dev", { airflow: { ...(dev.airflow as object), version: "3.1.8", kubernetesQueue: "k8s" } }),
+            );
+            expect(messageOf(err, "airflow-platform:airflow.kubernetesQueue")).to.contain(
+                'executor="KubernetesExecutor"',
+            );
         });
 
         it("accepts airflow.kubernetesQueue where CeleryKubernetesExecutor reads it (2.x)", () => {
             const dev = readStackFile("dev").config;
-            expect(() => parse("dev", { airflow: { ...(dev.airflow as object), version: "2.11.0", kubernetesQueue: "k8s" } })).not.to.throw();
+            expect(() =>
+                parse("dev", { airflow: { ...(dev.airflow as object), version: "2.11.0", kubernetesQueue: "k8s" } }),
+            ).not.to.throw();
         });
 
         it("refuses backups and HA for the bundled Postgres, and warns about sizes nothing reads", () => {
@@ -135,19 +158,26 @@ describe("config traps", () => {
                 nodePools: { spot: { maxNodes: 4 } },
                 controlPlane: { authorizedNetworks: ["203.0.113.0/24"] },
             });
-            expect(config.warnings.map((w) => w.key)).to.include.members(["airflow-platform:nodePools", "airflow-platform:controlPlane.authorizedNetworks"]);
+            expect(config.warnings.map((w) => w.key)).to.include.members([
+                "airflow-platform:nodePools",
+                "airflow-platform:controlPlane.authorizedNetworks",
+            ]);
         });
 
         it("warns about kubernetesVersion on gke, where the release channel decides", () => {
             const config = parse("dev", { kubernetesVersion: "1.33" });
-            expect(config.warnings.find((w) => w.key === "airflow-platform:kubernetesVersion")?.message).to.contain("release channel");
+            expect(config.warnings.find((w) => w.key === "airflow-platform:kubernetesVersion")?.message).to.contain(
+                "release channel",
+            );
             expect(parse("dev").warnings).to.deep.equal([]);
         });
     });
 
     it("refuses a devspace.baseStack of another project", () => {
         const demo = readStackFile("devspace-demo").config;
-        const err = configError(() => parse("devspace-demo", { devspace: { ...(demo.devspace as object), baseStack: "acme/other-project/dev" } }));
+        const err = configError(() =>
+            parse("devspace-demo", { devspace: { ...(demo.devspace as object), baseStack: "acme/other-project/dev" } }),
+        );
         expect(messageOf(err, "airflow-platform:devspace.baseStack")).to.contain('names project "other-project"');
     });
 
@@ -157,7 +187,7 @@ describe("config traps", () => {
                 parse("dev", {
                     nodePools: { spot: { maxNodes: 0 } },
                     exposure: { enabled: true },
-                    gcp: { ...readStackFile("dev").config.gcp as object, zone: "europe-west1-b" },
+                    gcp: { ...(readStackFile("dev").config.gcp as object), zone: "europe-west1-b" },
                 }),
             );
             expect(keysOf(err)).to.include.members([
@@ -181,11 +211,17 @@ describe("config traps", () => {
 
         it("gives the allowed range in every numeric error", () => {
             const err = configError(() =>
-                parse("dev", { nodePools: { spot: { maxNodes: 0 } }, database: { storageGb: 5 }, monitoring: { prometheus: { replicas: "two" } } }),
+                parse("dev", {
+                    nodePools: { spot: { maxNodes: 0 } },
+                    database: { storageGb: 5 },
+                    monitoring: { prometheus: { replicas: "two" } },
+                }),
             );
             expect(messageOf(err, "airflow-platform:nodePools.spot.maxNodes")).to.contain("an integer from 1 to 1000");
             expect(messageOf(err, "airflow-platform:database.storageGb")).to.contain("an integer from 10 to 16384");
-            expect(messageOf(err, "airflow-platform:monitoring.prometheus.replicas")).to.contain("an integer from 1 to 3");
+            expect(messageOf(err, "airflow-platform:monitoring.prometheus.replicas")).to.contain(
+                "an integer from 1 to 3",
+            );
         });
     });
 
@@ -195,8 +231,11 @@ describe("config traps", () => {
             expect(doc()).to.match(/`devspace\.developer`[^\n]*at most 32 characters/);
         });
         it("says what each environment changes", () => {
-            const row = doc().split("\n").find((l) => l.startsWith("| `environment`"))!;
-            for (const word of ["dev", "staging", "prod", "deletionProtection", "scheduler", "requests", "Retain"]) expect(row).to.contain(word);
+            const row = doc()
+                .split("\n")
+                .find((l) => l.startsWith("| `environment`"))!;
+            for (const word of ["dev", "staging", "prod", "deletionProtection", "scheduler", "requests", "Retain"])
+                expect(row).to.contain(word);
         });
     });
 });

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import { CONFIG_DOC, renderConfigDoc } from "../tools/config-docs";
 import { parseStackConfig } from "../stacks/config";
 import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -36,7 +38,9 @@ describe("stack config", () => {
     });
 
     it("names the key and the expected type of a wrongly typed value", () => {
-        const err = configError(() => parse("dev", { airflow: { dags: { repo: "https://x/y.git" }, workers: { replicas: "two" } } }));
+        const err = configError(() =>
+            parse("dev", { airflow: { dags: { repo: "https://x/y.git" }, workers: { replicas: "two" } } }),
+        );
         expect(err.issues.map((i) => i.key)).to.include("airflow-platform:airflow.workers.replicas");
         expect(err.message).to.match(/expected number/);
     });
@@ -79,9 +83,7 @@ describe("stack config", () => {
 
     it("refuses a secret given in plain text, and never prints its value", () => {
         const file = readStackFile("prod-gke");
-        const err = configError(() =>
-            parseStackConfig("prod-gke", file.config, file.secrets, ["dagsGitSshKey"]),
-        );
+        const err = configError(() => parseStackConfig("prod-gke", file.config, file.secrets, ["dagsGitSshKey"]));
         expect(err.issues[0].key).to.equal("airflow-platform:dagsGitSshKey");
         expect(err.message).to.contain("--secret");
         expect(err.message).not.to.contain("PRIVATE KEY");
@@ -97,10 +99,7 @@ describe("stack config", () => {
 
 describe("config reference", () => {
     it("docs/config.md documents every key the schema accepts (run `npm run docs:config` after a schema change)", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { CONFIG_DOC, renderConfigDoc } = require("../tools/config-docs") as typeof import("../tools/config-docs");
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const committed = require("fs").readFileSync(CONFIG_DOC, "utf8") as string;
+        const committed = fs.readFileSync(CONFIG_DOC, "utf8");
         expect(committed).to.equal(renderConfigDoc());
     });
 });

@@ -59,7 +59,9 @@ describe("devspace: the devspace-demo plan", () => {
     });
 
     it("reads no state of the dev stack: no StackReference; its own kubeconfig execs gke-gcloud-auth-plugin against the DNS endpoint", () => {
-        expect(plan.reads, "one read: its frame, in its own namespace").to.deep.equal([{ type: "kubernetes:core/v1:ConfigMap", id: `${NS}/${DEVSPACE_FRAME_CONFIGMAP}` }]);
+        expect(plan.reads, "one read: its frame, in its own namespace").to.deep.equal([
+            { type: "kubernetes:core/v1:ConfigMap", id: `${NS}/${DEVSPACE_FRAME_CONFIGMAP}` },
+        ]);
         const provider = the(plan, "pulumi:providers:kubernetes");
         const kubeconfig = YAML.parse((provider.revealedInputs as { kubeconfig: string }).kubeconfig);
         expect(kubeconfig.clusters[0].cluster).to.deep.equal({ server: `https://${DEMO_CLUSTER.endpoint}` });
@@ -70,15 +72,26 @@ describe("devspace: the devspace-demo plan", () => {
     });
 
     it("places its pods as the dev cluster's frame ConfigMap says: the dev stack's placement", () => {
-        const values = helmValues(plan, "airflow-release") as { scheduler: { nodeSelector: unknown }; workers: { tolerations: unknown } };
-        const placement = dev.outputs.placement as { onDemand: { nodeSelector: unknown }; workers: { tolerations: unknown } };
+        const values = helmValues(plan, "airflow-release") as {
+            scheduler: { nodeSelector: unknown };
+            workers: { tolerations: unknown };
+        };
+        const placement = dev.outputs.placement as {
+            onDemand: { nodeSelector: unknown };
+            workers: { tolerations: unknown };
+        };
         expect(values.scheduler.nodeSelector).to.deep.equal(placement.onDemand.nodeSelector);
-        expect(values.workers.tolerations, "task pods may use the spot pools and their fallback").to.deep.equal(placement.workers.tolerations);
+        expect(values.workers.tolerations, "task pods may use the spot pools and their fallback").to.deep.equal(
+            placement.workers.tolerations,
+        );
     });
 
     it("creates no Namespace, ResourceQuota, LimitRange, RBAC or NetworkPolicy: the dev stack's frame holds them", () => {
         for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "Role", "RoleBinding", "NetworkPolicy"])
-            expect(plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.name), kind).to.deep.equal([]);
+            expect(
+                plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.name),
+                kind,
+            ).to.deep.equal([]);
         const frame = (dev.outputs.devspaces as DevspaceFrameOutput[]).find((f) => f.name === "demo")!;
         expect(frame.namespace).to.equal(NS);
         expect(plan.outputs).to.include({ namespace: NS, owner: frame.owner.gcp, expires: frame.expires });
@@ -103,36 +116,59 @@ describe("devspace: the devspace-demo plan", () => {
         };
         expect(monitor.metadata.namespace).to.equal(NS);
         expect(monitor.spec.namespaceSelector.matchNames).to.deep.equal([NS]);
-        const kps = ofType(dev, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack");
+        const kps = ofType(dev, "kubernetes:helm.sh/v3:Release").find(
+            (r) => r.inputs.chart === "kube-prometheus-stack",
+        );
         expect(kps, "the dev stack installs kube-prometheus-stack").to.not.equal(undefined);
-        const spec = ((kps!.inputs.values as { prometheus?: { prometheusSpec?: Record<string, unknown> } }).prometheus?.prometheusSpec ?? {});
+        const spec =
+            (kps!.inputs.values as { prometheus?: { prometheusSpec?: Record<string, unknown> } }).prometheus
+                ?.prometheusSpec ?? {};
         // Without these the operator only selects monitors labelled with the release, in its own namespace.
         expect(spec.serviceMonitorSelectorNilUsesHelmValues).to.equal(false);
         for (const selector of ["serviceMonitorSelector", "serviceMonitorNamespaceSelector"]) {
             const s = (spec[selector] ?? {}) as Record<string, unknown>;
-            expect(Object.keys(s).filter((k) => Object.keys((s[k] as object) ?? {}).length > 0), `${selector} selects everything`).to.deep.equal([]);
+            expect(
+                Object.keys(s).filter((k) => Object.keys((s[k] as object) ?? {}).length > 0),
+                `${selector} selects everything`,
+            ).to.deep.equal([]);
         }
     });
 
     it("shows in the shared Grafana: every Airflow panel of the dev stack's dashboards filters by $namespace", () => {
         const dashboards = ofType(dev, "kubernetes:core/v1:ConfigMap")
-            .filter((r) => (r.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard !== undefined)
-            .flatMap((r) => Object.values((r.inputs.data ?? {}) as Record<string, string>).map((text) => JSON.parse(text)));
+            .filter(
+                (r) =>
+                    (r.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard !== undefined,
+            )
+            .flatMap((r) =>
+                Object.values((r.inputs.data ?? {}) as Record<string, string>).map((text) => JSON.parse(text)),
+            );
         expect(dashboards.length, "the dev stack provisions Airflow dashboards").to.be.greaterThan(0);
-        for (const d of dashboards as { title: string; templating: { list: { name: string }[] }; panels: { targets?: { expr?: string }[] }[] }[]) {
-            expect(d.templating.list.map((v) => v.name), d.title).to.include("namespace");
+        for (const d of dashboards as {
+            title: string;
+            templating: { list: { name: string }[] };
+            panels: { targets?: { expr?: string }[] }[];
+        }[]) {
+            expect(
+                d.templating.list.map((v) => v.name),
+                d.title,
+            ).to.include("namespace");
             const exprs = d.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ""));
             // Airflow's own series (not the node-level recording rules) are per namespace, so a devspace can be picked.
-            for (const e of exprs.filter((x) => /\bairflow_(?!platform:)/.test(x))) expect(e, d.title).to.contain("$namespace");
+            for (const e of exprs.filter((x) => /\bairflow_(?!platform:)/.test(x)))
+                expect(e, d.title).to.contain("$namespace");
         }
     });
 
     it("creates or changes nothing cluster-wide: no cloud resource, no cluster-scoped object, everything in its namespace", () => {
         for (const r of plan.resources.filter((x) => x.custom)) {
-            expect(r.type, r.name).to.match(/^(kubernetes:|pulumi:providers:kubernetes$|random:|pulumi:pulumi:StackReference$)/);
+            expect(r.type, r.name).to.match(
+                /^(kubernetes:|pulumi:providers:kubernetes$|random:|pulumi:pulumi:StackReference$)/,
+            );
             if (r.type.startsWith("kubernetes:")) {
                 expect(CLUSTER_SCOPED_KINDS, `${r.type} ${r.name} is namespaced`).to.not.include(kindOf(r.type));
-                const namespace = (r.inputs.metadata as { namespace?: string } | undefined)?.namespace ?? r.inputs.namespace;
+                const namespace =
+                    (r.inputs.metadata as { namespace?: string } | undefined)?.namespace ?? r.inputs.namespace;
                 expect(namespace, `${r.type} ${r.name} lives in the devspace`).to.equal(NS);
             }
         }
@@ -141,20 +177,35 @@ describe("devspace: the devspace-demo plan", () => {
     });
 
     it("requests at most 2 CPU and 4Gi in all, job included, and the plan summary reports the figure", () => {
-        const r = devspaceRequestsOf([...plan.resources, ...frameObjects(NS, plan.outputs.quota as DevspaceFrameOutput["quota"])], NS);
+        const r = devspaceRequestsOf(
+            [...plan.resources, ...frameObjects(NS, plan.outputs.quota as DevspaceFrameOutput["quota"])],
+            NS,
+        );
         expect(r.peak.cpuMillis).to.be.at.most(2000);
         expect(r.peak.memoryBytes).to.be.at.most(4 * GiB);
         expect(r.quota).to.deep.equal({ cpuMillis: 2000, memoryBytes: 4 * GiB });
         expect(r.taskPodsThatFit, "room for task pods beside the steady pods").to.be.greaterThan(0);
-        expect(r.lines.map((l) => l.what)).to.include.members(["airflow-release: scheduler", "airflow-release: postgresql", "airflow-release: dagProcessor/git-sync"]);
-        expect(devspaceRequests(plan.resources, plan.outputs)).to.match(/^steady \d+m? CPU, [\d.]+(Mi|Gi); peak .*; quota 2 CPU, 4Gi; task pod /);
+        expect(r.lines.map((l) => l.what)).to.include.members([
+            "airflow-release: scheduler",
+            "airflow-release: postgresql",
+            "airflow-release: dagProcessor/git-sync",
+        ]);
+        expect(devspaceRequests(plan.resources, plan.outputs)).to.match(
+            /^steady \d+m? CPU, [\d.]+(Mi|Gi); peak .*; quota 2 CPU, 4Gi; task pod /,
+        );
     });
 });
 
 describe("devspace: pure parts", () => {
     it("the developer's branch wins over airflow.dags.branch, in the devspace's namespace", () => {
         const config = devspaceConfig({
-            devspace: { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "feature/alice", cluster: DEMO_CLUSTER },
+            devspace: {
+                developer: "alice",
+                owner: "alice@acme.example.com",
+                baseStack: "organization/airflow-platform/dev",
+                branch: "feature/alice",
+                cluster: DEMO_CLUSTER,
+            },
         });
         const airflow = devspaceAirflowConfig(config);
         expect(config.airflow.dags.branch).to.equal("feature/demo");
@@ -163,7 +214,13 @@ describe("devspace: pure parts", () => {
     });
 
     it("refuses what a devspace cannot own, naming the key", () => {
-        const devspace = { developer: "x", owner: "x@acme.example.com", baseStack: "organization/airflow-platform/dev", branch: "b", cluster: DEMO_CLUSTER };
+        const devspace = {
+            developer: "x",
+            owner: "x@acme.example.com",
+            baseStack: "organization/airflow-platform/dev",
+            branch: "b",
+            cluster: DEMO_CLUSTER,
+        };
         const keys = configError(() =>
             devspaceConfig({
                 devspace,
@@ -172,7 +229,11 @@ describe("devspace: pure parts", () => {
                 devspaces: [{ name: "y", owner: { gcp: "y@acme.example.com" }, expires: "2030-01-01" }],
             }),
         ).issues.map((i) => i.key);
-        expect(keys).to.include.members(["airflow-platform:exposure.enabled", "airflow-platform:database.mode", "airflow-platform:devspaces"]);
+        expect(keys).to.include.members([
+            "airflow-platform:exposure.enabled",
+            "airflow-platform:database.mode",
+            "airflow-platform:devspaces",
+        ]);
         // A bucket backend refuses any other organization ("organization name must be 'organization'").
         const baseStack = configError(() => devspaceConfig({ devspace: { ...devspace, baseStack: "dev" } })).issues;
         expect(baseStack.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.baseStack"]);
@@ -181,12 +242,26 @@ describe("devspace: pure parts", () => {
 
     it("may deploy only when the dev stack lists it, for this owner, and it has not expired", () => {
         const frames: DevspaceFrameOutput[] = [
-            { name: "alice", namespace: "devspace-alice", owner: { gcp: "alice@acme.example.com" }, expires: "2026-12-31", quota: { cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" } },
+            {
+                name: "alice",
+                namespace: "devspace-alice",
+                owner: { gcp: "alice@acme.example.com" },
+                expires: "2026-12-31",
+                quota: { cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" },
+            },
         ];
-        const alice = { developer: "alice", owner: "alice@acme.example.com", baseStack: "organization/airflow-platform/dev" };
+        const alice = {
+            developer: "alice",
+            owner: "alice@acme.example.com",
+            baseStack: "organization/airflow-platform/dev",
+        };
         expect(devspaceAccessProblem(alice, frames, "2026-12-31")).to.equal(undefined);
-        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")).to.deep.include({ key: "devspace.developer" });
-        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")!.message).to.match(/"bob" is not in the devspaces list of organization\/airflow-platform\/dev \(it lists alice\)/);
+        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")).to.deep.include({
+            key: "devspace.developer",
+        });
+        expect(devspaceAccessProblem({ ...alice, developer: "bob" }, frames, "2026-12-01")!.message).to.match(
+            /"bob" is not in the devspaces list of organization\/airflow-platform\/dev \(it lists alice\)/,
+        );
         const stolen = devspaceAccessProblem({ ...alice, owner: "mallory@acme.example.com" }, frames, "2026-12-01")!;
         expect(stolen.key).to.equal("devspace.owner");
         expect(stolen.message).to.contain("belongs to alice@acme.example.com");
@@ -201,13 +276,20 @@ describe("devspace: pure parts", () => {
             expect(issues.map((i) => i.key)).to.deep.equal(["airflow-platform:airflow.namespace"]);
             expect(issues[0].message).to.contain("a devspace's namespace is devspace-<developer> (devspace-demo)");
         }
-        expect(devspaceAirflowConfig(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(NS);
+        expect(devspaceAirflowConfig(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(
+            NS,
+        );
         expect(devspaceAirflowConfig(devspaceConfig()).namespace).to.equal(NS);
     });
 
     it("counts the chart's pods: Celery adds workers and Redis; git-sync rides along where DAGs are read", () => {
         const req = { requests: { cpu: "100m", memory: "128Mi" } };
-        const k8s = airflowChartPods({ executor: "KubernetesExecutor", airflowVersion: "3.1.8", dags: { gitSync: { enabled: true } }, workers: { resources: req } });
+        const k8s = airflowChartPods({
+            executor: "KubernetesExecutor",
+            airflowVersion: "3.1.8",
+            dags: { gitSync: { enabled: true } },
+            workers: { resources: req },
+        });
         expect(k8s.steady.map((p) => p.what)).to.deep.equal([
             "scheduler",
             "scheduler/log-groomer",
@@ -222,7 +304,12 @@ describe("devspace: pure parts", () => {
             "postgresql",
         ]);
         expect(k8s.taskPod).to.deep.equal(req);
-        const celery = airflowChartPods({ executor: "CeleryExecutor", airflowVersion: "2.10.5", workers: { replicas: 2 }, postgresql: { enabled: false } });
+        const celery = airflowChartPods({
+            executor: "CeleryExecutor",
+            airflowVersion: "2.10.5",
+            workers: { replicas: 2 },
+            postgresql: { enabled: false },
+        });
         const names = celery.steady.map((p) => p.what);
         expect(names).to.include.members(["webserver", "workers", "workers/log-groomer", "redis"]);
         expect(names).to.not.include("postgresql");
@@ -232,15 +319,32 @@ describe("devspace: pure parts", () => {
 
     it("fills containers without requests with the LimitRange default, and refuses when there is none", () => {
         const objects = [
-            { type: "kubernetes:core/v1:LimitRange", name: "lr", inputs: { metadata: { namespace: "ns" }, spec: limitRangeSpec({ cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" }) } },
+            {
+                type: "kubernetes:core/v1:LimitRange",
+                name: "lr",
+                inputs: {
+                    metadata: { namespace: "ns" },
+                    spec: limitRangeSpec({ cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" }),
+                },
+            },
             {
                 type: "kubernetes:apps/v1:Deployment",
                 name: "tool",
-                inputs: { metadata: { namespace: "ns" }, spec: { replicas: 2, template: { spec: { containers: [{ name: "c", image: "x:1" }] } } } },
+                inputs: {
+                    metadata: { namespace: "ns" },
+                    spec: { replicas: 2, template: { spec: { containers: [{ name: "c", image: "x:1" }] } } },
+                },
             },
         ];
         const r = devspaceRequestsOf(objects, "ns");
-        expect(r.lines).to.deep.equal([{ what: "Deployment tool/c", replicas: 2, request: { cpuMillis: 50, memoryBytes: 64 * MiB }, defaulted: true }]);
+        expect(r.lines).to.deep.equal([
+            {
+                what: "Deployment tool/c",
+                replicas: 2,
+                request: { cpuMillis: 50, memoryBytes: 64 * MiB },
+                defaulted: true,
+            },
+        ]);
         expect(r.steady).to.deep.equal({ cpuMillis: 100, memoryBytes: 128 * MiB });
         expect(() => devspaceRequestsOf(objects.slice(1), "ns")).to.throw(/no LimitRange default/);
     });
@@ -269,10 +373,22 @@ describe("devspace: refused by the real program before it deploys anything", () 
     });
 
     it("a devspace.cluster that cannot reach the dev cluster's DNS endpoint, or misses what EKS needs, naming the key", () => {
-        const ip = configError(() => devspaceConfig({ devspace: { ...devspaceOf(), cluster: { ...DEMO_CLUSTER, endpoint: "203.0.113.10" } } }));
+        const ip = configError(() =>
+            devspaceConfig({ devspace: { ...devspaceOf(), cluster: { ...DEMO_CLUSTER, endpoint: "203.0.113.10" } } }),
+        );
         expect(ip.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace.cluster.endpoint"]);
-        const eks = configError(() => devspaceConfig({ devspace: { ...devspaceOf(), cluster: { kind: "eks", name: "x", endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com" } } }));
-        expect(eks.issues.map((i) => i.key).sort()).to.deep.equal(["airflow-platform:devspace.cluster.certificateAuthority", "airflow-platform:devspace.cluster.region"]);
+        const eks = configError(() =>
+            devspaceConfig({
+                devspace: {
+                    ...devspaceOf(),
+                    cluster: { kind: "eks", name: "x", endpoint: "https://X.gr7.eu-west-1.eks.amazonaws.com" },
+                },
+            }),
+        );
+        expect(eks.issues.map((i) => i.key).sort()).to.deep.equal([
+            "airflow-platform:devspace.cluster.certificateAuthority",
+            "airflow-platform:devspace.cluster.region",
+        ]);
     });
 
     it("a listed name that belongs to someone else", async () => {

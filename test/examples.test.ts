@@ -26,7 +26,12 @@ describe("examples/dags", () => {
         const cache = fs.mkdtempSync(path.join(os.tmpdir(), "dags-pyc-"));
         try {
             for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".py"))) {
-                execFileSync("python3", ["-c", "import py_compile,sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)", path.join(EXAMPLES, file), path.join(cache, `${file}c`)]);
+                execFileSync("python3", [
+                    "-c",
+                    "import py_compile,sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+                    path.join(EXAMPLES, file),
+                    path.join(cache, `${file}c`),
+                ]);
             }
         } finally {
             fs.rmSync(cache, { recursive: true, force: true });

@@ -25,8 +25,11 @@ const annotations = (r: PlannedResource) => (r.inputs.metadata as { annotations:
 const meta = (r: PlannedResource) => r.inputs.metadata as { name: string; namespace: string };
 const spec = (r: PlannedResource) => r.inputs.spec as Record<string, unknown>;
 const ingressPath = (r: PlannedResource) =>
-    (spec(r).rules as { http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[])[0].http
-        .paths[0];
+    (
+        spec(r).rules as {
+            http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] };
+        }[]
+    )[0].http.paths[0];
 
 describe("exposure: planned EKS stack (prod-eks)", () => {
     let plan: Plan;
@@ -35,7 +38,9 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
         plan = await planOf("prod-eks");
         // Flower on, and an internet-facing ALB (allowed: the stack has a certificate).
         const airflow = { ...(readStackFile("prod-eks").config.airflow as object), flower: { enabled: true } };
-        variant = await planOf("prod-eks", { config: { airflow, exposure: { ...exposureOfStack("prod-eks"), public: true } } });
+        variant = await planOf("prod-eks", {
+            config: { airflow, exposure: { ...exposureOfStack("prod-eks"), public: true } },
+        });
     });
 
     it("renders one internal ALB group: / to the Airflow API server last, /grafana to Grafana first", () => {
@@ -66,8 +71,10 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
         expect(ingressPath(flower).backend.service).to.deep.equal({ name: "airflow-flower", port: { number: 5555 } });
         expect(Number(annotations(flower)["alb.ingress.kubernetes.io/group.order"])).to.be.lessThan(1000);
         expect(annotations(flower)["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal("/flower/healthcheck");
-        for (const i of ingresses) expect(annotations(i)["alb.ingress.kubernetes.io/scheme"]).to.equal("internet-facing");
-        for (const i of kubeObjects(plan, "Ingress")) expect(annotations(i)["alb.ingress.kubernetes.io/scheme"]).to.equal("internal");
+        for (const i of ingresses)
+            expect(annotations(i)["alb.ingress.kubernetes.io/scheme"]).to.equal("internet-facing");
+        for (const i of kubeObjects(plan, "Ingress"))
+            expect(annotations(i)["alb.ingress.kubernetes.io/scheme"]).to.equal("internal");
     });
 
     it("protects Flower with basic auth from a generated Secret, and serves it under its path", () => {
@@ -76,7 +83,9 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
             config: { celery: Record<string, string> };
         };
         expect(values.flower.enabled).to.equal(true);
-        const flowerSecret = kubeObjects(variant, "Secret").find((s) => (s.inputs.metadata as { name: string }).name === values.flower.secretName);
+        const flowerSecret = kubeObjects(variant, "Secret").find(
+            (s) => (s.inputs.metadata as { name: string }).name === values.flower.secretName,
+        );
         expect(flowerSecret, `Secret ${values.flower.secretName}`).to.not.equal(undefined);
         // The credentials come from a generated password (unknown until deploy), never from plain values.
         expect([SECRET, COMPUTED]).to.include(flowerSecret!.inputs.stringData);
@@ -89,11 +98,17 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
 
     it("installs the pinned AWS Load Balancer Controller on on-demand nodes, with requests, for this cluster", () => {
         const release = releaseOfChart(plan, "aws-load-balancer-controller");
-        expect(release.inputs).to.deep.include({ version: "1.14.0", namespace: "kube-system", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
+        expect(release.inputs).to.deep.include({
+            version: "1.14.0",
+            namespace: "kube-system",
+            repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+        });
         const values = release.inputs.values as Record<string, unknown>;
         expect(values).to.deep.include({ clusterName: "airflow-prod-eks", region: "eu-west-1" });
         expect(values.vpcId).to.be.a("string").and.not.equal("");
-        const airflowScheduler = (releaseOfChart(plan, "airflow").inputs.values as { scheduler: { nodeSelector: unknown } }).scheduler;
+        const airflowScheduler = (
+            releaseOfChart(plan, "airflow").inputs.values as { scheduler: { nodeSelector: unknown } }
+        ).scheduler;
         expect(values.nodeSelector).to.deep.equal(airflowScheduler.nodeSelector);
         expect(values.resources).to.have.nested.property("requests.cpu");
     });
@@ -110,7 +125,9 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
     });
 
     it("creates the Ingresses only after the controller (its webhook validates them) and the releases that make their Services", () => {
-        const waitFor = ["aws-load-balancer-controller", "airflow", "kube-prometheus-stack"].map((chart) => releaseOfChart(plan, chart).urn);
+        const waitFor = ["aws-load-balancer-controller", "airflow", "kube-prometheus-stack"].map(
+            (chart) => releaseOfChart(plan, chart).urn,
+        );
         for (const i of kubeObjects(plan, "Ingress")) expect(i.dependencies, meta(i).name).to.include.members(waitFor);
     });
 
@@ -119,8 +136,11 @@ describe("exposure: planned EKS stack (prod-eks)", () => {
         expect(urls).to.deep.equal({ airflow: `https://${HOST}`, grafana: `https://${HOST}/grafana/` });
         const airflow = releaseOfChart(plan, "airflow").inputs.values as { config: { api: { base_url: string } } };
         expect(airflow.config.api.base_url).to.equal(urls.airflow);
-        const grafana = (releaseOfChart(plan, "kube-prometheus-stack").inputs.values as { grafana: Record<string, Record<string, Record<string, unknown>>> })
-            .grafana["grafana.ini"];
+        const grafana = (
+            releaseOfChart(plan, "kube-prometheus-stack").inputs.values as {
+                grafana: Record<string, Record<string, Record<string, unknown>>>;
+            }
+        ).grafana["grafana.ini"];
         expect(grafana.server.root_url).to.equal(urls.grafana);
         expect(grafana.server.serve_from_sub_path).to.equal(true);
         const grafanaRoute = kubeObjects(plan, "Ingress").find((i) => meta(i).namespace === "monitoring")!;
@@ -156,15 +176,29 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
         routes(p)
             .filter((r) => !isRedirect(r))
             .map((r) => {
-                const rule = (spec(r).rules as { matches: { path: { value: string } }[]; backendRefs: { name: string; port: number }[] }[])[0];
-                return [meta(r).namespace, rule.matches[0].path.value, rule.backendRefs[0].name, rule.backendRefs[0].port];
+                const rule = (
+                    spec(r).rules as {
+                        matches: { path: { value: string } }[];
+                        backendRefs: { name: string; port: number }[];
+                    }[]
+                )[0];
+                return [
+                    meta(r).namespace,
+                    rule.matches[0].path.value,
+                    rule.backendRefs[0].name,
+                    rule.backendRefs[0].port,
+                ];
             });
 
     it("is one internal Gateway with a proxy-only subnet, and an HTTPRoute in each backend's namespace", () => {
         expect(referenceTls.secretName).to.equal("airflow-tls");
         expect(spec(gateway(plan)).gatewayClassName).to.equal("gke-l7-rilb");
         const subnet = proxyOnlySubnets(plan)[0];
-        expect(subnet?.inputs).to.deep.include({ role: "ACTIVE", ipCidrRange: "10.10.16.0/23", region: "europe-west1" });
+        expect(subnet?.inputs).to.deep.include({
+            role: "ACTIVE",
+            ipCidrRange: "10.10.16.0/23",
+            region: "europe-west1",
+        });
         expect(gateway(plan).dependencies).to.include(subnet!.urn);
         expect(backendRows(plan)).to.have.deep.members([
             ["airflow", "/", "airflow-api-server", 8080],
@@ -176,16 +210,27 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
     it("serves HTTPS from the stack's kubernetes.io/tls Secret, and HTTP only redirects to HTTPS", () => {
         const https = listeners(plan).find((l) => l.protocol === "HTTPS")!;
         expect(https).to.deep.include({ name: "https", port: 443, hostname: HOST });
-        expect(https.tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        expect(https.tls).to.deep.equal({
+            mode: "Terminate",
+            certificateRefs: [{ kind: "Secret", name: "airflow-tls" }],
+        });
         // The Secret is looked up in the Gateway's namespace (no namespace in the ref): the Airflow namespace.
         expect(meta(gateway(plan)).namespace).to.equal("airflow");
-        expect(listeners(plan).map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"], ["https", "HTTPS"]]);
-        for (const r of routes(plan).filter((x) => !isRedirect(x))) expect(sectionOf(r), meta(r).name).to.equal("https");
+        expect(listeners(plan).map((l) => [l.name, l.protocol])).to.deep.equal([
+            ["http", "HTTP"],
+            ["https", "HTTPS"],
+        ]);
+        for (const r of routes(plan).filter((x) => !isRedirect(x)))
+            expect(sectionOf(r), meta(r).name).to.equal("https");
         const redirects = routes(plan).filter(isRedirect);
         expect(redirects).to.have.length(1);
         expect(sectionOf(redirects[0])).to.equal("http");
-        expect(spec(redirects[0]).rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
-        expect(listeners(plan).find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({ namespaces: { from: "Same" } });
+        expect(spec(redirects[0]).rules).to.deep.equal([
+            { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+        ]);
+        expect(listeners(plan).find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({
+            namespaces: { from: "Same" },
+        });
         expect(plan.outputs.urls).to.deep.equal({ airflow: `https://${HOST}`, grafana: `https://${HOST}/grafana/` });
         const airflow = releaseOfChart(plan, "airflow").inputs.values as { config: { api: { base_url: string } } };
         expect(airflow.config.api.base_url).to.equal(`https://${HOST}`);
@@ -206,7 +251,8 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
     it("health-checks the API server and Grafana on endpoints that answer 200", () => {
         const checks = ofType(plan, "kubernetes:networking.gke.io/v1:HealthCheckPolicy").map((h) => [
             (spec(h).targetRef as { name: string }).name,
-            (spec(h).default as { config: { httpHealthCheck: { requestPath: string } } }).config.httpHealthCheck.requestPath,
+            (spec(h).default as { config: { httpHealthCheck: { requestPath: string } } }).config.httpHealthCheck
+                .requestPath,
         ]);
         expect(checks).to.have.deep.members([
             ["airflow-api-server", "/api/v2/monitor/health"],
@@ -220,16 +266,25 @@ describe("exposure: planned GKE stack (prod-gke)", () => {
         expect(certificate.inputs.managed).to.deep.equal({ domains: [HOST] });
         const https = listeners(publicPlan).find((l) => l.protocol === "HTTPS")!;
         // The certificate is auto-named (a new host replaces it create-before-delete): the Gateway takes its name output.
-        expect(https.tls).to.deep.equal({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": COMPUTED } });
+        expect(https.tls).to.deep.equal({
+            mode: "Terminate",
+            options: { "networking.gke.io/pre-shared-certs": COMPUTED },
+        });
         expect(gateway(publicPlan).dependencies).to.include(certificate.urn);
-        const address = ofType(publicPlan, "gcp:compute/globalAddress:GlobalAddress").find((a) => a.name.endsWith("ingress-address"))!;
-        expect(spec(gateway(publicPlan)).addresses).to.deep.equal([{ type: "NamedAddress", value: address.inputs.name }]);
+        const address = ofType(publicPlan, "gcp:compute/globalAddress:GlobalAddress").find((a) =>
+            a.name.endsWith("ingress-address"),
+        )!;
+        expect(spec(gateway(publicPlan)).addresses).to.deep.equal([
+            { type: "NamedAddress", value: address.inputs.name },
+        ]);
         const redirect = routes(publicPlan).find(isRedirect)!;
         expect(sectionOf(redirect)).to.equal("http");
         expect(proxyOnlySubnets(publicPlan)).to.have.length(0);
         const urls = publicPlan.outputs.urls as Record<string, string>;
         expect(urls.airflow).to.equal(`https://${HOST}`);
-        const airflow = releaseOfChart(publicPlan, "airflow").inputs.values as { config: { api: { base_url: string } } };
+        const airflow = releaseOfChart(publicPlan, "airflow").inputs.values as {
+            config: { api: { base_url: string } };
+        };
         expect(airflow.config.api.base_url).to.equal(urls.airflow);
     });
 });
@@ -240,15 +295,24 @@ describe("exposure: planned existing cluster", () => {
             unset: ["gcp"],
             config: {
                 cloud: "existing",
-                existing: { context: "kind-airflow", sharedStorageClassName: "nfs-rwx", ingressClassName: "nginx-internal" },
+                existing: {
+                    context: "kind-airflow",
+                    sharedStorageClassName: "nfs-rwx",
+                    ingressClassName: "nginx-internal",
+                },
                 exposure: { enabled: true, host: "airflow.dev.internal" },
             },
         });
         const ingresses = kubeObjects(plan, "Ingress");
-        expect(ingresses.map((i) => [spec(i).ingressClassName, meta(i).namespace, ingressPath(i).path])).to.have.deep.members([
+        expect(
+            ingresses.map((i) => [spec(i).ingressClassName, meta(i).namespace, ingressPath(i).path]),
+        ).to.have.deep.members([
             ["nginx-internal", "airflow", "/"],
             ["nginx-internal", "monitoring", "/grafana"],
         ]);
-        expect(plan.outputs.urls).to.deep.equal({ airflow: "http://airflow.dev.internal", grafana: "http://airflow.dev.internal/grafana/" });
+        expect(plan.outputs.urls).to.deep.equal({
+            airflow: "http://airflow.dev.internal",
+            grafana: "http://airflow.dev.internal/grafana/",
+        });
     });
 });

@@ -22,7 +22,11 @@ function parse(stack: string, changes: Record<string, unknown> = {}): StackConfi
     return parseStackConfig(stack, { ...file.config, ...changes }, file.secrets);
 }
 
-function exposureOf(stack: string, exposure: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
+function exposureOf(
+    stack: string,
+    exposure: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+): StackConfig {
     const file = readStackFile(stack);
     return parse(stack, { exposure: { ...((file.config.exposure as object) ?? {}), ...exposure }, ...extra });
 }
@@ -62,7 +66,8 @@ function albBackend(ingresses: IngressManifest[], requestPath: string): string |
     );
     for (const ingress of ordered)
         for (const p of ingress.spec.rules[0].http.paths)
-            if (p.path === "/" || requestPath === p.path || requestPath.startsWith(`${p.path}/`)) return String(p.backend.service.name);
+            if (p.path === "/" || requestPath === p.path || requestPath.startsWith(`${p.path}/`))
+                return String(p.backend.service.name);
     return undefined;
 }
 
@@ -107,9 +112,9 @@ describe("exposure: URLs and config", () => {
         });
         const err = configError(() => exposureOf("prod-gke", { public: true, tls: { secretName: "airflow-tls" } }));
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.tls.secretName"]);
-        expect(configError(() => exposureOf("prod-eks", { tls: { secretName: "airflow-tls" } })).issues[0].key).to.equal(
-            "airflow-platform:exposure.tls.secretName",
-        );
+        expect(
+            configError(() => exposureOf("prod-eks", { tls: { secretName: "airflow-tls" } })).issues[0].key,
+        ).to.equal("airflow-platform:exposure.tls.secretName");
     });
 
     it("has no URLs when exposure is off", () => {
@@ -127,7 +132,9 @@ describe("exposure: URLs and config", () => {
     });
 
     it("refuses exposure on a devspace, which has no load balancer of its own", () => {
-        const err = configError(() => parse("devspace-demo", { exposure: { enabled: true, host: "demo.example.com" } }));
+        const err = configError(() =>
+            parse("devspace-demo", { exposure: { enabled: true, host: "demo.example.com" } }),
+        );
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.enabled"]);
     });
 
@@ -156,19 +163,35 @@ describe("exposure: URLs and config", () => {
     });
 
     it("routes / to the Airflow UI, checking Airflow 3's and 2's own health endpoints", () => {
-        const v3 = exposureRoutes(parse("prod-eks"), { airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" } });
+        const v3 = exposureRoutes(parse("prod-eks"), {
+            airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" },
+        });
         expect(v3).to.deep.equal([
-            { name: "airflow", path: "/", serviceName: "ui", servicePort: 8080, namespace: "airflow", healthCheckPath: "/api/v2/monitor/health" },
+            {
+                name: "airflow",
+                path: "/",
+                serviceName: "ui",
+                servicePort: 8080,
+                namespace: "airflow",
+                healthCheckPath: "/api/v2/monitor/health",
+            },
         ]);
         const file = readStackFile("prod-eks");
         const v2 = parse("prod-eks", { airflow: { ...(file.config.airflow as object), version: "2.11.0" } });
-        expect(exposureRoutes(v2, { airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" } })[0].healthCheckPath).to.equal("/health");
+        expect(
+            exposureRoutes(v2, { airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" } })[0]
+                .healthCheckPath,
+        ).to.equal("/health");
     });
 });
 
 describe("exposure on EKS: ALB IngressGroup", () => {
     const stack = parse("prod-eks");
-    const options = { groupName: "airflow-prod-eks-exposure", public: false, certificateArn: stack.exposure.tls.certificateArn };
+    const options = {
+        groupName: "airflow-prod-eks-exposure",
+        public: false,
+        certificateArn: stack.exposure.tls.certificateArn,
+    };
     const ingresses = albIngresses(request(stack), options);
     const byName = (suffix: string) => ingresses.find((i) => i.metadata.name.endsWith(suffix))!;
 
@@ -179,14 +202,20 @@ describe("exposure on EKS: ALB IngressGroup", () => {
         ]);
         for (const i of ingresses) {
             expect(i.spec.ingressClassName).to.equal(ALB_INGRESS_CLASS);
-            expect(i.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).to.equal("airflow-prod-eks-exposure");
+            expect(i.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).to.equal(
+                "airflow-prod-eks-exposure",
+            );
             expect(i.spec.rules[0].host).to.equal(HOST);
         }
     });
 
     it("orders / last, so it cannot swallow /grafana or /flower", () => {
         const withFlower = albIngresses(
-            request(parse("prod-eks", { airflow: { ...(readStackFile("prod-eks").config.airflow as object), flower: { enabled: true } } })),
+            request(
+                parse("prod-eks", {
+                    airflow: { ...(readStackFile("prod-eks").config.airflow as object), flower: { enabled: true } },
+                }),
+            ),
             options,
         );
         const orders = withFlower.map((i) => Number(i.metadata.annotations["alb.ingress.kubernetes.io/group.order"]));
@@ -206,15 +235,22 @@ describe("exposure on EKS: ALB IngressGroup", () => {
             expect(i.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).to.equal("internal");
             expect(i.metadata.annotations["alb.ingress.kubernetes.io/target-type"]).to.equal("ip");
         }
-        expect(byName("airflow").metadata.annotations["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal("/api/v2/monitor/health");
-        expect(byName("grafana").metadata.annotations["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal("/grafana/api/health");
+        expect(byName("airflow").metadata.annotations["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal(
+            "/api/v2/monitor/health",
+        );
+        expect(byName("grafana").metadata.annotations["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal(
+            "/grafana/api/health",
+        );
     });
 
     it("terminates TLS with the ACM certificate and redirects HTTP to HTTPS", () => {
         for (const i of ingresses) {
             const a = i.metadata.annotations;
             expect(a["alb.ingress.kubernetes.io/certificate-arn"]).to.equal(stack.exposure.tls.certificateArn);
-            expect(JSON.parse(a["alb.ingress.kubernetes.io/listen-ports"])).to.deep.equal([{ HTTP: 80 }, { HTTPS: 443 }]);
+            expect(JSON.parse(a["alb.ingress.kubernetes.io/listen-ports"])).to.deep.equal([
+                { HTTP: 80 },
+                { HTTPS: 443 },
+            ]);
             expect(a["alb.ingress.kubernetes.io/ssl-redirect"]).to.equal("443");
         }
     });
@@ -234,10 +270,16 @@ describe("exposure on EKS: ALB IngressGroup", () => {
     });
 
     it("gives every Ingress of the group the same ALB-wide (exclusive) settings", () => {
-        const exclusive = ["scheme", "ssl-redirect", "ssl-policy", "load-balancer-attributes", "listen-ports", "certificate-arn"].map(
-            (k) => `alb.ingress.kubernetes.io/${k}`,
-        );
-        for (const key of exclusive) expect(new Set(ingresses.map((i) => i.metadata.annotations[key])).size, key).to.equal(1);
+        const exclusive = [
+            "scheme",
+            "ssl-redirect",
+            "ssl-policy",
+            "load-balancer-attributes",
+            "listen-ports",
+            "certificate-arn",
+        ].map((k) => `alb.ingress.kubernetes.io/${k}`);
+        for (const key of exclusive)
+            expect(new Set(ingresses.map((i) => i.metadata.annotations[key])).size, key).to.equal(1);
     });
 });
 
@@ -257,7 +299,12 @@ describe("exposure on EKS: AWS Load Balancer Controller", () => {
 
     it("pins the chart's own controller image, knows its cluster, region and VPC, and runs on on-demand nodes", () => {
         expect(AWS_LBC_RELEASES["1.14.0"].appVersion).to.equal("v2.14.0");
-        expect(values).to.deep.include({ clusterName: "airflow-prod-eks", region: "eu-west-1", vpcId: "vpc-123", image: { tag: "v2.14.0" } });
+        expect(values).to.deep.include({
+            clusterName: "airflow-prod-eks",
+            region: "eu-west-1",
+            vpcId: "vpc-123",
+            image: { tag: "v2.14.0" },
+        });
         expect(values.nodeSelector).to.deep.equal(placement.nodeSelector);
         expect(values.resources).to.have.nested.property("requests.cpu");
         expect(values.resources).to.have.nested.property("requests.memory");
@@ -292,9 +339,19 @@ describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
         expect(listeners.map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"]]);
         expect(JSON.stringify(listeners[0].allowedRoutes)).to.contain("monitoring");
         expect(m.redirect).to.equal(undefined);
-        expect(m.routes.map((r) => [r.metadata.namespace, (r.spec.rules as { matches: { path: { value: string } }[] }[])[0].matches[0].path.value]))
-            .to.have.deep.members([["airflow", "/"], ["monitoring", "/grafana"]]);
-        for (const r of m.routes) expect(r.spec.parentRefs).to.deep.equal([{ name: "airflow-prod-gke-exposure", namespace: "airflow", sectionName: "http" }]);
+        expect(
+            m.routes.map((r) => [
+                r.metadata.namespace,
+                (r.spec.rules as { matches: { path: { value: string } }[] }[])[0].matches[0].path.value,
+            ]),
+        ).to.have.deep.members([
+            ["airflow", "/"],
+            ["monitoring", "/grafana"],
+        ]);
+        for (const r of m.routes)
+            expect(r.spec.parentRefs).to.deep.equal([
+                { name: "airflow-prod-gke-exposure", namespace: "airflow", sectionName: "http" },
+            ]);
     });
 
     it("when public: a global external load balancer, the Google-managed certificate on HTTPS, and HTTP redirected", () => {
@@ -308,23 +365,41 @@ describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
         expect(m.gateway.spec.addresses).to.deep.equal([{ type: "NamedAddress", value: "airflow-prod-gke-exposure" }]);
         const https = (m.gateway.spec.listeners as Record<string, unknown>[]).find((l) => l.name === "https")!;
         expect(https).to.deep.include({ protocol: "HTTPS", port: 443, hostname: HOST });
-        expect(https.tls).to.deep.equal({ mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": "airflow-prod-gke-exposure" } });
-        for (const r of m.routes) expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
-        expect(m.redirect!.spec.parentRefs).to.deep.equal([{ name: "airflow-prod-gke-exposure", namespace: "airflow", sectionName: "http" }]);
-        expect(m.redirect!.spec.rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+        expect(https.tls).to.deep.equal({
+            mode: "Terminate",
+            options: { "networking.gke.io/pre-shared-certs": "airflow-prod-gke-exposure" },
+        });
+        for (const r of m.routes)
+            expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
+        expect(m.redirect!.spec.parentRefs).to.deep.equal([
+            { name: "airflow-prod-gke-exposure", namespace: "airflow", sectionName: "http" },
+        ]);
+        expect(m.redirect!.spec.rules).to.deep.equal([
+            { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+        ]);
     });
 
     it("internal with a TLS Secret (the reference stack's): HTTPS from the Secret, and HTTP only redirects", () => {
-        const m = gatewayManifests(request(internal), { name: "gw", public: false, tlsSecretName: internal.exposure.tls.secretName });
+        const m = gatewayManifests(request(internal), {
+            name: "gw",
+            public: false,
+            tlsSecretName: internal.exposure.tls.secretName,
+        });
         expect(m.gateway.spec.gatewayClassName).to.equal(INTERNAL_GATEWAY_CLASS);
         const listeners = m.gateway.spec.listeners as Record<string, unknown>[];
         const https = listeners.find((l) => l.name === "https")!;
-        expect(https.tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        expect(https.tls).to.deep.equal({
+            mode: "Terminate",
+            certificateRefs: [{ kind: "Secret", name: "airflow-tls" }],
+        });
         expect(listeners.find((l) => l.name === "http")!.allowedRoutes).to.deep.equal({ namespaces: { from: "Same" } });
         expect(https).to.deep.include({ protocol: "HTTPS", port: 443, hostname: HOST });
-        for (const r of m.routes) expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
+        for (const r of m.routes)
+            expect((r.spec.parentRefs as { sectionName: string }[])[0].sectionName).to.equal("https");
         expect(m.redirect!.spec.parentRefs).to.deep.equal([{ name: "gw", namespace: "airflow", sectionName: "http" }]);
-        expect(m.redirect!.spec.rules).to.deep.equal([{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+        expect(m.redirect!.spec.rules).to.deep.equal([
+            { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+        ]);
     });
 
     it("health-checks each backend Service on a path that answers 200", () => {
@@ -332,7 +407,8 @@ describe("exposure on GKE: one Gateway, HTTPRoutes per namespace", () => {
         const checks = m.healthChecks.map((h) => [
             h.metadata.namespace,
             (h.spec.targetRef as { name: string }).name,
-            (h.spec.default as { config: { httpHealthCheck: { requestPath: string } } }).config.httpHealthCheck.requestPath,
+            (h.spec.default as { config: { httpHealthCheck: { requestPath: string } } }).config.httpHealthCheck
+                .requestPath,
         ]);
         expect(checks).to.have.deep.members([
             ["airflow", "airflow-api-server", "/api/v2/monitor/health"],
@@ -349,7 +425,11 @@ describe("exposure on an existing cluster", () => {
         expect(ingresses.map((i) => i.metadata.namespace)).to.have.members(["airflow", "monitoring"]);
         expect(ingresses.every((i) => i.spec.rules[0].host === HOST)).to.equal(true);
         // The driver creates nothing until it routes, so no provider is needed to ask it.
-        const driver = createExistingIngressDriver({ stack: { ...stack, cloud: "existing" }, ingressClassName: "traefik", provider: undefined! });
+        const driver = createExistingIngressDriver({
+            stack: { ...stack, cloud: "existing" },
+            ingressClassName: "traefik",
+            provider: undefined!,
+        });
         expect(driver.tls).to.equal(false);
     });
 });

@@ -2,6 +2,8 @@
  * Test harness: plans stacks once (the offline runtime is the real program under Pulumi's mocks) and offers small
  * finders, so that tests read like specifications.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigError } from "../stacks/config";
 import { Plan, PlanOptions, PlannedResource, planStack } from "../tools/offline/runtime";
 
@@ -62,4 +64,9 @@ export function configError(fn: () => unknown): ConfigError {
         throw err;
     }
     throw new Error("expected a ConfigError");
+}
+
+/** The pinned Airflow chart's values.schema.json (vendored in test/fixtures/airflow-chart/, see its README). */
+export function chartValuesSchema(): Record<string, unknown> & { properties: Record<string, unknown> } {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json"), "utf8"));
 }

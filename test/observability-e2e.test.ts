@@ -12,7 +12,12 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AlertingRule, airflowRuleGroups, RecordingRule, RuleGroup } from "../components/observability/airflow-mixin/alerts";
+import {
+    AlertingRule,
+    airflowRuleGroups,
+    RecordingRule,
+    RuleGroup,
+} from "../components/observability/airflow-mixin/alerts";
 import { airflowDashboards } from "../components/observability/airflow-mixin/dashboards";
 import { dashboardExpressions } from "../components/observability/airflow-mixin/dashboards/panels";
 import { PlatformSimulation, simulatePlatform } from "../components/observability/airflow-mixin/simulate-platform";
@@ -21,7 +26,8 @@ type PromResult = { metric: Record<string, string>; value: [number, string] }[];
 
 function run(cmd: string, args: string[], cwd: string): string {
     const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
-    if (r.error) throw new Error(`${cmd} cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
+    if (r.error)
+        throw new Error(`${cmd} cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
 }
@@ -65,7 +71,10 @@ class PrometheusServer {
         this.child.stderr!.on("data", (d) => (stderr += String(d)));
         for (let i = 0; i < 200; i += 1) {
             if (this.child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-            const ready = await fetch(`${this.url}/-/ready`).then((r) => r.ok, () => false);
+            const ready = await fetch(`${this.url}/-/ready`).then(
+                (r) => r.ok,
+                () => false,
+            );
             if (ready) return;
             await new Promise((r) => setTimeout(r, 50));
         }
@@ -83,15 +92,25 @@ class PrometheusServer {
 
     async query(expr: string, time: number): Promise<PromResult> {
         const body = new URLSearchParams({ query: expr, time: String(time) });
-        const r = (await (await fetch(`${this.url}/api/v1/query`, { method: "POST", body })).json()) as { status: string; error?: string; data: { resultType: string; result: PromResult } };
+        const r = (await (await fetch(`${this.url}/api/v1/query`, { method: "POST", body })).json()) as {
+            status: string;
+            error?: string;
+            data: { resultType: string; result: PromResult };
+        };
         if (r.status !== "success") throw new Error(`${expr}: ${r.error}`);
-        const result = r.data.resultType === "scalar" ? [{ metric: {}, value: r.data.result as unknown as [number, string] }] : r.data.result;
+        const result =
+            r.data.resultType === "scalar"
+                ? [{ metric: {}, value: r.data.result as unknown as [number, string] }]
+                : r.data.result;
         return result;
     }
 
     async labelValues(label: string, selector: string, start: number, end: number): Promise<string[]> {
         const params = new URLSearchParams({ "match[]": selector, start: String(start), end: String(end) });
-        const r = (await (await fetch(`${this.url}/api/v1/label/${label}/values?${params}`)).json()) as { status: string; data: string[] };
+        const r = (await (await fetch(`${this.url}/api/v1/label/${label}/values?${params}`)).json()) as {
+            status: string;
+            data: string[];
+        };
         return r.data;
     }
 }
@@ -134,7 +153,10 @@ describe("observability end to end: a real Prometheus over backfilled platform t
     let sim: PlatformSimulation;
 
     const rulesFile = (name: string, rules: RecordingRule[] | RuleGroup[]) =>
-        fs.writeFileSync(path.join(dir, name), YAML.stringify({ groups: (rules[0] as RuleGroup).rules ? rules : [{ name: "backfill", rules }] }));
+        fs.writeFileSync(
+            path.join(dir, name),
+            YAML.stringify({ groups: (rules[0] as RuleGroup).rules ? rules : [{ name: "backfill", rules }] }),
+        );
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-e2e-"));
@@ -142,7 +164,10 @@ describe("observability end to end: a real Prometheus over backfilled platform t
         sim = simulatePlatform({ end: Math.floor(Date.now() / 1000 / step) * step, stepSeconds: step });
         fs.writeFileSync(path.join(dir, "traffic.om"), `${sim.lines.join("\n")}\n`);
         rulesFile("rules.yaml", groups);
-        fs.writeFileSync(path.join(dir, "prometheus.yml"), YAML.stringify({ global: { evaluation_interval: "1m" }, rule_files: ["rules.yaml"] }));
+        fs.writeFileSync(
+            path.join(dir, "prometheus.yml"),
+            YAML.stringify({ global: { evaluation_interval: "1m" }, rule_files: ["rules.yaml"] }),
+        );
         run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "traffic.om", "data"], dir);
         server = new PrometheusServer(dir, await freePort());
         await server.start();
@@ -150,9 +175,24 @@ describe("observability end to end: a real Prometheus over backfilled platform t
         const first = records.filter((r) => r.record === "node:capacity_type:info");
         for (const [i, pass] of [first, records.filter((r) => !first.includes(r))].entries()) {
             rulesFile(`backfill-${i}.yaml`, pass);
-            run("promtool", ["tsdb", "create-blocks-from", "rules", `--start=${sim.start}`, `--end=${sim.end + 1}`, `--url=${server.url}`, `--output-dir=rules-${i}`, `--eval-interval=${step}s`, `backfill-${i}.yaml`], dir);
+            run(
+                "promtool",
+                [
+                    "tsdb",
+                    "create-blocks-from",
+                    "rules",
+                    `--start=${sim.start}`,
+                    `--end=${sim.end + 1}`,
+                    `--url=${server.url}`,
+                    `--output-dir=rules-${i}`,
+                    `--eval-interval=${step}s`,
+                    `backfill-${i}.yaml`,
+                ],
+                dir,
+            );
             await server.stop();
-            for (const block of fs.readdirSync(path.join(dir, `rules-${i}`))) fs.renameSync(path.join(dir, `rules-${i}`, block), path.join(dir, "data", block));
+            for (const block of fs.readdirSync(path.join(dir, `rules-${i}`)))
+                fs.renameSync(path.join(dir, `rules-${i}`, block), path.join(dir, "data", block));
             await server.start();
         }
     });
@@ -163,7 +203,11 @@ describe("observability end to end: a real Prometheus over backfilled platform t
     });
 
     /** A dashboard expression with its variables set: every namespace, one DAG (the daily one unless told), every task. */
-    const withVariables = (expr: string, dag = sim.dailyDag) => expr.replace(/\$namespace/g, ".+").replace(/\$dag_id/g, dag).replace(/\$task_id/g, ".+");
+    const withVariables = (expr: string, dag = sim.dailyDag) =>
+        expr
+            .replace(/\$namespace/g, ".+")
+            .replace(/\$dag_id/g, dag)
+            .replace(/\$task_id/g, ".+");
     /** The DAGs of the drill-down: the daily one (ran once, hours ago), one that fails at the incident, a dotted ID. */
     const drillDownDags = () => [sim.dailyDag, "hourly_sales", "ml-nightly.v2"];
     const FALLBACK = / or vector\(0\)$/;
@@ -172,7 +216,9 @@ describe("observability end to end: a real Prometheus over backfilled platform t
     it("backfilled the recording rules: spot nodes counted, three replaced at the incident", async () => {
         expect((await server.query("airflow_platform:spot_nodes:count", sim.end))[0].value[1]).to.equal("3");
         expect((await server.query("airflow_platform:spot_nodes_created:1h", sim.end))[0].value[1]).to.equal("3");
-        expect((await server.query("airflow_platform:spot_nodes_created:1h", sim.incident - sim.stepSeconds))[0].value[1]).to.equal("0");
+        expect(
+            (await server.query("airflow_platform:spot_nodes_created:1h", sim.incident - sim.stepSeconds))[0].value[1],
+        ).to.equal("0");
     });
 
     it("answers every panel of every dashboard with data (the daily DAG's included, hours after its only run)", async () => {
@@ -185,7 +231,9 @@ describe("observability end to end: a real Prometheus over backfilled platform t
                 // A `or vector(0)` fallback always answers: the query before it must have data for one of the DAGs.
                 if (!FALLBACK.test(e.expr)) continue;
                 const bare = e.expr.replace(FALLBACK, "");
-                const answered = await Promise.all(drillDownDags().map(async (dag) => hasData(await server.query(withVariables(bare, dag), sim.end))));
+                const answered = await Promise.all(
+                    drillDownDags().map(async (dag) => hasData(await server.query(withVariables(bare, dag), sim.end))),
+                );
                 if (!answered.includes(true)) empty.push(`${e.where} without its fallback: ${bare}`);
             }
         }
@@ -194,10 +242,15 @@ describe("observability end to end: a real Prometheus over backfilled platform t
     });
 
     it("counts every failed and successful run of the day, a series born at the incident included", async () => {
-        const stat = (title: string) => dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith(`/${title}`))!.expr;
-        const value = async (expr: string, dag: string) => Number((await server.query(withVariables(expr, dag), sim.end))[0].value[1]);
+        const stat = (title: string) =>
+            dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith(`/${title}`))!
+                .expr;
+        const value = async (expr: string, dag: string) =>
+            Number((await server.query(withVariables(expr, dag), sim.end))[0].value[1]);
         // hourly_sales fails once a step from the incident to the end, in the incident namespace only.
-        expect(await value(stat("Failed runs (24h)"), "hourly_sales")).to.equal((sim.end - sim.incident) / sim.stepSeconds);
+        expect(await value(stat("Failed runs (24h)"), "hourly_sales")).to.equal(
+            (sim.end - sim.incident) / sim.stepSeconds,
+        );
         expect(await value(stat("Failed runs (24h)"), sim.dailyDag)).to.equal(0);
         // The daily DAG ran once in each namespace with an exporter; exporter-down's is not scraped since the incident.
         expect(await value(stat("Successful runs (24h)"), sim.dailyDag)).to.equal(3);
@@ -205,15 +258,29 @@ describe("observability end to end: a real Prometheus over backfilled platform t
 
     it("drills down into a dotted DAG ID: every run-level panel has data", async () => {
         const empty: string[] = [];
-        for (const e of dashboardExpressions(airflowDashboards()["airflow-dag.json"]).filter((x) => !x.where.includes("/$"))) {
+        for (const e of dashboardExpressions(airflowDashboards()["airflow-dag.json"]).filter(
+            (x) => !x.where.includes("/$"),
+        )) {
             const runLevel = /airflow_dagrun_/.test(e.expr) && !/airflow_(ti|task)_/.test(e.expr);
             // The run counts end in a fallback (the DAG never fails): the next test counts its successful runs.
-            if (runLevel && !FALLBACK.test(e.expr) && !hasData(await server.query(withVariables(e.expr, "ml-nightly.v2"), sim.end))) empty.push(`${e.where}: ${e.expr}`);
+            if (
+                runLevel &&
+                !FALLBACK.test(e.expr) &&
+                !hasData(await server.query(withVariables(e.expr, "ml-nightly.v2"), sim.end))
+            )
+                empty.push(`${e.where}: ${e.expr}`);
         }
         expect(empty, empty.join("\n")).to.deep.equal([]);
-        const successful = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith("/Successful runs (24h)"))!.expr;
+        const successful = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) =>
+            e.where.endsWith("/Successful runs (24h)"),
+        )!.expr;
         // Every two hours from step 7: twice in `airflow`, once where the incident or the silence stopped the second.
-        expect(Number((await server.query(withVariables(successful.replace(FALLBACK, ""), "ml-nightly.v2"), sim.end))[0].value[1])).to.equal(4);
+        expect(
+            Number(
+                (await server.query(withVariables(successful.replace(FALLBACK, ""), "ml-nightly.v2"), sim.end))[0]
+                    .value[1],
+            ),
+        ).to.equal(4);
     });
 
     it("answers every template variable with values", async () => {
@@ -232,7 +299,9 @@ describe("observability end to end: a real Prometheus over backfilled platform t
         }
         expect(empty).to.deep.equal([]);
         // DAG-level metrics carry the whole dotted DAG ID.
-        expect(await server.labelValues("dag_id", "airflow_dagrun_duration_count", sim.start, sim.end)).to.include("ml-nightly.v2");
+        expect(await server.labelValues("dag_id", "airflow_dagrun_duration_count", sim.start, sim.end)).to.include(
+            "ml-nightly.v2",
+        );
     });
 
     it("has a scenario for every alert", () => {
@@ -244,7 +313,11 @@ describe("observability end to end: a real Prometheus over backfilled platform t
             const rule = alerts.find((a) => a.alert === alert)!;
             const firing = await server.query(rule.expr, sim.end);
             if (where === "cluster") expect(firing, "fires at the end").to.not.be.empty;
-            else expect(firing.map((r) => r.metric.namespace), "fires at the end").to.include(sim.namespaces[where]);
+            else
+                expect(
+                    firing.map((r) => r.metric.namespace),
+                    "fires at the end",
+                ).to.include(sim.namespaces[where]);
             expect(firing.map((r) => r.metric.namespace)).to.not.include(sim.namespaces.healthy);
             // Before the incident everything is healthy: from the second hour (the rules' longest windows) to the incident.
             for (let t = sim.start + 4200; t < sim.incident; t += 600) {

@@ -1,8 +1,16 @@
 /** The statsd-exporter as the program deploys it: mapping hash on its pods, memory sized from the computed figure. */
 import { expect } from "chai";
 import { parseMemory } from "../components/quantities";
-import { exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "../components/observability/airflow-mixin/exporter-sizing";
-import { airflowStatsdMappings, STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "../components/observability/airflow-mixin/statsd-mapping";
+import {
+    exporterMemoryMiB,
+    MEMORY_HEADROOM,
+    PROD_FLEET,
+} from "../components/observability/airflow-mixin/exporter-sizing";
+import {
+    airflowStatsdMappings,
+    STATSD_MAPPING_CHECKSUM_ANNOTATION,
+    statsdMappingChecksum,
+} from "../components/observability/airflow-mixin/statsd-mapping";
 import { fleetMemoryMiB } from "../tools/series-count";
 import { helmValues, planOf } from "./harness";
 
@@ -32,6 +40,8 @@ describe("observability: the statsd-exporter as deployed", () => {
             expect(limitMiB).to.be.below(2 * fleet.memoryMiB);
         }
         // The summaries the old mapping used would not fit: 3 per task at the measured 39.6 KiB each.
-        expect(exporterMemoryMiB({ series: 0, summaryChildren: 3 * PROD_FLEET.dags * PROD_FLEET.tasksPerDag })).to.be.above(1000);
+        expect(
+            exporterMemoryMiB({ series: 0, summaryChildren: 3 * PROD_FLEET.dags * PROD_FLEET.tasksPerDag }),
+        ).to.be.above(1000);
     });
 });

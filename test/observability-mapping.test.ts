@@ -8,7 +8,13 @@ import {
     CATCH_ALL,
     mappedMetrics,
 } from "../components/observability/airflow-mixin/statsd-mapping";
-import { exposeLines, parseStatsdLine, seriesKey, StatsdExporterModel, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
+import {
+    exposeLines,
+    parseStatsdLine,
+    seriesKey,
+    StatsdExporterModel,
+    StatsdMapper,
+} from "../components/observability/airflow-mixin/statsd-matcher";
 import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
 import { airflowMetricsReference, mappingInventory, seriesForOneDag } from "../tools/series-count";
 import { readStatsdSample } from "./fixtures/observability/samples";
@@ -46,7 +52,10 @@ const ID_SHAPES: Record<string, string[]> = {
 const SUFFIX = { counter: "c", gauge: "g", timer: "ms" } as const;
 
 /** StatsD lines for one catalogue entry with every ID shape, the ID values it carries, and its twin. */
-function linesFor(metric: AirflowMetric, prefix = AIRFLOW_STATSD_PREFIX): { line: string; ids: Record<string, string> }[] {
+function linesFor(
+    metric: AirflowMetric,
+    prefix = AIRFLOW_STATSD_PREFIX,
+): { line: string; ids: Record<string, string> }[] {
     const names = [...metric.statsd.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
     const variants = Math.max(1, ...names.map((n) => ID_SHAPES[n].length));
     const out: { line: string; ids: Record<string, string> }[] = [];
@@ -84,13 +93,18 @@ describe("observability: Airflow statsd mapping", () => {
                     }
                     const want = parseExpected(expected);
                     if (got.action === "drop" || seriesKey(got) !== seriesKey(want))
-                        wrong.push(`${line}: expected ${seriesKey(want)}, got ${got.action === "drop" ? "DROP" : seriesKey(got)}`);
+                        wrong.push(
+                            `${line}: expected ${seriesKey(want)}, got ${got.action === "drop" ? "DROP" : seriesKey(got)}`,
+                        );
                 }
                 expect(wrong, wrong.join("\n")).to.deep.equal([]);
             });
 
             it("scrapes with HTTP 200 and loses no event to a conflict", () => {
-                const { scrapeError, conflicts } = exposeLines(mapper, sample.map((s) => s.line));
+                const { scrapeError, conflicts } = exposeLines(
+                    mapper,
+                    sample.map((s) => s.line),
+                );
                 expect(scrapeError).to.equal(undefined);
                 expect(conflicts).to.deep.equal([]);
             });
@@ -99,7 +113,13 @@ describe("observability: Airflow statsd mapping", () => {
 
     describe("every catalogue metric, with plain, hyphenated and dotted IDs and the twins", () => {
         const cases = AIRFLOW_METRICS.flatMap((metric) => linesFor(metric).map((l) => ({ metric, ...l })));
-        const twins = [...new Set(AIRFLOW_METRICS.flatMap((m) => (m.twin ? [`${AIRFLOW_STATSD_PREFIX}.${m.twin}:1|${SUFFIX[m.kind]}`] : [])))];
+        const twins = [
+            ...new Set(
+                AIRFLOW_METRICS.flatMap((m) =>
+                    m.twin ? [`${AIRFLOW_STATSD_PREFIX}.${m.twin}:1|${SUFFIX[m.kind]}`] : [],
+                ),
+            ),
+        ];
 
         it("maps each to its catalogue name, no ID left in a name, every kept ID a label", () => {
             const wrong: string[] = [];
@@ -115,22 +135,29 @@ describe("observability: Airflow statsd mapping", () => {
                     // The one ambiguity of the dotted names: `<dag_id>.<task_id>` with dots in both splits at the first dot.
                     const split = ids.dag_id?.includes(".") && ("task_id" in ids || "_task" in ids);
                     if (split && (label === "dag_id" || label === "task_id")) continue;
-                    if (r.labels[label] !== value) wrong.push(`${line}: ${label}=${r.labels[label]}, expected ${value}`);
+                    if (r.labels[label] !== value)
+                        wrong.push(`${line}: ${label}=${r.labels[label]}, expected ${value}`);
                 }
                 if (ids.dag_id?.includes(".") && ("task_id" in ids || "_task" in ids)) {
                     // What a split keeps: the DAG ID's first component, and the task ID behind the rest, nothing lost.
                     const firstComponent = ids.dag_id.split(".")[0];
-                    if (r.labels.dag_id !== firstComponent) wrong.push(`${line}: dag_id=${r.labels.dag_id}, expected ${firstComponent} (split)`);
+                    if (r.labels.dag_id !== firstComponent)
+                        wrong.push(`${line}: dag_id=${r.labels.dag_id}, expected ${firstComponent} (split)`);
                     if ("task_id" in ids && `${r.labels.dag_id}.${r.labels.task_id}` !== `${ids.dag_id}.${ids.task_id}`)
-                        wrong.push(`${line}: dag_id.task_id=${r.labels.dag_id}.${r.labels.task_id}, expected ${ids.dag_id}.${ids.task_id}`);
+                        wrong.push(
+                            `${line}: dag_id.task_id=${r.labels.dag_id}.${r.labels.task_id}, expected ${ids.dag_id}.${ids.task_id}`,
+                        );
                 }
-                for (const value of Object.values(ids)) if (r.name.includes(value.replace(/[.-]/g, "_"))) wrong.push(`${line}: ID ${value} in ${r.name}`);
+                for (const value of Object.values(ids))
+                    if (r.name.includes(value.replace(/[.-]/g, "_"))) wrong.push(`${line}: ID ${value} in ${r.name}`);
             }
             expect(wrong, wrong.join("\n")).to.deep.equal([]);
         });
 
         it("drops every ID-less twin", () => {
-            const kept = twins.filter((l) => mapper.map(parseStatsdLine(l).name, parseStatsdLine(l).type).action !== "drop");
+            const kept = twins.filter(
+                (l) => mapper.map(parseStatsdLine(l).name, parseStatsdLine(l).type).action !== "drop",
+            );
             expect(kept).to.deep.equal([]);
             expect(twins.length).to.be.greaterThan(30);
         });
@@ -145,43 +172,59 @@ describe("observability: Airflow statsd mapping", () => {
         it("has no dead glob: every rule is the one that decides for some input", () => {
             expect(mapper.deadGlobs.map((m) => m.match)).to.deep.equal([]);
             const deciding = new Set<unknown>();
-            for (const line of [...cases.map((c) => c.line), ...twins]) deciding.add(mapper.map(parseStatsdLine(line).name, parseStatsdLine(line).type).mapping);
-            for (const type of ["counter", "gauge", "observer"] as const) deciding.add(mapper.map("airflow.added.later", type).mapping);
+            for (const line of [...cases.map((c) => c.line), ...twins])
+                deciding.add(mapper.map(parseStatsdLine(line).name, parseStatsdLine(line).type).mapping);
+            for (const type of ["counter", "gauge", "observer"] as const)
+                deciding.add(mapper.map("airflow.added.later", type).mapping);
             expect(mappings.filter((m) => !deciding.has(m)).map((m) => m.match)).to.deep.equal([]);
         });
-
     });
 
     describe("Airflow's own metrics reference (2.11 and 3.x tables, test/fixtures/statsd-exporter) through the exporter model", () => {
         const reference = airflowMetricsReference();
 
         it("holds both lines' tables, the names the catalogue once missed included", () => {
-            const has = (airflow: string, statsd: string) => reference.some((m) => m.airflow === airflow && m.statsd === statsd);
+            const has = (airflow: string, statsd: string) =>
+                reference.some((m) => m.airflow === airflow && m.statsd === statsd);
             expect(reference.filter((m) => m.airflow === "2.11").length).to.be.greaterThan(100);
             expect(reference.filter((m) => m.airflow === "3.x").length).to.be.greaterThan(110);
-            expect(has("2.11", "sla_email_notification_failure") && has("2.11", "dag_processing.sla_callback_count")).to.equal(true);
-            expect(has("3.x", "edge_worker.heartbeat_count.{worker_name}") && has("3.x", "edge_worker.heartbeat_count")).to.equal(true);
-            expect(has("3.x", "ol.emit.attempts.{event_type}.{transport_type}") && has("3.x", "ol.emit.attempts")).to.equal(true);
+            expect(
+                has("2.11", "sla_email_notification_failure") && has("2.11", "dag_processing.sla_callback_count"),
+            ).to.equal(true);
+            expect(
+                has("3.x", "edge_worker.heartbeat_count.{worker_name}") && has("3.x", "edge_worker.heartbeat_count"),
+            ).to.equal(true);
+            expect(
+                has("3.x", "ol.emit.attempts.{event_type}.{transport_type}") && has("3.x", "ol.emit.attempts"),
+            ).to.equal(true);
         });
 
         it("maps every name to a name without IDs or drops it; none reaches the catch-all (the figures of docs/observability.md)", () => {
             const inv = mappingInventory(mappings, reference);
             expect(inv.caughtAll).to.deep.equal([]);
             expect(inv.idInName).to.deep.equal([]);
-            expect(inv.labelled + inv.plain + inv.dropped).to.equal(new Set(reference.map((m) => `${m.airflow} ${m.statsd}`)).size);
+            expect(inv.labelled + inv.plain + inv.dropped).to.equal(
+                new Set(reference.map((m) => `${m.airflow} ${m.statsd}`)).size,
+            );
             expect(inv.dropped).to.be.greaterThan(30);
         });
 
         it("sees a metric the mapping has no rule for: it reaches the catch-all and is named", () => {
             const withoutOlRule = mappings.filter((m) => m.name !== "airflow_ol_emit_attempts");
             expect(withoutOlRule.length).to.be.lessThan(mappings.length);
-            expect(mappingInventory(withoutOlRule, reference).caughtAll).to.deep.equal(["3.x ol.emit.attempts.{event_type}.{transport_type}"]);
+            expect(mappingInventory(withoutOlRule, reference).caughtAll).to.deep.equal([
+                "3.x ol.emit.attempts.{event_type}.{transport_type}",
+            ]);
         });
     });
 
     describe("the catch-all", () => {
         it("takes a metric Airflow adds later, by type, with a label and a TTL, and never takes the exporter down", () => {
-            const later = ["airflow.brand_new.thing:1|c", "airflow.brand_new.gauge.x:3|g", "airflow.brand_new.timer:40|ms"];
+            const later = [
+                "airflow.brand_new.thing:1|c",
+                "airflow.brand_new.gauge.x:3|g",
+                "airflow.brand_new.timer:40|ms",
+            ];
             const results = later.map((l) => mapper.map(parseStatsdLine(l).name, parseStatsdLine(l).type));
             expect(results.map((r) => [r.name, r.labels.metric, r.mapping?.ttl])).to.deep.equal([
                 [CATCH_ALL.counter, "brand_new.thing", "48h"],
@@ -190,7 +233,11 @@ describe("observability: Airflow statsd mapping", () => {
             ]);
             // A new metric whose default name would have been a mapped name (the 500 of the twins) goes to the catch-all.
             const exporter = new StatsdExporterModel(mapper);
-            exporter.send(["airflow.pool.open_slots.default_pool:5|g", "airflow.pool.open_slots.default_pool.extra:5|g", "airflow.pool_open_slots:1|g"]);
+            exporter.send([
+                "airflow.pool.open_slots.default_pool:5|g",
+                "airflow.pool.open_slots.default_pool.extra:5|g",
+                "airflow.pool_open_slots:1|g",
+            ]);
             expect(exporter.scrape().status).to.equal(200);
         });
 
@@ -206,12 +253,30 @@ describe("observability: Airflow statsd mapping", () => {
 
     it("puts the TTL on every rule and nothing the exporter would reject", () => {
         // statsd-exporter v0.28.0 reads the file with yaml.UnmarshalStrict: an unknown field stops it (pkg/mapper/mapping.go).
-        const fields = ["match", "name", "labels", "honor_labels", "observer_type", "match_type", "help", "action", "match_metric_type", "ttl", "summary_options", "histogram_options", "scale"];
+        const fields = [
+            "match",
+            "name",
+            "labels",
+            "honor_labels",
+            "observer_type",
+            "match_type",
+            "help",
+            "action",
+            "match_metric_type",
+            "ttl",
+            "summary_options",
+            "histogram_options",
+            "scale",
+        ];
         for (const m of mappings) {
-            expect(Object.keys(m).filter((k) => !fields.includes(k)), m.match).to.deep.equal([]);
+            expect(
+                Object.keys(m).filter((k) => !fields.includes(k)),
+                m.match,
+            ).to.deep.equal([]);
             if (m.summary_options) {
                 expect(m.summary_options.max_age, m.match).to.match(/^\d+(ms|s|m|h)$/);
-                for (const q of m.summary_options.quantiles ?? []) expect(Object.keys(q).sort()).to.deep.equal(["error", "quantile"]);
+                for (const q of m.summary_options.quantiles ?? [])
+                    expect(Object.keys(q).sort()).to.deep.equal(["error", "quantile"]);
             }
             if (m.action === "drop") continue;
             expect(m.ttl, m.match).to.equal("48h");
@@ -235,7 +300,9 @@ describe("observability: Airflow statsd mapping", () => {
             if (kind.has(m.name) && m.match_metric_type === undefined) expect(k, m.name).to.equal(kind.get(m.name));
             kind.set(m.name, k);
         }
-        expect(mappedMetrics().map((m) => m.name)).to.include.members([...help.keys()].filter((n) => !Object.values(CATCH_ALL).includes(n as never)));
+        expect(mappedMetrics().map((m) => m.name)).to.include.members(
+            [...help.keys()].filter((n) => !Object.values(CATCH_ALL).includes(n as never)),
+        );
     });
 
     it("uses the configured TTL and prefix", () => {
@@ -248,7 +315,8 @@ describe("observability: Airflow statsd mapping", () => {
 
     it("times with histograms per DAG and task, summaries only with max_age for the scheduler's loop timers", () => {
         for (const m of mappings.filter((x) => x.observer_type)) {
-            if (m.observer_type === "summary") expect(m.name, m.match).to.match(/^airflow_(scheduler|collect_db_dags|kubernetes_executor)/);
+            if (m.observer_type === "summary")
+                expect(m.name, m.match).to.match(/^airflow_(scheduler|collect_db_dags|kubernetes_executor)/);
             if (m.labels?.dag_id || m.labels?.dag_file) expect(m.observer_type, m.match).to.equal("histogram");
         }
     });
@@ -266,6 +334,10 @@ describe("observability: Airflow statsd mapping", () => {
             // More runs in the day add no series: run and job IDs never become labels.
             expect(seriesForOneDag(10, 48, major).perDag).to.equal(ten.perDag);
         }
-        expect(dagDayOfStatsdLines({ dagId: "d", tasks: 1, runs: 1, major: 2 }).some((l) => l.startsWith("airflow.local_task_job.task_exit.9000.d.task_0.1"))).to.equal(true);
+        expect(
+            dagDayOfStatsdLines({ dagId: "d", tasks: 1, runs: 1, major: 2 }).some((l) =>
+                l.startsWith("airflow.local_task_job.task_exit.9000.d.task_0.1"),
+            ),
+        ).to.equal(true);
     });
 });

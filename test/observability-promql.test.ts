@@ -17,13 +17,18 @@ describe("observability: PromQL of dashboards and rules", () => {
     it("covers every dashboard panel, dashboard variable and rule", () => {
         const dashboards = Object.values(airflowDashboards());
         expect(dashboards).to.have.length(3);
-        for (const d of dashboards) expect(expressions.filter((e) => e.where.startsWith(`${d.title}/`)).length, d.title).to.be.greaterThan(5);
+        for (const d of dashboards)
+            expect(expressions.filter((e) => e.where.startsWith(`${d.title}/`)).length, d.title).to.be.greaterThan(5);
         const rules = airflowRuleGroups().flatMap((g) => g.rules);
-        expect(expressions.filter((e) => !dashboards.some((d) => e.where.startsWith(`${d.title}/`)))).to.have.length(rules.length);
+        expect(expressions.filter((e) => !dashboards.some((d) => e.where.startsWith(`${d.title}/`)))).to.have.length(
+            rules.length,
+        );
     });
 
     it("parses every expression with Prometheus' grammar (no error node)", () => {
-        const broken = expressions.map((e) => ({ ...e, errors: inspectPromql(e.expr).errors })).filter((e) => e.errors.length > 0);
+        const broken = expressions
+            .map((e) => ({ ...e, errors: inspectPromql(e.expr).errors }))
+            .filter((e) => e.errors.length > 0);
         expect(broken.map((b) => `${b.where}: ${b.expr} ${b.errors.join("; ")}`)).to.deep.equal([]);
     });
 
@@ -46,11 +51,15 @@ describe("observability: PromQL of dashboards and rules", () => {
             Object.keys(s.labels).forEach((l) => labels.add(l));
             produced.set(s.name, labels);
         }
-        const recorded = new Set(airflowRuleGroups().flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : ""))));
+        const recorded = new Set(
+            airflowRuleGroups().flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : ""))),
+        );
         const uses = expressions.flatMap((e) => inspectPromql(e.expr).selectors.map((s) => ({ ...s, where: e.where })));
 
         it("each airflow_* metric name is exposed by statsd-exporter for the Airflow 2.x and 3.x samples", () => {
-            const missing = uses.filter((u) => u.metric.startsWith("airflow_") && !u.metric.includes(":") && !produced.has(u.metric));
+            const missing = uses.filter(
+                (u) => u.metric.startsWith("airflow_") && !u.metric.includes(":") && !produced.has(u.metric),
+            );
             expect(missing.map((m) => `${m.where}: ${m.metric}`)).to.deep.equal([]);
             expect(uses.filter((u) => u.metric.startsWith("airflow_")).length).to.be.greaterThan(30);
         });
@@ -58,7 +67,11 @@ describe("observability: PromQL of dashboards and rules", () => {
         it("each label an airflow_* selector matches on exists on that metric", () => {
             const wrong = uses
                 .filter((u) => u.metric.startsWith("airflow_") && produced.has(u.metric))
-                .flatMap((u) => u.labels.filter((l) => !produced.get(u.metric)!.has(l) && !TARGET_LABELS.includes(l)).map((l) => `${u.where}: ${u.metric}{${l}}`));
+                .flatMap((u) =>
+                    u.labels
+                        .filter((l) => !produced.get(u.metric)!.has(l) && !TARGET_LABELS.includes(l))
+                        .map((l) => `${u.where}: ${u.metric}{${l}}`),
+                );
             expect(wrong).to.deep.equal([]);
         });
 
@@ -75,7 +88,11 @@ describe("observability: PromQL of dashboards and rules", () => {
             expect(uids.length, d.title).to.be.greaterThan(10);
             expect(new Set(uids), d.title).to.deep.equal(new Set([PROMETHEUS_DATASOURCE_UID]));
             for (const p of d.panels ?? []) {
-                const panel = p as { type: string; datasource?: { uid?: string }; targets?: { datasource?: { uid?: string } }[] };
+                const panel = p as {
+                    type: string;
+                    datasource?: { uid?: string };
+                    targets?: { datasource?: { uid?: string } }[];
+                };
                 if (panel.type === "row") continue;
                 expect(panel.datasource?.uid, `${d.title}: panel`).to.equal(PROMETHEUS_DATASOURCE_UID);
                 for (const t of panel.targets ?? []) expect(t.datasource?.uid).to.equal(PROMETHEUS_DATASOURCE_UID);
@@ -87,7 +104,9 @@ describe("observability: PromQL of dashboards and rules", () => {
         const dag = airflowDashboards()["airflow-dag.json"];
         const names = (dag.templating?.list ?? []).map((v) => v.name);
         expect(names).to.include.members(["namespace", "dag_id", "task_id"]);
-        const queries = mixinExpressions().filter((e) => e.where.startsWith(`${dag.title}/`) && !e.where.includes("/$"));
+        const queries = mixinExpressions().filter(
+            (e) => e.where.startsWith(`${dag.title}/`) && !e.where.includes("/$"),
+        );
         expect(queries.every((q) => q.expr.includes(`dag_id="$dag_id"`))).to.equal(true);
         expect(queries.some((q) => q.expr.includes(`task_id=~"$task_id"`))).to.equal(true);
     });

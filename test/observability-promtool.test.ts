@@ -47,11 +47,26 @@ const CASES: AlertCase[] = [
         title: "the exporter in one namespace cannot be scraped",
         alert: "AirflowStatsdExporterDown",
         input: [
-            { series: `up{${NS("broken")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`, values: "1x5 0x20" },
-            { series: `up{${NS("healthy")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`, values: "1x25" },
+            {
+                series: `up{${NS("broken")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`,
+                values: "1x5 0x20",
+            },
+            {
+                series: `up{${NS("healthy")}, endpoint="statsd-scrape", job="airflow-statsd", pod="airflow-statsd-0"}`,
+                values: "1x25",
+            },
         ],
         evalTime: "20m",
-        expected: [{ labels: { namespace: "broken", endpoint: "statsd-scrape", job: "airflow-statsd", pod: "airflow-statsd-0" } }],
+        expected: [
+            {
+                labels: {
+                    namespace: "broken",
+                    endpoint: "statsd-scrape",
+                    job: "airflow-statsd",
+                    pod: "airflow-statsd-0",
+                },
+            },
+        ],
     },
     {
         title: "the exporter is up but receives no sample",
@@ -79,10 +94,22 @@ const CASES: AlertCase[] = [
         title: "half the finished tasks fail",
         alert: "AirflowHighTaskFailureRate",
         input: [
-            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`, values: "0+1x40" },
-            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+1x40" },
-            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="failed"}`, values: "0x40" },
-            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+5x40" },
+            {
+                series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`,
+                values: "0+1x40",
+            },
+            {
+                series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`,
+                values: "0+1x40",
+            },
+            {
+                series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="failed"}`,
+                values: "0x40",
+            },
+            {
+                series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="extract", state="success"}`,
+                values: "0+5x40",
+            },
         ],
         evalTime: "30m",
         expected: [{ labels: { namespace: "broken" }, value: "50%" }],
@@ -91,9 +118,18 @@ const CASES: AlertCase[] = [
         title: "the first failed run of a DAG (the counter series appears at 1: increase() alone sees nothing)",
         alert: "AirflowDagRunFailed",
         input: [
-            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`, values: "_x10 1x20" },
-            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`, values: "0+1x30" },
-            { series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+            {
+                series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`,
+                values: "_x10 1x20",
+            },
+            {
+                series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`,
+                values: "0+1x30",
+            },
+            {
+                series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`,
+                values: "0+1x30",
+            },
         ],
         evalTime: "20m",
         expected: [{ labels: { namespace: "broken", dag_id: "etl" } }],
@@ -102,9 +138,18 @@ const CASES: AlertCase[] = [
         title: "the first failure of a task, next to a task that only succeeds",
         alert: "AirflowTaskFailed",
         input: [
-            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`, values: "_x10 1x20" },
-            { series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`, values: "0+1x30" },
-            { series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="success"}`, values: "0+1x30" },
+            {
+                series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="load", state="failed"}`,
+                values: "_x10 1x20",
+            },
+            {
+                series: `airflow_ti_finish{${NS("broken")}, dag_id="etl", task_id="extract", state="success"}`,
+                values: "0+1x30",
+            },
+            {
+                series: `airflow_ti_finish{${NS("healthy")}, dag_id="etl", task_id="load", state="success"}`,
+                values: "0+1x30",
+            },
         ],
         evalTime: "20m",
         expected: [{ labels: { namespace: "broken", dag_id: "etl", task_id: "load" } }],
@@ -112,21 +157,33 @@ const CASES: AlertCase[] = [
     {
         title: "a failed task's series misses scrapes for 10 minutes: its old failure does not fire again",
         alert: "AirflowTaskFailed",
-        input: [{ series: `airflow_ti_finish{${NS("gap")}, dag_id="etl", task_id="load", state="failed"}`, values: "_x5 1x15 _x10 1x40" }],
+        input: [
+            {
+                series: `airflow_ti_finish{${NS("gap")}, dag_id="etl", task_id="load", state="failed"}`,
+                values: "_x5 1x15 _x10 1x40",
+            },
+        ],
         evalTime: "60m",
         expected: [],
     },
     {
         title: "a failed run's series misses scrapes for 10 minutes: its old failure does not fire again",
         alert: "AirflowDagRunFailed",
-        input: [{ series: `airflow_dagrun_duration_count{${NS("gap")}, dag_id="etl", state="failed"}`, values: "_x5 1x15 _x10 1x40" }],
+        input: [
+            {
+                series: `airflow_dagrun_duration_count{${NS("gap")}, dag_id="etl", state="failed"}`,
+                values: "_x5 1x15 _x10 1x40",
+            },
+        ],
         evalTime: "60m",
         expected: [],
     },
     {
         title: "a kill counter misses scrapes for 10 minutes: its old kills do not fire again",
         alert: "AirflowTasksKilledWithoutHeartbeat",
-        input: [{ series: `airflow_task_instances_without_heartbeats_killed{${NS("gap")}}`, values: "_x5 2x15 _x10 2x40" }],
+        input: [
+            { series: `airflow_task_instances_without_heartbeats_killed{${NS("gap")}}`, values: "_x5 2x15 _x10 2x40" },
+        ],
         evalTime: "45m",
         expected: [],
     },
@@ -134,9 +191,18 @@ const CASES: AlertCase[] = [
         title: "a DAG run fails",
         alert: "AirflowDagRunFailed",
         input: [
-            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`, values: "0x10 1x20" },
-            { series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`, values: "0+1x30" },
-            { series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`, values: "0+1x30" },
+            {
+                series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="failed"}`,
+                values: "0x10 1x20",
+            },
+            {
+                series: `airflow_dagrun_duration_count{${NS("broken")}, dag_id="etl", state="success"}`,
+                values: "0+1x30",
+            },
+            {
+                series: `airflow_dagrun_duration_count{${NS("healthy")}, dag_id="etl", state="success"}`,
+                values: "0+1x30",
+            },
         ],
         evalTime: "20m",
         expected: [{ labels: { namespace: "broken", dag_id: "etl" } }],
@@ -171,11 +237,20 @@ const CASES: AlertCase[] = [
         alert: "AirflowWorkerPodsPending",
         input: [
             { series: `kube_pod_status_phase{namespace="broken", pod="w-0", phase="Pending"}`, values: "1x30" },
-            { series: `kube_pod_labels{namespace="broken", pod="w-0", label_tier="airflow", label_component="worker"}`, values: "1x30" },
+            {
+                series: `kube_pod_labels{namespace="broken", pod="w-0", label_tier="airflow", label_component="worker"}`,
+                values: "1x30",
+            },
             { series: `kube_pod_status_phase{namespace="broken", pod="web-0", phase="Pending"}`, values: "1x30" },
-            { series: `kube_pod_labels{namespace="broken", pod="web-0", label_tier="airflow", label_component="api-server"}`, values: "1x30" },
+            {
+                series: `kube_pod_labels{namespace="broken", pod="web-0", label_tier="airflow", label_component="api-server"}`,
+                values: "1x30",
+            },
             { series: `kube_pod_status_phase{namespace="healthy", pod="w-0", phase="Pending"}`, values: "0x30" },
-            { series: `kube_pod_labels{namespace="healthy", pod="w-0", label_tier="airflow", label_component="worker"}`, values: "1x30" },
+            {
+                series: `kube_pod_labels{namespace="healthy", pod="w-0", label_tier="airflow", label_component="worker"}`,
+                values: "1x30",
+            },
         ],
         evalTime: "20m",
         expected: [{ labels: { namespace: "broken" }, value: "1" }],
@@ -195,10 +270,22 @@ const CASES: AlertCase[] = [
         alert: "AirflowComponentReplicasUnavailable",
         input: [
             { series: `airflow_scheduler_heartbeat{${NS("broken")}}`, values: "0+6x30" },
-            { series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-scheduler"}`, values: "2x30" },
-            { series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-scheduler"}`, values: "2x5 1x25" },
-            { series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-scheduler"}`, values: "2x30" },
-            { series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-scheduler"}`, values: "2x30" },
+            {
+                series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-scheduler"}`,
+                values: "2x30",
+            },
+            {
+                series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-scheduler"}`,
+                values: "2x5 1x25",
+            },
+            {
+                series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-scheduler"}`,
+                values: "2x30",
+            },
+            {
+                series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-scheduler"}`,
+                values: "2x30",
+            },
         ],
         evalTime: "25m",
         expected: [{ labels: { namespace: "broken", deployment: "airflow-scheduler" } }],
@@ -207,10 +294,22 @@ const CASES: AlertCase[] = [
         title: "one of two triggerers is dead (their heartbeat is shared too)",
         alert: "AirflowComponentReplicasUnavailable",
         input: [
-            { series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-triggerer"}`, values: "2x30" },
-            { series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-triggerer"}`, values: "2x5 1x25" },
-            { series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-triggerer"}`, values: "2x30" },
-            { series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-triggerer"}`, values: "2x30" },
+            {
+                series: `kube_deployment_spec_replicas{namespace="broken", deployment="airflow-triggerer"}`,
+                values: "2x30",
+            },
+            {
+                series: `kube_deployment_status_replicas_available{namespace="broken", deployment="airflow-triggerer"}`,
+                values: "2x5 1x25",
+            },
+            {
+                series: `kube_deployment_spec_replicas{namespace="healthy", deployment="airflow-triggerer"}`,
+                values: "2x30",
+            },
+            {
+                series: `kube_deployment_status_replicas_available{namespace="healthy", deployment="airflow-triggerer"}`,
+                values: "2x30",
+            },
         ],
         evalTime: "25m",
         expected: [{ labels: { namespace: "broken", deployment: "airflow-triggerer" } }],
@@ -260,8 +359,14 @@ const CASES: AlertCase[] = [
         title: "a triggerer has no capacity left",
         alert: "AirflowTriggererAtCapacity",
         input: [
-            { series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-0"}`, values: "0x20" },
-            { series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-1"}`, values: "500x20" },
+            {
+                series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-0"}`,
+                values: "0x20",
+            },
+            {
+                series: `airflow_triggerer_capacity_left{${NS("broken")}, hostname="airflow-triggerer-1"}`,
+                values: "500x20",
+            },
         ],
         evalTime: "15m",
         expected: [{ labels: { namespace: "broken", hostname: "airflow-triggerer-0" } }],
@@ -270,8 +375,14 @@ const CASES: AlertCase[] = [
         title: "PgBouncer's metrics Service (scraped through its prometheus.io annotations) is down",
         alert: "AirflowPgbouncerDown",
         input: [
-            { series: `up{job="kubernetes-service-endpoints", namespace="broken", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`, values: "1x5 0x20" },
-            { series: `up{job="kubernetes-service-endpoints", namespace="healthy", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`, values: "1x25" },
+            {
+                series: `up{job="kubernetes-service-endpoints", namespace="broken", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`,
+                values: "1x5 0x20",
+            },
+            {
+                series: `up{job="kubernetes-service-endpoints", namespace="healthy", service="airflow-pgbouncer", pod="airflow-pgbouncer-0"}`,
+                values: "1x25",
+            },
         ],
         evalTime: "20m",
         expected: [{ labels: { namespace: "broken", service: "airflow-pgbouncer" } }],
@@ -300,8 +411,14 @@ const CASES: AlertCase[] = [
         title: "a node reports memory pressure",
         alert: "NodeMemoryPressure",
         input: [
-            { series: `kube_node_status_condition{node="n1", condition="MemoryPressure", status="true"}`, values: "1x10" },
-            { series: `kube_node_status_condition{node="n2", condition="MemoryPressure", status="true"}`, values: "0x10" },
+            {
+                series: `kube_node_status_condition{node="n1", condition="MemoryPressure", status="true"}`,
+                values: "1x10",
+            },
+            {
+                series: `kube_node_status_condition{node="n2", condition="MemoryPressure", status="true"}`,
+                values: "0x10",
+            },
         ],
         evalTime: "8m",
         expected: [{ labels: { node: "n1" } }],
@@ -311,7 +428,10 @@ const CASES: AlertCase[] = [
         alert: "AirflowWorkersOnFallbackCapacity",
         input: [
             { series: `kube_node_labels{node="f1", label_airflow_platform_capacity="fallback"}`, values: "1x60" },
-            { series: `kube_node_labels{node="s1", label_airflow_platform_capacity="spot", label_cloud_google_com_gke_spot="true"}`, values: "1x60" },
+            {
+                series: `kube_node_labels{node="s1", label_airflow_platform_capacity="spot", label_cloud_google_com_gke_spot="true"}`,
+                values: "1x60",
+            },
             { series: `kube_pod_labels{${NS("short")}, pod="w-1", label_component="worker"}`, values: "1x60" },
             { series: `kube_pod_info{${NS("short")}, pod="w-1", node="f1"}`, values: "1x60" },
             { series: `kube_pod_labels{${NS("short")}, pod="w-2", label_component="worker"}`, values: "1x60" },
@@ -319,7 +439,10 @@ const CASES: AlertCase[] = [
             { series: `kube_pod_labels{${NS("healthy")}, pod="w-3", label_component="worker"}`, values: "1x60" },
             { series: `kube_pod_info{${NS("healthy")}, pod="w-3", node="s1"}`, values: "1x60" },
             // A scheduler on the fallback would be a misplacement, not fallback use: only worker pods count.
-            { series: `kube_pod_labels{${NS("healthy")}, pod="scheduler-0", label_component="scheduler"}`, values: "1x60" },
+            {
+                series: `kube_pod_labels{${NS("healthy")}, pod="scheduler-0", label_component="scheduler"}`,
+                values: "1x60",
+            },
             { series: `kube_pod_info{${NS("healthy")}, pod="scheduler-0", node="f1"}`, values: "1x60" },
         ],
         evalTime: "40m",
@@ -337,12 +460,18 @@ function spotCase(title: string, scenario: "replaced" | "scaled-up", expected: A
     ];
     for (const n of [1, 2, 3]) {
         const alive = scenario === "replaced" ? "x60 _x60" : "x120";
-        input.push({ series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`, values: `1${alive}` });
+        input.push({
+            series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`,
+            values: `1${alive}`,
+        });
         input.push({ series: `kube_node_created{node="s${n}"}`, values: `0${alive}` });
     }
     const joined = scenario === "replaced" ? 70 : 90;
     for (const n of [4, 5, 6]) {
-        input.push({ series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`, values: `_x${joined} 1x${120 - joined}` });
+        input.push({
+            series: `kube_node_labels{node="s${n}", label_cloud_google_com_gke_spot="true"}`,
+            values: `_x${joined} 1x${120 - joined}`,
+        });
         input.push({ series: `kube_node_created{node="s${n}"}`, values: `_x${joined} ${joined * 60}x${120 - joined}` });
     }
     return { title, alert: "SpotNodeChurn", input, evalTime: "120m", expected };
@@ -359,7 +488,8 @@ function render(template: string, labels: Record<string, string>, value: string 
 
 function promtool(args: string[], cwd: string): { code: number; output: string } {
     const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (r.error) throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
+    if (r.error)
+        throw new Error(`promtool cannot run (${r.error.message}): run \`bash tools/ensure-tool.sh\` (npm test does)`);
     return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -413,7 +543,10 @@ describe("observability: promtool on the Airflow rules", function () {
                                 exp_alerts: c.expected.map((e) => ({
                                     exp_labels: { ...e.labels, severity: rule.labels.severity },
                                     exp_annotations: Object.fromEntries(
-                                        Object.entries(rule.annotations).map(([k, v]) => [k, render(v, e.labels, e.value)]),
+                                        Object.entries(rule.annotations).map(([k, v]) => [
+                                            k,
+                                            render(v, e.labels, e.value),
+                                        ]),
                                     ),
                                 })),
                             },
@@ -431,7 +564,9 @@ describe("observability: promtool on the Airflow rules", function () {
     }
 
     it("counts every failed run of the day on the DAG dashboard, a series born inside the window included", () => {
-        const failedRuns = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith("/Failed runs (24h)"))!.expr;
+        const failedRuns = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) =>
+            e.where.endsWith("/Failed runs (24h)"),
+        )!.expr;
         const expr = failedRuns.replace(/\$namespace/g, ".+").replace(/\$dag_id/g, "etl");
         const series = (ns: string) => `airflow_dagrun_duration_count{namespace="${ns}", dag_id="etl", state="failed"}`;
         const test = {
@@ -448,8 +583,16 @@ describe("observability: promtool on the Airflow rules", function () {
                         { series: series("gap"), values: "4x1440 _x30 4x10" },
                     ],
                     promql_expr_test: [
-                        { expr: expr.replace(/\.\+/g, "born"), eval_time: "40m", exp_samples: [{ labels: "{}", value: 3 }] },
-                        { expr: expr.replace(/\.\+/g, "old|gap"), eval_time: "1480m", exp_samples: [{ labels: "{}", value: 2 }] },
+                        {
+                            expr: expr.replace(/\.\+/g, "born"),
+                            eval_time: "40m",
+                            exp_samples: [{ labels: "{}", value: 3 }],
+                        },
+                        {
+                            expr: expr.replace(/\.\+/g, "old|gap"),
+                            eval_time: "1480m",
+                            exp_samples: [{ labels: "{}", value: 2 }],
+                        },
                     ],
                 },
             ],
@@ -466,8 +609,14 @@ describe("observability: promtool on the Airflow rules", function () {
         expect(sd).to.deep.equal([{ role: "pod" }]);
         const { kubernetes_sd_configs: serviceSd, ...serviceJob } = annotatedServicesScrapeConfig();
         expect(serviceSd).to.deep.equal([{ role: "endpoints" }]);
-        const scrapeConfigs = [job, serviceJob].map((j) => ({ ...j, static_configs: [{ targets: ["10.0.0.1:8080"] }] }));
-        fs.writeFileSync(path.join(dir, "prometheus.yaml"), YAML.stringify({ global: { scrape_interval: "30s" }, scrape_configs: scrapeConfigs }));
+        const scrapeConfigs = [job, serviceJob].map((j) => ({
+            ...j,
+            static_configs: [{ targets: ["10.0.0.1:8080"] }],
+        }));
+        fs.writeFileSync(
+            path.join(dir, "prometheus.yaml"),
+            YAML.stringify({ global: { scrape_interval: "30s" }, scrape_configs: scrapeConfigs }),
+        );
         const r = promtool(["check", "config", "--syntax-only", "prometheus.yaml"], dir);
         expect(r.code, r.output).to.equal(0);
     });

@@ -18,7 +18,9 @@ import { allStrings, COMPUTED, helmValues, kubeObjects, ofType, Plan, planOf, SE
 
 const FIXTURES = path.join(__dirname, "fixtures", "observability");
 // kubernetes-models publishes ES modules only ("import" condition): load them the ESM way from CommonJS.
-const importEsm = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;
+const importEsm = new Function("s", "return import(s)") as (
+    s: string,
+) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;
 
 type Obj = Record<string, unknown>;
 
@@ -32,7 +34,10 @@ function input(overrides: Partial<KubePrometheusStackInput> = {}): KubePrometheu
         cloud: "gke",
         gcp: { project: "p", region: "europe-west1" },
         airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
-        monitoring: { prometheus: { retention: "30d", storageSize: "200Gi", replicas: 2 }, alertmanager: { replicas: 2 } },
+        monitoring: {
+            prometheus: { retention: "30d", storageSize: "200Gi", replicas: 2 },
+            alertmanager: { replicas: 2 },
+        },
     }).monitoring;
     return {
         config,
@@ -59,7 +64,8 @@ function resourceBlocks(value: unknown, at = ""): { path: string; resources: Obj
 /** Key paths of a values tree (as key lists), down to leaves or to maps whose keys are free-form. */
 /** Helm's merge of a values file over the chart's defaults: maps merge key by key, everything else is replaced. */
 function deepMerge(base: unknown, over: unknown): unknown {
-    const isMap = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+    const isMap = (x: unknown): x is Record<string, unknown> =>
+        typeof x === "object" && x !== null && !Array.isArray(x);
     if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
     const out: Record<string, unknown> = { ...base };
     for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
@@ -92,19 +98,27 @@ describe("observability: kube-prometheus-stack values", () => {
     });
 
     it("only sets keys that exist in kube-prometheus-stack 88.5.3 and its Grafana subchart", () => {
-        const kps = YAML.parse(fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+        const kps = YAML.parse(
+            fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"),
+        );
         const grafana = YAML.parse(fs.readFileSync(path.join(FIXTURES, "grafana-12.11.1.values.yaml"), "utf8"));
         // Maps whose keys are ours by design, and subchart trees whose values.yaml is not vendored.
         const freeForm = new Set([
             "grafana/grafana.ini",
             "kube-state-metrics",
             "prometheus-node-exporter",
-            ...["serviceMonitor", "podMonitor", "rule"].flatMap((k) => [`prometheus/prometheusSpec/${k}Selector`, `prometheus/prometheusSpec/${k}NamespaceSelector`]),
+            ...["serviceMonitor", "podMonitor", "rule"].flatMap((k) => [
+                `prometheus/prometheusSpec/${k}Selector`,
+                `prometheus/prometheusSpec/${k}NamespaceSelector`,
+            ]),
         ]);
         // Keys the charts read but leave commented out in values.yaml (checked in the charts' templates).
         const documentedElsewhere = ["alertmanager/alertmanagerSpec/configSecret", "grafana/fullnameOverride"];
         const unknown = keyPaths(values, freeForm)
-            .filter((p) => !p.some((k) => ["resources", "nodeSelector", "tolerations", "storageSpec", "storage"].includes(k)))
+            .filter(
+                (p) =>
+                    !p.some((k) => ["resources", "nodeSelector", "tolerations", "storageSpec", "storage"].includes(k)),
+            )
             .filter((p) => !hasPath(kps, p) && !(p[0] === "grafana" && hasPath(grafana, p.slice(1))))
             .map((p) => p.join("/"));
         expect(unknown).to.deep.equal(documentedElsewhere);
@@ -181,18 +195,30 @@ describe("observability: kube-prometheus-stack values", () => {
         expect(jobs).to.deep.equal([annotatedPodsScrapeConfig(), annotatedServicesScrapeConfig()]);
         const relabel = jobs[0].relabel_configs as Obj[];
         const keep = relabel.find((r) => r.action === "keep")!;
-        expect(keep).to.deep.include({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true" });
+        expect(keep).to.deep.include({
+            source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
+            regex: "true",
+        });
         expect(relabel.some((r) => r.target_label === "__metrics_path__")).to.equal(true);
         const address = relabel.filter((r) => r.target_label === "__address__");
         expect(address).to.have.length(2);
         // The IPv4 address rule turns "8080;10.1.2.3" into "10.1.2.3:8080" (same regex syntax in Go and JavaScript here).
         const ipv4 = address[1];
-        expect("8080;10.1.2.3".replace(new RegExp(`^(?:${ipv4.regex})$`), String(ipv4.replacement).replace(/\$(\d)/g, "$$$1"))).to.equal("10.1.2.3:8080");
+        expect(
+            "8080;10.1.2.3".replace(
+                new RegExp(`^(?:${ipv4.regex})$`),
+                String(ipv4.replacement).replace(/\$(\d)/g, "$$$1"),
+            ),
+        ).to.equal("10.1.2.3:8080");
     });
 
     it("keeps Grafana closed: admin password from our Secret, no anonymous access, no sign-up", () => {
         const g = v.grafana;
-        expect(g.admin).to.deep.equal({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+        expect(g.admin).to.deep.equal({
+            existingSecret: "grafana-admin",
+            userKey: "admin-user",
+            passwordKey: "admin-password",
+        });
         expect((g["grafana.ini"] as Obj)["auth.anonymous"]).to.deep.equal({ enabled: false });
         expect(((g["grafana.ini"] as Obj).users as Obj).allow_sign_up).to.equal(false);
         expect(allStrings(values).some((s) => /password/i.test(s) && s !== "admin-password")).to.equal(false);
@@ -218,14 +244,24 @@ describe("observability: kube-prometheus-stack values", () => {
 
     it("provisions the Prometheus datasource with the fixed uid, and the dashboards sidecar with the folder annotation", () => {
         const sidecar = v.grafana.sidecar as Record<string, Obj>;
-        expect(sidecar.datasources).to.deep.include({ uid: PROMETHEUS_DATASOURCE_UID, isDefaultDatasource: true, defaultDatasourceEnabled: true });
-        expect(sidecar.dashboards).to.deep.include({ label: "grafana_dashboard", labelValue: "1", folderAnnotation: "grafana_folder", searchNamespace: "ALL" });
+        expect(sidecar.datasources).to.deep.include({
+            uid: PROMETHEUS_DATASOURCE_UID,
+            isDefaultDatasource: true,
+            defaultDatasourceEnabled: true,
+        });
+        expect(sidecar.dashboards).to.deep.include({
+            label: "grafana_dashboard",
+            labelValue: "1",
+            folderAnnotation: "grafana_folder",
+            searchNamespace: "ALL",
+        });
         expect((sidecar.dashboards.provider as Obj).foldersFromFilesStructure).to.equal(true);
     });
 
     it("fetches no dashboard from grafana.com: no gnetId, no url, no download init container", () => {
         const g = v.grafana;
-        for (const key of ["dashboards", "dashboardProviders", "downloadDashboards", "downloadDashboardsImage"]) expect(g, key).to.not.have.property(key);
+        for (const key of ["dashboards", "dashboardProviders", "downloadDashboards", "downloadDashboardsImage"])
+            expect(g, key).to.not.have.property(key);
         const remote = allStrings(g).filter((x) => /grafana\.(com|net)/.test(x));
         expect(remote).to.deep.equal([]);
         expect(JSON.stringify(g)).to.not.match(/"(gnetId|url)":/);
@@ -234,21 +270,31 @@ describe("observability: kube-prometheus-stack values", () => {
     it("keeps the chart's node-exporter dashboards on (the condition of templates/grafana/dashboards-1.14/nodes.yaml)", () => {
         // kube-prometheus-stack 88.5.3 renders node-exporter-mixin's dashboards as sidecar ConfigMaps when Grafana,
         // grafana.defaultDashboardsEnabled, nodeExporter and its linux dashboards are on: our values over the chart's.
-        const chart = YAML.parse(fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"));
+        const chart = YAML.parse(
+            fs.readFileSync(path.join(FIXTURES, "kube-prometheus-stack-88.5.3.values.yaml"), "utf8"),
+        );
         const merged = deepMerge(chart, values) as Record<string, Obj>;
         const grafana = merged.grafana;
-        const nodeExporter = merged.nodeExporter as { enabled: boolean; forceDeployDashboards: boolean; operatingSystems: { linux: { enabled: boolean } } };
+        const nodeExporter = merged.nodeExporter as {
+            enabled: boolean;
+            forceDeployDashboards: boolean;
+            operatingSystems: { linux: { enabled: boolean } };
+        };
         expect(grafana.enabled || grafana.forceDeployDashboards).to.equal(true);
         expect(grafana.defaultDashboardsEnabled).to.equal(true);
-        expect((nodeExporter.enabled || nodeExporter.forceDeployDashboards) && nodeExporter.operatingSystems.linux.enabled).to.equal(true);
+        expect(
+            (nodeExporter.enabled || nodeExporter.forceDeployDashboards) && nodeExporter.operatingSystems.linux.enabled,
+        ).to.equal(true);
         // They carry the sidecar's label (the template writes grafana.sidecar.dashboards.label/labelValue), so ours loads them.
         const sidecar = (grafana.sidecar as Record<string, Obj>).dashboards;
         expect([sidecar.enabled, sidecar.label, sidecar.labelValue]).to.deep.equal([true, "grafana_dashboard", "1"]);
     });
 
     it("serves Grafana from a sub-path only when exposure gives a root URL", () => {
-        expect(((v.grafana["grafana.ini"] as Obj).server as Obj | undefined)).to.equal(undefined);
-        const exposed = kubePrometheusStackValues(input({ grafanaRootUrl: "https://airflow.example.com/grafana/" })) as unknown as Record<string, Obj>;
+        expect((v.grafana["grafana.ini"] as Obj).server as Obj | undefined).to.equal(undefined);
+        const exposed = kubePrometheusStackValues(
+            input({ grafanaRootUrl: "https://airflow.example.com/grafana/" }),
+        ) as unknown as Record<string, Obj>;
         expect((exposed.grafana["grafana.ini"] as Obj).server).to.deep.equal({
             root_url: "https://airflow.example.com/grafana/",
             serve_from_sub_path: true,
@@ -278,17 +324,22 @@ describe("observability: kube-prometheus-stack values", () => {
             }
         }
         const small = kubePrometheusStackValues(input()).prometheus.prometheusSpec.resources.requests.memory;
-        const big = kubePrometheusStackValues(input({ production: true })).prometheus.prometheusSpec.resources.requests.memory;
+        const big = kubePrometheusStackValues(input({ production: true })).prometheus.prometheusSpec.resources.requests
+            .memory;
         expect([small, big]).to.deep.equal(["1Gi", "4Gi"]);
     });
 
     it("exports the node labels the capacity-type rule reads, and skips control-plane scrapes on managed clusters", () => {
         const allow = v["kube-state-metrics"].metricLabelsAllowlist as string[];
-        expect(allow[0]).to.equal("nodes=[cloud.google.com/gke-spot,eks.amazonaws.com/capacityType,karpenter.sh/capacity-type,airflow-platform/capacity]");
+        expect(allow[0]).to.equal(
+            "nodes=[cloud.google.com/gke-spot,eks.amazonaws.com/capacityType,karpenter.sh/capacity-type,airflow-platform/capacity]",
+        );
         expect(allow[1]).to.match(/^pods=\[.*component.*kubernetes_executor/);
         expect(values.kubeEtcd).to.deep.equal({ enabled: false });
         expect(kubePrometheusStackValues(input({ managedControlPlane: false }))).to.not.have.property("kubeEtcd");
-        expect(nodeCapacityTypeExpr({ "airflow-platform/capacity": "spot" })).to.include(`label_airflow_platform_capacity="spot"`);
+        expect(nodeCapacityTypeExpr({ "airflow-platform/capacity": "spot" })).to.include(
+            `label_airflow_platform_capacity="spot"`,
+        );
     });
 });
 
@@ -303,7 +354,9 @@ describe("observability: monitoring config", () => {
             .to.throw(ConfigError)
             .with.property("message")
             .that.matches(/airflow-platform:monitoring\.statsdMappingTtl = "2d": a Go duration/);
-        expect(parseStackConfig("t", { ...raw, monitoring: { statsdMappingTtl: "90m" } }).monitoring.statsdMappingTtl).to.equal("90m");
+        expect(
+            parseStackConfig("t", { ...raw, monitoring: { statsdMappingTtl: "90m" } }).monitoring.statsdMappingTtl,
+        ).to.equal("90m");
     });
 });
 
@@ -312,13 +365,31 @@ describe("observability: Alertmanager configuration", () => {
         const config = alertmanagerConfig({
             slack: { apiUrl: "https://hooks.slack.com/services/T/B/X", channel: "#airflow" },
             webhook: { url: "https://hooks.example.com/alert" },
-            email: { to: "data@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587", username: "u", password: "p" },
+            email: {
+                to: "data@example.com",
+                from: "alerts@example.com",
+                smarthost: "smtp.example.com:587",
+                username: "u",
+                password: "p",
+            },
         });
         expect(config.route.receiver).to.equal("airflow-platform");
         const receiver = config.receivers.find((r) => r.name === "airflow-platform") as Obj;
-        expect((receiver.slack_configs as Obj[])[0]).to.deep.include({ api_url: "https://hooks.slack.com/services/T/B/X", channel: "#airflow", send_resolved: true });
-        expect(receiver.webhook_configs).to.deep.equal([{ url: "https://hooks.example.com/alert", send_resolved: true }]);
-        expect((receiver.email_configs as Obj[])[0]).to.deep.include({ to: "data@example.com", smarthost: "smtp.example.com:587", auth_username: "u", auth_password: "p", require_tls: true });
+        expect((receiver.slack_configs as Obj[])[0]).to.deep.include({
+            api_url: "https://hooks.slack.com/services/T/B/X",
+            channel: "#airflow",
+            send_resolved: true,
+        });
+        expect(receiver.webhook_configs).to.deep.equal([
+            { url: "https://hooks.example.com/alert", send_resolved: true },
+        ]);
+        expect((receiver.email_configs as Obj[])[0]).to.deep.include({
+            to: "data@example.com",
+            smarthost: "smtp.example.com:587",
+            auth_username: "u",
+            auth_password: "p",
+            require_tls: true,
+        });
         expect(config.route.routes[0]).to.deep.equal({ receiver: "null", matchers: ['alertname = "Watchdog"'] });
         // Devspaces never page anyone.
         expect(config.route.routes).to.deep.include({ receiver: "null", matchers: ['namespace =~ "devspace-.*"'] });
@@ -333,11 +404,16 @@ describe("observability: Alertmanager configuration", () => {
     });
 
     it("silences the exporter's downstream alerts while the exporter itself is down", () => {
-        const inhibit = alertmanagerConfig(undefined).inhibit_rules.find((r) => r.source_matchers[0].includes("AirflowStatsdExporterDown"))!;
+        const inhibit = alertmanagerConfig(undefined).inhibit_rules.find((r) =>
+            r.source_matchers[0].includes("AirflowStatsdExporterDown"),
+        )!;
         expect(inhibit.equal).to.deep.equal(["namespace"]);
-        const downstream = airflowRuleGroups().flatMap((g) => g.rules).filter((r) => "alert" in r && /HeartbeatMissing|MetricsMissing/.test(r.alert));
+        const downstream = airflowRuleGroups()
+            .flatMap((g) => g.rules)
+            .filter((r) => "alert" in r && /HeartbeatMissing|MetricsMissing/.test(r.alert));
         const pattern = new RegExp(`^(?:${/"(.*)"/.exec(inhibit.target_matchers[0])![1]})$`);
-        for (const r of downstream) expect(pattern.test((r as { alert: string }).alert), (r as { alert: string }).alert).to.equal(true);
+        for (const r of downstream)
+            expect(pattern.test((r as { alert: string }).alert), (r as { alert: string }).alert).to.equal(true);
     });
 });
 
@@ -355,8 +431,17 @@ describe("observability: planned stacks", function () {
     it("installs prometheus-operator-crds 31.0.1 first, then kube-prometheus-stack 88.5.3, both pinned", () => {
         const crds = the(dev, "kubernetes:helm.sh/v3:Release", "observability-crds");
         const kps = the(dev, "kubernetes:helm.sh/v3:Release", "observability-kube-prometheus-stack");
-        expect(crds.inputs).to.deep.include({ chart: "prometheus-operator-crds", version: "31.0.1", namespace: "monitoring" });
-        expect(kps.inputs).to.deep.include({ chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring", skipCrds: true });
+        expect(crds.inputs).to.deep.include({
+            chart: "prometheus-operator-crds",
+            version: "31.0.1",
+            namespace: "monitoring",
+        });
+        expect(kps.inputs).to.deep.include({
+            chart: "kube-prometheus-stack",
+            version: "88.5.3",
+            namespace: "monitoring",
+            skipCrds: true,
+        });
         expect(kps.dependencies).to.include(crds.urn);
         expect((helmValues(dev, "observability-kube-prometheus-stack").crds as Obj).enabled).to.equal(false);
     });
@@ -377,12 +462,15 @@ describe("observability: planned stacks", function () {
     });
 
     it("keeps Grafana on one Prometheus replica when there are two (ClientIP session affinity), and sets nothing for one", () => {
-        expect((helmValues(prod, "observability-kube-prometheus-stack").prometheus as Obj).service).to.deep.equal({ sessionAffinity: "ClientIP" });
+        expect((helmValues(prod, "observability-kube-prometheus-stack").prometheus as Obj).service).to.deep.equal({
+            sessionAffinity: "ClientIP",
+        });
         expect((helmValues(dev, "observability-kube-prometheus-stack").prometheus as Obj).service).to.equal(undefined);
     });
 
     it("sets no value that no template reads (the webhook Deployment is off, so its block is not set)", () => {
-        const webhooks = (helmValues(prod, "observability-kube-prometheus-stack").prometheusOperator as Obj).admissionWebhooks as Obj;
+        const webhooks = (helmValues(prod, "observability-kube-prometheus-stack").prometheusOperator as Obj)
+            .admissionWebhooks as Obj;
         expect(Object.keys(webhooks).sort()).to.deep.equal(["failurePolicy", "patch"]);
     });
 
@@ -401,7 +489,11 @@ describe("observability: planned stacks", function () {
         const secret = the(dev, "kubernetes:core/v1:Secret", "observability-grafana-admin");
         expect(secret.inputs.stringData).to.equal(SECRET);
         expect(secret.inputs.metadata).to.deep.include({ name: "grafana-admin", namespace: "monitoring" });
-        expect(ofType(dev, "random:index/randomPassword:RandomPassword").some((r) => r.name === "observability-grafana-admin")).to.equal(true);
+        expect(
+            ofType(dev, "random:index/randomPassword:RandomPassword").some(
+                (r) => r.name === "observability-grafana-admin",
+            ),
+        ).to.equal(true);
         expect(JSON.stringify(dev.outputs)).to.include("grafanaAdminPassword");
         expect(dev.outputs.grafanaAdminPassword).to.equal(SECRET);
     });
@@ -414,12 +506,20 @@ describe("observability: planned stacks", function () {
         expect(revealed.receivers[1].slack_configs[0].channel).to.equal("#airflow-alerts");
         const values = helmValues(prod, "observability-kube-prometheus-stack");
         expect(allStrings(values).some((s) => s.includes("hooks.slack.com"))).to.equal(false);
-        expect(((values.alertmanager as Obj).alertmanagerSpec as Obj).configSecret).to.equal(secret.inputs.metadata && (secret.inputs.metadata as Obj).name);
+        expect(((values.alertmanager as Obj).alertmanagerSpec as Obj).configSecret).to.equal(
+            secret.inputs.metadata && (secret.inputs.metadata as Obj).name,
+        );
     });
 
     it("ships the three Airflow dashboards as sidecar ConfigMaps in the Airflow folder", () => {
-        const maps = kubeObjects(dev, "ConfigMap").filter((c) => ((c.inputs.metadata as Obj).labels as Obj)?.grafana_dashboard === "1");
-        expect(maps.map((m) => Object.keys(m.inputs.data as Obj)[0]).sort()).to.deep.equal(["airflow-dag.json", "airflow-overview.json", "airflow-workers.json"]);
+        const maps = kubeObjects(dev, "ConfigMap").filter(
+            (c) => ((c.inputs.metadata as Obj).labels as Obj)?.grafana_dashboard === "1",
+        );
+        expect(maps.map((m) => Object.keys(m.inputs.data as Obj)[0]).sort()).to.deep.equal([
+            "airflow-dag.json",
+            "airflow-overview.json",
+            "airflow-workers.json",
+        ]);
         for (const m of maps) {
             expect(((m.inputs.metadata as Obj).annotations as Obj).grafana_folder).to.equal("Airflow");
             const json = JSON.parse(Object.values(m.inputs.data as Obj)[0] as string);
@@ -430,10 +530,19 @@ describe("observability: planned stacks", function () {
     it("points Grafana at the /grafana sub-path of the load balancer in prod, and exposes its Service for the ingress", () => {
         const ini = (helmValues(prod, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj;
         // prod-gke's internal Gateway terminates TLS with its Secret: Grafana must build https links, or logins break.
-        expect(ini.server).to.deep.equal({ root_url: "https://airflow.acme-data.example.com/grafana/", serve_from_sub_path: true });
+        expect(ini.server).to.deep.equal({
+            root_url: "https://airflow.acme-data.example.com/grafana/",
+            serve_from_sub_path: true,
+        });
         expect(ini.server).to.deep.equal({ root_url: (prod.outputs.urls as Obj).grafana, serve_from_sub_path: true });
-        expect(prod.outputs).to.deep.include({ grafanaServiceName: "grafana", grafanaServicePort: 80, monitoringNamespace: "monitoring" });
-        expect(((helmValues(dev, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj).server).to.equal(undefined);
+        expect(prod.outputs).to.deep.include({
+            grafanaServiceName: "grafana",
+            grafanaServicePort: 80,
+            monitoringNamespace: "monitoring",
+        });
+        expect(
+            ((helmValues(dev, "observability-kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj).server,
+        ).to.equal(undefined);
     });
 
     it("validates every Kubernetes and prometheus-operator object against its schema", async () => {
@@ -441,7 +550,9 @@ describe("observability: planned stacks", function () {
         const monitoring = await importEsm("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1");
         let checked = 0;
         for (const plan of [dev, prod]) {
-            for (const r of plan.resources.filter((x) => /^kubernetes:(core\/v1|monitoring\.coreos\.com\/v1):/.test(x.type))) {
+            for (const r of plan.resources.filter((x) =>
+                /^kubernetes:(core\/v1|monitoring\.coreos\.com\/v1):/.test(x.type),
+            )) {
                 if (!["observability", "airflow-scrape"].includes(r.parent ?? "")) continue;
                 const kind = r.type.split(":").pop()!;
                 const model = (r.type.includes("monitoring") ? monitoring : core)[kind];
@@ -449,14 +560,23 @@ describe("observability: planned stacks", function () {
                 const inputs = { ...r.revealedInputs };
                 // A generated password is unknown until the cloud runs: validate the rest of that Secret.
                 if (inputs.stringData === COMPUTED) delete inputs.stringData;
-                const object = { apiVersion: r.type.includes("monitoring") ? "monitoring.coreos.com/v1" : "v1", kind, ...inputs };
+                const object = {
+                    apiVersion: r.type.includes("monitoring") ? "monitoring.coreos.com/v1" : "v1",
+                    kind,
+                    ...inputs,
+                };
                 expect(() => new model(object).validate(), `${plan.stack}/${r.name}`).to.not.throw();
                 checked += 1;
             }
         }
         expect(checked).to.be.greaterThan(14);
         // A broken object fails (the validation is real).
-        expect(() => new monitoring.PrometheusRule({ metadata: { name: "x" }, spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up", for: "5 minutes" }] }] } }).validate()).to.throw();
+        expect(() =>
+            new monitoring.PrometheusRule({
+                metadata: { name: "x" },
+                spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up", for: "5 minutes" }] }] },
+            }).validate(),
+        ).to.throw();
     });
 
     it("scrapes the chart's statsd Service by its port name, in its own namespace", () => {

@@ -2,7 +2,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import type { StatsdMapping } from "../components/observability/airflow-mixin/statsd-mapping";
-import { StatsdExporterModel, StatsdMapper, StatsdType } from "../components/observability/airflow-mixin/statsd-matcher";
+import {
+    StatsdExporterModel,
+    StatsdMapper,
+    StatsdType,
+} from "../components/observability/airflow-mixin/statsd-matcher";
 
 /** Cases recorded from the real statsd_exporter (see test/fixtures/statsd-exporter/README.md). */
 const FIXTURES = path.join(__dirname, "fixtures", "statsd-exporter");
@@ -17,7 +21,8 @@ interface MapperCase {
     mapping: { mappings: StatsdMapping[] };
     expect: MapperExpect[] | { load_error: string };
 }
-type Step = { sent: string[] } | { waited_s: number } | { scrape: { status: number; lines: string[]; error_lines?: string[] } };
+type Step =
+    { sent: string[] } | { waited_s: number } | { scrape: { status: number; lines: string[]; error_lines?: string[] } };
 interface ExporterCase {
     id: string;
     what: string;
@@ -46,9 +51,18 @@ describe("observability: statsd-exporter model against recordings of the real ex
                 const mapper = new StatsdMapper(c.mapping.mappings);
                 const got = c.expect.map((e): MapperExpect => {
                     const r = mapper.map(e.metric, e.type);
-                    if (r.action === "default") return { type: e.type, metric: e.metric, result: "unmapped", name: r.name };
-                    if (r.action === "drop") return { type: e.type, metric: e.metric, result: "drop", rule: r.mapping!.match };
-                    return { type: e.type, metric: e.metric, result: "mapped", name: r.name, labels: r.labels, rule: r.mapping!.match };
+                    if (r.action === "default")
+                        return { type: e.type, metric: e.metric, result: "unmapped", name: r.name };
+                    if (r.action === "drop")
+                        return { type: e.type, metric: e.metric, result: "drop", rule: r.mapping!.match };
+                    return {
+                        type: e.type,
+                        metric: e.metric,
+                        result: "mapped",
+                        name: r.name,
+                        labels: r.labels,
+                        rule: r.mapping!.match,
+                    };
                 });
                 expect(got).to.deep.equal(c.expect);
             });

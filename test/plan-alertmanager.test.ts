@@ -14,7 +14,8 @@ import { SECRET, planOf } from "./harness";
 function pathsOf(value: unknown, marker: string, at = ""): string[] {
     if (value === marker) return [at];
     if (Array.isArray(value)) return value.flatMap((v, i) => pathsOf(v, marker, `${at}[${i}]`));
-    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => pathsOf(v, marker, at ? `${at}.${k}` : k));
+    if (value && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => pathsOf(v, marker, at ? `${at}.${k}` : k));
     return [];
 }
 
@@ -43,7 +44,12 @@ async function asAlertmanagerShowsIt(config: object): Promise<unknown> {
     const port = await freePort();
     const child: ChildProcess = spawn(
         alertmanagerBinary(),
-        [`--config.file=${path.join(dir, "alertmanager.yml")}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address="],
+        [
+            `--config.file=${path.join(dir, "alertmanager.yml")}`,
+            `--storage.path=${dir}`,
+            `--web.listen-address=127.0.0.1:${port}`,
+            "--cluster.listen-address=",
+        ],
         { stdio: ["ignore", "ignore", "pipe"] },
     );
     let log = "";
@@ -76,7 +82,13 @@ describe("Alertmanager config in the plan", () => {
     const receivers = {
         slack: { apiUrl: "https://hooks.slack.com/services/T0/B0/abc", channel: "#airflow" },
         webhook: { url: "https://hooks.example.com/alerts?token=abc" },
-        email: { to: "oncall@example.com", from: "airflow@example.com", smarthost: "smtp.example.com:587", username: "airflow", password: "pw" },
+        email: {
+            to: "oncall@example.com",
+            from: "airflow@example.com",
+            smarthost: "smtp.example.com:587",
+            username: "airflow",
+            password: "pw",
+        },
     };
 
     it("masks exactly the fields the real Alertmanager masks (and the webhook URL, which newer releases mask)", async function () {
@@ -99,11 +111,19 @@ describe("Alertmanager config in the plan", () => {
         const plan = await planOf("prod-gke");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-am-"));
         writePlan(plan, dir);
-        const resources = JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8")) as Array<{ type: string; inputs: { stringData?: Record<string, string> } }>;
-        const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.stringData?.["alertmanager.yaml"] !== undefined)!;
+        const resources = JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8")) as Array<{
+            type: string;
+            inputs: { stringData?: Record<string, string> };
+        }>;
+        const secret = resources.find(
+            (r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.stringData?.["alertmanager.yaml"] !== undefined,
+        )!;
         const text = secret.inputs.stringData!["alertmanager.yaml"];
         expect(text).not.to.equal(SECRET);
-        const config = YAML.parse(text) as { route: { receiver: string }; receivers: { name: string; slack_configs?: { api_url: string; channel: string }[] }[] };
+        const config = YAML.parse(text) as {
+            route: { receiver: string };
+            receivers: { name: string; slack_configs?: { api_url: string; channel: string }[] }[];
+        };
         expect(config.route.receiver).to.equal("airflow-platform");
         const slack = config.receivers.find((r) => r.slack_configs)!.slack_configs![0];
         expect(slack.api_url).to.equal(SECRET);

@@ -41,7 +41,10 @@ describe("npm run plan", () => {
         const stale = path.join(dir, "out", "broken");
         fs.mkdirSync(stale, { recursive: true });
         fs.writeFileSync(path.join(stale, "plan.md"), "# an earlier plan\n");
-        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  airflow-platform:cloud: gke\n  airflow-platform:nodePools: {spot: {maxNodes: 0}}\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.broken.yaml"),
+            "config:\n  airflow-platform:cloud: gke\n  airflow-platform:nodePools: {spot: {maxNodes: 0}}\n",
+        );
         const failure = await planToDisk({ stack: "broken", stackDir: dir, outDir: path.join(dir, "out") }).then(
             () => undefined,
             (err: unknown) => err,
@@ -53,20 +56,26 @@ describe("npm run plan", () => {
     it("exits non-zero with a clear message for a stack that has no file", () => {
         const result = runPlan(["--stack", "no-such-stack"]);
         expect(result.status).to.equal(1);
-        expect(result.stderr).to.contain('no stack file');
+        expect(result.stderr).to.contain("no stack file");
         expect(result.stderr).not.to.match(/^\s+at /m);
     });
 
     it("is posted by the pull-request workflow for every stack: in the job summary and beside each preview", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const YAML = require("yaml") as typeof import("yaml");
-        const workflow = YAML.parse(fs.readFileSync(path.join(REPO, ".github", "workflows", "pull-request.yml"), "utf8")) as {
+        const workflow = YAML.parse(
+            fs.readFileSync(path.join(REPO, ".github", "workflows", "pull-request.yml"), "utf8"),
+        ) as {
             jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
         };
         const runs = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").join("\n");
         // The test job plans every Pulumi.*.yaml and appends each plan.md to the job summary.
-        expect(runs("test")).to.match(/for file in Pulumi\.\*\.yaml[\s\S]*cat "out\/\$stack\/plan\.md" >> "\$GITHUB_STEP_SUMMARY"/);
+        expect(runs("test")).to.match(
+            /for file in Pulumi\.\*\.yaml[\s\S]*cat "out\/\$stack\/plan\.md" >> "\$GITHUB_STEP_SUMMARY"/,
+        );
         // Each preview job plans its own stack and posts (or edits) a comment with that plan.md.
-        expect(runs("preview")).to.match(/npm run --silent plan -- --stack "\$\{\{ matrix\.stack \}\}"[\s\S]*out\/\$\{\{ matrix\.stack \}\}\/plan\.md[\s\S]*gh api/);
+        expect(runs("preview")).to.match(
+            /npm run --silent plan -- --stack "\$\{\{ matrix\.stack \}\}"[\s\S]*out\/\$\{\{ matrix\.stack \}\}\/plan\.md[\s\S]*gh api/,
+        );
     });
 });

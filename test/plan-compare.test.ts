@@ -3,7 +3,8 @@ import { compareResources } from "../tools/plan-compare";
 
 // The tool that proves a refactor changed nothing `pulumi up` would do: it must see every kind of change.
 describe("plan:compare (resource-by-resource comparison of two plans)", () => {
-    const urn = (parent: string, name: string) => `urn:pulumi:dev::airflow-platform::${parent}$kubernetes:core/v1:ConfigMap::${name}`;
+    const urn = (parent: string, name: string) =>
+        `urn:pulumi:dev::airflow-platform::${parent}$kubernetes:core/v1:ConfigMap::${name}`;
     const entry = (u: string, extra: Record<string, unknown> = {}) => ({
         type: "kubernetes:core/v1:ConfigMap",
         name: u.split("::").pop()!,

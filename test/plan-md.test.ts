@@ -11,7 +11,11 @@ import { Plan, planOf } from "./harness";
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
 interface MermaidDiagram {
-    db: { getVertices(): Map<string, { id: string; text?: string }>; getSubGraphs(): { id: string; title: string; nodes: string[] }[]; getEdges(): { start: string; end: string }[] };
+    db: {
+        getVertices(): Map<string, { id: string; text?: string }>;
+        getSubGraphs(): { id: string; title: string; nodes: string[] }[];
+        getEdges(): { start: string; end: string }[];
+    };
 }
 
 /** Mermaid's own parser (the one GitHub renders with) needs a DOM for its sanitizer: jsdom provides one. */
@@ -60,12 +64,16 @@ describe("plan.md", () => {
 
     for (const stack of stacks)
         it(`${stack}: has exactly one Mermaid block whose nodes are the planned components`, async () => {
-            const blocks = tokens[stack].filter((t) => t.type === "code" && (t as Tokens.Code).lang === "mermaid") as Tokens.Code[];
+            const blocks = tokens[stack].filter(
+                (t) => t.type === "code" && (t as Tokens.Code).lang === "mermaid",
+            ) as Tokens.Code[];
             expect(blocks).to.have.length(1);
             const diagram = await parseMermaid(blocks[0].text);
             const subgraphIds = new Set(diagram.db.getSubGraphs().map((s) => s.id));
             // An edge to a box makes Mermaid list the box's id among the vertices too.
-            const vertices = [...diagram.db.getVertices().values()].filter((v) => !subgraphIds.has(v.id)).map((v) => labelName(v.text ?? v.id));
+            const vertices = [...diagram.db.getVertices().values()]
+                .filter((v) => !subgraphIds.has(v.id))
+                .map((v) => labelName(v.text ?? v.id));
             const subgraphs = diagram.db.getSubGraphs().map((s) => labelName(s.title));
             const components = plans[stack].resources.filter((r) => !r.custom).map((r) => r.name);
             expect(components.length).to.be.greaterThan(0);
@@ -85,7 +93,9 @@ describe("plan.md", () => {
 
     it("lists every node pool with machine type, capacity, bounds and the spot taint", () => {
         const rows = rowsOf(tableUnder(tokens["prod-gke"], "Node pools"));
-        const pools = plans["prod-gke"].resources.filter((r) => r.type === "gcp:container/nodePool:NodePool").map((r) => r.name);
+        const pools = plans["prod-gke"].resources
+            .filter((r) => r.type === "gcp:container/nodePool:NodePool")
+            .map((r) => r.name);
         expect(rows.map((r) => r[0]).sort()).to.deep.equal(pools.sort());
         const spot = rows.find((r) => r[2] === "spot")!;
         expect(spot[5]).to.contain("cloud.google.com/gke-spot=true");
@@ -99,7 +109,9 @@ describe("plan.md", () => {
         for (const r of releases) {
             const row = rows.find((x) => x[0] === r.name)!;
             expect(row[1]).to.equal(r.inputs.chart);
-            expect(row[2]).to.equal(r.inputs.version).and.to.match(/^\d+\.\d+\.\d+$/);
+            expect(row[2])
+                .to.equal(r.inputs.version)
+                .and.to.match(/^\d+\.\d+\.\d+$/);
         }
         expect(rows.find((r) => r[1] === "airflow")![4]).to.contain("apache/airflow:3.1.8");
     });
@@ -107,7 +119,10 @@ describe("plan.md", () => {
     it("lists the protected resources: prod's cluster and database, none in dev", () => {
         const prod = rowsOf(tableUnder(tokens["prod-gke"], "Protected resources"));
         const protectedTypes = prod.filter((r) => r[2] === "yes").map((r) => r[0]);
-        expect(protectedTypes).to.include.members(["gcp:container/cluster:Cluster", "gcp:sql/databaseInstance:DatabaseInstance"]);
+        expect(protectedTypes).to.include.members([
+            "gcp:container/cluster:Cluster",
+            "gcp:sql/databaseInstance:DatabaseInstance",
+        ]);
         const dev = rowsOf(tableUnder(tokens.dev, "Protected resources"));
         expect(dev.filter((r) => r[2] === "yes")).to.deep.equal([]);
     });
@@ -123,7 +138,9 @@ describe("plan.md", () => {
         const readme = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
         const excerpt = /<!-- plan\.md excerpt: dev -->\n([\s\S]*?)<!-- end of excerpt -->/.exec(readme)?.[1];
         expect(excerpt, "README.md has the plan.md excerpt").to.be.a("string");
-        const lines = excerpt!.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("…") && !l.startsWith("````"));
+        const lines = excerpt!
+            .split("\n")
+            .filter((l) => l.trim() !== "" && !l.startsWith("…") && !l.startsWith("````"));
         expect(lines.length).to.be.greaterThan(10);
         const page = pages.dev.split("\n");
         for (const line of lines) expect(page, `README line "${line}" is in today's plan.md`).to.include(line);
@@ -132,7 +149,9 @@ describe("plan.md", () => {
     it("says what the controllers will create: a Filestore instance for the log claim, disks for the charts, the load balancers", () => {
         const gke = rowsOf(tableUnder(tokens["prod-gke"], "What controllers will create"));
         expect(gke.find((r) => r[0].startsWith("volume airflow-logs"))![2]).to.contain("Filestore instance");
-        expect(gke.find((r) => r[0].includes("prometheus.prometheusSpec.storageSpec"))![2]).to.contain("persistent disk");
+        expect(gke.find((r) => r[0].includes("prometheus.prometheusSpec.storageSpec"))![2]).to.contain(
+            "persistent disk",
+        );
         expect(gke.some((r) => r[0].startsWith("load balancer for Gateway"))).to.equal(true);
         const eks = rowsOf(tableUnder(tokens["prod-eks"], "What controllers will create"));
         expect(eks.find((r) => r[0].startsWith("volume airflow-logs"))![2]).to.contain("EFS access point");
@@ -157,8 +176,16 @@ describe("plan.md", () => {
     it("lists every dashboard with its panels, and none imported from grafana.com", () => {
         const rows = rowsOf(tableUnder(tokens.dev, "Dashboards"));
         const titles = plans.dev.resources
-            .filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard !== undefined)
-            .flatMap((r) => Object.values(r.inputs.data as Record<string, string>).map((d) => (JSON.parse(d) as { title: string }).title));
+            .filter(
+                (r) =>
+                    r.type === "kubernetes:core/v1:ConfigMap" &&
+                    (r.inputs.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard !== undefined,
+            )
+            .flatMap((r) =>
+                Object.values(r.inputs.data as Record<string, string>).map(
+                    (d) => (JSON.parse(d) as { title: string }).title,
+                ),
+            );
         expect(titles.length).to.be.greaterThan(0);
         for (const t of titles) expect(rows.find((r) => r[0] === t)?.[1], t).to.match(/\w+, \w+/);
         // Node dashboards come from kube-prometheus-stack's own ConfigMaps (docs/observability.md), never from grafana.com.

@@ -42,5 +42,7 @@ export function analyzeResource(
 
 /** The pack's name and policies. */
 export function analyzerInfo(client: analyzerGrpc.AnalyzerClient): Promise<analyzerPb.AnalyzerInfo> {
-    return new Promise((resolve, reject) => client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res!))));
+    return new Promise((resolve, reject) =>
+        client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res!))),
+    );
 }

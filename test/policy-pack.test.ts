@@ -32,7 +32,10 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
     before(async () => {
         pack = spawn(
             process.execPath,
-            ["-e", 'require("ts-node").register({ transpileOnly: true, project: "tsconfig.json" }); require("./index.ts");'],
+            [
+                "-e",
+                'require("ts-node").register({ transpileOnly: true, project: "tsconfig.json" }); require("./index.ts");',
+            ],
             { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] },
         );
         client = await connectToPack(pack);
@@ -58,13 +61,20 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
             "no-plaintext-secrets",
             "no-public-load-balancer-without-tls",
         ]);
-        expect(new Set(policies.map((p) => p.getEnforcementlevel()))).to.deep.equal(new Set([analyzerPb.EnforcementLevel.MANDATORY]));
+        expect(new Set(policies.map((p) => p.getEnforcementlevel()))).to.deep.equal(
+            new Set([analyzerPb.EnforcementLevel.MANDATORY]),
+        );
     });
 
     it("reports a mandatory violation for an unpinned, request-less Deployment, and none for a compliant one", async () => {
         const deployment = (container: Record<string, unknown>) => ({
             metadata: { name: "web" },
-            spec: { template: { metadata: { labels: { component: "web" } }, spec: { containers: [{ name: "web", ...container }] } } },
+            spec: {
+                template: {
+                    metadata: { labels: { component: "web" } },
+                    spec: { containers: [{ name: "web", ...container }] },
+                },
+            },
         });
         const bad = await analyze("kubernetes:apps/v1:Deployment", "web", deployment({ image: "nginx" }));
         expect(bad.map((d) => d.policy).sort()).to.deep.equal(["pinned-versions", "resource-requests"]);
@@ -78,7 +88,9 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
         expect(good).to.deep.equal([]);
     });
 
-    function analyzeStack(resources: { type: string; name: string; props: Record<string, unknown> }[]): Promise<Diagnostic[]> {
+    function analyzeStack(
+        resources: { type: string; name: string; props: Record<string, unknown> }[],
+    ): Promise<Diagnostic[]> {
         const req = new analyzerPb.AnalyzeStackRequest().setResourcesList(
             resources.map((r) =>
                 new analyzerPb.AnalyzerResource()
@@ -89,7 +101,9 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
                     .setOptions(new analyzerPb.AnalyzerResourceOptions()),
             ),
         );
-        return new Promise((resolve, reject) => client.analyzeStack(req, (err, res) => (err ? reject(err) : resolve(diagnostics(res!)))));
+        return new Promise((resolve, reject) =>
+            client.analyzeStack(req, (err, res) => (err ? reject(err) : resolve(diagnostics(res!)))),
+        );
     }
 
     it("checks at stack level that a public Gateway's HTTP listener only carries redirects to HTTPS", async () => {
@@ -103,7 +117,12 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
                     gatewayClassName: "gke-l7-global-external-managed",
                     listeners: [
                         { name: "http", protocol: "HTTP", port: 80 },
-                        { name: "https", protocol: "HTTPS", port: 443, tls: { options: { "networking.gke.io/pre-shared-certs": "edge" } } },
+                        {
+                            name: "https",
+                            protocol: "HTTPS",
+                            port: 443,
+                            tls: { options: { "networking.gke.io/pre-shared-certs": "edge" } },
+                        },
                     ],
                 },
             },
@@ -111,21 +130,35 @@ describe("policy pack: served over the analyzer protocol, as `pulumi preview --p
         const route = (name: string, sectionName: string, rule: Record<string, unknown>) => ({
             type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
             name,
-            props: { metadata: { name, namespace: "airflow" }, spec: { parentRefs: [{ name: "edge", namespace: unknownNamespace, sectionName }], rules: [rule] } },
+            props: {
+                metadata: { name, namespace: "airflow" },
+                spec: { parentRefs: [{ name: "edge", namespace: unknownNamespace, sectionName }], rules: [rule] },
+            },
         });
         const serve = { backendRefs: [{ name: "airflow-api-server", port: 8080 }] };
-        const redirect = { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] };
+        const redirect = {
+            filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }],
+        };
         const bad = await analyzeStack([gateway, route("app", "http", serve)]);
         expect(bad.map((d) => d.policy)).to.deep.equal(["no-public-load-balancer-without-tls"]);
         expect(bad[0].enforcementLevel).to.equal(analyzerPb.EnforcementLevel.MANDATORY);
         expect(bad[0].message).to.match(/app: HTTPRoute attached to the plain-HTTP listener "http"/);
-        expect(await analyzeStack([gateway, route("app", "https", serve), route("redirect", "http", redirect)])).to.deep.equal([]);
+        expect(
+            await analyzeStack([gateway, route("app", "https", serve), route("redirect", "http", redirect)]),
+        ).to.deep.equal([]);
     });
 
     it("skips values unknown during a preview instead of failing the resource", async () => {
         const unknownString = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const values = { data: { metadataConnection: { pass: unknownString } }, scheduler: { resources: { requests: { cpu: "1", memory: "1Gi" } } } };
-        const diagnostics = await analyze("kubernetes:helm.sh/v3:Release", "airflow", { chart: "x", version: "1.0.0", values });
+        const values = {
+            data: { metadataConnection: { pass: unknownString } },
+            scheduler: { resources: { requests: { cpu: "1", memory: "1Gi" } } },
+        };
+        const diagnostics = await analyze("kubernetes:helm.sh/v3:Release", "airflow", {
+            chart: "x",
+            version: "1.0.0",
+            values,
+        });
         expect(diagnostics).to.deep.equal([]);
     });
 });

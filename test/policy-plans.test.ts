@@ -10,13 +10,20 @@ const INTERNAL_HTTP_GKE = { exposure: { enabled: true, host: "airflow.acme-data.
 const PUBLIC_GKE = { exposure: { enabled: true, host: "airflow.acme-data.example.com", public: true } };
 
 /** The plan's resources as the stack-level checks see them. */
-const stackOf = (plan: Plan): StackResource[] => plan.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.revealedInputs }));
+const stackOf = (plan: Plan): StackResource[] =>
+    plan.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.revealedInputs }));
 
 /** Every violation of the pack on a set of resources: each resource alone, then the stack as a whole. */
 function violationsOf(resources: StackResource[]): string[] {
     return [
-        ...resources.flatMap((r) => CHECKS.flatMap((c) => c.check(r.type, r.props).map((m) => `[${c.name}] ${r.type} ${r.name}: ${m}`))),
-        ...CHECKS.flatMap((c) => (c.checkStack?.(resources) ?? []).map((v) => `[${c.name}] ${v.resource.type} ${v.resource.name}: ${v.message}`)),
+        ...resources.flatMap((r) =>
+            CHECKS.flatMap((c) => c.check(r.type, r.props).map((m) => `[${c.name}] ${r.type} ${r.name}: ${m}`)),
+        ),
+        ...CHECKS.flatMap((c) =>
+            (c.checkStack?.(resources) ?? []).map(
+                (v) => `[${c.name}] ${v.resource.type} ${v.resource.name}: ${v.message}`,
+            ),
+        ),
     ];
 }
 
@@ -45,12 +52,24 @@ describe("policy pack on the reference stacks' plans", () => {
     it("prod-gke's default exposure is an internal Gateway, HTTPS from its TLS Secret and HTTP redirected, which passes", async () => {
         const plan = await planOf("prod-gke");
         const gateways = plan.resources.filter((r) => r.type === GATEWAY);
-        expect(gateways.map((g) => (g.inputs.spec as { gatewayClassName: string }).gatewayClassName)).to.deep.equal(["gke-l7-rilb"]);
-        const listeners = (gateways[0].inputs.spec as { listeners: { name: string; protocol: string; tls?: unknown }[] }).listeners;
-        expect(listeners.map((l) => [l.name, l.protocol])).to.deep.equal([["http", "HTTP"], ["https", "HTTPS"]]);
-        expect(listeners[1].tls).to.deep.equal({ mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "airflow-tls" }] });
+        expect(gateways.map((g) => (g.inputs.spec as { gatewayClassName: string }).gatewayClassName)).to.deep.equal([
+            "gke-l7-rilb",
+        ]);
+        const listeners = (
+            gateways[0].inputs.spec as { listeners: { name: string; protocol: string; tls?: unknown }[] }
+        ).listeners;
+        expect(listeners.map((l) => [l.name, l.protocol])).to.deep.equal([
+            ["http", "HTTP"],
+            ["https", "HTTPS"],
+        ]);
+        expect(listeners[1].tls).to.deep.equal({
+            mode: "Terminate",
+            certificateRefs: [{ kind: "Secret", name: "airflow-tls" }],
+        });
         const onHttp = plan.resources.filter(
-            (r) => r.type === HTTP_ROUTE && (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0].sectionName === "http",
+            (r) =>
+                r.type === HTTP_ROUTE &&
+                (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0].sectionName === "http",
         );
         expect(onHttp.map((r) => (r.inputs.spec as { rules: unknown[] }).rules)).to.deep.equal([
             [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
@@ -75,7 +94,10 @@ describe("policy pack on the reference stacks' plans", () => {
 
         it("plans an external Gateway with a pre-shared certificate and an HTTP redirect, and passes every policy", () => {
             const gateway = resources.find((r) => r.type === GATEWAY)!;
-            const spec = gateway.props.spec as { gatewayClassName: string; listeners: { protocol: string; tls?: unknown }[] };
+            const spec = gateway.props.spec as {
+                gatewayClassName: string;
+                listeners: { protocol: string; tls?: unknown }[];
+            };
             expect(spec.gatewayClassName).to.equal("gke-l7-global-external-managed");
             expect(spec.listeners.map((l) => l.protocol)).to.deep.equal(["HTTP", "HTTPS"]);
             expect(resources.filter((r) => r.type === HTTP_ROUTE)).to.have.length.greaterThan(1);
@@ -86,19 +108,33 @@ describe("policy pack on the reference stacks' plans", () => {
             const withoutCertificate = resources.map((r) => {
                 if (r.type !== GATEWAY) return r;
                 const spec = r.props.spec as { listeners: Record<string, unknown>[] };
-                const listeners = spec.listeners.map((l) => (l.protocol === "HTTPS" ? { ...l, tls: { mode: "Terminate" } } : l));
+                const listeners = spec.listeners.map((l) =>
+                    l.protocol === "HTTPS" ? { ...l, tls: { mode: "Terminate" } } : l,
+                );
                 return { ...r, props: { ...r.props, spec: { ...spec, listeners } } };
             });
-            expect(violationsOf(withoutCertificate).join("\n")).to.match(/no-public-load-balancer-without-tls.*Gateway.*HTTPS without a certificate/);
+            expect(violationsOf(withoutCertificate).join("\n")).to.match(
+                /no-public-load-balancer-without-tls.*Gateway.*HTTPS without a certificate/,
+            );
 
             const onPlainHttp = resources.map((r) => {
-                const spec = r.props.spec as { parentRefs?: Record<string, unknown>[]; rules?: { backendRefs?: unknown[] }[] };
+                const spec = r.props.spec as {
+                    parentRefs?: Record<string, unknown>[];
+                    rules?: { backendRefs?: unknown[] }[];
+                };
                 if (r.type !== HTTP_ROUTE || !spec.rules?.some((rule) => rule.backendRefs)) return r;
-                return { ...r, props: { ...r.props, spec: { ...spec, parentRefs: spec.parentRefs!.map((p) => ({ ...p, sectionName: "http" })) } } };
+                return {
+                    ...r,
+                    props: {
+                        ...r.props,
+                        spec: { ...spec, parentRefs: spec.parentRefs!.map((p) => ({ ...p, sectionName: "http" })) },
+                    },
+                };
             });
             const violations = violationsOf(onPlainHttp);
             expect(violations).to.have.length(resources.filter((r) => r.type === HTTP_ROUTE).length - 1); // all but the redirect
-            for (const v of violations) expect(v).to.match(/HTTPRoute .* must only redirect to https, but rule 0 forwards to backends/);
+            for (const v of violations)
+                expect(v).to.match(/HTTPRoute .* must only redirect to https, but rule 0 forwards to backends/);
         });
     });
 });

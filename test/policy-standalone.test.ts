@@ -23,18 +23,23 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
     before(async function () {
         this.timeout(120_000);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
-        for (const f of fs.readdirSync(POLICY_DIR).filter((x) => x !== "node_modules")) fs.copyFileSync(path.join(POLICY_DIR, f), path.join(dir, f));
+        for (const f of fs.readdirSync(POLICY_DIR).filter((x) => x !== "node_modules"))
+            fs.copyFileSync(path.join(POLICY_DIR, f), path.join(dir, f));
         // npm ci ran in policy/ (pretest); a hard-linked copy of its result is the same install, without the download.
         try {
             execFileSync("cp", ["-al", path.join(POLICY_DIR, "node_modules"), dir]);
         } catch {
             fs.cpSync(path.join(POLICY_DIR, "node_modules"), path.join(dir, "node_modules"), { recursive: true });
         }
-        pack = spawn(process.execPath, [path.join(dir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
-            cwd: dir,
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, NODE_PATH: "" },
-        });
+        pack = spawn(
+            process.execPath,
+            [path.join(dir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."],
+            {
+                cwd: dir,
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, NODE_PATH: "" },
+            },
+        );
         client = await connectToPack(pack);
     });
 
@@ -54,7 +59,10 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
         expect(pkg.dependencies).to.include.keys(["@pulumi/policy", "@pulumi/pulumi", "typescript", "ts-node"]);
         const lock = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package-lock.json"), "utf8"));
         expect(lock.packages["node_modules/typescript"].version).to.match(/^5\./);
-        const resolved = execFileSync(process.execPath, ["-p", "require.resolve('typescript')"], { cwd: dir, encoding: "utf8" }).trim();
+        const resolved = execFileSync(process.execPath, ["-p", "require.resolve('typescript')"], {
+            cwd: dir,
+            encoding: "utf8",
+        }).trim();
         expect(resolved.startsWith(fs.realpathSync(dir)) || resolved.startsWith(dir), resolved).to.equal(true);
     });
 
@@ -64,9 +72,19 @@ describe("policy pack: a standalone install, loaded by @pulumi/pulumi's run-poli
     });
 
     it("reports no violation for the first preview of a new stack, whose Airflow release values are unknown", async () => {
-        expect(await analyze("kubernetes:helm.sh/v3:Release", "airflow-release", { chart: "airflow", version: "1.20.0", values: UNKNOWN_STRING })).to.deep.equal([]);
+        expect(
+            await analyze("kubernetes:helm.sh/v3:Release", "airflow-release", {
+                chart: "airflow",
+                version: "1.20.0",
+                values: UNKNOWN_STRING,
+            }),
+        ).to.deep.equal([]);
         // Known values without requests still fail: the rule is live, only unknowns are spared.
-        const known = await analyze("kubernetes:helm.sh/v3:Release", "airflow-release", { chart: "airflow", version: "1.20.0", values: { scheduler: {} } });
+        const known = await analyze("kubernetes:helm.sh/v3:Release", "airflow-release", {
+            chart: "airflow",
+            version: "1.20.0",
+            values: { scheduler: {} },
+        });
         expect(known.filter((d) => d.startsWith("resource-requests"))).to.have.length(3);
     });
 });

@@ -33,7 +33,9 @@ function main() {
     const skipTests = process.argv.includes("--plans-only");
     const results: Record<string, { runs: number[]; median: number; goal: number }> = {};
     for (const stack of REFERENCE_STACKS) {
-        const times = Array.from({ length: runs }, () => timeCommand("npm", ["run", "--silent", "plan", "--", "--stack", stack]));
+        const times = Array.from({ length: runs }, () =>
+            timeCommand("npm", ["run", "--silent", "plan", "--", "--stack", stack]),
+        );
         results[`plan ${stack}`] = { runs: times, median: median(times), goal: 10 };
     }
     if (!skipTests) {
@@ -42,7 +44,9 @@ function main() {
     }
     console.log(`| what | median (s) | runs (s) | goal (s) |\n| --- | --- | --- | --- |`);
     for (const [what, r] of Object.entries(results))
-        console.log(`| ${what} | ${r.median.toFixed(1)} | ${r.runs.map((t) => t.toFixed(1)).join(", ")} | < ${r.goal} |`);
+        console.log(
+            `| ${what} | ${r.median.toFixed(1)} | ${r.runs.map((t) => t.toFixed(1)).join(", ")} | < ${r.goal} |`,
+        );
     fs.mkdirSync(path.join(REPO_ROOT, "out"), { recursive: true });
     fs.writeFileSync(path.join(REPO_ROOT, "out", "bench.json"), JSON.stringify(results, null, 2) + "\n");
 }

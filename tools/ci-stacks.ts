@@ -34,14 +34,20 @@ export interface CiStack {
 /** The stacks CI delivers: platform stacks on gke or eks (devspaces are developers' own; `existing` has no CI login). */
 export function ciStacks(root: string): CiStack[] {
     const stacks: CiStack[] = [];
-    for (const file of fs.readdirSync(root).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).sort()) {
+    for (const file of fs
+        .readdirSync(root)
+        .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+        .sort()) {
         const stack = file.slice("Pulumi.".length, -".yaml".length);
         const config = (YAML.parse(fs.readFileSync(path.join(root, file), "utf8")) ?? {}).config ?? {};
         if ((config[key("stackKind")] ?? "platform") !== "platform") continue;
         const cloud = config[key("cloud")];
         if (cloud !== "gke" && cloud !== "eks") continue;
         const parsed = deliverySchema.safeParse(config[key("delivery")] ?? {});
-        if (!parsed.success) throw new Error(`${file}: ${key("delivery")} is invalid: ${parsed.error.message} (npm run plan -- --stack ${stack} says more)`);
+        if (!parsed.success)
+            throw new Error(
+                `${file}: ${key("delivery")} is invalid: ${parsed.error.message} (npm run plan -- --stack ${stack} says more)`,
+            );
         const delivery = parsed.data;
         const tier = config[key("environment")] ?? "dev";
         stacks.push({

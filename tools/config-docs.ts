@@ -31,8 +31,7 @@ function typeOf(s: JsonSchema): string {
     if (s.type === "array") return `${s.items ? typeOf(s.items) : "any"}[]`;
     if (s.type === "object" && !s.properties) return "map";
     const base = Array.isArray(s.type) ? s.type.join(" \\| ") : (s.type ?? "any");
-    const range =
-        s.minimum !== undefined || s.maximum !== undefined ? ` (${s.minimum ?? ""}..${s.maximum ?? ""})` : "";
+    const range = s.minimum !== undefined || s.maximum !== undefined ? ` (${s.minimum ?? ""}..${s.maximum ?? ""})` : "";
     return base + range;
 }
 
@@ -40,9 +39,15 @@ function rows(schema: JsonSchema, prefix: string, out: string[][]) {
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         const name = prefix ? `${prefix}.${key}` : key;
         const required = schema.required?.includes(key) && child.default === undefined;
-        const def = child.default === undefined ? (required ? "**required**" : "") : `\`${JSON.stringify(child.default)}\``;
+        const def =
+            child.default === undefined ? (required ? "**required**" : "") : `\`${JSON.stringify(child.default)}\``;
         const nested = child.type === "object" && child.properties;
-        out.push([`\`${name}\``, nested ? "object" : typeOf(child), def, (child.description ?? "").replace(/\|/g, "\\|")]);
+        out.push([
+            `\`${name}\``,
+            nested ? "object" : typeOf(child),
+            def,
+            (child.description ?? "").replace(/\|/g, "\\|"),
+        ]);
         if (nested) rows(child, name, out);
         if (child.type === "array" && child.items?.properties) rows(child.items, `${name}[]`, out);
     }

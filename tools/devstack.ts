@@ -55,7 +55,16 @@ export const USAGE =
     "         (--ssh-key <file> --known-hosts <file> | --git-user <user> --token-file <file>)] [--secrets-provider <p>] [--dry-run] [--yes]\n" +
     "       npm run devstack -- down <name> [--dry-run] [--yes]";
 
-const UP_ONLY = ["owner", "branch", "dagsRepo", "sshKeyFile", "knownHostsFile", "gitUser", "tokenFile", "secretsProvider"] as const;
+const UP_ONLY = [
+    "owner",
+    "branch",
+    "dagsRepo",
+    "sshKeyFile",
+    "knownHostsFile",
+    "gitUser",
+    "tokenFile",
+    "secretsProvider",
+] as const;
 const OPTIONS: Record<string, (typeof UP_ONLY)[number]> = {
     "--owner": "owner",
     "--branch": "branch",
@@ -75,7 +84,10 @@ export function parseDevstackArgs(argv: string[]): DevstackArgs {
     let dryRun = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const [flag, inline] =
+            arg.startsWith("--") && arg.includes("=")
+                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+                : [arg, undefined];
         if (OPTIONS[flag]) {
             const v = inline ?? argv[++i];
             if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -87,27 +99,41 @@ export function parseDevstackArgs(argv: string[]): DevstackArgs {
         else positional.push(arg);
     }
     const [action, name, ...rest] = positional;
-    if (action !== "up" && action !== "down") throw new UsageError(`the first argument must be up or down, not ${action ?? "nothing"}`);
+    if (action !== "up" && action !== "down")
+        throw new UsageError(`the first argument must be up or down, not ${action ?? "nothing"}`);
     if (!name) throw new UsageError(`${action} needs the devspace's name`);
     if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
     if (!DEVELOPER_NAME.test(name))
-        throw new UsageError(`name "${name}" must be a DNS label: lower-case letters, digits and dashes, at most 32 characters`);
+        throw new UsageError(
+            `name "${name}" must be a DNS label: lower-case letters, digits and dashes, at most 32 characters`,
+        );
     if (stackFileOf(name) === `Pulumi.${TEMPLATE_STACK}.yaml`)
-        throw new UsageError(`"${name}" is the committed template's devspace (Pulumi.${TEMPLATE_STACK}.yaml): pick another name`);
+        throw new UsageError(
+            `"${name}" is the committed template's devspace (Pulumi.${TEMPLATE_STACK}.yaml): pick another name`,
+        );
     const given = UP_ONLY.filter((k) => values[k] !== undefined);
-    if (action === "down" && given.length > 0) throw new UsageError(`${given.map((k) => optionOf(k)).join(", ")} are for up`);
+    if (action === "down" && given.length > 0)
+        throw new UsageError(`${given.map((k) => optionOf(k)).join(", ")} are for up`);
     if (action === "up" && !values.owner)
-        throw new UsageError("up needs --owner: your Google account (GKE) or IAM ARN (EKS), as the dev stack's devspaces list has it");
+        throw new UsageError(
+            "up needs --owner: your Google account (GKE) or IAM ARN (EKS), as the dev stack's devspaces list has it",
+        );
     const ssh = values.sshKeyFile !== undefined || values.knownHostsFile !== undefined;
     const https = values.gitUser !== undefined || values.tokenFile !== undefined;
-    if (ssh && https) throw new UsageError("give ssh (--ssh-key, --known-hosts) or https (--git-user, --token-file) credentials, not both");
+    if (ssh && https)
+        throw new UsageError(
+            "give ssh (--ssh-key, --known-hosts) or https (--git-user, --token-file) credentials, not both",
+        );
     if ((ssh || https) && !values.dagsRepo) throw new UsageError("DAG repository credentials need --dags-repo");
-    if (ssh && (!values.sshKeyFile || !values.knownHostsFile)) throw new UsageError("an ssh DAG repository needs both --ssh-key and --known-hosts");
-    if (https && (!values.gitUser || !values.tokenFile)) throw new UsageError("an https DAG repository needs both --git-user and --token-file");
+    if (ssh && (!values.sshKeyFile || !values.knownHostsFile))
+        throw new UsageError("an ssh DAG repository needs both --ssh-key and --known-hosts");
+    if (https && (!values.gitUser || !values.tokenFile))
+        throw new UsageError("an https DAG repository needs both --git-user and --token-file");
     return { action, name, ...values, dryRun, yes };
 }
 
-const optionOf = (key: (typeof UP_ONLY)[number]) => Object.entries(OPTIONS).find(([flag, k]) => k === key && flag.startsWith("--"))![0];
+const optionOf = (key: (typeof UP_ONLY)[number]) =>
+    Object.entries(OPTIONS).find(([flag, k]) => k === key && flag.startsWith("--"))![0];
 
 export const stackNameOf = (name: string) => `devspace-${name}`;
 export const stackFileOf = (name: string) => `Pulumi.${stackNameOf(name)}.yaml`;
@@ -160,7 +186,8 @@ export function devspaceStackFile(
     doc.setIn([...devspace, "baseStack"], options.baseStack);
     if (branch !== undefined) {
         doc.setIn([...devspace, "branch"], branch);
-        if (doc.hasIn(["config", key("airflow"), "dags"])) doc.setIn(["config", key("airflow"), "dags", "branch"], branch);
+        if (doc.hasIn(["config", key("airflow"), "dags"]))
+            doc.setIn(["config", key("airflow"), "dags", "branch"], branch);
     }
     if (options.dagsRepo) {
         const dags = ["config", key("airflow"), "dags"];
@@ -217,7 +244,16 @@ export function devstackCommands(
             // `stack init`, made idempotent: creates the stack the first time (with its secrets provider), selects it afterwards.
             {
                 purpose: `create (or select) the stack ${stack}`,
-                argv: ["pulumi", "stack", "select", "--create", "--secrets-provider", secretsProvider, "--stack", stack],
+                argv: [
+                    "pulumi",
+                    "stack",
+                    "select",
+                    "--create",
+                    "--secrets-provider",
+                    secretsProvider,
+                    "--stack",
+                    stack,
+                ],
             },
             ...(args.sshKeyFile ? [secret("dagsGitSshKey", args.sshKeyFile)] : []),
             ...(args.tokenFile ? [secret("dagsGitToken", args.tokenFile)] : []),
@@ -239,12 +275,15 @@ export function devstackCommands(
 export const PULUMI_MISSING =
     "the pulumi CLI is not installed or not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) and log in to the backend that holds the dev stack (`pulumi login`)";
 
-const printed = (command: Command) => `$ ${command.argv.join(" ")}${command.stdinFile ? ` < ${command.stdinFile}` : ""}`;
+const printed = (command: Command) =>
+    `$ ${command.argv.join(" ")}${command.stdinFile ? ` < ${command.stdinFile}` : ""}`;
 
 /** Runs a command with the terminal attached; returns its exit code. Throws a clear error when pulumi is missing. */
 function run(command: Command): number {
     console.log(`\n# ${command.purpose}\n${printed(command)}`);
-    const stdio = command.stdinFile ? ([fs.openSync(command.stdinFile, "r"), "inherit", "inherit"] as const) : "inherit";
+    const stdio = command.stdinFile
+        ? ([fs.openSync(command.stdinFile, "r"), "inherit", "inherit"] as const)
+        : "inherit";
     const result = spawnSync(command.argv[0], command.argv.slice(1), { cwd: REPO_ROOT, stdio: stdio as never });
     if (result.error && (result.error as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(PULUMI_MISSING);
     if (result.error) throw result.error;
@@ -277,16 +316,29 @@ async function main(): Promise<number> {
         });
     }
     if (args.dryRun) {
-        if (text !== undefined) console.log(`# would ${existing ? "update" : "write"} ${path.relative(process.cwd(), file)}:\n${text}`);
+        if (text !== undefined)
+            console.log(`# would ${existing ? "update" : "write"} ${path.relative(process.cwd(), file)}:\n${text}`);
         for (const command of commands) console.log(`# ${command.purpose}\n${printed(command)}`);
         if (text === undefined) return 0;
         // The offline plan of the file it would write: the same program, config checks and devspace access checks.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "devstack-"));
         fs.writeFileSync(path.join(dir, stackFileOf(args.name)), text);
-        console.log(`\n# offline plan of ${stackNameOf(args.name)} (npm run plan -- --stack ${stackNameOf(args.name)} --stack-dir ${dir})`);
+        console.log(
+            `\n# offline plan of ${stackNameOf(args.name)} (npm run plan -- --stack ${stackNameOf(args.name)} --stack-dir ${dir})`,
+        );
         const plan = spawnSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "tools/plan.ts", "--stack", stackNameOf(args.name), "--stack-dir", dir, "--out", path.join(dir, "out")],
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                "tools/plan.ts",
+                "--stack",
+                stackNameOf(args.name),
+                "--stack-dir",
+                dir,
+                "--out",
+                path.join(dir, "out"),
+            ],
             { cwd: REPO_ROOT, stdio: "inherit" },
         );
         return plan.status ?? 1;

@@ -44,17 +44,21 @@ export interface HealthSample {
 export function healthProblems(sample: HealthSample): string[] {
     const problems: string[] = [];
     const heartbeat = scalarOf(sample.heartbeat);
-    if (heartbeat === undefined) problems.push("no scheduler heartbeat in Prometheus yet (airflow_scheduler_heartbeat)");
+    if (heartbeat === undefined)
+        problems.push("no scheduler heartbeat in Prometheus yet (airflow_scheduler_heartbeat)");
     else if (!(heartbeat > 0)) problems.push("the scheduler's heartbeat stopped (rate 0 over 2m)");
     const importErrors = scalarOf(sample.importErrors);
-    if (importErrors === undefined) problems.push("no DAG processing report yet (airflow_dag_processing_import_errors)");
+    if (importErrors === undefined)
+        problems.push("no DAG processing report yet (airflow_dag_processing_import_errors)");
     else if (importErrors > 0) problems.push(`${importErrors} DAG file(s) fail to import`);
     if (!sample.api) problems.push("the API server does not answer");
-    else if (sample.api.status !== 200) problems.push(`the API server's health endpoint answers HTTP ${sample.api.status}`);
+    else if (sample.api.status !== 200)
+        problems.push(`the API server's health endpoint answers HTTP ${sample.api.status}`);
     else {
         const body = (sample.api.body ?? {}) as Record<string, { status?: string } | undefined>;
         for (const part of ["metadatabase", "scheduler"])
-            if (body[part]?.status !== "healthy") problems.push(`the API server reports ${part} ${body[part]?.status ?? "missing"}`);
+            if (body[part]?.status !== "healthy")
+                problems.push(`the API server reports ${part} ${body[part]?.status ?? "missing"}`);
     }
     return problems;
 }
@@ -92,9 +96,25 @@ export function parseGateArgs(argv: string[]): GateArgs {
 }
 
 /** `kubectl port-forward` to a Service on a local port; resolves once kubectl says it forwards. */
-function portForward(args: GateArgs, namespace: string, service: string, port: number, localPort: number): Promise<ChildProcess> {
+function portForward(
+    args: GateArgs,
+    namespace: string,
+    service: string,
+    port: number,
+    localPort: number,
+): Promise<ChildProcess> {
     return new Promise((resolve, reject) => {
-        const child = spawn("kubectl", ["--kubeconfig", args.kubeconfig, "-n", namespace, "port-forward", `svc/${service}`, `${localPort}:${port}`, "--address", "127.0.0.1"]);
+        const child = spawn("kubectl", [
+            "--kubeconfig",
+            args.kubeconfig,
+            "-n",
+            namespace,
+            "port-forward",
+            `svc/${service}`,
+            `${localPort}:${port}`,
+            "--address",
+            "127.0.0.1",
+        ]);
         child.stdout.on("data", (d: Buffer) => /Forwarding from/.test(d.toString()) && resolve(child));
         child.stderr.on("data", (d: Buffer) => process.stderr.write(d));
         child.on("error", reject);
@@ -130,7 +150,12 @@ async function main(): Promise<number> {
     let problems: string[] = ["not checked yet"];
     try {
         while (Date.now() < deadline) {
-            problems = healthProblems(await sample(args).catch((err: Error) => ({ heartbeat: { status: "error", error: err.message }, importErrors: { status: "error" } })));
+            problems = healthProblems(
+                await sample(args).catch((err: Error) => ({
+                    heartbeat: { status: "error", error: err.message },
+                    importErrors: { status: "error" },
+                })),
+            );
             if (problems.length === 0) {
                 console.log("healthy: scheduler heartbeat in Prometheus, API server healthy, no import errors");
                 return 0;

@@ -42,7 +42,8 @@ export function compareResources(before: Entry[], after: Entry[]): { diffs: stri
     const canonical = (urn: string) => renamed.get(urn) ?? urn;
     for (const [a, b] of matched) {
         const fields: (keyof Entry)[] = ["type", "protect", "retainOnDelete"];
-        for (const f of fields) if (a[f] !== b[f]) diffs.push(`~ ${b.urn}: ${f} ${JSON.stringify(a[f])} → ${JSON.stringify(b[f])}`);
+        for (const f of fields)
+            if (a[f] !== b[f]) diffs.push(`~ ${b.urn}: ${f} ${JSON.stringify(a[f])} → ${JSON.stringify(b[f])}`);
         if (json([...a.ignoreChanges].sort()) !== json([...b.ignoreChanges].sort()))
             diffs.push(`~ ${b.urn}: ignoreChanges ${json(a.ignoreChanges)} → ${json(b.ignoreChanges)}`);
         const depsA = a.dependencies.map(canonical).sort();
@@ -59,7 +60,11 @@ function changedKeys(a: unknown, b: unknown, prefix = ""): string[] {
     if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
         const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
         return [...keys].flatMap((k) =>
-            changedKeys((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k),
+            changedKeys(
+                (a as Record<string, unknown>)[k],
+                (b as Record<string, unknown>)[k],
+                prefix ? `${prefix}.${k}` : k,
+            ),
         );
     }
     return [prefix || "(root)"];
@@ -83,7 +88,9 @@ function stacksIn(dir: string): string[] {
 
 function main(argv: string[]): number {
     if (argv.length !== 2) {
-        console.error("usage: npm run plan:compare -- <before-dir> <after-dir>   (each holding <stack>/resources.json)");
+        console.error(
+            "usage: npm run plan:compare -- <before-dir> <after-dir>   (each holding <stack>/resources.json)",
+        );
         return 2;
     }
     const [beforeDir, afterDir] = argv.map((d) => path.resolve(d));
@@ -103,7 +110,9 @@ function main(argv: string[]): number {
         }
         const { diffs, renamed } = compareResources(before, after);
         const verdict = diffs.length === 0 ? "identical" : `${diffs.length} differences`;
-        console.log(`${stack}: ${after.length} resources, ${verdict}${renamed ? ` (${renamed} matched by alias)` : ""}`);
+        console.log(
+            `${stack}: ${after.length} resources, ${verdict}${renamed ? ` (${renamed} matched by alias)` : ""}`,
+        );
         for (const d of diffs) console.log(`  ${d}`);
         if (diffs.length > 0) differs = true;
     }

@@ -5,7 +5,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AppliedDefault, ConfigError, ConfigIssue, appliedDefaults, parseStackConfig } from "../stacks/config";
-import { Plan, PlannedResource, REPO_ROOT, StackFileError, planStack, readStackFile, withComputed } from "./offline/runtime";
+import {
+    Plan,
+    PlannedResource,
+    REPO_ROOT,
+    StackFileError,
+    planStack,
+    readStackFile,
+    withComputed,
+} from "./offline/runtime";
 import { describeNodePools, devspaceRequests, planArtifacts } from "./offline/artifacts";
 import { planMarkdown } from "./offline/plan-md";
 import { maskAlertmanagerYaml } from "./offline/alertmanager";
@@ -29,7 +37,9 @@ function parseArgs(argv: string[]): PlanArgs {
         else if (arg === "--out") outDir = path.resolve(argv[++i]);
         else if (arg === "--stack-dir") stackDir = path.resolve(argv[++i]);
         else if (arg === "--help" || arg === "-h") {
-            console.log("usage: npm run plan -- --stack <name> [--out <dir>] [--stack-dir <dir with Pulumi.<name>.yaml>]");
+            console.log(
+                "usage: npm run plan -- --stack <name> [--out <dir>] [--stack-dir <dir with Pulumi.<name>.yaml>]",
+            );
             process.exit(0);
         } else throw new UsageError(`unknown argument ${arg}`);
     }
@@ -41,7 +51,10 @@ class UsageError extends Error {}
 
 /** The plan as it is written: secrets masked, and every value the mocks made up shown as `[computed]`. */
 export function writtenResources(plan: Plan): PlannedResource[] {
-    return plan.resources.map((r) => ({ ...r, inputs: withComputed(showAlertmanagerConfig(r), plan.mockedValues) as Record<string, unknown> }));
+    return plan.resources.map((r) => ({
+        ...r,
+        inputs: withComputed(showAlertmanagerConfig(r), plan.mockedValues) as Record<string, unknown>,
+    }));
 }
 
 /** An Alertmanager config Secret shows its routing; only the fields Alertmanager treats as secrets stay masked. */
@@ -53,7 +66,11 @@ function showAlertmanagerConfig(r: PlannedResource): Record<string, unknown> {
     return { ...r.inputs, stringData: { ...(r.inputs.stringData as object), [ALERTMANAGER_CONFIG_KEY]: masked } };
 }
 
-export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] }): string[] {
+export function writePlan(
+    plan: Plan,
+    dir: string,
+    config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] },
+): string[] {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const written: string[] = [];
@@ -83,7 +100,12 @@ export function writePlan(plan: Plan, dir: string, config?: { appliedDefaults: A
     return written;
 }
 
-function summarize(plan: Plan, dir: string, files: string[], config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] }): string {
+function summarize(
+    plan: Plan,
+    dir: string,
+    files: string[],
+    config?: { appliedDefaults: AppliedDefault[]; warnings: ConfigIssue[] },
+): string {
     const lines: string[] = [];
     lines.push(`Plan of stack "${plan.stack}": ${plan.resources.length} resources`);
     const counts = new Map<string, number>();
@@ -104,7 +126,10 @@ function summarize(plan: Plan, dir: string, files: string[], config?: { appliedD
     const requests = devspaceRequests(plan.resources, plan.outputs);
     if (requests) lines.push("", `Devspace requests: ${requests}`);
     if (config) {
-        lines.push("", `Config: ${config.appliedDefaults.length} defaults applied, ${config.warnings.length} warnings (both listed in plan.md)`);
+        lines.push(
+            "",
+            `Config: ${config.appliedDefaults.length} defaults applied, ${config.warnings.length} warnings (both listed in plan.md)`,
+        );
         for (const w of config.warnings) lines.push(`  warning: ${w.key}: ${w.message}`);
     }
     lines.push("", `Files (${files.length}) in ${path.relative(process.cwd(), dir) || "."}/ (read plan.md first):`);
@@ -127,7 +152,10 @@ export async function planToDisk({ stack, outDir, stackDir }: PlanArgs): Promise
     try {
         plan = await planStack(stack, { stackDir });
     } catch (err) {
-        if (hadPrevious) console.error(`(removed the previous plan in ${path.relative(process.cwd(), dir) || dir}/: it no longer matches the config)`);
+        if (hadPrevious)
+            console.error(
+                `(removed the previous plan in ${path.relative(process.cwd(), dir) || dir}/: it no longer matches the config)`,
+            );
         throw err;
     }
     const file = readStackFile(stack, stackDir);
@@ -145,10 +173,10 @@ if (require.main === module) {
     main().then(
         () => process.exit(0),
         (err: unknown) => {
-            if (err instanceof ConfigError || err instanceof UsageError || err instanceof StackFileError) console.error(`error: ${err.message}`);
+            if (err instanceof ConfigError || err instanceof UsageError || err instanceof StackFileError)
+                console.error(`error: ${err.message}`);
             else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
             process.exit(1);
         },
     );
 }
-

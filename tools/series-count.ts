@@ -3,7 +3,11 @@
  * model over a simulated day, and the fleet figure the exporter's production memory is sized from.
  * Usage: node -r ts-node/register/transpile-only tools/series-count.ts [--tasks 10] [--runs 24] [--dags 1000]
  */
-import { exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "../components/observability/airflow-mixin/exporter-sizing";
+import {
+    exporterMemoryMiB,
+    MEMORY_HEADROOM,
+    PROD_FLEET,
+} from "../components/observability/airflow-mixin/exporter-sizing";
 import * as fs from "fs";
 import * as path from "path";
 import { exposeLines, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
@@ -57,7 +61,9 @@ export interface ReferenceMetric {
 }
 
 /** The Airflow metrics reference, 2.11 and 3.x, as copied from apache/airflow's metric tables (README there). */
-export function airflowMetricsReference(dir = path.join(__dirname, "..", "test", "fixtures", "statsd-exporter")): ReferenceMetric[] {
+export function airflowMetricsReference(
+    dir = path.join(__dirname, "..", "test", "fixtures", "statsd-exporter"),
+): ReferenceMetric[] {
     return (["2.11", "3.x"] as const).flatMap((airflow) =>
         fs
             .readFileSync(path.join(dir, `airflow-metrics-${airflow}.txt`), "utf8")
@@ -65,7 +71,8 @@ export function airflowMetricsReference(dir = path.join(__dirname, "..", "test",
             .filter((l) => l.trim() && !l.startsWith("#"))
             .map((l) => {
                 const [kind, statsd] = l.trim().split(/\s+/);
-                if (!["counter", "gauge", "timer"].includes(kind) || !statsd) throw new Error(`airflow-metrics-${airflow}.txt: bad line "${l}"`);
+                if (!["counter", "gauge", "timer"].includes(kind) || !statsd)
+                    throw new Error(`airflow-metrics-${airflow}.txt: bad line "${l}"`);
                 return { kind: kind as ReferenceMetric["kind"], statsd, airflow };
             }),
     );
@@ -99,7 +106,10 @@ export const REFERENCE_ID_VALUES: Record<string, string[]> = {
  * each must be dropped (an ID-less twin) or mapped to a name of its own that holds no ID; none may reach the catch-all.
  * Independent of the catalogue that generates the mapping: a metric the catalogue misses shows up as `caughtAll`.
  */
-export function mappingInventory(mappings: StatsdMapping[] = airflowStatsdMappings({ ttl: "48h" }), reference = airflowMetricsReference()) {
+export function mappingInventory(
+    mappings: StatsdMapping[] = airflowStatsdMappings({ ttl: "48h" }),
+    reference = airflowMetricsReference(),
+) {
     const mapper = new StatsdMapper(mappings);
     const catchAll = new Set<string>(Object.values(CATCH_ALL));
     const caughtAll = new Set<string>();
@@ -120,7 +130,10 @@ export function mappingInventory(mappings: StatsdMapping[] = airflowStatsdMappin
                 if (id !== "job_name") values.push(value);
                 return value;
             });
-            const r = mapper.map(`${AIRFLOW_STATSD_PREFIX}.${name}`, metric.kind === "timer" ? "observer" : metric.kind);
+            const r = mapper.map(
+                `${AIRFLOW_STATSD_PREFIX}.${name}`,
+                metric.kind === "timer" ? "observer" : metric.kind,
+            );
             const key = `${metric.airflow} ${metric.statsd}`;
             if (r.action === "drop") dropped.add(key);
             else if (r.action !== "map" || catchAll.has(r.name)) caughtAll.add(key);
@@ -128,7 +141,8 @@ export function mappingInventory(mappings: StatsdMapping[] = airflowStatsdMappin
                 names.add(r.name);
                 (ids.some((id) => id !== "job_name") ? labelled : plain).add(key);
                 const flat = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, "_");
-                for (const value of values) if (flat(r.name).includes(flat(value))) idInName.add(`${key}: ${value} in ${r.name}`);
+                for (const value of values)
+                    if (flat(r.name).includes(flat(value))) idInName.add(`${key}: ${value} in ${r.name}`);
             }
         }
     }

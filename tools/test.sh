@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# `npm test`: the typecheck and the mocha suites side by side (two cores), failing if either fails.
+# `npm test`: the mocha suites on one core; the static checks (typecheck, lint, format) one after another on the other.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-typecheck_log=$(mktemp)
-npx --no-install tsc --noEmit -p . > "$typecheck_log" 2>&1 &
-typecheck=$!
+static_log=$(mktemp)
+(
+    npx --no-install tsc --noEmit -p . || { echo "typecheck failed (tsc --noEmit)"; exit 1; }
+    npx --no-install eslint --max-warnings 0 . || { echo "lint failed (npm run lint; npm run lint -- --fix fixes some)"; exit 1; }
+    npx --no-install prettier --check --log-level warn . || { echo "format check failed (npm run format rewrites the files)"; exit 1; }
+) > "$static_log" 2>&1 &
+static=$!
 npx --no-install mocha "$@"
 tests=$?
-wait "$typecheck"
-types=$?
-if [ "$types" -ne 0 ]; then
-    cat "$typecheck_log"
-    echo "typecheck failed (tsc --noEmit)"
-fi
-rm -f "$typecheck_log"
-[ "$tests" -eq 0 ] && [ "$types" -eq 0 ]
+wait "$static"
+checks=$?
+if [ "$checks" -ne 0 ]; then cat "$static_log"; fi
+rm -f "$static_log"
+[ "$tests" -eq 0 ] && [ "$checks" -eq 0 ]

@@ -35,7 +35,15 @@ export * from "./values";
 
 /** Which of the component's Secrets (by suffix) each group of pods reads. */
 const SECRETS_READ_BY: Record<keyof SecretChecksums, string[]> = {
-    airflow: ["fernet-key", "webserver-secret-key", "api-secret-key", "jwt-secret", "metadata", "broker-url", "git-credentials"],
+    airflow: [
+        "fernet-key",
+        "webserver-secret-key",
+        "api-secret-key",
+        "jwt-secret",
+        "metadata",
+        "broker-url",
+        "git-credentials",
+    ],
     pgbouncer: ["pgbouncer-config", "pgbouncer-stats"],
     redis: ["redis-password"],
     flower: ["flower"],
@@ -63,10 +71,15 @@ function spliceOutputs(resolved: pulumi.Output<Tree>, shape: Tree, leaves: Map<u
  * sha256 over the named Secrets' data ("" when none of them exists). Not secret: a hash of generated keys reveals
  * nothing, and a secret value would hide the whole of the release's values in the plan.
  */
-function secretsChecksum(data: Record<string, pulumi.Output<Record<string, string>>>, suffixes: string[]): pulumi.Output<string> {
+function secretsChecksum(
+    data: Record<string, pulumi.Output<Record<string, string>>>,
+    suffixes: string[],
+): pulumi.Output<string> {
     const present = suffixes.filter((suffix) => data[suffix] !== undefined);
     if (present.length === 0) return pulumi.output("");
-    const all = pulumi.all(present.map((suffix) => data[suffix])).apply((objects) => checksumOf(present.map((suffix, i) => [suffix, objects[i]])));
+    const all = pulumi
+        .all(present.map((suffix) => data[suffix]))
+        .apply((objects) => checksumOf(present.map((suffix, i) => [suffix, objects[i]])));
     return pulumi.unsecret(all);
 }
 
@@ -134,7 +147,12 @@ export class Airflow extends pulumi.ComponentResource {
                 ? undefined
                 : new k8s.core.v1.Namespace(
                       `${name}-ns`,
-                      { metadata: { name: namespaceName, labels: { "app.kubernetes.io/part-of": "airflow-platform" } } },
+                      {
+                          metadata: {
+                              name: namespaceName,
+                              labels: { "app.kubernetes.io/part-of": "airflow-platform" },
+                          },
+                      },
                       { ...k8sOpts, dependsOn: cluster.readiness },
                   );
         const ns = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
@@ -154,12 +172,20 @@ export class Airflow extends pulumi.ComponentResource {
         const referenced: pulumi.Resource[] = [];
         // The data of every Secret, by name, for the checksum annotations that roll the pods reading them.
         const secretData: Record<string, pulumi.Output<Record<string, string>>> = {};
-        const secret = (suffix: string, stringData: Record<string, pulumi.Input<string>>, extra: pulumi.CustomResourceOptions = {}) => {
+        const secret = (
+            suffix: string,
+            stringData: Record<string, pulumi.Input<string>>,
+            extra: pulumi.CustomResourceOptions = {},
+        ) => {
             secretData[suffix] = pulumi.output(stringData) as pulumi.Output<Record<string, string>>;
             const created = new k8s.core.v1.Secret(
                 `${name}-${suffix}`,
                 {
-                    metadata: { name: `${fullname}-${suffix}`, namespace: ns, labels: { "app.kubernetes.io/part-of": "airflow-platform" } },
+                    metadata: {
+                        name: `${fullname}-${suffix}`,
+                        namespace: ns,
+                        labels: { "app.kubernetes.io/part-of": "airflow-platform" },
+                    },
                     type: "Opaque",
                     stringData: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, pulumi.secret(v)])),
                 },
@@ -173,7 +199,11 @@ export class Airflow extends pulumi.ComponentResource {
         const fernetBytes = new random.RandomBytes(`${name}-fernet-key`, { length: 32 }, keep);
         const fernetKey = fernetBytes.base64.apply((b64) => b64.replace(/\+/g, "-").replace(/\//g, "_"));
         const password = (suffix: string, length: number, keepIt = false) =>
-            new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, { parent: this, protect: keepIt && protect });
+            new random.RandomPassword(
+                `${name}-${suffix}`,
+                { length, special: false },
+                { parent: this, protect: keepIt && protect },
+            );
         const webserverKey = password("webserver-secret-key", 48, true);
         const apiKey = password("api-secret-key", 48, true);
         const jwt = password("jwt-secret", 64, true);
@@ -204,24 +234,41 @@ export class Airflow extends pulumi.ComponentResource {
         // --- Metadata database -------------------------------------------------------------------------------------
         const database = cluster.database;
         const kedaRuns = args.keda !== undefined && exec.usesCelery && airflow.workers.autoscaling.enabled;
-        const kedaDirect = kedaRuns && databaseMode === "managed" && airflow.workers.autoscaling.connection === "direct";
+        const kedaDirect =
+            kedaRuns && databaseMode === "managed" && airflow.workers.autoscaling.connection === "direct";
         if (databaseMode === "managed") {
-            if (!database) throw new Error(`${name}: databaseMode is managed but the cluster layer has no managed database`);
+            if (!database)
+                throw new Error(`${name}: databaseMode is managed but the cluster layer has no managed database`);
             const user = database.username;
             // Airflow talks to PgBouncer (plain, inside the namespace); PgBouncer talks to the database.
             const connections = pulumi
                 .all([ns, user, database.password, database.host, database.port, database.database])
                 .apply(([namespace, u, pass, host, port, db]) =>
-                    metadataConnections({ releaseName, namespace, user: u, password: pass, managed: { host, port, database: db }, kedaDirect }),
+                    metadataConnections({
+                        releaseName,
+                        namespace,
+                        user: u,
+                        password: pass,
+                        managed: { host, port, database: db },
+                        kedaDirect,
+                    }),
                 );
             secret("metadata", {
                 [CHART_SECRET_KEYS.connection]: connections.apply((c) => c[CHART_SECRET_KEYS.connection]),
-                ...(kedaDirect ? { [CHART_SECRET_KEYS.kedaConnection]: connections.apply((c) => c[CHART_SECRET_KEYS.kedaConnection]) } : {}),
+                ...(kedaDirect
+                    ? {
+                          [CHART_SECRET_KEYS.kedaConnection]: connections.apply(
+                              (c) => c[CHART_SECRET_KEYS.kedaConnection],
+                          ),
+                      }
+                    : {}),
             });
             secret("pgbouncer-config", {
                 "pgbouncer.ini": pulumi
                     .all([database.host, database.port, database.database, user])
-                    .apply(([host, port, db, u]) => pgbouncerIni({ releaseName, host, port, database: db, user: u, production: stack.production })),
+                    .apply(([host, port, db, u]) =>
+                        pgbouncerIni({ releaseName, host, port, database: db, user: u, production: stack.production }),
+                    ),
                 "users.txt": pulumi.interpolate`"${user}" "${database.password}"\n`,
             });
             secret("pgbouncer-stats", {
@@ -235,9 +282,16 @@ export class Airflow extends pulumi.ComponentResource {
             const postgresPassword = password("postgres-password", 32);
             secret("postgres-auth", { [CHART_SECRET_KEYS.postgresPassword]: postgresPassword.result });
             secret("metadata", {
-                [CHART_SECRET_KEYS.connection]: pulumi
-                    .all([ns, postgresPassword.result])
-                    .apply(([namespace, pass]) => metadataConnections({ releaseName, namespace, user: "postgres", password: pass, kedaDirect: false }).connection),
+                [CHART_SECRET_KEYS.connection]: pulumi.all([ns, postgresPassword.result]).apply(
+                    ([namespace, pass]) =>
+                        metadataConnections({
+                            releaseName,
+                            namespace,
+                            user: "postgres",
+                            password: pass,
+                            kedaDirect: false,
+                        }).connection,
+                ),
             });
             secretNames.postgresAuth = `${fullname}-postgres-auth`;
         }
@@ -247,11 +301,14 @@ export class Airflow extends pulumi.ComponentResource {
             const key = stack.secrets.dagsGitSshKey;
             if (!key) throw new Error(`${name}: airflow.dags.credentials is ssh but dagsGitSshKey is not set`);
             // git-sync reads the key file verbatim; a key pasted without its final newline is rejected by ssh.
-            secret("git-credentials", { [CHART_SECRET_KEYS.gitSshKey]: key.apply((k) => (k.endsWith("\n") ? k : `${k}\n`)) });
+            secret("git-credentials", {
+                [CHART_SECRET_KEYS.gitSshKey]: key.apply((k) => (k.endsWith("\n") ? k : `${k}\n`)),
+            });
             secretNames.gitCredentials = `${fullname}-git-credentials`;
         } else if (airflow.dags.credentials === "https") {
             const token = stack.secrets.dagsGitToken;
-            if (!token || !airflow.dags.username) throw new Error(`${name}: https credentials need dagsGitToken and airflow.dags.username`);
+            if (!token || !airflow.dags.username)
+                throw new Error(`${name}: https credentials need dagsGitToken and airflow.dags.username`);
             const username = airflow.dags.username;
             // git-sync v4 reads GITSYNC_*, v3 GIT_SYNC_*; the chart references all four keys, so all four must exist.
             secret("git-credentials", {
@@ -267,7 +324,9 @@ export class Airflow extends pulumi.ComponentResource {
         const flowerRuns = airflow.flower.enabled && exec.usesCelery;
         if (flowerRuns) {
             const flowerPassword = password("flower-password", 24);
-            secret("flower", { [CHART_SECRET_KEYS.flowerBasicAuth]: pulumi.interpolate`admin:${flowerPassword.result}` });
+            secret("flower", {
+                [CHART_SECRET_KEYS.flowerBasicAuth]: pulumi.interpolate`admin:${flowerPassword.result}`,
+            });
             secretNames.flower = `${fullname}-flower`;
         }
 
@@ -313,13 +372,11 @@ export class Airflow extends pulumi.ComponentResource {
                     bucketAccess: [bucket],
                 }),
             ]);
-            logs = pulumi
-                .all(bindings.map(([, b]) => b.annotations))
-                .apply((annotations) => ({
-                    mode: "remote" as const,
-                    baseFolder,
-                    serviceAccountAnnotations: Object.fromEntries(bindings.map(([who], i) => [who, annotations[i]])),
-                }));
+            logs = pulumi.all(bindings.map(([, b]) => b.annotations)).apply((annotations) => ({
+                mode: "remote" as const,
+                baseFolder,
+                serviceAccountAnnotations: Object.fromEntries(bindings.map(([who], i) => [who, annotations[i]])),
+            }));
         }
 
         // --- The release -------------------------------------------------------------------------------------------
@@ -329,7 +386,9 @@ export class Airflow extends pulumi.ComponentResource {
         const groups = (Object.keys(SECRETS_READ_BY) as (keyof SecretChecksums)[]).filter((group) =>
             SECRETS_READ_BY[group].some((suffix) => secretData[suffix] !== undefined),
         );
-        const placeholders = Object.fromEntries(groups.map((group) => [group, `[checksum of the ${group} secrets]`])) as unknown as SecretChecksums;
+        const placeholders = Object.fromEntries(
+            groups.map((group) => [group, `[checksum of the ${group} secrets]`]),
+        ) as unknown as SecretChecksums;
         const valuesInput = (logsPlan: LogsPlan, blockStorageClassName: string | undefined): AirflowValuesInput => ({
             airflow,
             releaseName,
@@ -338,7 +397,10 @@ export class Airflow extends pulumi.ComponentResource {
             secretNames,
             logs: logsPlan,
             baseUrl,
-            statsdMappings: airflowStatsdMappings({ ttl: stack.monitoring.statsdMappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
+            statsdMappings: airflowStatsdMappings({
+                ttl: stack.monitoring.statsdMappingTtl,
+                prefix: AIRFLOW_STATSD_PREFIX,
+            }),
             statsdPrefix: AIRFLOW_STATSD_PREFIX,
             statsdExporterImageTag: stack.monitoring.statsdExporterImageTag,
             flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,

@@ -9,7 +9,10 @@
 import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
 import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
-import { STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "../observability/airflow-mixin/statsd-mapping";
+import {
+    STATSD_MAPPING_CHECKSUM_ANNOTATION,
+    statsdMappingChecksum,
+} from "../observability/airflow-mixin/statsd-mapping";
 import { createHash } from "crypto";
 import { containerResources } from "../quantities";
 
@@ -29,7 +32,10 @@ export const AIRFLOW_PORTS = {
  * Labels of the bundled Postgres pod: the chart's dependency, bitnami postgresql 13.2.24, labels its primary with
  * `app.kubernetes.io/name` (the chart's name) and `app.kubernetes.io/component: primary` (primary/statefulset.yaml).
  */
-export const BUNDLED_POSTGRES_POD_LABELS = { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "primary" } as const;
+export const BUNDLED_POSTGRES_POD_LABELS = {
+    "app.kubernetes.io/name": "postgresql",
+    "app.kubernetes.io/component": "primary",
+} as const;
 
 /** The keys the chart reads in each Secret it is given by name. */
 export const CHART_SECRET_KEYS = {
@@ -79,7 +85,11 @@ export type LogWriter = (typeof LOG_WRITERS)[number];
 
 export type LogsPlan =
     | { mode: "shared-volume"; claimName: string }
-    | { mode: "remote"; baseFolder: string; serviceAccountAnnotations: Partial<Record<LogWriter, Record<string, string>>> };
+    | {
+          mode: "remote";
+          baseFolder: string;
+          serviceAccountAnnotations: Partial<Record<LogWriter, Record<string, string>>>;
+      };
 
 /** The statsd-exporter image the chart runs; its tag comes from `monitoring.statsdExporterImageTag`. */
 export const STATSD_EXPORTER_IMAGE = "quay.io/prometheus/statsd-exporter";
@@ -123,7 +133,15 @@ export interface SecretChecksums {
 /** sha256 of Secrets' data, in a stable order: keys sorted, so only a changed value changes it. */
 export function checksumOf(secrets: [string, Record<string, string>][]): string {
     const canonical = secrets
-        .map(([name, data]) => [name, Object.keys(data).sort().map((k) => [k, data[k]])] as const)
+        .map(
+            ([name, data]) =>
+                [
+                    name,
+                    Object.keys(data)
+                        .sort()
+                        .map((k) => [k, data[k]]),
+                ] as const,
+        )
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
@@ -149,11 +167,24 @@ export const RESTRICTED_CONTAINER = {
 
 /** A pod security context: a fixed non-root user, RuntimeDefault seccomp; `fsGroup` makes mounted volumes writable. */
 function restrictedPod(uid: number, gid: number) {
-    return { runAsUser: uid, runAsGroup: gid, fsGroup: gid, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+    return {
+        runAsUser: uid,
+        runAsGroup: gid,
+        fsGroup: gid,
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
 }
 
 /** The chart's image users (values.yaml `uid`/`gid`, `statsd.uid`, `pgbouncer.uid`, `dags.gitSync.uid`) and redis' own. */
-export const CHART_UIDS = { airflow: 50000, airflowGid: 0, statsd: 65534, pgbouncer: 65534, gitSync: 65533, redis: 999 } as const;
+export const CHART_UIDS = {
+    airflow: 50000,
+    airflowGid: 0,
+    statsd: 65534,
+    pgbouncer: 65534,
+    gitSync: 65533,
+    redis: 999,
+} as const;
 
 /** What the stack's `airflow.executor` becomes for the chart and airflow.cfg. */
 export interface ExecutorSetting {
@@ -170,7 +201,9 @@ export interface ExecutorSetting {
  * pod) and the multi-executor on 3.x, which removed CeleryKubernetesExecutor (tasks pick `executor="KubernetesExecutor"`).
  * The chart's schema accepts a comma-separated list without spaces (`^(…Executor)(,(…Executor))*$`).
  */
-export function executorSetting(airflow: Pick<ResolvedAirflowConfig, "executor" | "majorVersion" | "kubernetesQueue">): ExecutorSetting {
+export function executorSetting(
+    airflow: Pick<ResolvedAirflowConfig, "executor" | "majorVersion" | "kubernetesQueue">,
+): ExecutorSetting {
     const celeryKubernetes2x = {
         executor: "CeleryKubernetesExecutor",
         config: { celery_kubernetes_executor: { kubernetes_queue: airflow.kubernetesQueue } },
@@ -230,10 +263,17 @@ function place(p: Placement) {
  * affinity replaces the chart's default, so its preferred anti-affinity between workers is kept alongside.
  */
 function placeWorkers(p: Placement) {
-    const nodeSelector = Object.keys(p.nodeSelector).length > 0 ? { ...p.nodeSelector } : { "kubernetes.io/os": "linux" };
+    const nodeSelector =
+        Object.keys(p.nodeSelector).length > 0 ? { ...p.nodeSelector } : { "kubernetes.io/os": "linux" };
     const spreadWorkers = {
         preferredDuringSchedulingIgnoredDuringExecution: [
-            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { component: "worker" } }, topologyKey: "kubernetes.io/hostname" } },
+            {
+                weight: 100,
+                podAffinityTerm: {
+                    labelSelector: { matchLabels: { component: "worker" } },
+                    topologyKey: "kubernetes.io/hostname",
+                },
+            },
         ],
     };
     return {
@@ -265,10 +305,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     // Unset (not empty) leaves the claim to the cluster's default class; an empty class name would disable provisioning.
     const blockClass = input.blockStorageClassName;
     // On the shared volume one groomer (the scheduler's) trims the one log tree; remote logs leave each pod its own emptyDir.
-    const groomer = (enabled: boolean) => ({ logGroomerSidecar: enabled ? { resources: containerResources(LOG_GROOMER) } : { enabled: false } });
+    const groomer = (enabled: boolean) => ({
+        logGroomerSidecar: enabled ? { resources: containerResources(LOG_GROOMER) } : { enabled: false },
+    });
     const ownGroomer = input.logs.mode === "remote";
     const sums = input.secretChecksums;
-    const checksum = (sum: string | undefined) => (sum ? { podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: sum } } : {});
+    const checksum = (sum: string | undefined) =>
+        sum ? { podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: sum } } : {};
     const keda = exec.usesCelery && a.workers.autoscaling.enabled && input.kedaInstalled === true;
     const scaling = a.workers.autoscaling;
 
@@ -300,7 +343,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         },
         ...exec.config,
     };
-    if (input.baseUrl) config[v3 ? "api" : "webserver"] = { ...(config[v3 ? "api" : "webserver"] ?? {}), base_url: input.baseUrl };
+    if (input.baseUrl)
+        config[v3 ? "api" : "webserver"] = { ...(config[v3 ? "api" : "webserver"] ?? {}), base_url: input.baseUrl };
     // [core] execution_api_server_url is left to the chart: its configmap.yaml points it at the API server's Service and
     // keeps base_url's sub-path.
     if (remote) {
@@ -313,7 +357,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             delete_local_logs: "True",
         };
     }
-    for (const [section, entries] of Object.entries(a.extraConfig)) config[section] = { ...(config[section] ?? {}), ...entries };
+    for (const [section, entries] of Object.entries(a.extraConfig))
+        config[section] = { ...(config[section] ?? {}), ...entries };
 
     const values: Record<string, unknown> = {
         airflowVersion: a.version,
@@ -327,7 +372,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         // Anything without its own placement (future chart components) lands on on-demand nodes.
         ...onDemand,
         // Read by every pod running the Airflow image (and the KubernetesExecutor pod template) without its own.
-        securityContexts: { pod: restrictedPod(CHART_UIDS.airflow, CHART_UIDS.airflowGid), containers: { ...RESTRICTED_CONTAINER } },
+        securityContexts: {
+            pod: restrictedPod(CHART_UIDS.airflow, CHART_UIDS.airflowGid),
+            containers: { ...RESTRICTED_CONTAINER },
+        },
         // Merged into the annotations of every Airflow pod template: the chart's checksums miss the Secrets we own.
         ...(sums ? { airflowPodAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: sums.airflow } } : {}),
 
@@ -405,7 +453,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             persistence: { enabled: true, ...(blockClass ? { storageClassName: blockClass } : {}) },
             resources: containerResources(r.redis),
             // The chart runs redis-server as root (redis.uid 0); the image's own redis user needs nothing more.
-            securityContexts: { pod: restrictedPod(CHART_UIDS.redis, CHART_UIDS.redis), container: { ...RESTRICTED_CONTAINER } },
+            securityContexts: {
+                pod: restrictedPod(CHART_UIDS.redis, CHART_UIDS.redis),
+                container: { ...RESTRICTED_CONTAINER },
+            },
             ...checksum(sums?.redis),
             ...onDemand,
         },
@@ -424,7 +475,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             // The exporter reads its mapping only at start: a changed mapping must roll its pod.
             podAnnotations: { [STATSD_MAPPING_CHECKSUM_ANNOTATION]: statsdMappingChecksum(input.statsdMappings) },
             // statsd/statsd-deployment.yaml reads only these (localPodSecurityContext, externalContainerSecurityContext).
-            securityContexts: { pod: restrictedPod(CHART_UIDS.statsd, CHART_UIDS.statsd), container: { ...RESTRICTED_CONTAINER } },
+            securityContexts: {
+                pod: restrictedPod(CHART_UIDS.statsd, CHART_UIDS.statsd),
+                container: { ...RESTRICTED_CONTAINER },
+            },
             ...onDemand,
         },
         pgbouncer:
@@ -440,7 +494,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                           statsSecretName: s.pgbouncerStats,
                           securityContexts: { container: { ...RESTRICTED_CONTAINER } },
                       },
-                      securityContexts: { pod: restrictedPod(CHART_UIDS.pgbouncer, CHART_UIDS.pgbouncer), container: { ...RESTRICTED_CONTAINER } },
+                      securityContexts: {
+                          pod: restrictedPod(CHART_UIDS.pgbouncer, CHART_UIDS.pgbouncer),
+                          container: { ...RESTRICTED_CONTAINER },
+                      },
                       // pgbouncer.ini is mounted by subPath, which never updates in place: only a new pod reads a new one.
                       ...checksum(sums?.pgbouncer),
                       ...pdb(input.production),
@@ -472,7 +529,12 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 lastName: "Admin",
                 password: `$(${ADMIN_PASSWORD_ENV})`,
             },
-            env: [{ name: ADMIN_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: s.adminPassword, key: CHART_SECRET_KEYS.adminPassword } } }],
+            env: [
+                {
+                    name: ADMIN_PASSWORD_ENV,
+                    valueFrom: { secretKeyRef: { name: s.adminPassword, key: CHART_SECRET_KEYS.adminPassword } },
+                },
+            ],
         },
         // Failed and finished KubernetesExecutor pods the executor left behind (`airflow kubernetes cleanup-pods`).
         cleanup: { enabled: exec.usesKubernetes, ...jobs },
@@ -497,7 +559,10 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 resources: containerResources(r.gitSync),
                 securityContexts: { container: { ...RESTRICTED_CONTAINER, runAsUser: CHART_UIDS.gitSync } },
                 ...(a.dags.credentials === "ssh"
-                    ? { sshKeySecret: s.gitCredentials, ...(a.dags.knownHosts ? { knownHosts: a.dags.knownHosts } : {}) }
+                    ? {
+                          sshKeySecret: s.gitCredentials,
+                          ...(a.dags.knownHosts ? { knownHosts: a.dags.knownHosts } : {}),
+                      }
                     : {}),
                 ...(a.dags.credentials === "https" ? { credentialsSecret: s.gitCredentials } : {}),
             },
@@ -531,17 +596,39 @@ export function metadataConnections(o: MetadataConnectionInput): Record<string, 
     const names = airflowServiceNames(o.releaseName, 3);
     const url = (host: string, port: number, database: string, sslmode: string) =>
         `postgresql://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${host}:${port}/${database}?sslmode=${sslmode}`;
-    if (!o.managed) return { [CHART_SECRET_KEYS.connection]: url(`${names.postgres}.${o.namespace}`, AIRFLOW_PORTS.postgres, "postgres", "disable") };
+    if (!o.managed)
+        return {
+            [CHART_SECRET_KEYS.connection]: url(
+                `${names.postgres}.${o.namespace}`,
+                AIRFLOW_PORTS.postgres,
+                "postgres",
+                "disable",
+            ),
+        };
     return {
         // PgBouncer's database alias; PgBouncer itself talks TLS to the managed database (pgbouncerIni).
-        [CHART_SECRET_KEYS.connection]: url(`${names.pgbouncer}.${o.namespace}`, AIRFLOW_PORTS.pgbouncer, `${o.releaseName}-metadata`, "disable"),
+        [CHART_SECRET_KEYS.connection]: url(
+            `${names.pgbouncer}.${o.namespace}`,
+            AIRFLOW_PORTS.pgbouncer,
+            `${o.releaseName}-metadata`,
+            "disable",
+        ),
         // Outside the VPC peering the managed databases want TLS; `require` is understood by every Postgres client KEDA has used.
-        ...(o.kedaDirect ? { [CHART_SECRET_KEYS.kedaConnection]: url(o.managed.host, o.managed.port, o.managed.database, "require") } : {}),
+        ...(o.kedaDirect
+            ? { [CHART_SECRET_KEYS.kedaConnection]: url(o.managed.host, o.managed.port, o.managed.database, "require") }
+            : {}),
     };
 }
 
 /** PgBouncer's config for the managed database: the chart's own template, with our Secret instead of plain values. */
-export function pgbouncerIni(o: { releaseName: string; host: string; port: number; database: string; user: string; production: boolean }): string {
+export function pgbouncerIni(o: {
+    releaseName: string;
+    host: string;
+    port: number;
+    database: string;
+    user: string;
+    production: boolean;
+}): string {
     const pool = `host=${o.host} dbname=${o.database} port=${o.port}`;
     return [
         "[databases]",

@@ -12,7 +12,9 @@ export function controlPlaneIsOpen(authorizedNetworks: string[] | undefined): bo
  * The warning a production stack prints when its API endpoint is open to the internet; undefined otherwise (dev and
  * staging may stay open for convenience).
  */
-export function openControlPlaneWarning(config: Pick<StackConfig, "production" | "clusterName" | "controlPlane">): string | undefined {
+export function openControlPlaneWarning(
+    config: Pick<StackConfig, "production" | "clusterName" | "controlPlane">,
+): string | undefined {
     if (!config.production || !controlPlaneIsOpen(config.controlPlane.authorizedNetworks)) return undefined;
     return (
         `${config.clusterName}: the Kubernetes API endpoint is reachable from the whole internet; ` +

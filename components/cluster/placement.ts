@@ -22,10 +22,20 @@ export const GKE_SPOT_TAINT: Toleration = {
 };
 
 /** EKS does not taint spot nodes at all; ours reuses the capacity label key, so the taint reads like the label. */
-export const EKS_SPOT_TAINT: Toleration = { key: CAPACITY_LABEL, operator: "Equal", value: "spot", effect: "NoSchedule" };
+export const EKS_SPOT_TAINT: Toleration = {
+    key: CAPACITY_LABEL,
+    operator: "Equal",
+    value: "spot",
+    effect: "NoSchedule",
+};
 
 /** The fallback pool's own taint, on both clouds: only the workers tolerate it, so nothing else lands on it. */
-export const FALLBACK_TAINT: Toleration = { key: CAPACITY_LABEL, operator: "Equal", value: "fallback", effect: "NoSchedule" };
+export const FALLBACK_TAINT: Toleration = {
+    key: CAPACITY_LABEL,
+    operator: "Equal",
+    value: "fallback",
+    effect: "NoSchedule",
+};
 
 /**
  * GKE: the custom ComputeClass that orders the workers' pools (spot first, the fallback last). Manually created pools
@@ -81,7 +91,10 @@ export function cloudTaints(cloud: ManagedCloud, pool: PoolKind): CloudTaint[] {
  * apart; monitoring reads it to tell spot from fallback nodes), tolerate its taints.
  */
 export function poolPlacement(cloud: ManagedCloud, pool: PoolKind): Placement {
-    return { nodeSelector: { [CAPACITY_LABEL]: capacityValue(pool) }, tolerations: poolTaints(cloud, pool).map((t) => ({ ...t })) };
+    return {
+        nodeSelector: { [CAPACITY_LABEL]: capacityValue(pool) },
+        tolerations: poolTaints(cloud, pool).map((t) => ({ ...t })),
+    };
 }
 
 const capacityIn = (...values: string[]): NodeSelectorRequirement => ({ key: CAPACITY_LABEL, operator: "In", values });
@@ -104,9 +117,15 @@ export function workerPlacement(cloud: ManagedCloud): Placement {
         affinity: {
             nodeAffinity: {
                 ...(cloud === "eks"
-                    ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [capacityIn("spot", "fallback")] }] } }
+                    ? {
+                          requiredDuringSchedulingIgnoredDuringExecution: {
+                              nodeSelectorTerms: [{ matchExpressions: [capacityIn("spot", "fallback")] }],
+                          },
+                      }
                     : {}),
-                preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [capacityIn("spot")] } }],
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 100, preference: { matchExpressions: [capacityIn("spot")] } },
+                ],
             },
         },
         tolerations: tolerations.map((t) => ({ ...t })),

@@ -24,13 +24,22 @@ export interface ClusterAccess {
 /** Pure: the developer's kubeconfig for the dev cluster; it execs the cloud's own credential plugin, it holds no token. */
 export function accessKubeconfig(access: ClusterAccess): string {
     if (access.kind === "gke") return gkeKubeconfig({ name: access.name, endpoint: access.endpoint });
-    return eksKubeconfig({ name: access.name, endpoint: access.endpoint, region: access.region!, caData: access.certificateAuthority });
+    return eksKubeconfig({
+        name: access.name,
+        endpoint: access.endpoint,
+        region: access.region!,
+        caData: access.certificateAuthority,
+    });
 }
 
 /** Builds the namespaced provider a devspace deploys with, before its frame is read (the read needs it). */
 export function devspaceProvider(name: string, access: ClusterAccess, opts?: pulumi.CustomResourceOptions) {
     // No default `namespace`: every object names its own, and changing a provider's namespace replaces its resources.
-    return new k8s.Provider(name, { kubeconfig: pulumi.secret(accessKubeconfig(access)), enableServerSideApply: true }, opts);
+    return new k8s.Provider(
+        name,
+        { kubeconfig: pulumi.secret(accessKubeconfig(access)), enableServerSideApply: true },
+        opts,
+    );
 }
 
 export interface ReferencedClusterArgs {

@@ -37,7 +37,12 @@ export const MULTISHARE_MAX_VOLUME_SIZE = MULTISHARE_SIZE.max;
  *   grown in 256 GiB steps) that holds up to 80 of them; `instance-storageclass-label` names the pool of instances the
  *   driver may pack this class's shares into. Right for a dev cluster with a log volume per devspace.
  */
-export function filestoreStorageClass(args: { network: string; mode?: FilestoreMode; retain: boolean; className?: string }): StorageClassSpec {
+export function filestoreStorageClass(args: {
+    network: string;
+    mode?: FilestoreMode;
+    retain: boolean;
+    className?: string;
+}): StorageClassSpec {
     const reclaimPolicy = args.retain ? "Retain" : "Delete";
     if (args.mode === "enterprise-multishare")
         return {

@@ -19,8 +19,13 @@ export interface NodeSelectorRequirement {
 /** Node affinity in the Kubernetes API's shape (what the Helm charts take under `affinity`). */
 export interface NodeAffinity {
     nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions: NodeSelectorRequirement[] }[] };
-        preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: { matchExpressions: NodeSelectorRequirement[] } }[];
+        requiredDuringSchedulingIgnoredDuringExecution?: {
+            nodeSelectorTerms: { matchExpressions: NodeSelectorRequirement[] }[];
+        };
+        preferredDuringSchedulingIgnoredDuringExecution?: {
+            weight: number;
+            preference: { matchExpressions: NodeSelectorRequirement[] };
+        }[];
     };
 }
 

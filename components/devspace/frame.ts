@@ -41,7 +41,9 @@ export function resourceQuotaSpec(quota: Quota) {
             "limits.memory": formatMemory(parseMemory(quota.memory) * LIMIT_FACTOR.memory),
             "requests.storage": quota.storage,
             "requests.ephemeral-storage": quota.ephemeralStorage,
-            "limits.ephemeral-storage": formatMemory(parseMemory(quota.ephemeralStorage) * LIMIT_FACTOR.ephemeralStorage),
+            "limits.ephemeral-storage": formatMemory(
+                parseMemory(quota.ephemeralStorage) * LIMIT_FACTOR.ephemeralStorage,
+            ),
             // No load balancers or node ports from a devspace: the shared cluster's addresses are not its to take.
             "services.loadbalancers": "0",
             "services.nodeports": "0",
@@ -108,7 +110,11 @@ export function devspaceRoleRules() {
         // The chart's pod launcher Role and its binding; Kubernetes refuses a Role granting more than this one holds.
         { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: ALL },
         // The ServiceMonitor of the devspace's statsd-exporter; the shared Prometheus pins its series to this namespace.
-        { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: ALL },
+        {
+            apiGroups: ["monitoring.coreos.com"],
+            resources: ["servicemonitors", "podmonitors", "prometheusrules"],
+            verbs: ALL,
+        },
         { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: READ },
     ];
 }
@@ -117,7 +123,8 @@ export function devspaceRoleRules() {
 export function devspaceSubjects(entry: Pick<DevspaceEntry, "name" | "owner">) {
     const subjects: { kind: string; name: string; apiGroup: string }[] = [];
     if (entry.owner.gcp) subjects.push({ kind: "User", name: entry.owner.gcp, apiGroup: "rbac.authorization.k8s.io" });
-    if (entry.owner.aws) subjects.push({ kind: "Group", name: devspaceGroup(entry.name), apiGroup: "rbac.authorization.k8s.io" });
+    if (entry.owner.aws)
+        subjects.push({ kind: "Group", name: devspaceGroup(entry.name), apiGroup: "rbac.authorization.k8s.io" });
     return subjects;
 }
 
@@ -145,7 +152,12 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined,
                 policyTypes: ["Egress"],
                 egress: [
                     {
-                        to: [{ namespaceSelector: byName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                        to: [
+                            {
+                                namespaceSelector: byName("kube-system"),
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
                         ports: [
                             { protocol: "UDP", port: 53 },
                             { protocol: "TCP", port: 53 },
@@ -180,7 +192,12 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined,
                 ingress: [
                     {
                         from: [{ namespaceSelector: byName(monitoringNamespace) }],
-                        ports: [{ protocol: AIRFLOW_STATSD_SERVICE.scrapePort.protocol, port: AIRFLOW_STATSD_SERVICE.scrapePort.port }],
+                        ports: [
+                            {
+                                protocol: AIRFLOW_STATSD_SERVICE.scrapePort.protocol,
+                                port: AIRFLOW_STATSD_SERVICE.scrapePort.port,
+                            },
+                        ],
                     },
                 ],
             },
@@ -195,7 +212,12 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined,
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
-                        from: [{ namespaceSelector: byName(kedaNamespace), podSelector: { matchLabels: { ...KEDA_OPERATOR_POD_LABELS } } }],
+                        from: [
+                            {
+                                namespaceSelector: byName(kedaNamespace),
+                                podSelector: { matchLabels: { ...KEDA_OPERATOR_POD_LABELS } },
+                            },
+                        ],
                         ports: [{ protocol: "TCP", port: AIRFLOW_PORTS.postgres }],
                     },
                 ],
@@ -231,7 +253,11 @@ export interface DevspaceFrameArgs {
     /** Namespace of the shared KEDA, admitted to the bundled Postgres for the Celery query; undefined when the stack runs none. */
     kedaNamespace?: string;
     /** The cluster's facts the devspace stack reads from the frame ConfigMap (with the two namespaces above). */
-    cluster: { [K in Exclude<keyof DevspaceClusterFacts, "monitoringNamespace" | "kedaNamespace">]: pulumi.Input<DevspaceClusterFacts[K]> };
+    cluster: {
+        [K in Exclude<keyof DevspaceClusterFacts, "monitoringNamespace" | "kedaNamespace">]: pulumi.Input<
+            DevspaceClusterFacts[K]
+        >;
+    };
     /** Resources the frame waits for (the cluster's node pools): nothing to wait for when unset. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -245,7 +271,10 @@ export class DevspaceFrame extends pulumi.ComponentResource {
         const { entry } = args;
         const labels = devspaceLabels(entry.name);
         // The namespace records owner and expiry, for people reading the cluster and for the scheduled teardown.
-        const annotations = { [DEVSPACE_OWNER_ANNOTATION]: entry.owner.gcp ?? entry.owner.aws ?? "", "airflow-platform/expires": entry.expires };
+        const annotations = {
+            [DEVSPACE_OWNER_ANNOTATION]: entry.owner.gcp ?? entry.owner.aws ?? "",
+            "airflow-platform/expires": entry.expires,
+        };
         const k8sOpts = { parent: this, provider: args.provider };
         const namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,
@@ -255,9 +284,21 @@ export class DevspaceFrame extends pulumi.ComponentResource {
         this.namespace = namespace.metadata.name;
         const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: meta("devspace"), spec: resourceQuotaSpec(entry.quota) }, inNamespace);
-        new k8s.core.v1.LimitRange(`${name}-limits`, { metadata: meta("devspace"), spec: limitRangeSpec(entry.quota) as k8sInput.core.v1.LimitRangeSpec }, inNamespace);
-        const role = new k8s.rbac.v1.Role(`${name}-owner`, { metadata: meta("devspace-owner"), rules: devspaceRoleRules() }, inNamespace);
+        new k8s.core.v1.ResourceQuota(
+            `${name}-quota`,
+            { metadata: meta("devspace"), spec: resourceQuotaSpec(entry.quota) },
+            inNamespace,
+        );
+        new k8s.core.v1.LimitRange(
+            `${name}-limits`,
+            { metadata: meta("devspace"), spec: limitRangeSpec(entry.quota) as k8sInput.core.v1.LimitRangeSpec },
+            inNamespace,
+        );
+        const role = new k8s.rbac.v1.Role(
+            `${name}-owner`,
+            { metadata: meta("devspace-owner"), rules: devspaceRoleRules() },
+            inNamespace,
+        );
         new k8s.rbac.v1.RoleBinding(
             `${name}-owner`,
             {
@@ -272,12 +313,20 @@ export class DevspaceFrame extends pulumi.ComponentResource {
             `${name}-frame`,
             {
                 metadata: { ...meta(DEVSPACE_FRAME_CONFIGMAP), annotations },
-                data: devspaceFrameData(entry, { ...args.cluster, monitoringNamespace: args.monitoringNamespace, kedaNamespace: args.kedaNamespace }),
+                data: devspaceFrameData(entry, {
+                    ...args.cluster,
+                    monitoringNamespace: args.monitoringNamespace,
+                    kedaNamespace: args.kedaNamespace,
+                }),
             },
             inNamespace,
         );
         for (const policy of devspaceNetworkPolicies(args.monitoringNamespace, args.kedaNamespace))
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec }, inNamespace);
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-${policy.name}`,
+                { metadata: meta(policy.name), spec: policy.spec },
+                inNamespace,
+            );
         this.registerOutputs({ namespace: this.namespace });
     }
 }
@@ -331,7 +380,8 @@ export function parseDevspaceFrame(namespace: string, data: Record<string, strin
     const where = `ConfigMap ${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`;
     const text = (key: string): string => {
         const value = data?.[key];
-        if (typeof value !== "string") throw new Error(`${where} has no ${key}: it was not written by this program's dev stack`);
+        if (typeof value !== "string")
+            throw new Error(`${where} has no ${key}: it was not written by this program's dev stack`);
         return value;
     };
     const json = <T>(key: string): T => {
@@ -339,11 +389,12 @@ export function parseDevspaceFrame(namespace: string, data: Record<string, strin
         try {
             return JSON.parse(value) as T;
         } catch (e) {
-            throw new Error(`${where}: ${key} is not JSON (${(e as Error).message})`);
+            throw new Error(`${where}: ${key} is not JSON (${(e as Error).message})`, { cause: e });
         }
     };
     const placement = json<PoolPlacements>("placement");
-    if (!placement?.onDemand || !placement?.spot) throw new Error(`${where}: placement has no onDemand and spot placements`);
+    if (!placement?.onDemand || !placement?.spot)
+        throw new Error(`${where}: placement has no onDemand and spot placements`);
     return {
         name: text("name"),
         namespace: text("namespace"),

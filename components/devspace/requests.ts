@@ -25,7 +25,10 @@ export interface Amount {
     memoryBytes: number;
 }
 
-const add = (a: Amount, b: Amount): Amount => ({ cpuMillis: a.cpuMillis + b.cpuMillis, memoryBytes: a.memoryBytes + b.memoryBytes });
+const add = (a: Amount, b: Amount): Amount => ({
+    cpuMillis: a.cpuMillis + b.cpuMillis,
+    memoryBytes: a.memoryBytes + b.memoryBytes,
+});
 const times = (a: Amount, n: number): Amount => ({ cpuMillis: a.cpuMillis * n, memoryBytes: a.memoryBytes * n });
 const ZERO: Amount = { cpuMillis: 0, memoryBytes: 0 };
 
@@ -66,10 +69,17 @@ function limitRangeDefault(objects: PlannedObject[]): Amount | undefined {
     return { cpuMillis: parseCpu(d.cpu), memoryBytes: parseMemory(d.memory) };
 }
 
-function requestOf(resources: unknown, fallback: Amount | undefined, what: string): { request: Amount; defaulted: boolean } {
+function requestOf(
+    resources: unknown,
+    fallback: Amount | undefined,
+    what: string,
+): { request: Amount; defaulted: boolean } {
     const requests = asObj(asObj(resources).requests);
     if (requests.cpu !== undefined && requests.memory !== undefined)
-        return { request: { cpuMillis: parseCpu(requests.cpu), memoryBytes: parseMemory(requests.memory) }, defaulted: false };
+        return {
+            request: { cpuMillis: parseCpu(requests.cpu), memoryBytes: parseMemory(requests.memory) },
+            defaulted: false,
+        };
     if (!fallback) throw new Error(`${what} sets no requests and the namespace has no LimitRange default`);
     return {
         request: {
@@ -104,19 +114,30 @@ export function airflowChartPods(values: Obj): {
     const pod = (component: string, replicas: number, opts: { groomer: boolean; gitSync: boolean }) => {
         steady.push({ what: `${component}`, replicas, resources: v(`${component}.resources`) });
         if (opts.groomer && on(v(`${component}.logGroomerSidecar.enabled`), true))
-            steady.push({ what: `${component}/log-groomer`, replicas, resources: v(`${component}.logGroomerSidecar.resources`) });
-        if (opts.gitSync && gitSync) steady.push({ what: `${component}/git-sync`, replicas, resources: gitSyncResources });
+            steady.push({
+                what: `${component}/log-groomer`,
+                replicas,
+                resources: v(`${component}.logGroomerSidecar.resources`),
+            });
+        if (opts.gitSync && gitSync)
+            steady.push({ what: `${component}/git-sync`, replicas, resources: gitSyncResources });
     };
 
-    pod("scheduler", count(v("scheduler.replicas"), 1), { groomer: true, gitSync: !dagProcessor || /Local/.test(executor) });
+    pod("scheduler", count(v("scheduler.replicas"), 1), {
+        groomer: true,
+        gitSync: !dagProcessor || /Local/.test(executor),
+    });
     if (major >= 3) pod("apiServer", count(v("apiServer.replicas"), 1), { groomer: false, gitSync: false });
     else pod("webserver", count(v("webserver.replicas"), 1), { groomer: false, gitSync: false });
     if (dagProcessor) pod("dagProcessor", count(v("dagProcessor.replicas"), 1), { groomer: true, gitSync: true });
-    if (on(v("triggerer.enabled"), true)) pod("triggerer", count(v("triggerer.replicas"), 1), { groomer: true, gitSync: true });
+    if (on(v("triggerer.enabled"), true))
+        pod("triggerer", count(v("triggerer.replicas"), 1), { groomer: true, gitSync: true });
     if (celery) {
         // With KEDA (workers.keda.enabled) the ScaledObject may run up to maxReplicaCount workers: the quota must hold them.
         const keda = on(v("workers.keda.enabled"), false);
-        const replicas = keda ? count(v("workers.keda.maxReplicaCount"), 10) : count(v("workers.celery.replicas"), count(v("workers.replicas"), 1));
+        const replicas = keda
+            ? count(v("workers.keda.maxReplicaCount"), 10)
+            : count(v("workers.celery.replicas"), count(v("workers.replicas"), 1));
         // worker-deployment.yaml runs the workers' log groomer only beside the StatefulSet's volume (persistence on).
         const persistence = on(v("workers.celery.persistence.enabled"), on(v("workers.persistence.enabled"), true));
         pod("workers", replicas, { groomer: persistence, gitSync: true });
@@ -127,18 +148,26 @@ export function airflowChartPods(values: Obj): {
     if (on(v("pgbouncer.enabled"), false)) {
         const replicas = count(v("pgbouncer.replicas"), 1);
         pod("pgbouncer", replicas, { groomer: false, gitSync: false });
-        steady.push({ what: "pgbouncer/metrics-exporter", replicas, resources: v("pgbouncer.metricsExporterSidecar.resources") });
+        steady.push({
+            what: "pgbouncer/metrics-exporter",
+            replicas,
+            resources: v("pgbouncer.metricsExporterSidecar.resources"),
+        });
     }
-    if (on(v("postgresql.enabled"), true)) steady.push({ what: "postgresql", replicas: 1, resources: v("postgresql.primary.resources") });
+    if (on(v("postgresql.enabled"), true))
+        steady.push({ what: "postgresql", replicas: 1, resources: v("postgresql.primary.resources") });
 
     const jobs: { what: string; resources: unknown }[] = [];
-    if (on(v("migrateDatabaseJob.enabled"), true)) jobs.push({ what: "migrateDatabaseJob", resources: v("migrateDatabaseJob.resources") });
-    if (on(v("createUserJob.enabled"), true)) jobs.push({ what: "createUserJob", resources: v("createUserJob.resources") });
+    if (on(v("migrateDatabaseJob.enabled"), true))
+        jobs.push({ what: "migrateDatabaseJob", resources: v("migrateDatabaseJob.resources") });
+    if (on(v("createUserJob.enabled"), true))
+        jobs.push({ what: "createUserJob", resources: v("createUserJob.resources") });
     if (on(v("cleanup.enabled"), false)) jobs.push({ what: "cleanup", resources: v("cleanup.resources") });
-    if (on(v("databaseCleanup.enabled"), false)) jobs.push({ what: "databaseCleanup", resources: v("databaseCleanup.resources") });
+    if (on(v("databaseCleanup.enabled"), false))
+        jobs.push({ what: "databaseCleanup", resources: v("databaseCleanup.resources") });
 
     const kubernetesTasks = /Kubernetes/.test(executor);
-    return { steady, jobs, taskPod: kubernetesTasks ? v("workers.resources") ?? {} : undefined };
+    return { steady, jobs, taskPod: kubernetesTasks ? (v("workers.resources") ?? {}) : undefined };
 }
 
 const WORKLOAD_PODS: Record<string, { spec: string[]; replicas?: string[] }> = {
@@ -153,7 +182,8 @@ const WORKLOAD_PODS: Record<string, { spec: string[]; replicas?: string[] }> = {
  */
 export function devspaceRequestsOf(objects: PlannedObject[], namespace: string): DevspaceRequests {
     const inNamespace = (o: PlannedObject) =>
-        asObj(o.inputs.metadata).namespace === namespace || (o.type === "kubernetes:helm.sh/v3:Release" && o.inputs.namespace === namespace);
+        asObj(o.inputs.metadata).namespace === namespace ||
+        (o.type === "kubernetes:helm.sh/v3:Release" && o.inputs.namespace === namespace);
     const fallback = limitRangeDefault(objects.filter(inNamespace));
     const lines: RequestLine[] = [];
     const jobs: RequestLine[] = [];
@@ -172,12 +202,19 @@ export function devspaceRequestsOf(objects: PlannedObject[], namespace: string):
             }
             if (pods.taskPod !== undefined) taskPod = requestOf(pods.taskPod, fallback, `${o.name}: task pod`).request;
         } else if (o.type === "kubernetes:helm.sh/v3:Release") {
-            throw new Error(`${o.name}: cannot count the pods of chart ${String(o.inputs.chart)}; teach devspaceRequestsOf about it`);
+            throw new Error(
+                `${o.name}: cannot count the pods of chart ${String(o.inputs.chart)}; teach devspaceRequestsOf about it`,
+            );
         }
         const workload = WORKLOAD_PODS[o.type];
         if (workload) {
             const spec = workload.spec.reduce<unknown>((x, k) => asObj(x)[k], o.inputs);
-            const replicas = workload.replicas ? count(workload.replicas.reduce<unknown>((x, k) => asObj(x)[k], o.inputs), 1) : 1;
+            const replicas = workload.replicas
+                ? count(
+                      workload.replicas.reduce<unknown>((x, k) => asObj(x)[k], o.inputs),
+                      1,
+                  )
+                : 1;
             for (const c of (asObj(spec).containers as Obj[] | undefined) ?? []) {
                 const what = `${o.type.split(":").pop()} ${o.name}/${String(c.name)}`;
                 lines.push({ what, replicas, ...requestOf(c.resources, fallback, what) });
@@ -212,7 +249,10 @@ export function describeDevspaceRequests(r: DevspaceRequests): string {
     const amount = (a: Amount) => `${formatCpu(a.cpuMillis)} CPU, ${formatMemory(a.memoryBytes)}`;
     const parts = [`steady ${amount(r.steady)}`, `peak (with the run-once jobs) ${amount(r.peak)}`];
     if (r.quota) parts.push(`quota ${amount(r.quota)}`);
-    if (r.taskPod) parts.push(`task pod ${amount(r.taskPod)}${r.taskPodsThatFit !== undefined ? `, ${r.taskPodsThatFit} fit beside the steady pods` : ""}`);
+    if (r.taskPod)
+        parts.push(
+            `task pod ${amount(r.taskPod)}${r.taskPodsThatFit !== undefined ? `, ${r.taskPodsThatFit} fit beside the steady pods` : ""}`,
+        );
     const defaulted = r.lines.filter((l) => l.defaulted).length;
     if (defaulted > 0) parts.push(`${defaulted} container(s) on the LimitRange default`);
     return parts.join("; ");
@@ -225,7 +265,15 @@ export function describeDevspaceRequests(r: DevspaceRequests): string {
 export function frameObjects(namespace: string, quota: DevspaceEntry["quota"]): PlannedObject[] {
     const metadata = { name: "devspace", namespace };
     return [
-        { type: "kubernetes:core/v1:LimitRange", name: "frame-limits", inputs: { metadata, spec: limitRangeSpec(quota) } },
-        { type: "kubernetes:core/v1:ResourceQuota", name: "frame-quota", inputs: { metadata, spec: resourceQuotaSpec(quota) } },
+        {
+            type: "kubernetes:core/v1:LimitRange",
+            name: "frame-limits",
+            inputs: { metadata, spec: limitRangeSpec(quota) },
+        },
+        {
+            type: "kubernetes:core/v1:ResourceQuota",
+            name: "frame-quota",
+            inputs: { metadata, spec: resourceQuotaSpec(quota) },
+        },
     ];
 }

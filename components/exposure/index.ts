@@ -38,16 +38,31 @@ export class Exposure extends pulumi.ComponentResource {
         super("airflow-platform:index:Exposure", name, {}, opts);
         const { cluster, stack, airflow, observability } = args;
         const driver = cluster.ingress;
-        if (!driver) throw new Error(`cloud ${stack.cloud}: the cluster offers no ingress driver, so exposure cannot be enabled`);
+        if (!driver)
+            throw new Error(
+                `cloud ${stack.cloud}: the cluster offers no ingress driver, so exposure cannot be enabled`,
+            );
 
         const backends: ExposedBackends = {
-            airflowUi: { serviceName: airflow.uiServiceName, servicePort: airflow.uiServicePort, namespace: airflow.namespace },
+            airflowUi: {
+                serviceName: airflow.uiServiceName,
+                servicePort: airflow.uiServicePort,
+                namespace: airflow.namespace,
+            },
             flower:
                 airflow.flowerServiceName && airflow.flowerServicePort
-                    ? { serviceName: airflow.flowerServiceName, servicePort: airflow.flowerServicePort, namespace: airflow.namespace }
+                    ? {
+                          serviceName: airflow.flowerServiceName,
+                          servicePort: airflow.flowerServicePort,
+                          namespace: airflow.namespace,
+                      }
                     : undefined,
             grafana: observability
-                ? { serviceName: observability.grafanaServiceName, servicePort: observability.grafanaServicePort, namespace: observability.namespace }
+                ? {
+                      serviceName: observability.grafanaServiceName,
+                      servicePort: observability.grafanaServicePort,
+                      namespace: observability.namespace,
+                  }
                 : undefined,
         };
         this.routes = exposureRoutes(stack, backends);

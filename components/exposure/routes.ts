@@ -38,11 +38,25 @@ export function healthCheckPaths(stack: StackConfig): { airflow: string; flower:
 /** `/` → Airflow UI, `flowerPath` → Flower (when it runs), `grafanaPath` → Grafana (with monitoring). */
 export function exposureRoutes(stack: StackConfig, backends: ExposedBackends): IngressRoute[] {
     const health = healthCheckPaths(stack);
-    const routes: IngressRoute[] = [{ name: "airflow", path: "/", ...backends.airflowUi, healthCheckPath: health.airflow }];
+    const routes: IngressRoute[] = [
+        { name: "airflow", path: "/", ...backends.airflowUi, healthCheckPath: health.airflow },
+    ];
     if (flowerExposed(stack)) {
-        if (!backends.flower) throw new Error("airflow.flower.enabled is set but the Airflow component exposes no Flower service");
-        routes.push({ name: "flower", path: stack.exposure.flowerPath, ...backends.flower, healthCheckPath: health.flower });
+        if (!backends.flower)
+            throw new Error("airflow.flower.enabled is set but the Airflow component exposes no Flower service");
+        routes.push({
+            name: "flower",
+            path: stack.exposure.flowerPath,
+            ...backends.flower,
+            healthCheckPath: health.flower,
+        });
     }
-    if (backends.grafana) routes.push({ name: "grafana", path: stack.exposure.grafanaPath, ...backends.grafana, healthCheckPath: health.grafana });
+    if (backends.grafana)
+        routes.push({
+            name: "grafana",
+            path: stack.exposure.grafanaPath,
+            ...backends.grafana,
+            healthCheckPath: health.grafana,
+        });
     return routes;
 }

@@ -92,4 +92,3 @@ export class Keda extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespace });
     }
 }
-

@@ -58,7 +58,11 @@ export class Observability extends pulumi.ComponentResource {
         );
         this.namespace = namespace.metadata.name;
 
-        const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-grafana-admin`,
+            { length: 24, special: false },
+            { parent: this },
+        );
         this.grafanaAdminPassword = pulumi.secret(password.result);
         const grafanaAdmin = new k8s.core.v1.Secret(
             `${name}-grafana-admin`,
@@ -77,7 +81,9 @@ export class Observability extends pulumi.ComponentResource {
             {
                 metadata: { name: "alertmanager-airflow-platform", namespace: this.namespace, labels: PART_OF },
                 stringData: {
-                    [ALERTMANAGER_CONFIG_KEY]: pulumi.secret(receivers.apply((r) => YAML.stringify(alertmanagerConfig(r)))),
+                    [ALERTMANAGER_CONFIG_KEY]: pulumi.secret(
+                        receivers.apply((r) => YAML.stringify(alertmanagerConfig(r))),
+                    ),
                 },
             },
             child,
@@ -152,7 +158,12 @@ export class Observability extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PrometheusRule",
                 metadata: { name: "airflow-platform", namespace: this.namespace, labels: PART_OF },
-                spec: { groups: airflowRuleGroups({ spotNodeLabels: cluster.placement.spot.nodeSelector, fallbackNodeLabels: cluster.placement.fallback?.nodeSelector ?? {} }) },
+                spec: {
+                    groups: airflowRuleGroups({
+                        spotNodeLabels: cluster.placement.spot.nodeSelector,
+                        fallbackNodeLabels: cluster.placement.fallback?.nodeSelector ?? {},
+                    }),
+                },
             },
             { ...child, dependsOn: [this.crds] },
         );

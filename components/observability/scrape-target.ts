@@ -53,7 +53,10 @@ export class AirflowScrapeTarget extends pulumi.ComponentResource {
                 metadata: {
                     name: pulumi.interpolate`${args.releaseName}-statsd`,
                     namespace: args.namespace,
-                    labels: { "app.kubernetes.io/part-of": "airflow-platform", "app.kubernetes.io/component": "statsd" },
+                    labels: {
+                        "app.kubernetes.io/part-of": "airflow-platform",
+                        "app.kubernetes.io/component": "statsd",
+                    },
                 },
                 spec,
             },

@@ -26,7 +26,6 @@ export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
 /** The label (and value) the Grafana sidecar collects dashboard ConfigMaps by. */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 
-
 /** Alertmanager's volume: silences and the notification log are a few KiB; 1Gi is the smallest size worth a disk. */
 export const ALERTMANAGER_STORAGE = "1Gi";
 
@@ -90,7 +89,11 @@ export function annotatedPodsScrapeConfig() {
         kubernetes_sd_configs: [{ role: "pod" }],
         relabel_configs: <RelabelConfig[]>[
             { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
-            { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed|Unknown" },
+            {
+                source_labels: ["__meta_kubernetes_pod_phase"],
+                action: "drop",
+                regex: "Pending|Succeeded|Failed|Unknown",
+            },
             ...annotatedSchemeAndPath("pod"),
             {
                 // IPv6 pod IPs need brackets around the address.
@@ -110,7 +113,11 @@ export function annotatedPodsScrapeConfig() {
             { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
             { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
             { source_labels: ["__meta_kubernetes_pod_node_name"], action: "replace", target_label: "node" },
-            { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], action: "replace", target_label: "app" },
+            {
+                source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+                action: "replace",
+                target_label: "app",
+            },
         ],
     };
 }
@@ -126,7 +133,11 @@ export function annotatedServicesScrapeConfig() {
         job_name: SERVICE_ENDPOINTS_JOB,
         kubernetes_sd_configs: [{ role: "endpoints" }],
         relabel_configs: <RelabelConfig[]>[
-            { source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+            {
+                source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scrape"],
+                action: "keep",
+                regex: "true",
+            },
             { source_labels: ["__meta_kubernetes_service_label_component"], action: "drop", regex: "statsd" },
             ...annotatedSchemeAndPath("service"),
             {
@@ -189,7 +200,13 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     const size = SIZES[input.production ? "production" : "small"];
     const c = input.config;
     const placement = { nodeSelector: input.onDemand.nodeSelector, tolerations: input.onDemand.tolerations };
-    const nodeLabels = [...new Set([...Object.keys(CLOUD_SPOT_LABELS), ...Object.keys(input.spotNodeSelector), ...Object.keys(input.onDemand.nodeSelector)])];
+    const nodeLabels = [
+        ...new Set([
+            ...Object.keys(CLOUD_SPOT_LABELS),
+            ...Object.keys(input.spotNodeSelector),
+            ...Object.keys(input.onDemand.nodeSelector),
+        ]),
+    ];
     const retentionSize = retentionSizeFor(c.prometheus.storageSize);
     // An unset storageClassName means the cluster's default class; an empty string would mean "no class" (no provisioning).
     const storageClassName = input.blockStorageClassName ? { storageClassName: input.blockStorageClassName } : {};
@@ -270,7 +287,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 // Silences and the notification log survive a restart or a node drain (an emptyDir loses them).
                 storage: {
                     volumeClaimTemplate: {
-                        spec: { ...storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: ALERTMANAGER_STORAGE } } },
+                        spec: {
+                            ...storageClassName,
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: ALERTMANAGER_STORAGE } },
+                        },
                     },
                 },
                 // The whole configuration lives in a Secret this program writes from the secret receivers.
@@ -286,7 +307,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             fullnameOverride: GRAFANA_SERVICE.name,
             service: { port: GRAFANA_SERVICE.port },
             resources: containerResources(size.grafana),
-            admin: { existingSecret: input.grafanaAdminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+            admin: {
+                existingSecret: input.grafanaAdminSecretName,
+                userKey: "admin-user",
+                passwordKey: "admin-password",
+            },
             "grafana.ini": grafanaIni,
             persistence: c.grafana.persistence
                 ? { enabled: true, type: "pvc", size: "10Gi", accessModes: ["ReadWriteOnce"], ...storageClassName }
@@ -345,8 +370,8 @@ export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined)
                 api_url: r.slack.apiUrl,
                 channel: r.slack.channel,
                 send_resolved: true,
-                title: '{{ .CommonLabels.alertname }} ({{ .Status }})',
-                text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook }}\n{{ end }}',
+                title: "{{ .CommonLabels.alertname }} ({{ .Status }})",
+                text: "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook }}\n{{ end }}",
             },
         ];
     if (r.webhook) receiver.webhook_configs = [{ url: r.webhook.url, send_resolved: true }];
@@ -379,9 +404,21 @@ export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined)
             ],
         },
         inhibit_rules: [
-            { source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] },
-            { source_matchers: ["severity = warning"], target_matchers: ["severity = info"], equal: ["namespace", "alertname"] },
-            { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
+            {
+                source_matchers: ["severity = critical"],
+                target_matchers: ["severity =~ warning|info"],
+                equal: ["namespace", "alertname"],
+            },
+            {
+                source_matchers: ["severity = warning"],
+                target_matchers: ["severity = info"],
+                equal: ["namespace", "alertname"],
+            },
+            {
+                source_matchers: ["alertname = InfoInhibitor"],
+                target_matchers: ["severity = info"],
+                equal: ["namespace"],
+            },
             // A dead exporter explains every missing Airflow metric in its namespace.
             {
                 source_matchers: ["alertname = AirflowStatsdExporterDown"],

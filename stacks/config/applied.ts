@@ -22,7 +22,8 @@ export function appliedDefaults(raw: Record<string, unknown>, resolved: StackCon
         const isRecord = schema !== undefined && unwrap(schema)._zod.def.type === "record";
         if (isObject && !isRecord && Object.keys(value as object).length > 0) {
             const givenObject = given !== null && typeof given === "object" ? (given as Record<string, unknown>) : {};
-            for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, givenObject[k], [...path, k]);
+            for (const [k, v] of Object.entries(value as Record<string, unknown>))
+                walk(v, givenObject[k], [...path, k]);
             return;
         }
         if (given === undefined && value !== undefined) found.push({ key: path.join("."), value });

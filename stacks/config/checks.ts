@@ -11,10 +11,18 @@ import { instanceShape, isArm64, parseInstanceType } from "../../components/clus
 const GKE_MIN_MAINTENANCE_HOURS = 48;
 
 /** Cross-checks of the cluster layer: networks that must come in pairs, and database sizes per cloud. */
-export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode: "bundled" | "managed", problem: Problem) {
+export function checkClusterLayer(
+    c: RawStackConfig,
+    cloud: Cloud,
+    databaseMode: "bundled" | "managed",
+    problem: Problem,
+) {
     const gcpNetwork = c.gcp?.network;
     if (gcpNetwork?.existingSubnetwork && !gcpNetwork.existingNetwork)
-        problem(["gcp", "network", "existingNetwork"], "is required with gcp.network.existingSubnetwork: name the subnetwork's VPC network");
+        problem(
+            ["gcp", "network", "existingNetwork"],
+            "is required with gcp.network.existingSubnetwork: name the subnetwork's VPC network",
+        );
     const vpc = c.aws?.vpc;
     if (vpc?.existingVpcId && (vpc.privateSubnetIds ?? []).length < 2)
         problem(
@@ -51,7 +59,10 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
     // STANDARD on a minor past standard support: EKS upgrades such a cluster by itself (past the pinned add-ons and
     // node groups), and a cluster already in extended support cannot go back to STANDARD (Amazon EKS User Guide,
     // "Disable EKS extended support": only clusters in standard support can).
-    const ended = cloud === "eks" && c.aws && !c.aws.extendedSupport ? eksStandardSupportEnded(c.kubernetesVersion, new Date()) : undefined;
+    const ended =
+        cloud === "eks" && c.aws && !c.aws.extendedSupport
+            ? eksStandardSupportEnded(c.kubernetesVersion, new Date())
+            : undefined;
     if (ended)
         problem(
             ["aws", "extendedSupport"],
@@ -68,7 +79,11 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
             window,
         );
     if (gcpNetwork?.privateServicesAccess === "existing" && !gcpNetwork.existingNetwork)
-        problem(["gcp", "network", "privateServicesAccess"], "existing needs gcp.network.existingNetwork: a network this stack creates has no peering yet", "existing");
+        problem(
+            ["gcp", "network", "privateServicesAccess"],
+            "existing needs gcp.network.existingNetwork: a network this stack creates has no peering yet",
+            "existing",
+        );
     const pools = c.nodePools;
     if (cloud === "gke" && pools?.spot?.machineTypes) {
         const families = pools.spot.machineTypes.map((type) => type.split("-")[0]);
@@ -85,7 +100,11 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
             const types = pools?.[pool]?.machineTypes ?? [];
             const unknown = types.filter((t) => !parseInstanceType(t));
             if (unknown.length > 0)
-                problem(["nodePools", pool, "machineTypes"], `must be EC2 instance types such as m6i.xlarge; ${unknown.join(", ")} is not`, types);
+                problem(
+                    ["nodePools", pool, "machineTypes"],
+                    `must be EC2 instance types such as m6i.xlarge; ${unknown.join(", ")} is not`,
+                    types,
+                );
             const arm = types.filter(isArm64);
             if (arm.length > 0)
                 problem(
@@ -105,7 +124,11 @@ export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, databaseMode:
     }
     if (cloud === "eks") checkEksAccessPrincipals(c, problem);
     if (c.database.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb)
-        problem(["database", "maxStorageGb"], `must be at least database.storageGb (${c.database.storageGb})`, c.database.maxStorageGb);
+        problem(
+            ["database", "maxStorageGb"],
+            `must be at least database.storageGb (${c.database.storageGb})`,
+            c.database.maxStorageGb,
+        );
     const tier = c.database.tier;
     if (databaseMode === "managed" && tier) {
         if (cloud === "gke" && !/^db-/.test(tier))
@@ -137,7 +160,8 @@ function checkEksAccessPrincipals(c: RawStackConfig, problem: Problem) {
         claim(entry.principalArn, `aws.accessEntries[${i}].principalArn`, ["aws", "accessEntries", i, "principalArn"]),
     );
     c.devspaces.forEach((devspace, i) => {
-        if (devspace.owner.aws) claim(devspace.owner.aws, `devspaces[${i}].owner.aws`, ["devspaces", i, "owner", "aws"]);
+        if (devspace.owner.aws)
+            claim(devspace.owner.aws, `devspaces[${i}].owner.aws`, ["devspaces", i, "owner", "aws"]);
     });
 }
 
@@ -157,19 +181,40 @@ export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;
 export function checkDevspace(c: RawStackConfig, givenNamespace: unknown, problem: Problem) {
     const namespace = devspaceNamespace(c.devspace!.developer);
     if (givenNamespace !== undefined && givenNamespace !== namespace)
-        problem(["airflow", "namespace"], `a devspace's namespace is devspace-<developer> (${namespace}): remove airflow.namespace`, givenNamespace);
-    if (c.devspaces.length > 0) problem(["devspaces"], "is for the dev stack, which owns the devspaces' frames; a devspace stack names its own in devspace.developer");
+        problem(
+            ["airflow", "namespace"],
+            `a devspace's namespace is devspace-<developer> (${namespace}): remove airflow.namespace`,
+            givenNamespace,
+        );
+    if (c.devspaces.length > 0)
+        problem(
+            ["devspaces"],
+            "is for the dev stack, which owns the devspaces' frames; a devspace stack names its own in devspace.developer",
+        );
     if (c.environment === "prod") problem(["environment"], "a devspace is a dev environment: use dev", c.environment);
-    if (c.database.mode === "managed") problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");
-    if (c.exposure.enabled) problem(["exposure", "enabled"], "a devspace has no load balancer; use kubectl port-forward", true);
+    if (c.database.mode === "managed")
+        problem(["database", "mode"], "a devspace uses the chart's bundled Postgres", "managed");
+    if (c.exposure.enabled)
+        problem(["exposure", "enabled"], "a devspace has no load balancer; use kubectl port-forward", true);
     if (c.airflow?.logs.mode === "remote")
-        problem(["airflow", "logs", "mode"], "a devspace cannot bind cloud identities on the shared cluster; use shared-volume", "remote");
+        problem(
+            ["airflow", "logs", "mode"],
+            "a devspace cannot bind cloud identities on the shared cluster; use shared-volume",
+            "remote",
+        );
     if (c.airflow?.executor === "celery")
-        problem(["airflow", "executor"], "a devspace runs its tasks on the KubernetesExecutor: use kubernetes or celery-kubernetes", "celery");
+        problem(
+            ["airflow", "executor"],
+            "a devspace runs its tasks on the KubernetesExecutor: use kubernetes or celery-kubernetes",
+            "celery",
+        );
     for (const key of ["gcp", "aws", "existing", "nodePools"] as const)
         if (c[key]) problem([key], "is not used by a devspace: the cluster comes from devspace.baseStack");
     if (c.controlPlane.authorizedNetworks)
-        problem(["controlPlane", "authorizedNetworks"], "is not used by a devspace: set it on devspace.baseStack's cluster");
+        problem(
+            ["controlPlane", "authorizedNetworks"],
+            "is not used by a devspace: set it on devspace.baseStack's cluster",
+        );
 }
 
 /**
@@ -179,19 +224,38 @@ export function checkDevspace(c: RawStackConfig, givenNamespace: unknown, proble
 export function checkDevspaceFrames(c: RawStackConfig, cloud: Cloud, problem: Problem) {
     const seen = new Set<string>();
     c.devspaces.forEach((entry, i) => {
-        if (seen.has(entry.name)) problem(["devspaces", i, "name"], "is listed twice: one devspace per name", entry.name);
+        if (seen.has(entry.name))
+            problem(["devspaces", i, "name"], "is listed twice: one devspace per name", entry.name);
         seen.add(entry.name);
-        if (c.environment === "prod") problem(["devspaces"], "devspaces live on the shared dev cluster, not on a prod one");
+        if (c.environment === "prod")
+            problem(["devspaces"], "devspaces live on the shared dev cluster, not on a prod one");
         if (parseCpu(entry.quota.cpu) > parseCpu(DEVSPACE_MAX_QUOTA.cpu))
-            problem(["devspaces", i, "quota", "cpu"], `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`, entry.quota.cpu);
+            problem(
+                ["devspaces", i, "quota", "cpu"],
+                `must be at most ${DEVSPACE_MAX_QUOTA.cpu} so that several devspaces fit on one node`,
+                entry.quota.cpu,
+            );
         if (parseMemory(entry.quota.memory) > parseMemory(DEVSPACE_MAX_QUOTA.memory))
-            problem(["devspaces", i, "quota", "memory"], `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`, entry.quota.memory);
+            problem(
+                ["devspaces", i, "quota", "memory"],
+                `must be at most ${DEVSPACE_MAX_QUOTA.memory} so that several devspaces fit on one node`,
+                entry.quota.memory,
+            );
         if (cloud === "gke" && !entry.owner.gcp)
-            problem(["devspaces", i, "owner", "gcp"], "is required on a gke stack: the developer's Google account, which RBAC binds to the namespace");
+            problem(
+                ["devspaces", i, "owner", "gcp"],
+                "is required on a gke stack: the developer's Google account, which RBAC binds to the namespace",
+            );
         if (cloud === "eks" && !entry.owner.aws)
-            problem(["devspaces", i, "owner", "aws"], "is required on an eks stack: the developer's IAM principal, which an access entry maps to the namespace");
+            problem(
+                ["devspaces", i, "owner", "aws"],
+                "is required on an eks stack: the developer's IAM principal, which an access entry maps to the namespace",
+            );
         if (cloud === "existing" && !entry.owner.gcp && !entry.owner.aws)
-            problem(["devspaces", i, "owner"], "name the developer's identity: gcp (a user name that is an e-mail) or aws (an IAM ARN)");
+            problem(
+                ["devspaces", i, "owner"],
+                "name the developer's identity: gcp (a user name that is an e-mail) or aws (an IAM ARN)",
+            );
     });
 }
 
@@ -205,17 +269,31 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
     const foreign = cloud === "gke" ? ["s3", "awskms"] : cloud === "eks" ? ["gs", "gcpkms"] : [];
     const holds = cloud === "gke" ? "Google" : "AWS";
     if (scheme && foreign.includes(scheme))
-        problem(["delivery", "backendUrl"], `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gs://<bucket>" : "s3://<bucket>"} or Pulumi Cloud`, d.backendUrl);
+        problem(
+            ["delivery", "backendUrl"],
+            `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gs://<bucket>" : "s3://<bucket>"} or Pulumi Cloud`,
+            d.backendUrl,
+        );
     for (const k of ["secretsProvider", "devspaceSecretsProvider"] as const) {
         const provider = d[k]?.split("://")[0];
         if (provider && foreign.includes(provider))
-            problem(["delivery", k], `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gcpkms://…" : "awskms://…"} or passphrase`, d[k]);
+            problem(
+                ["delivery", k],
+                `a ${cloud} stack's CI job holds ${holds} credentials only: use ${cloud === "gke" ? "gcpkms://…" : "awskms://…"} or passphrase`,
+                d[k],
+            );
     }
     const bucket = scheme === "gs" || scheme === "s3";
     if (bucket && d.organization !== "organization")
-        problem(["delivery", "organization"], "must be `organization` with a bucket backend (the only organization a DIY backend knows)", d.organization);
+        problem(
+            ["delivery", "organization"],
+            "must be `organization` with a bucket backend (the only organization a DIY backend knows)",
+            d.organization,
+        );
     const hosted = d.runner.some((label) => GITHUB_HOSTED_RUNNER.test(label));
-    const restricted = Boolean(c.controlPlane.authorizedNetworks && !c.controlPlane.authorizedNetworks.includes("0.0.0.0/0"));
+    const restricted = Boolean(
+        c.controlPlane.authorizedNetworks && !c.controlPlane.authorizedNetworks.includes("0.0.0.0/0"),
+    );
     // GKE's DNS-based endpoint admits by IAM from anywhere; EKS has only IP allowlists, which hosted runners cannot match.
     if (cloud === "eks" && restricted && hosted)
         problem(
@@ -230,9 +308,16 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
             `is required with the self-hosted runner ${JSON.stringify(d.runner)}: list its subnet so that it reaches the private endpoint`,
         );
     if (c.controlPlane.privateAccessCidrs && cloud !== "eks")
-        problem(["controlPlane", "privateAccessCidrs"], "is for EKS; on GKE CI uses the DNS endpoint (controlPlane.endpoint)");
+        problem(
+            ["controlPlane", "privateAccessCidrs"],
+            "is for EKS; on GKE CI uses the DNS endpoint (controlPlane.endpoint)",
+        );
     if (c.controlPlane.endpoint && cloud !== "gke")
-        problem(["controlPlane", "endpoint"], "is for GKE (its DNS-based endpoint); EKS offers only the IP endpoints", c.controlPlane.endpoint);
+        problem(
+            ["controlPlane", "endpoint"],
+            "is for GKE (its DNS-based endpoint); EKS offers only the IP endpoints",
+            c.controlPlane.endpoint,
+        );
 }
 
 /**
@@ -242,7 +327,11 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
 export const CHART_AIRFLOW_SUPPORT: Record<string, { minimum: string; reason: string; newestMinor: string }> = {
     // newestMinor: the chart's appVersion (1.20.0 ships 3.1.8); Airflow 3.2 came with chart 1.22.0 (default 3.2.2), whose
     // values this repository has never checked, so a newer minor is refused rather than installed on an untested chart.
-    "1.20.0": { minimum: "2.11.0", reason: "This chart only supports Apache Airflow version 2.11.0 and above.", newestMinor: "3.1" },
+    "1.20.0": {
+        minimum: "2.11.0",
+        reason: "This chart only supports Apache Airflow version 2.11.0 and above.",
+        newestMinor: "3.1",
+    },
 };
 
 /** -1, 0 or 1 as version a is lower than, equal to or higher than version b (exact x.y.z versions). */
@@ -271,12 +360,22 @@ function checkExtraConfig(extraConfig: Record<string, Record<string, string>>, p
             if (owner) problem(key, `is set by the program: ${owner}`, value);
             // configmaps/configmap.yaml writes each value as `{{ tpl ($val | toString) $Global }}`.
             if (value.includes("{{"))
-                problem(key, 'must not contain "{{": the chart renders every airflow.cfg value with Helm\'s tpl, so it would run as template code (or fail the release)', value);
-            if (/[\r\n]/.test(value)) problem(key, "must be one line: airflow.cfg is written line by line into the chart's ConfigMap", value);
+                problem(
+                    key,
+                    'must not contain "{{": the chart renders every airflow.cfg value with Helm\'s tpl, so it would run as template code (or fail the release)',
+                    value,
+                );
+            if (/[\r\n]/.test(value))
+                problem(key, "must be one line: airflow.cfg is written line by line into the chart's ConfigMap", value);
         }
 }
 
-export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Record<string, string>, problem: Problem) {
+export function checkAirflow(
+    a: ResolvedAirflowConfig,
+    cloud: Cloud,
+    secrets: Record<string, string>,
+    problem: Problem,
+) {
     const major = Number(a.version.split(".")[0]);
     if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
     const support = CHART_AIRFLOW_SUPPORT[a.chartVersion];
@@ -294,7 +393,8 @@ export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Re
             a.version,
         );
     const workerMemory = parseMemory(a.resources.workers.memory);
-    const needed = parseMemory(CELERY_WORKER_BASE_MEMORY) + a.workers.concurrency * parseMemory(a.workers.memoryPerTask);
+    const needed =
+        parseMemory(CELERY_WORKER_BASE_MEMORY) + a.workers.concurrency * parseMemory(a.workers.memoryPerTask);
     if (a.executor !== "kubernetes" && needed > workerMemory)
         problem(
             ["airflow", "workers", "concurrency"],
@@ -322,38 +422,56 @@ export function checkAirflow(a: ResolvedAirflowConfig, cloud: Cloud, secrets: Re
     if (a.executor === "CeleryKubernetesExecutor" && major >= 3)
         problem(
             ["airflow", "executor"],
-            "Airflow 3 removed CeleryKubernetesExecutor; use \"celery-kubernetes\" (the multi-executor CeleryExecutor,KubernetesExecutor, " +
-                "where a task picks its pod with executor=\"KubernetesExecutor\")",
+            'Airflow 3 removed CeleryKubernetesExecutor; use "celery-kubernetes" (the multi-executor CeleryExecutor,KubernetesExecutor, ' +
+                'where a task picks its pod with executor="KubernetesExecutor")',
             a.executor,
         );
     if (a.flower.enabled && a.executor === "kubernetes")
         problem(["airflow", "flower", "enabled"], "Flower monitors Celery workers; executor kubernetes has none", true);
     if (a.dags.credentials === "ssh") {
         if (!a.dags.knownHosts)
-            problem(["airflow", "dags", "knownHosts"], "is required with credentials ssh: without it git-sync skips host key checking");
+            problem(
+                ["airflow", "dags", "knownHosts"],
+                "is required with credentials ssh: without it git-sync skips host key checking",
+            );
         if (secrets.dagsGitSshKey === undefined)
             problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
         if (!a.dags.repo.startsWith("git@") && !a.dags.repo.startsWith("ssh://"))
-            problem(["airflow", "dags", "repo"], "must be an ssh URL (git@… or ssh://…) when credentials is ssh", a.dags.repo);
+            problem(
+                ["airflow", "dags", "repo"],
+                "must be an ssh URL (git@… or ssh://…) when credentials is ssh",
+                a.dags.repo,
+            );
     }
     if (a.dags.credentials === "https") {
         if (secrets.dagsGitToken === undefined)
             problem(["dagsGitToken"], "is required (as a secret) when airflow.dags.credentials is https");
-        if (!a.dags.username) problem(["airflow", "dags", "username"], "is required when airflow.dags.credentials is https");
+        if (!a.dags.username)
+            problem(["airflow", "dags", "username"], "is required when airflow.dags.credentials is https");
         if (!a.dags.repo.startsWith("https://"))
             problem(["airflow", "dags", "repo"], "must be an https:// URL when credentials is https", a.dags.repo);
     }
     if (secrets.dagsGitSshKey !== undefined && a.dags.credentials !== "ssh")
-        problem(["dagsGitSshKey"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to ssh, or remove the key`);
+        problem(
+            ["dagsGitSshKey"],
+            `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to ssh, or remove the key`,
+        );
     if (secrets.dagsGitToken !== undefined && a.dags.credentials !== "https")
-        problem(["dagsGitToken"], `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to https, or remove the token`);
+        problem(
+            ["dagsGitToken"],
+            `is set but airflow.dags.credentials is ${a.dags.credentials}: set credentials to https, or remove the token`,
+        );
     if (a.logs.mode === "remote") {
         if (!a.logs.remoteBaseFolder)
             problem(["airflow", "logs", "remoteBaseFolder"], "is required when airflow.logs.mode is remote");
         else {
             const expected = cloud === "eks" ? "s3://" : cloud === "gke" ? "gs://" : undefined;
             if (expected && !a.logs.remoteBaseFolder.startsWith(expected))
-                problem(["airflow", "logs", "remoteBaseFolder"], `must be a ${expected} URL on ${cloud}`, a.logs.remoteBaseFolder);
+                problem(
+                    ["airflow", "logs", "remoteBaseFolder"],
+                    `must be a ${expected} URL on ${cloud}`,
+                    a.logs.remoteBaseFolder,
+                );
         }
     }
 }

@@ -7,7 +7,10 @@ export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spo
     // Three families (Intel N2, AMD N2D, shared-core E2) of the same size: a stockout of one family leaves the others.
     gke: { onDemand: ["e2-standard-4"], spot: ["n2-standard-4", "n2d-standard-4", "e2-standard-4"] },
     // Two spot groups (m: 4 vCPU/16 GiB, r: 4 vCPU/32 GiB), each of several generations and vendors.
-    eks: { onDemand: ["m6i.xlarge"], spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge", "r6i.xlarge", "r5.xlarge"] },
+    eks: {
+        onDemand: ["m6i.xlarge"],
+        spot: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge", "r6i.xlarge", "r5.xlarge"],
+    },
 };
 
 export type AirflowComponent = keyof AirflowResourceOverrides;

@@ -17,10 +17,7 @@ export class ConfigError extends Error {
         readonly stack: string,
         readonly issues: ConfigIssue[],
     ) {
-        super(
-            `Invalid config for stack "${stack}":\n` +
-                issues.map((i) => describeIssue(i)).join("\n"),
-        );
+        super(`Invalid config for stack "${stack}":\n` + issues.map((i) => describeIssue(i)).join("\n"));
         this.name = "ConfigError";
     }
 }
@@ -55,7 +52,13 @@ export function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
     let message = issue.message;
     const schema = schemaAt(issue.path);
     const range = schema ? numberRange(schema) : undefined;
-    if (range && (issue.code === "too_small" || issue.code === "too_big" || issue.code === "invalid_type" || issue.code === "not_multiple_of"))
+    if (
+        range &&
+        (issue.code === "too_small" ||
+            issue.code === "too_big" ||
+            issue.code === "invalid_type" ||
+            issue.code === "not_multiple_of")
+    )
         message = `must be ${range} (${issue.message})`;
     if (typeof value === "number" && schema && expectsText(schema)) message += `: ${yamlNumberHint(value)}`;
     return [{ key: fullKey(issue.path), message, value: value === undefined ? undefined : value }];
@@ -63,7 +66,12 @@ export function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
 
 /** The allowed range of a number schema, e.g. "an integer from 1 to 1000"; undefined for other schemas. */
 export function numberRange(schema: z.core.$ZodType): string | undefined {
-    const inner = unwrap(schema) as unknown as { _zod: { def: { type: string } }; minValue: number | null; maxValue: number | null; isInt: boolean };
+    const inner = unwrap(schema) as unknown as {
+        _zod: { def: { type: string } };
+        minValue: number | null;
+        maxValue: number | null;
+        isInt: boolean;
+    };
     if (inner._zod.def.type !== "number") return undefined;
     const what = inner.isInt ? "an integer" : "a number";
     const min = inner.minValue !== null && Number.isFinite(inner.minValue) ? inner.minValue : undefined;
@@ -118,7 +126,11 @@ export function schemaAt(path: readonly PropertyKey[]): z.core.$ZodType | undefi
     let schema: z.core.$ZodType = stackConfigSchema;
     for (const part of path) {
         schema = unwrap(schema);
-        const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+        const def = schema._zod.def as {
+            type: string;
+            shape?: Record<string, z.core.$ZodType>;
+            element?: z.core.$ZodType;
+        };
         if (typeof part === "number") {
             if (def.type !== "array" || !def.element) return undefined;
             schema = def.element;
@@ -132,7 +144,8 @@ export function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     let current = schema;
     for (;;) {
         const def = current._zod.def as { innerType?: z.core.$ZodType; type: string };
-        if (def.innerType && ["optional", "default", "prefault", "nullable"].includes(def.type)) current = def.innerType;
+        if (def.innerType && ["optional", "default", "prefault", "nullable"].includes(def.type))
+            current = def.innerType;
         else return current;
     }
 }

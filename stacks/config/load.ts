@@ -23,7 +23,10 @@ import {
 } from "./schema";
 
 /** Reads `airflow-platform:*` from the Pulumi config into one raw object; JSON object and array values are parsed. */
-function readRawConfig(all: Record<string, string>): { raw: Record<string, unknown>; secretValues: Record<string, string> } {
+function readRawConfig(all: Record<string, string>): {
+    raw: Record<string, unknown>;
+    secretValues: Record<string, string>;
+} {
     const raw: Record<string, unknown> = {};
     const secretValues: Record<string, string> = {};
     for (const [fullName, text] of Object.entries(all)) {
@@ -99,12 +102,21 @@ export function parseStackConfig(
         } else if (r.success) receivers = r.data;
     }
     const givenAirflow = own.airflow;
-    const givenNamespace = typeof givenAirflow === "object" && givenAirflow !== null ? (givenAirflow as Record<string, unknown>).namespace : undefined;
+    const givenNamespace =
+        typeof givenAirflow === "object" && givenAirflow !== null
+            ? (givenAirflow as Record<string, unknown>).namespace
+            : undefined;
     const crossChecks: ConfigIssue[] = [];
     const resolved = resolve(stack, parsed, secretValues, receivers, givenNamespace, crossChecks);
-    const problem = (path: PropertyKey[], message: string, value?: unknown) => crossChecks.push({ key: fullKey(path), message, value });
-    const warn = (path: PropertyKey[], message: string, value?: unknown) => warnings.push({ key: fullKey(path), message, value });
-    checkIgnoredKeys({ raw: own, cloud: resolved.cloud, databaseMode: resolved.database.mode, airflow: resolved.airflow }, problem, warn);
+    const problem = (path: PropertyKey[], message: string, value?: unknown) =>
+        crossChecks.push({ key: fullKey(path), message, value });
+    const warn = (path: PropertyKey[], message: string, value?: unknown) =>
+        warnings.push({ key: fullKey(path), message, value });
+    checkIgnoredKeys(
+        { raw: own, cloud: resolved.cloud, databaseMode: resolved.database.mode, airflow: resolved.airflow },
+        problem,
+        warn,
+    );
     checkRegions(parsed, problem, warn);
     checkBaseStack(parsed, problem);
     // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
@@ -116,7 +128,11 @@ export function parseStackConfig(
 
 /** Namespaces other than the project's that a stack may set: Pulumi's own and the providers this program uses. */
 export const PROVIDER_NAMESPACES: readonly string[] = [
-    ...new Set(Object.keys(packageJson.dependencies).filter((d) => d.startsWith("@pulumi/")).map((d) => d.slice("@pulumi/".length))),
+    ...new Set(
+        Object.keys(packageJson.dependencies)
+            .filter((d) => d.startsWith("@pulumi/"))
+            .map((d) => d.slice("@pulumi/".length)),
+    ),
 ];
 
 /** A key of another namespace: a provider's is fine; a near miss of the project's would drop a whole section silently. */
@@ -207,9 +223,13 @@ function resolve(
         if (cloud === "gke" && !c.gcp) problem(["gcp"], "is required when cloud is gke (gcp.project and gcp.region)");
         if (cloud === "eks" && !c.aws) problem(["aws"], "is required when cloud is eks (aws.region)");
         if (cloud === "existing") {
-            if (!c.existing) problem(["existing"], "is required when cloud is existing (sharedStorageClassName, placement)");
+            if (!c.existing)
+                problem(["existing"], "is required when cloud is existing (sharedStorageClassName, placement)");
             else if (!c.existing.context && secretValues.existingKubeconfig === undefined)
-                problem(["existing", "context"], "set existing.context or the secret existingKubeconfig to reach the cluster");
+                problem(
+                    ["existing", "context"],
+                    "set existing.context or the secret existingKubeconfig to reach the cluster",
+                );
         }
         if (cloud !== "gke" && c.gcp) problem(["gcp"], `is only used with cloud gke, not ${cloud}`);
         if (cloud !== "eks" && c.aws) problem(["aws"], `is only used with cloud eks, not ${cloud}`);
@@ -225,21 +245,35 @@ function resolve(
     const spotTypes = pools.spot.machineTypes;
     const fallbackPool = withDefaultTypes(
         c.nodePools?.fallback,
-        cloud === "eks" ? spotTypes.filter((t) => instanceShape(t) === instanceShape(spotTypes[0])) : spotTypes.slice(0, 1),
+        cloud === "eks"
+            ? spotTypes.filter((t) => instanceShape(t) === instanceShape(spotTypes[0]))
+            : spotTypes.slice(0, 1),
         { minNodes: 0, maxNodes: pools.spot.maxNodes },
     );
     const allPools = { ...pools, fallback: fallbackPool };
     for (const pool of ["onDemand", "spot", "fallback"] as const) {
         const p = allPools[pool];
         if (p.minNodes > p.maxNodes)
-            problem(["nodePools", pool, "minNodes"], `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`, p.minNodes);
+            problem(
+                ["nodePools", pool, "minNodes"],
+                `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`,
+                p.minNodes,
+            );
         if (c.nodePools?.[pool]?.machineTypes?.length === 0)
             problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
         if (cloud === "gke" && pool !== "spot" && p.machineTypes.length > 1)
-            problem(["nodePools", pool, "machineTypes"], `the GKE ${pool === "onDemand" ? "on-demand" : "fallback"} pool has exactly one machine type (spot takes several: one pool each)`, p.machineTypes);
+            problem(
+                ["nodePools", pool, "machineTypes"],
+                `the GKE ${pool === "onDemand" ? "on-demand" : "fallback"} pool has exactly one machine type (spot takes several: one pool each)`,
+                p.machineTypes,
+            );
     }
     if (pools.onDemand.minNodes < 1)
-        problem(["nodePools", "onDemand", "minNodes"], "must be at least 1: the control plane lives there", pools.onDemand.minNodes);
+        problem(
+            ["nodePools", "onDemand", "minNodes"],
+            "must be at least 1: the control plane lives there",
+            pools.onDemand.minNodes,
+        );
 
     // Database.
     const databaseMode = c.database.mode ?? (production && cloud !== "existing" ? "managed" : "bundled");
@@ -251,7 +285,9 @@ function resolve(
     // Airflow.
     const airflowRaw = c.airflow;
     if (!airflowRaw) problem(["airflow"], "is required (at least airflow.dags.repo)");
-    const airflow = airflowRaw ? resolveAirflow(airflowRaw, production, c.stackKind === "devspace") : (undefined as unknown as ResolvedAirflowConfig);
+    const airflow = airflowRaw
+        ? resolveAirflow(airflowRaw, production, c.stackKind === "devspace")
+        : (undefined as unknown as ResolvedAirflowConfig);
     if (airflowRaw) {
         checkAirflow(airflow, cloud, secretValues, problem);
         // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
@@ -265,25 +301,45 @@ function resolve(
 
     // Exposure.
     if (c.exposure.enabled && !c.exposure.host)
-        problem(["exposure", "host"], "is required when exposure is enabled: Airflow's base_url and Grafana's root_url need an absolute URL");
+        problem(
+            ["exposure", "host"],
+            "is required when exposure is enabled: Airflow's base_url and Grafana's root_url need an absolute URL",
+        );
     if (c.exposure.enabled && c.exposure.public) {
         if (cloud === "eks" && !c.exposure.tls.certificateArn)
-            problem(["exposure", "tls", "certificateArn"], "a public load balancer needs TLS: set an ACM certificate ARN");
+            problem(
+                ["exposure", "tls", "certificateArn"],
+                "a public load balancer needs TLS: set an ACM certificate ARN",
+            );
         if (cloud === "gke" && !c.exposure.tls.managedCertificate)
-            problem(["exposure", "tls", "managedCertificate"], "a public load balancer needs TLS: keep the Google-managed certificate on", false);
-        if (cloud === "existing") problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
+            problem(
+                ["exposure", "tls", "managedCertificate"],
+                "a public load balancer needs TLS: keep the Google-managed certificate on",
+                false,
+            );
+        if (cloud === "existing")
+            problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
     }
     if (c.exposure.enabled && c.exposure.tls.secretName && (cloud !== "gke" || c.exposure.public))
         problem(
             ["exposure", "tls", "secretName"],
-            cloud === "gke" ? "is for the internal Gateway; a public one uses the Google-managed certificate" : "is for GKE",
+            cloud === "gke"
+                ? "is for the internal Gateway; a public one uses the Google-managed certificate"
+                : "is for GKE",
             c.exposure.tls.secretName,
         );
     if (c.exposure.enabled && cloud !== "eks" && c.exposure.tls.certificateArn)
-        problem(["exposure", "tls", "certificateArn"], `is for EKS; ${cloud === "gke" ? "GKE uses a Google-managed certificate" : "an existing cluster's controller holds its own"}`);
+        problem(
+            ["exposure", "tls", "certificateArn"],
+            `is for EKS; ${cloud === "gke" ? "GKE uses a Google-managed certificate" : "an existing cluster's controller holds its own"}`,
+        );
     const certificateRegion = c.exposure.tls.certificateArn?.split(":")[3];
     if (c.exposure.enabled && cloud === "eks" && c.aws && certificateRegion && certificateRegion !== c.aws.region)
-        problem(["exposure", "tls", "certificateArn"], `must be an ACM certificate in aws.region (${c.aws.region}): an ALB only uses certificates of its own region`, c.exposure.tls.certificateArn);
+        problem(
+            ["exposure", "tls", "certificateArn"],
+            `must be an ACM certificate in aws.region (${c.aws.region}): an ALB only uses certificates of its own region`,
+            c.exposure.tls.certificateArn,
+        );
 
     return {
         stack,
@@ -349,7 +405,8 @@ function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean
         databaseCleanup: { ...a.databaseCleanup, enabled: a.databaseCleanup.enabled ?? !devspace },
         workers: {
             ...a.workers,
-            concurrency: a.workers.concurrency ?? workerConcurrencyFor(resources.workers.memory, a.workers.memoryPerTask),
+            concurrency:
+                a.workers.concurrency ?? workerConcurrencyFor(resources.workers.memory, a.workers.memoryPerTask),
             autoscaling: {
                 ...autoscaling,
                 minReplicas: autoscaling.minReplicas ?? (production ? 1 : 0),

@@ -17,10 +17,23 @@ export function checkRegions(c: RawStackConfig, problem: Problem, warn: Problem)
         if (!region || known.includes(region)) return;
         const zoneOf = zone.exec(region)?.[1];
         if (zoneOf && known.includes(zoneOf))
-            return problem([key, "region"], `is a zone; the region is ${zoneOf} (the ${key === "gcp" ? "GKE cluster is regional" : "EKS cluster spans the region's zones"})`, region);
+            return problem(
+                [key, "region"],
+                `is a zone; the region is ${zoneOf} (the ${key === "gcp" ? "GKE cluster is regional" : "EKS cluster spans the region's zones"})`,
+                region,
+            );
         const suggestion = didYouMean(region, known);
-        if (suggestion) return problem([key, "region"], `is not a ${key === "gcp" ? "GCP" : "AWS"} region; did you mean ${suggestion}?`, region);
-        warn([key, "region"], `is not a ${key === "gcp" ? "GCP" : "AWS"} region this version knows (${known.length} known); check the name`, region);
+        if (suggestion)
+            return problem(
+                [key, "region"],
+                `is not a ${key === "gcp" ? "GCP" : "AWS"} region; did you mean ${suggestion}?`,
+                region,
+            );
+        warn(
+            [key, "region"],
+            `is not a ${key === "gcp" ? "GCP" : "AWS"} region this version knows (${known.length} known); check the name`,
+            region,
+        );
     };
     check("gcp", c.gcp?.region, GCP_REGIONS, GCP_ZONE);
     check("aws", c.aws?.region, AWS_REGIONS, AWS_ZONE);
@@ -35,7 +48,15 @@ export function checkBaseStack(c: RawStackConfig, problem: Problem) {
     if (!baseStack) return;
     const parts = baseStack.split("/");
     if (parts.length > 3 || parts.some((p) => p === ""))
-        return problem(["devspace", "baseStack"], "must be <stack>, <org>/<stack> or <org>/<project>/<stack>", baseStack);
+        return problem(
+            ["devspace", "baseStack"],
+            "must be <stack>, <org>/<stack> or <org>/<project>/<stack>",
+            baseStack,
+        );
     if (parts.length === 3 && parts[1] !== PROJECT)
-        problem(["devspace", "baseStack"], `names project "${parts[1]}"; the shared cluster is a stack of ${PROJECT}, e.g. <org>/${PROJECT}/dev`, baseStack);
+        problem(
+            ["devspace", "baseStack"],
+            `names project "${parts[1]}"; the shared cluster is a stack of ${PROJECT}, e.g. <org>/${PROJECT}/dev`,
+            baseStack,
+        );
 }

@@ -29,8 +29,16 @@ export interface StackSecrets {
     existingKubeconfig?: pulumi.Output<string>;
 }
 
-export interface ResolvedAirflowConfig
-    extends Omit<AirflowConfig, "resources" | "apiServerReplicas" | "schedulerReplicas" | "triggererReplicas" | "dagProcessorReplicas" | "workers" | "databaseCleanup"> {
+export interface ResolvedAirflowConfig extends Omit<
+    AirflowConfig,
+    | "resources"
+    | "apiServerReplicas"
+    | "schedulerReplicas"
+    | "triggererReplicas"
+    | "dagProcessorReplicas"
+    | "workers"
+    | "databaseCleanup"
+> {
     databaseCleanup: Required<AirflowConfig["databaseCleanup"]>;
     resources: Record<AirflowComponent, Resources>;
     apiServerReplicas: number;

@@ -12,14 +12,12 @@ export const PROJECT = "airflow-platform";
 // Building blocks
 // ---------------------------------------------------------------------------------------------------------------
 
-const quantityCpu = z
-    .string()
-    .regex(/^\d+(\.\d+)?m?$/, "a Kubernetes CPU quantity such as \"250m\" or \"2\"");
+const quantityCpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'a Kubernetes CPU quantity such as "250m" or "2"');
 const quantityMemory = z
     .string()
-    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, "a Kubernetes memory quantity such as \"512Mi\" or \"4Gi\"");
-const duration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "a duration such as \"30s\", \"15m\", \"24h\" or \"15d\"");
-const semver = z.string().regex(/^\d+\.\d+\.\d+$/, "an exact version such as \"3.1.8\" (never a range or \"latest\")");
+    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a Kubernetes memory quantity such as "512Mi" or "4Gi"');
+const duration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, 'a duration such as "30s", "15m", "24h" or "15d"');
+const semver = z.string().regex(/^\d+\.\d+\.\d+$/, 'an exact version such as "3.1.8" (never a range or "latest")');
 const labelMap = z.record(z.string(), z.string());
 
 /** Requests (and optional limits) for one component. */
@@ -71,13 +69,21 @@ const gcpSchema = z.strictObject({
                 .describe("Days (RFC 5545 BYDAY) on which GKE may upgrade and repair the cluster automatically"),
             startTimeUtc: z
                 .string()
-                .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a UTC time of day such as \"01:00\"")
+                .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day such as "01:00"')
                 .default("01:00")
                 .describe("Start of each window (UTC, HH:MM)"),
-            hours: z.number().int().min(4).max(24).default(4).describe("Length of each window; GKE needs at least 4 contiguous hours"),
+            hours: z
+                .number()
+                .int()
+                .min(4)
+                .max(24)
+                .default(4)
+                .describe("Length of each window; GKE needs at least 4 contiguous hours"),
         })
         .prefault({})
-        .describe("GKE automatic upgrades and maintenance happen only in this recurring window (at least 48 hours in 32 days)"),
+        .describe(
+            "GKE automatic upgrades and maintenance happen only in this recurring window (at least 48 hours in 32 days)",
+        ),
     network: z
         .strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
@@ -96,7 +102,10 @@ const gcpSchema = z.strictObject({
             servicesRangeName: z.string().default("services").describe("Secondary range name for services"),
             nodesCidr: z.string().default("10.10.0.0/20").describe("Primary range of a created subnetwork"),
             podsCidr: z.string().default("10.20.0.0/14").describe("Pods secondary range of a created subnetwork"),
-            servicesCidr: z.string().default("10.30.0.0/20").describe("Services secondary range of a created subnetwork"),
+            servicesCidr: z
+                .string()
+                .default("10.30.0.0/20")
+                .describe("Services secondary range of a created subnetwork"),
             masterIpv4CidrBlock: z.string().default("172.16.0.0/28").describe("Control plane range for private nodes"),
         })
         .prefault({}),
@@ -115,7 +124,9 @@ const controlPlaneSchema = z.strictObject({
         .array(z.cidrv4("an IPv4 CIDR block such as 10.40.200.0/24"))
         .min(1)
         .optional()
-        .describe("EKS: blocks inside the VPC (or peered) admitted to the private endpoint on 443, e.g. the self-hosted CI runners' subnet"),
+        .describe(
+            "EKS: blocks inside the VPC (or peered) admitted to the private endpoint on 443, e.g. the self-hosted CI runners' subnet",
+        ),
     endpoint: z
         .enum(["dns", "ip"])
         .optional()
@@ -156,17 +167,26 @@ const awsSchema = z.strictObject({
     vpc: z
         .strictObject({
             existingVpcId: z.string().optional().describe("Use this VPC instead of creating one"),
-            privateSubnetIds: z.array(z.string()).optional().describe("Private subnets (nodes, EFS, RDS) of the existing VPC"),
+            privateSubnetIds: z
+                .array(z.string())
+                .optional()
+                .describe("Private subnets (nodes, EFS, RDS) of the existing VPC"),
             publicSubnetIds: z.array(z.string()).optional().describe("Public subnets (internet-facing load balancers)"),
             cidrBlock: z.string().default("10.0.0.0/16").describe("CIDR of a created VPC"),
             availabilityZones: z.number().int().min(2).max(6).default(3).describe("AZs of a created VPC"),
-            natGateways: z.enum(["single", "one-per-az"]).default("single").describe("NAT gateway strategy of a created VPC"),
+            natGateways: z
+                .enum(["single", "one-per-az"])
+                .default("single")
+                .describe("NAT gateway strategy of a created VPC"),
         })
         .prefault({}),
 });
 
 const existingSchema = z.strictObject({
-    context: z.string().optional().describe("kubeconfig context to use (of the default kubeconfig, or of `existingKubeconfig`)"),
+    context: z
+        .string()
+        .optional()
+        .describe("kubeconfig context to use (of the default kubeconfig, or of `existingKubeconfig`)"),
     sharedStorageClassName: z.string().min(1).describe("A ReadWriteMany StorageClass already in the cluster"),
     blockStorageClassName: z
         .string()
@@ -196,14 +216,22 @@ export const poolSchema = z.strictObject({
                 "EKS: spot types of one class and size form a group (m*.2xlarge, r*.2xlarge, ...), x86_64 only. " +
                 "Default: e2-standard-4 / n2, n2d, e2 -standard-4 on GKE; m6i.xlarge / m6i, m6a, m5, m7i, r6i, r5 .xlarge on EKS",
         ),
-    minNodes: z.number().int().min(0).max(1000).optional().describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
+    minNodes: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .optional()
+        .describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
     maxNodes: z
         .number()
         .int()
         .min(1)
         .max(1000)
         .optional()
-        .describe("Autoscaling maximum, of each spot pool or group (each can carry all the work alone). Default: 3 on-demand, 10 spot, the spot value for the fallback"),
+        .describe(
+            "Autoscaling maximum, of each spot pool or group (each can carry all the work alone). Default: 3 on-demand, 10 spot, the spot value for the fallback",
+        ),
     diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
 });
 /** A node pool with every default resolved. */
@@ -218,8 +246,13 @@ const databaseSchema = z.strictObject({
     mode: z
         .enum(["bundled", "managed"])
         .optional()
-        .describe("managed: Cloud SQL or RDS PostgreSQL; bundled: the chart's Postgres. Default: managed in prod, bundled otherwise"),
-    postgresVersion: z.enum(["15", "16", "17"]).default("16").describe("PostgreSQL major version of a managed database"),
+        .describe(
+            "managed: Cloud SQL or RDS PostgreSQL; bundled: the chart's Postgres. Default: managed in prod, bundled otherwise",
+        ),
+    postgresVersion: z
+        .enum(["15", "16", "17"])
+        .default("16")
+        .describe("PostgreSQL major version of a managed database"),
     tier: z
         .string()
         .optional()
@@ -230,14 +263,18 @@ const databaseSchema = z.strictObject({
         .min(10)
         .max(16384)
         .default(50)
-        .describe("Allocated storage (GB). Cloud SQL: the initial size only (it grows by itself; later changes are ignored)"),
+        .describe(
+            "Allocated storage (GB). Cloud SQL: the initial size only (it grows by itself; later changes are ignored)",
+        ),
     maxStorageGb: z
         .number()
         .int()
         .min(10)
         .max(65536)
         .optional()
-        .describe("RDS storage autoscaling ceiling (GB). Default: 4 x storageGb. Cloud SQL grows its disk without a ceiling"),
+        .describe(
+            "RDS storage autoscaling ceiling (GB). Default: 4 x storageGb. Cloud SQL grows its disk without a ceiling",
+        ),
     extendedSupport: z
         .boolean()
         .default(false)
@@ -251,7 +288,9 @@ const databaseSchema = z.strictObject({
         .min(0)
         .max(35)
         .default(7)
-        .describe("Daily backups kept (0: none). On gke, point-in-time recovery keeps one day less of logs (at most 7), so 1 is refused"),
+        .describe(
+            "Daily backups kept (0: none). On gke, point-in-time recovery keeps one day less of logs (at most 7), so 1 is refused",
+        ),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -281,20 +320,39 @@ const airflowComponentsResources = z
 export type AirflowResourceOverrides = z.infer<typeof airflowComponentsResources>;
 
 const airflowSchema = z.strictObject({
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("airflow").describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
-    version: semver.default("3.1.8").describe("Airflow version (image tag of apache/airflow); chart 1.20.0 supports 2.11.0 and later, 3.x included"),
+    namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+        .default("airflow")
+        .describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
+    version: semver
+        .default("3.1.8")
+        .describe(
+            "Airflow version (image tag of apache/airflow); chart 1.20.0 supports 2.11.0 and later, 3.x included",
+        ),
     chartVersion: z
         .enum(["1.20.0"])
         .default("1.20.0")
-        .describe("Version of the apache-airflow/airflow Helm chart: only versions whose values schema the tests check (docs/airflow.md, bumping the chart)"),
+        .describe(
+            "Version of the apache-airflow/airflow Helm chart: only versions whose values schema the tests check (docs/airflow.md, bumping the chart)",
+        ),
     image: z
         .strictObject({
             repository: z.string().default("apache/airflow"),
-            tag: z.string().optional().describe("Defaults to `version`; set it for a custom image built on that version"),
+            tag: z
+                .string()
+                .optional()
+                .describe("Defaults to `version`; set it for a custom image built on that version"),
         })
         .prefault({}),
     executor: z
-        .enum(["celery-kubernetes", "celery", "kubernetes", "CeleryKubernetesExecutor", "CeleryExecutor,KubernetesExecutor"])
+        .enum([
+            "celery-kubernetes",
+            "celery",
+            "kubernetes",
+            "CeleryKubernetesExecutor",
+            "CeleryExecutor,KubernetesExecutor",
+        ])
         .default("celery-kubernetes")
         .describe(
             "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x. " +
@@ -322,10 +380,14 @@ const airflowSchema = z.strictObject({
                 .min(1)
                 .max(256)
                 .optional()
-                .describe("Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - 256Mi) / memoryPerTask, at least 1"),
+                .describe(
+                    "Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - 256Mi) / memoryPerTask, at least 1",
+                ),
             memoryPerTask: quantityMemory
                 .default("384Mi")
-                .describe("Memory one running task takes on a Celery worker (Airflow's task supervisor and the task); sizes the default concurrency"),
+                .describe(
+                    "Memory one running task takes on a Celery worker (Airflow's task supervisor and the task); sizes the default concurrency",
+                ),
             terminationGracePeriodSeconds: z
                 .number()
                 .int()
@@ -338,9 +400,26 @@ const airflowSchema = z.strictObject({
                 ),
             autoscaling: z
                 .strictObject({
-                    enabled: z.boolean().default(true).describe("KEDA scales the Celery workers with the queued and running tasks (the chart's ScaledObject)"),
-                    minReplicas: z.number().int().min(0).max(200).optional().describe("Default: 0 in dev (no idle worker), 1 in prod (one warm worker)"),
-                    maxReplicas: z.number().int().min(1).max(200).optional().describe("Default: 3 in dev, 1 in a devspace (its quota), 20 in prod"),
+                    enabled: z
+                        .boolean()
+                        .default(true)
+                        .describe(
+                            "KEDA scales the Celery workers with the queued and running tasks (the chart's ScaledObject)",
+                        ),
+                    minReplicas: z
+                        .number()
+                        .int()
+                        .min(0)
+                        .max(200)
+                        .optional()
+                        .describe("Default: 0 in dev (no idle worker), 1 in prod (one warm worker)"),
+                    maxReplicas: z
+                        .number()
+                        .int()
+                        .min(1)
+                        .max(200)
+                        .optional()
+                        .describe("Default: 3 in dev, 1 in a devspace (its quota), 20 in prod"),
                     cooldownSeconds: z
                         .number()
                         .int()
@@ -348,25 +427,43 @@ const airflowSchema = z.strictObject({
                         .max(86400)
                         .default(300)
                         .describe("KEDA's cooldownPeriod: idle time before the last worker goes (min 0)"),
-                    pollingSeconds: z.number().int().min(1).max(300).default(5).describe("KEDA's pollingInterval: how often it runs the chart's query"),
+                    pollingSeconds: z
+                        .number()
+                        .int()
+                        .min(1)
+                        .max(300)
+                        .default(5)
+                        .describe("KEDA's pollingInterval: how often it runs the chart's query"),
                     connection: z
                         .enum(["pgbouncer", "direct"])
                         .default("pgbouncer")
-                        .describe("How KEDA's query reaches the metadata DB when PgBouncer fronts it: through PgBouncer, or straight to the database (workers.keda.usePgbouncer)"),
+                        .describe(
+                            "How KEDA's query reaches the metadata DB when PgBouncer fronts it: through PgBouncer, or straight to the database (workers.keda.usePgbouncer)",
+                        ),
                 })
                 .prefault({}),
         })
         .prefault({}),
     tasks: z
         .strictObject({
-            retries: z.number().int().min(0).max(100).default(2).describe("[core] default_task_retries: a task whose spot node is reclaimed is retried; a DAG may set its own"),
+            retries: z
+                .number()
+                .int()
+                .min(0)
+                .max(100)
+                .default(2)
+                .describe(
+                    "[core] default_task_retries: a task whose spot node is reclaimed is retried; a DAG may set its own",
+                ),
             retryDelaySeconds: z
                 .number()
                 .int()
                 .min(0)
                 .max(86400)
                 .default(120)
-                .describe("[core] default_task_retry_delay: time for the autoscaler to replace a reclaimed node; a DAG may set its own"),
+                .describe(
+                    "[core] default_task_retry_delay: time for the autoscaler to replace a reclaimed node; a DAG may set its own",
+                ),
         })
         .prefault({}),
     databaseCleanup: z
@@ -374,14 +471,34 @@ const airflowSchema = z.strictObject({
             enabled: z
                 .boolean()
                 .optional()
-                .describe("`airflow db clean` as a weekly CronJob (the chart's databaseCleanup). Default: on; off in a devspace (short-lived, and its quota)"),
-            retentionDays: z.number().int().min(1).max(3650).default(90).describe("Metadata rows older than this are deleted (no archive tables kept)"),
+                .describe(
+                    "`airflow db clean` as a weekly CronJob (the chart's databaseCleanup). Default: on; off in a devspace (short-lived, and its quota)",
+                ),
+            retentionDays: z
+                .number()
+                .int()
+                .min(1)
+                .max(3650)
+                .default(90)
+                .describe("Metadata rows older than this are deleted (no archive tables kept)"),
         })
         .prefault({}),
     apiServerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
     schedulerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
-    triggererReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
-    dagProcessorReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
+    triggererReplicas: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .optional()
+        .describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
+    dagProcessorReplicas: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .optional()
+        .describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
     dags: z
         .strictObject({
             repo: z
@@ -394,7 +511,9 @@ const airflowSchema = z.strictObject({
             credentials: z
                 .enum(["none", "ssh", "https"])
                 .default("none")
-                .describe("ssh: the secret `dagsGitSshKey` + `airflow.dags.knownHosts`; https: `airflow.dags.username` + the secret `dagsGitToken`"),
+                .describe(
+                    "ssh: the secret `dagsGitSshKey` + `airflow.dags.knownHosts`; https: `airflow.dags.username` + the secret `dagsGitToken`",
+                ),
             knownHosts: z.string().optional().describe("known_hosts lines for the ssh host (not secret)"),
             username: z.string().optional().describe("HTTPS username (not secret; the token is)"),
         })
@@ -414,13 +533,15 @@ const airflowSchema = z.strictObject({
         })
         .prefault({}),
     flower: z
-        .strictObject({ enabled: z.boolean().default(false).describe("Run Celery Flower (basic auth from a generated secret)") })
+        .strictObject({
+            enabled: z.boolean().default(false).describe("Run Celery Flower (basic auth from a generated secret)"),
+        })
         .prefault({}),
     resources: airflowComponentsResources,
     extraConfig: z
         .record(z.string(), z.record(z.string(), z.string()))
         .default({})
-        .describe("Extra airflow.cfg settings by section, e.g. { core: { parallelism: \"64\" } }"),
+        .describe('Extra airflow.cfg settings by section, e.g. { core: { parallelism: "64" } }'),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -433,16 +554,29 @@ const monitoringSchema = z.strictObject({
     kubePrometheusStackVersion: z
         .enum(["88.5.3"])
         .default("88.5.3")
-        .describe("kube-prometheus-stack chart version: only versions whose values the tests check (docs/runbooks.md, bumping a chart)"),
+        .describe(
+            "kube-prometheus-stack chart version: only versions whose values the tests check (docs/runbooks.md, bumping a chart)",
+        ),
     prometheusOperatorCrdsVersion: z
         .enum(["31.0.1"])
         .default("31.0.1")
-        .describe("prometheus-operator-crds chart version: the CRDs of kube-prometheus-stack's operator (bumped with it)"),
-    statsdExporterImageTag: z.string().regex(/^v\d+\.\d+\.\d+$/).default("v0.28.0").describe("quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it"),
+        .describe(
+            "prometheus-operator-crds chart version: the CRDs of kube-prometheus-stack's operator (bumped with it)",
+        ),
+    statsdExporterImageTag: z
+        .string()
+        .regex(/^v\d+\.\d+\.\d+$/)
+        .default("v0.28.0")
+        .describe(
+            "quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it",
+        ),
     statsdMappingTtl: z
         .string()
         // statsd-exporter parses a Go duration: no "d" or "w" unit.
-        .regex(/^\d+(ms|s|m|h)$/, "a Go duration such as \"30m\" or \"48h\" (statsd-exporter knows no \"d\"; write 48h for 2 days)")
+        .regex(
+            /^\d+(ms|s|m|h)$/,
+            'a Go duration such as "30m" or "48h" (statsd-exporter knows no "d"; write 48h for 2 days)',
+        )
         .default("48h")
         .describe("Series of deleted DAGs and tasks expire after this"),
     prometheus: z
@@ -466,7 +600,9 @@ const exposureSchema = z.strictObject({
     public: z
         .boolean()
         .default(false)
-        .describe("Internet-facing load balancer; requires TLS (EKS: tls.certificateArn; GKE: the managed certificate)"),
+        .describe(
+            "Internet-facing load balancer; requires TLS (EKS: tls.certificateArn; GKE: the managed certificate)",
+        ),
     tls: z
         .strictObject({
             certificateArn: z
@@ -477,12 +613,16 @@ const exposureSchema = z.strictObject({
             managedCertificate: z
                 .boolean()
                 .default(true)
-                .describe("GKE, public only: a Google-managed certificate for `host` (none exists for internal load balancers)"),
+                .describe(
+                    "GKE, public only: a Google-managed certificate for `host` (none exists for internal load balancers)",
+                ),
             secretName: z
                 .string()
                 .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Kubernetes Secret name")
                 .optional()
-                .describe("GKE internal: a kubernetes.io/tls Secret for `host` in the Airflow namespace (e.g. from cert-manager): HTTPS, HTTP redirected"),
+                .describe(
+                    "GKE internal: a kubernetes.io/tls Secret for `host` in the Airflow namespace (e.g. from cert-manager): HTTPS, HTTP redirected",
+                ),
         })
         .prefault({}),
     grafanaPath: z
@@ -498,110 +638,175 @@ const exposureSchema = z.strictObject({
     awsLoadBalancerControllerVersion: z
         .enum(["1.14.0"])
         .default("1.14.0")
-        .describe("EKS: eks-charts aws-load-balancer-controller chart version (1.14.0 = controller v2.14.0); only versions whose IAM policy is vendored"),
+        .describe(
+            "EKS: eks-charts aws-load-balancer-controller chart version (1.14.0 = controller v2.14.0); only versions whose IAM policy is vendored",
+        ),
     gkeProxyOnlySubnetCidr: z
         .string()
         .regex(/^\d+\.\d+\.\d+\.\d+\/(2[0-6]|1\d)$/, "a CIDR block of /26 or larger")
         .default("10.10.16.0/23")
-        .describe("GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)"),
+        .describe(
+            "GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)",
+        ),
 });
 
 const devspaceName = z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes, at most 32 characters");
+    .regex(
+        /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/,
+        "a DNS label: lower-case letters, digits and dashes, at most 32 characters",
+    );
 const gcpIdentity = z.email("a Google account e-mail (GKE's RBAC user name), e.g. alice@acme.com");
 const awsIdentity = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN");
 
 /** One developer's devspace as the dev stack owns it: the namespace's frame and who may deploy into it. */
 const devspaceEntrySchema = z.strictObject({
-    name: devspaceName.describe("The devspace's name, at most 32 characters (lower-case letters, digits, dashes); its namespace is `devspace-<name>` and its stack `devspace-<name>`"),
+    name: devspaceName.describe(
+        "The devspace's name, at most 32 characters (lower-case letters, digits, dashes); its namespace is `devspace-<name>` and its stack `devspace-<name>`",
+    ),
     owner: z
         .strictObject({
-            gcp: gcpIdentity.optional().describe("GKE: the developer's Google account, bound by RBAC to the namespace only"),
-            aws: awsIdentity.optional().describe("EKS: the developer's IAM principal, mapped by an access entry to the namespace only"),
+            gcp: gcpIdentity
+                .optional()
+                .describe("GKE: the developer's Google account, bound by RBAC to the namespace only"),
+            aws: awsIdentity
+                .optional()
+                .describe("EKS: the developer's IAM principal, mapped by an access entry to the namespace only"),
         })
         .describe("The developer's identity per cloud; the one of the dev stack's cloud is required"),
     expires: z.iso
         .date("a date YYYY-MM-DD")
-        .describe("Last day of the devspace: after it the devspace stack refuses to deploy and the scheduled teardown destroys it"),
+        .describe(
+            "Last day of the devspace: after it the devspace stack refuses to deploy and the scheduled teardown destroys it",
+        ),
     quota: z
         .strictObject({
             cpu: quantityCpu.default("2").describe("ResourceQuota requests.cpu (limits.cpu is four times this)"),
-            memory: quantityMemory.default("4Gi").describe("ResourceQuota requests.memory (limits.memory is twice this)"),
-            storage: quantityMemory.default("20Gi").describe("ResourceQuota requests.storage: all volume claims together"),
-            ephemeralStorage: quantityMemory.default("10Gi").describe("ResourceQuota requests.ephemeral-storage (limits twice this)"),
+            memory: quantityMemory
+                .default("4Gi")
+                .describe("ResourceQuota requests.memory (limits.memory is twice this)"),
+            storage: quantityMemory
+                .default("20Gi")
+                .describe("ResourceQuota requests.storage: all volume claims together"),
+            ephemeralStorage: quantityMemory
+                .default("10Gi")
+                .describe("ResourceQuota requests.ephemeral-storage (limits twice this)"),
         })
         .prefault({}),
 });
 
 /** A developer's devspace stack: which devspace of the dev stack it deploys into, and as whom. */
 const devspaceSchema = z.strictObject({
-    developer: devspaceName.describe("The devspace's name in the dev stack's `devspaces` list, at most 32 characters; the namespace is `devspace-<developer>`"),
+    developer: devspaceName.describe(
+        "The devspace's name in the dev stack's `devspaces` list, at most 32 characters; the namespace is `devspace-<developer>`",
+    ),
     owner: z
         .union([gcpIdentity, awsIdentity])
-        .describe("Who deploys it (Google account or IAM ARN): must be the owner the dev stack lists for this devspace"),
+        .describe(
+            "Who deploys it (Google account or IAM ARN): must be the owner the dev stack lists for this devspace",
+        ),
     baseStack: z
         .string()
         .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "a fully qualified stack name <organization>/<project>/<stack>")
-        .describe("The dev stack, e.g. organization/airflow-platform/dev (a bucket backend's organization is always `organization`)"),
+        .describe(
+            "The dev stack, e.g. organization/airflow-platform/dev (a bucket backend's organization is always `organization`)",
+        ),
     branch: z.string().min(1).describe("The developer's DAG branch"),
     cluster: z
         .strictObject({
-            kind: z.enum(["gke", "eks"]).describe("The dev cluster's cloud: gke (gke-gcloud-auth-plugin) or eks (`aws eks get-token`)"),
+            kind: z
+                .enum(["gke", "eks"])
+                .describe("The dev cluster's cloud: gke (gke-gcloud-auth-plugin) or eks (`aws eks get-token`)"),
             name: z.string().min(1).describe("The dev cluster's name (the dev stack's clusterName)"),
             endpoint: z
                 .string()
                 .regex(/^(https:\/\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, "a host name, optionally with https://")
-                .describe("GKE: the DNS endpoint (gke-….<region>.gke.goog, authorized by IAM); EKS: the API server URL"),
-            region: z.string().min(1).optional().describe("EKS: the cluster's region, for `aws eks get-token`. Required with kind eks"),
+                .describe(
+                    "GKE: the DNS endpoint (gke-….<region>.gke.goog, authorized by IAM); EKS: the API server URL",
+                ),
+            region: z
+                .string()
+                .min(1)
+                .optional()
+                .describe("EKS: the cluster's region, for `aws eks get-token`. Required with kind eks"),
             certificateAuthority: z
                 .string()
                 .regex(/^[A-Za-z0-9+/=]+$/, "base64 of the cluster CA (PEM)")
                 .optional()
-                .describe("EKS: base64 of the cluster CA (public, `aws eks describe-cluster`). Required with kind eks; GKE's DNS endpoint has a publicly trusted certificate"),
+                .describe(
+                    "EKS: base64 of the cluster CA (public, `aws eks describe-cluster`). Required with kind eks; GKE's DNS endpoint has a publicly trusted certificate",
+                ),
         })
         .superRefine((c, ctx) => {
             if (c.kind === "gke" && !/\.gke\.goog$/.test(c.endpoint))
-                ctx.addIssue({ code: "custom", path: ["endpoint"], message: "with kind gke, the cluster's DNS endpoint (gke-….<region>.gke.goog): it needs no IP allowlist and no CA" });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["endpoint"],
+                    message:
+                        "with kind gke, the cluster's DNS endpoint (gke-….<region>.gke.goog): it needs no IP allowlist and no CA",
+                });
             if (c.kind === "eks")
                 for (const key of ["region", "certificateAuthority"] as const)
                     if (!c[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required with kind eks" });
         })
-        .describe("How the devspace reaches the dev cluster with the developer's own cloud identity (no access to the dev stack's state)"),
+        .describe(
+            "How the devspace reaches the dev cluster with the developer's own cloud identity (no access to the dev stack's state)",
+        ),
 });
 
 /** How CI delivers the stack: its state backend, secrets provider and the runner that can reach its cluster. */
 export const deliverySchema = z.strictObject({
     backendUrl: z
         .string()
-        .regex(/^(gs|s3):\/\/[a-z0-9][-a-z0-9._]*[a-z0-9](\/[^\s?]*)?(\?region=[a-z0-9-]+)?$|^https:\/\/\S+$/, "gs://<bucket>, s3://<bucket>?region=<region>, or the https URL of Pulumi Cloud")
+        .regex(
+            /^(gs|s3):\/\/[a-z0-9][-a-z0-9._]*[a-z0-9](\/[^\s?]*)?(\?region=[a-z0-9-]+)?$|^https:\/\/\S+$/,
+            "gs://<bucket>, s3://<bucket>?region=<region>, or the https URL of Pulumi Cloud",
+        )
         .optional()
-        .describe("The stack's state backend, logged in to with the stack's own cloud credentials. Unset: Pulumi Cloud (secrets.PULUMI_ACCESS_TOKEN)"),
+        .describe(
+            "The stack's state backend, logged in to with the stack's own cloud credentials. Unset: Pulumi Cloud (secrets.PULUMI_ACCESS_TOKEN)",
+        ),
     organization: z
         .string()
         .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/)
         .default("organization")
-        .describe("Organization part of fully qualified stack names: your Pulumi Cloud organization; always `organization` with a bucket backend"),
+        .describe(
+            "Organization part of fully qualified stack names: your Pulumi Cloud organization; always `organization` with a bucket backend",
+        ),
     secretsProvider: z
         .string()
-        .regex(/^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^(passphrase|default)$/, "gcpkms://…, awskms://…, passphrase or default")
+        .regex(
+            /^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^(passphrase|default)$/,
+            "gcpkms://…, awskms://…, passphrase or default",
+        )
         .optional()
-        .describe("`--secrets-provider` of `pulumi stack init` (the stack file then records it). Unset: the backend's default"),
+        .describe(
+            "`--secrets-provider` of `pulumi stack init` (the stack file then records it). Unset: the backend's default",
+        ),
     devspaceSecretsProvider: z
         .string()
-        .regex(/^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^passphrase$/, "gcpkms://…, awskms://… or passphrase")
+        .regex(
+            /^(gcpkms|awskms|hashivault|azurekeyvault):\/\/\S+$|^passphrase$/,
+            "gcpkms://…, awskms://… or passphrase",
+        )
         .optional()
-        .describe("Dev stack: secrets provider `npm run devstack` gives new devspace stacks (a key developers and the teardown job may use, not the dev stack's). Unset: passphrase"),
+        .describe(
+            "Dev stack: secrets provider `npm run devstack` gives new devspace stacks (a key developers and the teardown job may use, not the dev stack's). Unset: passphrase",
+        ),
     runner: z
         .array(z.string().min(1))
         .min(1)
         .default(["ubuntu-latest"])
-        .describe("`runs-on` labels of the CI jobs of this stack; a self-hosted runner inside the VPC for a cluster whose API is not public"),
+        .describe(
+            "`runs-on` labels of the CI jobs of this stack; a self-hosted runner inside the VPC for a cluster whose API is not public",
+        ),
     environment: z
         .string()
         .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/)
         .optional()
-        .describe("GitHub environment of the deploy job (its identity, approvals). Default: production for prod, else the stack name"),
+        .describe(
+            "GitHub environment of the deploy job (its identity, approvals). Default: production for prod, else the stack name",
+        ),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -612,7 +817,9 @@ export const stackConfigSchema = z.strictObject({
     stackKind: z
         .enum(["platform", "devspace"])
         .default("platform")
-        .describe("platform: cluster + Airflow + monitoring; devspace: a developer's Airflow on the shared dev cluster"),
+        .describe(
+            "platform: cluster + Airflow + monitoring; devspace: a developer's Airflow on the shared dev cluster",
+        ),
     environment: z
         .enum(["dev", "staging", "prod"])
         .default("dev")
@@ -621,13 +828,20 @@ export const stackConfigSchema = z.strictObject({
                 "prod: production-sized requests (Airflow and monitoring), two schedulers and two API servers with PodDisruptionBudgets, a managed database, " +
                 "deletionProtection on (Pulumi protect on cluster, database, EFS, generated secrets), Retain on volumes, EKS control-plane logs, larger PgBouncer pools",
         ),
-    cloud: z.enum(["gke", "eks", "existing"]).optional().describe("Where the cluster runs. Required for platform stacks"),
+    cloud: z
+        .enum(["gke", "eks", "existing"])
+        .optional()
+        .describe("Where the cluster runs. Required for platform stacks"),
     clusterName: z
         .string()
         .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/)
         .optional()
         .describe("Default: airflow-<stack>"),
-    kubernetesVersion: z.string().regex(/^1\.\d+$/).default("1.33").describe("Control plane minor version (EKS)"),
+    kubernetesVersion: z
+        .string()
+        .regex(/^1\.\d+$/)
+        .default("1.33")
+        .describe("Control plane minor version (EKS)"),
     controlPlane: controlPlaneSchema.prefault({}),
     deletionProtection: z.boolean().optional().describe("Protect cluster, database and volumes. Default: true in prod"),
     gcp: gcpSchema.optional(),
@@ -650,7 +864,10 @@ export const stackConfigSchema = z.strictObject({
     monitoring: monitoringSchema.prefault({}),
     exposure: exposureSchema.prefault({}),
     devspace: devspaceSchema.optional(),
-    devspaces: z.array(devspaceEntrySchema).default([]).describe("Platform (dev) stacks: the devspaces whose frames this stack owns"),
+    devspaces: z
+        .array(devspaceEntrySchema)
+        .default([])
+        .describe("Platform (dev) stacks: the devspaces whose frames this stack owns"),
     delivery: deliverySchema.prefault({}),
 });
 
@@ -673,7 +890,7 @@ export const SECRET_KEYS = {
     dagsGitSshKey: "Private SSH key for git-sync (with airflow.dags.credentials=ssh)",
     dagsGitToken: "HTTPS token for git-sync (with airflow.dags.credentials=https)",
     alertmanagerReceivers:
-        "JSON: Alertmanager receivers, e.g. {\"slack\":{\"apiUrl\":\"https://hooks.slack.com/…\",\"channel\":\"#airflow\"},\"webhook\":{\"url\":\"…\"},\"email\":{\"to\":\"…\",\"from\":\"…\",\"smarthost\":\"smtp:587\",\"username\":\"…\",\"password\":\"…\"}}",
+        'JSON: Alertmanager receivers, e.g. {"slack":{"apiUrl":"https://hooks.slack.com/…","channel":"#airflow"},"webhook":{"url":"…"},"email":{"to":"…","from":"…","smarthost":"smtp:587","username":"…","password":"…"}}',
     existingKubeconfig: "kubeconfig of an existing cluster (cloud=existing); the default kubeconfig is used if unset",
 } as const;
 
@@ -691,7 +908,6 @@ export const alertmanagerReceiversSchema = z.strictObject({
         .optional(),
 });
 export type AlertmanagerReceivers = z.infer<typeof alertmanagerReceiversSchema>;
-
 
 export type Environment = RawStackConfig["environment"];
 export type Cloud = NonNullable<RawStackConfig["cloud"]>;

@@ -11,7 +11,16 @@ import { SECRET } from "./runtime";
  * Debian's 0.25 still shows it, but newer releases mask it and a webhook URL often carries a token.
  */
 const SECRET_FIELDS: Record<string, readonly string[]> = {
-    global: ["smtp_auth_password", "smtp_auth_secret", "slack_api_url", "victorops_api_key", "opsgenie_api_key", "wechat_api_secret", "telegram_bot_token", "webex_api_token"],
+    global: [
+        "smtp_auth_password",
+        "smtp_auth_secret",
+        "slack_api_url",
+        "victorops_api_key",
+        "opsgenie_api_key",
+        "wechat_api_secret",
+        "telegram_bot_token",
+        "webex_api_token",
+    ],
     email_configs: ["auth_password", "auth_secret"],
     slack_configs: ["api_url"],
     webhook_configs: ["url"],
@@ -41,7 +50,14 @@ export function maskAlertmanagerSecrets(config: Obj): Obj {
     const maskHttpConfig = (h: unknown): unknown => {
         if (!h || typeof h !== "object" || Array.isArray(h)) return h;
         return Object.fromEntries(
-            Object.entries(h as Obj).map(([k, v]) => [k, v && typeof v === "object" && !Array.isArray(v) ? maskFields(v, HTTP_CONFIG_SECRETS) : HTTP_CONFIG_SECRETS.includes(k) ? SECRET : v]),
+            Object.entries(h as Obj).map(([k, v]) => [
+                k,
+                v && typeof v === "object" && !Array.isArray(v)
+                    ? maskFields(v, HTTP_CONFIG_SECRETS)
+                    : HTTP_CONFIG_SECRETS.includes(k)
+                      ? SECRET
+                      : v,
+            ]),
         );
     };
     const masked: Obj = { ...config };
@@ -50,7 +66,8 @@ export function maskAlertmanagerSecrets(config: Obj): Obj {
         masked.receivers = config.receivers.map((receiver) => {
             const r: Obj = { ...(receiver as Obj) };
             for (const [section, fields] of Object.entries(SECRET_FIELDS))
-                if (section !== "global" && Array.isArray(r[section])) r[section] = (r[section] as unknown[]).map((c) => maskFields(c, fields));
+                if (section !== "global" && Array.isArray(r[section]))
+                    r[section] = (r[section] as unknown[]).map((c) => maskFields(c, fields));
             return r;
         });
     return masked;

@@ -37,11 +37,18 @@ export function planArtifacts(resources: PlannedResource[]): Artifact[] {
                     artifacts.push({ path: `dashboards/${key}`, content: prettyJson(value) });
         }
         const alertmanagerYaml = asObj(inputs.stringData)[ALERTMANAGER_CONFIG_KEY];
-        if (r.type === "kubernetes:core/v1:Secret" && typeof alertmanagerYaml === "string" && alertmanagerYaml !== SECRET)
+        if (
+            r.type === "kubernetes:core/v1:Secret" &&
+            typeof alertmanagerYaml === "string" &&
+            alertmanagerYaml !== SECRET
+        )
             artifacts.push({ path: ALERTMANAGER_CONFIG_KEY, content: alertmanagerYaml });
         if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule") {
             const spec = asObj(inputs.spec);
-            artifacts.push({ path: `rules/${r.name}.rules.yaml`, content: YAML.stringify({ groups: spec.groups ?? [] }) });
+            artifacts.push({
+                path: `rules/${r.name}.rules.yaml`,
+                content: YAML.stringify({ groups: spec.groups ?? [] }),
+            });
         }
     }
     const inventory = metricsUsed(resources);
@@ -60,16 +67,29 @@ function metricsUsed(resources: PlannedResource[]): string | undefined {
         const inputs = asObj(r.inputs);
         if (r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
             for (const g of (asObj(inputs.spec).groups as Obj[] | undefined) ?? [])
-                for (const rule of (g.rules as Obj[] | undefined) ?? []) add(`rule ${rule.alert ?? rule.record}`, rule.expr);
-        if (r.type === "kubernetes:core/v1:ConfigMap" && asObj(asObj(inputs.metadata).labels).grafana_dashboard !== undefined)
+                for (const rule of (g.rules as Obj[] | undefined) ?? [])
+                    add(`rule ${rule.alert ?? rule.record}`, rule.expr);
+        if (
+            r.type === "kubernetes:core/v1:ConfigMap" &&
+            asObj(asObj(inputs.metadata).labels).grafana_dashboard !== undefined
+        )
             for (const text of Object.values(asObj(inputs.data))) {
                 if (typeof text !== "string") continue;
-                const dashboard = JSON.parse(text) as { title: string; panels?: { title?: string; targets?: { expr?: string }[] }[] };
-                for (const panel of dashboard.panels ?? []) for (const t of panel.targets ?? []) add(`${dashboard.title}: ${panel.title}`, t.expr);
+                const dashboard = JSON.parse(text) as {
+                    title: string;
+                    panels?: { title?: string; targets?: { expr?: string }[] }[];
+                };
+                for (const panel of dashboard.panels ?? [])
+                    for (const t of panel.targets ?? []) add(`${dashboard.title}: ${panel.title}`, t.expr);
             }
     }
     if (uses.size === 0) return undefined;
-    return [...uses.keys()].sort().map((m) => `${m}\n${[...uses.get(m)!].map((w) => `    ${w}`).join("\n")}`).join("\n") + "\n";
+    return (
+        [...uses.keys()]
+            .sort()
+            .map((m) => `${m}\n${[...uses.get(m)!].map((w) => `    ${w}`).join("\n")}`)
+            .join("\n") + "\n"
+    );
 }
 
 function prettyJson(text: string): string {
@@ -112,12 +132,17 @@ export function describeNodePools(resources: PlannedResource[]): string[] {
  * What a devspace requests, summed from its planned Helm values and workloads (components/devspace/requests.ts), next
  * to the quota of the frame the dev stack gives its namespace; undefined when the plan is not a devspace's.
  */
-export function devspaceRequests(resources: PlannedResource[], outputs: Record<string, unknown> = {}): string | undefined {
+export function devspaceRequests(
+    resources: PlannedResource[],
+    outputs: Record<string, unknown> = {},
+): string | undefined {
     const namespace = outputs.namespace;
     const quota = outputs.quota as Parameters<typeof frameObjects>[1] | undefined;
     if (typeof namespace !== "string" || !quota || typeof outputs.developer !== "string") return undefined;
     try {
-        return describeDevspaceRequests(devspaceRequestsOf([...resources, ...frameObjects(namespace, quota)], namespace));
+        return describeDevspaceRequests(
+            devspaceRequestsOf([...resources, ...frameObjects(namespace, quota)], namespace),
+        );
     } catch (err) {
         // The summary must not hide the rest of the plan; the devspace tests fail on the same error.
         return `cannot be summed: ${err instanceof Error ? err.message : String(err)}`;

@@ -26,7 +26,10 @@ const RESOURCE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs>
             // GKE names every cluster's DNS endpoint gke-<hash>.<region>.gke.goog.
             controlPlaneEndpointsConfig: {
                 ...endpoints,
-                dnsEndpointConfig: { ...endpoints.dnsEndpointConfig, endpoint: `gke-0ff11e0000000000.${String(inputs.location)}.gke.goog` },
+                dnsEndpointConfig: {
+                    ...endpoints.dnsEndpointConfig,
+                    endpoint: `gke-0ff11e0000000000.${String(inputs.location)}.gke.goog`,
+                },
             },
         };
     },

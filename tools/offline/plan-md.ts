@@ -10,7 +10,6 @@ type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-
 export interface PlanPage {
     stack: string;
     /** The resources as the written plan shows them (secrets masked, made-up values `[computed]`). */
@@ -37,20 +36,31 @@ export function planMarkdown(page: PlanPage): string {
     );
     if (page.warnings && page.warnings.length > 0) {
         out.push("## Config warnings", "");
-        for (const w of page.warnings) out.push(`- \`${w.key}\`${w.value === undefined ? "" : ` = \`${JSON.stringify(w.value)}\``}: ${w.message}`);
+        for (const w of page.warnings)
+            out.push(`- \`${w.key}\`${w.value === undefined ? "" : ` = \`${JSON.stringify(w.value)}\``}: ${w.message}`);
         out.push("");
     }
     out.push("## Components and what waits for what", "");
-    out.push("An arrow `A --> B` means A waits for B: a resource in A depends on one in B. A box holds its child components.", "");
+    out.push(
+        "An arrow `A --> B` means A waits for B: a resource in A depends on one in B. A box holds its child components.",
+        "",
+    );
     out.push("```mermaid", ...componentDiagram(resources), "```", "");
 
     section(out, "Node pools", ["pool", "machine types", "capacity", "min", "max", "taints"], nodePoolRows(resources));
-    section(out, "Helm releases", ["release", "chart", "version", "namespace", "images set in values"], helmRows(resources));
+    section(
+        out,
+        "Helm releases",
+        ["release", "chart", "version", "namespace", "images set in values"],
+        helmRows(resources),
+    );
     section(
         out,
         "Protected resources",
         ["type", "name", "protect", "retain on delete"],
-        resources.filter((r) => r.protect || r.retainOnDelete).map((r) => [r.type, r.name, yes(r.protect), yes(r.retainOnDelete)]),
+        resources
+            .filter((r) => r.protect || r.retainOnDelete)
+            .map((r) => [r.type, r.name, yes(r.protect), yes(r.retainOnDelete)]),
     );
     section(
         out,
@@ -58,15 +68,28 @@ export function planMarkdown(page: PlanPage): string {
         ["type", "name", "ignored properties"],
         resources.filter((r) => r.ignoreChanges.length > 0).map((r) => [r.type, r.name, r.ignoreChanges.join(", ")]),
     );
-    section(out, "What controllers will create", ["what", "requested by", "created by the controller"], controllerRows(resources));
+    section(
+        out,
+        "What controllers will create",
+        ["what", "requested by", "created by the controller"],
+        controllerRows(resources),
+    );
     section(out, "Alerts", ["alert", "severity", "summary"], alertRows(resources));
     section(out, "Dashboards", ["dashboard", "panels"], dashboardRows(resources));
     const requests = devspaceRequests(resources, page.outputs);
     if (requests) out.push("## Devspace requests", "", requests, "");
     if (page.appliedDefaults && page.appliedDefaults.length > 0) {
         out.push("## Config defaults applied", "");
-        out.push(`<details><summary>${page.appliedDefaults.length} keys the stack file leaves to their defaults</summary>`, "");
-        out.push(...table(["key", "default"], page.appliedDefaults.map((d) => [d.key, JSON.stringify(d.value)])));
+        out.push(
+            `<details><summary>${page.appliedDefaults.length} keys the stack file leaves to their defaults</summary>`,
+            "",
+        );
+        out.push(
+            ...table(
+                ["key", "default"],
+                page.appliedDefaults.map((d) => [d.key, JSON.stringify(d.value)]),
+            ),
+        );
         out.push("", "</details>", "");
     }
     return out.join("\n");
@@ -126,7 +149,8 @@ export function componentDiagram(resources: PlannedResource[]): string[] {
     }
     const childComponents = (urn: string | undefined) =>
         components.filter((c) => (parentUrn.get(c.urn) ? componentOf(parentUrn.get(c.urn)!) : undefined) === urn);
-    const label = (c: PlannedResource) => `"${escapeLabel(c.name)}<br/><i>${escapeLabel(c.type.split(":").pop()!)}</i>"`;
+    const label = (c: PlannedResource) =>
+        `"${escapeLabel(c.name)}<br/><i>${escapeLabel(c.type.split(":").pop()!)}</i>"`;
 
     const lines = ["flowchart LR"];
     const emit = (c: PlannedResource, depth: number) => {
@@ -270,7 +294,8 @@ function controllerRows(resources: PlannedResource[]): string[][] {
         const i = asObj(r.inputs);
         const name = String(asObj(i.metadata).name ?? r.name);
         classes.set(name, i);
-        if (asObj(asObj(i.metadata).annotations)["storageclass.kubernetes.io/is-default-class"] === "true") defaultClass = name;
+        if (asObj(asObj(i.metadata).annotations)["storageclass.kubernetes.io/is-default-class"] === "true")
+            defaultClass = name;
     }
     const volume = (className: unknown) => {
         const name = typeof className === "string" && className ? className : defaultClass;
@@ -284,7 +309,11 @@ function controllerRows(resources: PlannedResource[]): string[][] {
         const where = `${r.type.split(":").pop()} ${r.name}`;
         if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") {
             const size = asObj(asObj(spec.resources).requests).storage;
-            rows.push([`volume ${meta.name ?? r.name} (${size}, ${asArray(spec.accessModes).join(", ")})`, where, volume(spec.storageClassName)]);
+            rows.push([
+                `volume ${meta.name ?? r.name} (${size}, ${asArray(spec.accessModes).join(", ")})`,
+                where,
+                volume(spec.storageClassName),
+            ]);
         }
         if (r.type === "kubernetes:core/v1:Service" && spec.type === "LoadBalancer")
             rows.push([`load balancer for Service ${meta.name ?? r.name}`, where, "a cloud network load balancer"]);
@@ -301,10 +330,18 @@ function controllerRows(resources: PlannedResource[]): string[][] {
             ]);
         }
         if (r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && r.type.endsWith(":Gateway"))
-            rows.push([`load balancer for Gateway ${meta.name ?? r.name}`, where, `a load balancer of GatewayClass ${spec.gatewayClassName}`]);
+            rows.push([
+                `load balancer for Gateway ${meta.name ?? r.name}`,
+                where,
+                `a load balancer of GatewayClass ${spec.gatewayClassName}`,
+            ]);
         if (r.type === HELM_RELEASE)
             for (const claim of claimsInValues(i.values))
-                rows.push([`volume at ${claim.path} (${claim.size})`, `Helm release ${r.name}`, volume(claim.storageClassName)]);
+                rows.push([
+                    `volume at ${claim.path} (${claim.size})`,
+                    `Helm release ${r.name}`,
+                    volume(claim.storageClassName),
+                ]);
     }
     return rows;
 }
@@ -338,7 +375,11 @@ function alertRows(resources: PlannedResource[]): string[][] {
         for (const group of asArray(asObj(asObj(r.inputs).spec).groups))
             for (const rule of asArray(asObj(group).rules).map(asObj))
                 if (typeof rule.alert === "string")
-                    rows.push([rule.alert, String(asObj(rule.labels).severity ?? ""), String(asObj(rule.annotations).summary ?? "")]);
+                    rows.push([
+                        rule.alert,
+                        String(asObj(rule.labels).severity ?? ""),
+                        String(asObj(rule.annotations).summary ?? ""),
+                    ]);
     return rows;
 }
 
@@ -346,16 +387,22 @@ function dashboardRows(resources: PlannedResource[]): string[][] {
     const rows: string[][] = [];
     for (const r of resources) {
         const i = asObj(r.inputs);
-        if (r.type === "kubernetes:core/v1:ConfigMap" && asObj(asObj(i.metadata).labels).grafana_dashboard !== undefined)
+        if (
+            r.type === "kubernetes:core/v1:ConfigMap" &&
+            asObj(asObj(i.metadata).labels).grafana_dashboard !== undefined
+        )
             for (const text of Object.values(asObj(i.data))) {
                 if (typeof text !== "string") continue;
                 const dashboard = JSON.parse(text) as { title?: string; panels?: Obj[] };
-                const titles = (dashboard.panels ?? []).flatMap((p) => [p, ...asArray(p.panels).map(asObj)]).map((p) => p.title);
+                const titles = (dashboard.panels ?? [])
+                    .flatMap((p) => [p, ...asArray(p.panels).map(asObj)])
+                    .map((p) => p.title);
                 rows.push([String(dashboard.title), titles.filter((t) => typeof t === "string" && t).join(", ")]);
             }
         // Dashboards a chart imports from grafana.com by ID.
         if (r.type === HELM_RELEASE)
-            for (const imported of importedDashboards(i.values)) rows.push([imported, "imported from grafana.com by the chart"]);
+            for (const imported of importedDashboards(i.values))
+                rows.push([imported, "imported from grafana.com by the chart"]);
     }
     return rows;
 }
@@ -365,7 +412,8 @@ function importedDashboards(values: unknown): string[] {
     const walk = (v: unknown, key: string) => {
         if (!v || typeof v !== "object") return;
         const o = v as Obj;
-        if (typeof o.gnetId === "number") found.push(`${key} (grafana.com ${o.gnetId}, revision ${o.revision ?? "latest"})`);
+        if (typeof o.gnetId === "number")
+            found.push(`${key} (grafana.com ${o.gnetId}, revision ${o.revision ?? "latest"})`);
         for (const [k, x] of Object.entries(o)) walk(x, k);
     };
     walk(values, "");

@@ -87,7 +87,10 @@ export const OFFLINE_SECRET_PLACEHOLDERS: Record<string, string> = {
 export class StackFileError extends Error {}
 
 /** Reads `Pulumi.<stack>.yaml` into plain config and secret config (with placeholders for `secure:` values). */
-export function readStackFile(stack: string, dir = REPO_ROOT): { config: Record<string, unknown>; secrets: Record<string, string> } {
+export function readStackFile(
+    stack: string,
+    dir = REPO_ROOT,
+): { config: Record<string, unknown>; secrets: Record<string, string> } {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${file} for stack "${stack}"`);
     let doc: { config?: Record<string, unknown> };
@@ -100,8 +103,10 @@ export function readStackFile(stack: string, dir = REPO_ROOT): { config: Record<
     const secrets: Record<string, string> = {};
     // A reference stack names the secrets a real deployment sets in a comment, not as `secure:` placeholders (which
     // a real preview fails to decrypt): `# offline-plan-secrets: dagsGitSshKey alertmanagerReceivers`.
-    const declared = /^# offline-plan-secrets:(.*)$/m.exec(fs.readFileSync(file, "utf8"))?.[1].trim().split(/\s+/) ?? [];
-    for (const key of declared.filter(Boolean)) secrets[key] = OFFLINE_SECRET_PLACEHOLDERS[key] ?? `offline-placeholder-${key}`;
+    const declared =
+        /^# offline-plan-secrets:(.*)$/m.exec(fs.readFileSync(file, "utf8"))?.[1].trim().split(/\s+/) ?? [];
+    for (const key of declared.filter(Boolean))
+        secrets[key] = OFFLINE_SECRET_PLACEHOLDERS[key] ?? `offline-placeholder-${key}`;
     for (const [fullName, value] of Object.entries(doc.config ?? {})) {
         const key = fullName.startsWith(`${PROJECT}:`) ? fullName.slice(PROJECT.length + 1) : fullName;
         if (value && typeof value === "object" && "secure" in (value as object)) {
@@ -176,7 +181,9 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
         const configMaps = defaultPlanConfigMaps.get(baseName) ?? configMapsOf(await planStackNow(baseName, {}));
         plannedConfigMaps.set(baseStack, configMaps);
     }
-    const clusterConfigMaps = baseStack ? plannedConfigMaps.get(baseStack)! : new Map<string, Record<string, unknown>>();
+    const clusterConfigMaps = baseStack
+        ? plannedConfigMaps.get(baseStack)!
+        : new Map<string, Record<string, unknown>>();
 
     const allConfig: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) allConfig[qualified(k)] = toConfigText(v);
@@ -193,7 +200,9 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             newResource: (args) => {
                 if (args.id) reads.push({ type: args.type, id: args.id });
                 if (args.type === "pulumi:pulumi:StackReference")
-                    throw new Error(`The offline plan answers no StackReference ("${args.inputs.name}"): a stack reads the cluster, not another stack's state`);
+                    throw new Error(
+                        `The offline plan answers no StackReference ("${args.inputs.name}"): a stack reads the cluster, not another stack's state`,
+                    );
                 if (args.type === "kubernetes:core/v1:ConfigMap" && args.id) {
                     // ConfigMap.get: the provider fails a read of an object that does not exist.
                     const found = clusterConfigMaps.get(args.id);
@@ -228,7 +237,10 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
             dependencies: req.getDependenciesList(),
             aliases: aliasSpecsOf(req),
-            inputs: rpc.deserializeProperties(req.getObject() as Parameters<typeof rpc.deserializeProperties>[0], true) as Record<string, unknown>,
+            inputs: rpc.deserializeProperties(
+                req.getObject() as Parameters<typeof rpc.deserializeProperties>[0],
+                true,
+            ) as Record<string, unknown>,
         };
         registrations.push(entry);
         register(req, (err, res) => {
@@ -250,7 +262,8 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
         // waitForRPCs is internal to @pulumi/pulumi, but it is the one way to know every registration has finished.
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         if (failures.length > 0) throw failures[0];
-        const isChild = (r: Registration) => Boolean(r.parentUrn) && byUrn.get(r.parentUrn)?.type !== "pulumi:pulumi:Stack";
+        const isChild = (r: Registration) =>
+            Boolean(r.parentUrn) && byUrn.get(r.parentUrn)?.type !== "pulumi:pulumi:Stack";
         const resources = registrations
             .filter((r) => r.type !== "pulumi:pulumi:Stack")
             .map<PlannedResource>((r) => ({
@@ -318,7 +331,8 @@ function configMapsOf(plan: Plan): Map<string, Record<string, unknown>> {
     const found = new Map<string, Record<string, unknown>>();
     for (const r of plan.resources.filter((x) => x.type === "kubernetes:core/v1:ConfigMap")) {
         const inputs = r.revealedInputs as { metadata?: { name?: string; namespace?: string } };
-        if (inputs.metadata?.name) found.set(`${inputs.metadata.namespace ?? "default"}/${inputs.metadata.name}`, asDeployedOutputs(inputs));
+        if (inputs.metadata?.name)
+            found.set(`${inputs.metadata.namespace ?? "default"}/${inputs.metadata.name}`, asDeployedOutputs(inputs));
     }
     return found;
 }
@@ -330,7 +344,8 @@ function configMapsOf(plan: Plan): Map<string, Record<string, unknown>> {
 function asDeployedOutputs(value: unknown): Record<string, unknown> {
     const known = (v: unknown): unknown => {
         if (v === unknownOutputValue) return COMPUTED;
-        if (rpc.isRpcSecret(v)) return { [rpc.specialSigKey]: rpc.specialSecretSig, value: known(rpc.unwrapRpcSecret(v)) };
+        if (rpc.isRpcSecret(v))
+            return { [rpc.specialSigKey]: rpc.specialSecretSig, value: known(rpc.unwrapRpcSecret(v)) };
         if (Array.isArray(v)) return v.map(known);
         if (v && typeof v === "object" && !pulumi.Resource.isInstance(v))
             return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, known(x)]));
@@ -389,7 +404,9 @@ function stringsIn(value: unknown): string[] {
 export function withComputed(value: unknown, mockedValues: readonly string[]): unknown {
     if (mockedValues.length === 0) return value;
     // A made-up value counts only as a whole token: "airflow-id" is in "x/airflow-id" but not in "airflow-identity".
-    const escaped = [...mockedValues].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const escaped = [...mockedValues]
+        .sort((a, b) => b.length - a.length)
+        .map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     const holdsMocked = new RegExp(`(^|[^A-Za-z0-9_-])(${escaped.join("|")})($|[^A-Za-z0-9_-])`);
     const replace = (v: unknown): unknown => {
         if (typeof v === "string") return holdsMocked.test(v) ? COMPUTED : v;
@@ -406,14 +423,24 @@ function isResourceReference(value: object): boolean {
 
 function aliasSpecsOf(req: RegisterRequest): AliasSpec[] {
     const r = req as unknown as {
-        getAliasesList?(): { getUrn(): string; getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined }[];
+        getAliasesList?(): {
+            getUrn(): string;
+            getSpec():
+                { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+        }[];
         getAliasurnsList?(): string[];
     };
     const specs: AliasSpec[] = (r.getAliasurnsList?.() ?? []).map((urn) => ({ urn }));
     for (const alias of r.getAliasesList?.() ?? []) {
         const spec = alias.getSpec();
         if (!spec) specs.push({ urn: alias.getUrn() });
-        else specs.push({ name: spec.getName() || undefined, type: spec.getType() || undefined, parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() || undefined });
+        else
+            specs.push({
+                name: spec.getName() || undefined,
+                type: spec.getType() || undefined,
+                parentUrn: spec.getParenturn() || undefined,
+                noParent: spec.getNoparent() || undefined,
+            });
     }
     return specs;
 }

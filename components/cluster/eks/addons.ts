@@ -41,9 +41,16 @@ export function eksStandardSupportEnded(kubernetesVersion: string, today: Date):
  */
 export function eksCoreAddons(kubernetesVersion: string): EksAddonSpec[] {
     const versions = EKS_ADDON_VERSIONS[kubernetesVersion];
-    if (!versions) throw new Error(`no pinned EKS add-on versions for Kubernetes ${kubernetesVersion}: ${SUPPORTED_EKS_VERSIONS.join(", ")}`);
+    if (!versions)
+        throw new Error(
+            `no pinned EKS add-on versions for Kubernetes ${kubernetesVersion}: ${SUPPORTED_EKS_VERSIONS.join(", ")}`,
+        );
     return [
-        { addonName: "vpc-cni", addonVersion: versions.vpcCni, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) },
+        {
+            addonName: "vpc-cni",
+            addonVersion: versions.vpcCni,
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        },
         { addonName: "kube-proxy", addonVersion: versions.kubeProxy },
         { addonName: "coredns", addonVersion: versions.coredns },
     ];

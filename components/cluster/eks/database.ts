@@ -52,7 +52,11 @@ export class RdsDatabase extends pulumi.ComponentResource {
             withAws,
         );
 
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: 32, special: false },
+            { parent: this },
+        );
         // A final snapshot name of this stack's lifetime only: a stack destroyed, re-created and destroyed again
         // would otherwise collide with its first final snapshot (DBSnapshotAlreadyExists).
         const snapshotSuffix = config.production
@@ -70,7 +74,9 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 // A database.postgresVersion bump is a major upgrade, which RDS refuses without this flag.
                 allowMajorVersionUpgrade: true,
                 // Without this RDS enrols the instance in paid Extended Support when the major leaves standard support.
-                engineLifecycleSupport: db.extendedSupport ? "open-source-rds-extended-support" : "open-source-rds-extended-support-disabled",
+                engineLifecycleSupport: db.extendedSupport
+                    ? "open-source-rds-extended-support"
+                    : "open-source-rds-extended-support-disabled",
                 instanceClass: db.tier ?? DEFAULT_DATABASE_TIER.eks,
                 allocatedStorage: db.storageGb,
                 // Storage autoscaling up to this ceiling (the provider then ignores drift of allocatedStorage).
@@ -88,7 +94,9 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 backupRetentionPeriod: db.backupRetentionDays,
                 deletionProtection: config.deletionProtection,
                 skipFinalSnapshot: !config.production,
-                finalSnapshotIdentifier: snapshotSuffix ? pulumi.interpolate`${config.clusterName}-final-${snapshotSuffix.hex}` : undefined,
+                finalSnapshotIdentifier: snapshotSuffix
+                    ? pulumi.interpolate`${config.clusterName}-final-${snapshotSuffix.hex}`
+                    : undefined,
                 copyTagsToSnapshot: true,
                 tags: { Name: `${config.clusterName}-metadata` },
             },

@@ -13,8 +13,21 @@ import { AwsConfig, StackConfig } from "../../../stacks/config";
 import { openControlPlaneWarning } from "../control-plane";
 import { eksKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
-import { BLOCK_STORAGE_CLASS, DEFAULT_CLASS_ANNOTATION, SHARED_STORAGE_CLASS, ebsStorageClass, efsStorageClass } from "../storage";
-import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import {
+    BLOCK_STORAGE_CLASS,
+    DEFAULT_CLASS_ANNOTATION,
+    SHARED_STORAGE_CLASS,
+    ebsStorageClass,
+    efsStorageClass,
+} from "../storage";
+import {
+    Cluster,
+    DatabaseConnection,
+    IngressDriver,
+    PoolPlacements,
+    ServiceAccountBinding,
+    ServiceAccountBindingRequest,
+} from "../types";
 import { createEksIngressDriver } from "../ingress/eks";
 import { RdsDatabase } from "./database";
 import { devspaceGroup } from "../../devspace/namespace";
@@ -128,12 +141,19 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         // Network: a VPC with private subnets (nodes, EFS, RDS) and public ones (load balancers), or existing subnets.
         // Nodes must wait for the whole VPC (NAT gateways, routes), not only for the subnet IDs.
         const networkReady: pulumi.Resource[] = [];
-        const azCount = vpcConfig.existingVpcId ? (vpcConfig.privateSubnetIds ?? []).length : vpcConfig.availabilityZones;
+        const azCount = vpcConfig.existingVpcId
+            ? (vpcConfig.privateSubnetIds ?? []).length
+            : vpcConfig.availabilityZones;
         if (vpcConfig.existingVpcId) {
             this.vpcId = pulumi.output(vpcConfig.existingVpcId);
             // One subnet per AZ: EFS takes one mount target per AZ, and each on-demand group lives in one zone.
             const given = vpcConfig.privateSubnetIds ?? [];
-            const zones = pulumi.all(given.map((id) => aws.ec2.getSubnetOutput({ id }, { provider: this.awsProvider, parent: this }).availabilityZone));
+            const zones = pulumi.all(
+                given.map(
+                    (id) =>
+                        aws.ec2.getSubnetOutput({ id }, { provider: this.awsProvider, parent: this }).availabilityZone,
+                ),
+            );
             this.privateSubnetIds = given.map((id) =>
                 zones.apply((azs) => {
                     const problem = subnetsSharingAZ(given.map((subnet, i) => ({ subnet, zone: azs[i] })));
@@ -163,7 +183,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             );
             networkReady.push(vpc);
             this.vpcId = vpc.vpcId;
-            this.privateSubnetIds = Array.from({ length: azCount }, (_, i) => vpc.privateSubnetIds.apply((ids) => ids[i]));
+            this.privateSubnetIds = Array.from({ length: azCount }, (_, i) =>
+                vpc.privateSubnetIds.apply((ids) => ids[i]),
+            );
             this.publicSubnetIds = vpc.publicSubnetIds;
         }
 
@@ -205,7 +227,12 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             },
             // A fixed name: a replacement (e.g. new subnets) deletes the old cluster first, or EKS refuses the duplicate
             // name (ResourceInUseException); a protected stack refuses the replacement at preview instead.
-            { ...withAws, protect: config.deletionProtection, deleteBeforeReplace: true, dependsOn: [clusterRolePolicy] },
+            {
+                ...withAws,
+                protect: config.deletionProtection,
+                deleteBeforeReplace: true,
+                dependsOn: [clusterRolePolicy],
+            },
         );
         this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
         const clusterName = this.cluster.name;
@@ -234,7 +261,14 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         (config.controlPlane.privateAccessCidrs ?? []).forEach((cidrIpv4, i) => {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-api-from-runners-${i}`,
-                { securityGroupId: this.nodeSecurityGroupId, cidrIpv4, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from the CI runners" },
+                {
+                    securityGroupId: this.nodeSecurityGroupId,
+                    cidrIpv4,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    description: "Kubernetes API from the CI runners",
+                },
                 withAws,
             );
         });
@@ -244,7 +278,12 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             if (devspace.owner.aws)
                 new aws.eks.AccessEntry(
                     `${name}-devspace-${devspace.name}`,
-                    { clusterName, principalArn: devspace.owner.aws, type: "STANDARD", kubernetesGroups: [devspaceGroup(devspace.name)] },
+                    {
+                        clusterName,
+                        principalArn: devspace.owner.aws,
+                        type: "STANDARD",
+                        kubernetesGroups: [devspaceGroup(devspace.name)],
+                    },
                     withAws,
                 );
 
@@ -371,7 +410,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
-                .apply(([n, endpoint, ca]) => eksKubeconfig({ name: n, endpoint, caData: ca.data, region: awsConfig.region })),
+                .apply(([n, endpoint, ca]) =>
+                    eksKubeconfig({ name: n, endpoint, caData: ca.data, region: awsConfig.region }),
+                ),
         );
         this.provider = new k8s.Provider(
             `${name}-k8s`,
@@ -395,7 +436,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         );
         const efsSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-efs-sg`,
-            { vpcId: this.vpcId, description: `NFS from the nodes of ${config.clusterName}`, tags: { Name: `${config.clusterName}-efs` } },
+            {
+                vpcId: this.vpcId,
+                description: `NFS from the nodes of ${config.clusterName}`,
+                tags: { Name: `${config.clusterName}-efs` },
+            },
             withAws,
         );
         const nfsFromNodes = new aws.vpc.SecurityGroupIngressRule(
@@ -431,11 +476,18 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 addonName: "aws-efs-csi-driver",
                 resolveConflictsOnCreate: "OVERWRITE",
                 ...(awsConfig.workloadIdentity === "pod-identity"
-                    ? { podIdentityAssociations: [{ roleArn: efsRole.role.arn, serviceAccount: "efs-csi-controller-sa" }] }
+                    ? {
+                          podIdentityAssociations: [
+                              { roleArn: efsRole.role.arn, serviceAccount: "efs-csi-controller-sa" },
+                          ],
+                      }
                     : { serviceAccountRoleArn: efsRole.role.arn }),
             },
             // The driver's pods need nodes to run on, and the file system reachable.
-            { ...withAws, dependsOn: [...efsRole.dependencies, ...this.nodeGroups.onDemand, ...mountTargets, nfsFromNodes] },
+            {
+                ...withAws,
+                dependsOn: [...efsRole.dependencies, ...this.nodeGroups.onDemand, ...mountTargets, nfsFromNodes],
+            },
         );
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${SHARED_STORAGE_CLASS}`,
@@ -536,17 +588,26 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                   .all([oidc.arn, oidc.url, args.namespace, args.serviceAccountName])
                   .apply(([arn, url, namespace, serviceAccount]) =>
                       JSON.stringify(
-                          irsaTrustPolicy({ oidcProviderArn: arn, issuer: url.replace(/^https:\/\//, ""), namespace, serviceAccount }),
+                          irsaTrustPolicy({
+                              oidcProviderArn: arn,
+                              issuer: url.replace(/^https:\/\//, ""),
+                              namespace,
+                              serviceAccount,
+                          }),
                       ),
                   )
             : pulumi.output(JSON.stringify(podIdentityTrustPolicy()));
         const role = new aws.iam.Role(name, { assumeRolePolicy: trust }, withAws);
         const dependencies: pulumi.Resource[] = [...this.identityDependencies];
         (args.managedPolicyArns ?? []).forEach((policyArn, i) =>
-            dependencies.push(new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, withAws)),
+            dependencies.push(
+                new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, withAws),
+            ),
         );
         if (args.policyJson)
-            dependencies.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policyJson }, withAws));
+            dependencies.push(
+                new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policyJson }, withAws),
+            );
         if (!oidc && args.associate !== false) {
             dependencies.push(
                 new aws.eks.PodIdentityAssociation(
@@ -562,8 +623,12 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             );
         }
         // Resolve only once the role can be used: a pod started before its Pod Identity association gets no credentials.
-        const usableArn = pulumi.all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)]).apply(([arn]) => arn);
-        const annotations = usableArn.apply((arn): Record<string, string> => (oidc ? { "eks.amazonaws.com/role-arn": arn } : {}));
+        const usableArn = pulumi
+            .all([role.arn, ...dependencies.map((d) => (d as pulumi.CustomResource).id)])
+            .apply(([arn]) => arn);
+        const annotations = usableArn.apply((arn): Record<string, string> =>
+            oidc ? { "eks.amazonaws.com/role-arn": arn } : {},
+        );
         return { role, usableArn, annotations, dependencies };
     }
 

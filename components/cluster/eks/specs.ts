@@ -19,7 +19,13 @@ export interface EksNodeGroupSpec {
     scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
 }
 
-function groupSpec(kind: PoolKind, name: string, instanceTypes: string[], config: NodePoolConfig, minSize: number): EksNodeGroupSpec {
+function groupSpec(
+    kind: PoolKind,
+    name: string,
+    instanceTypes: string[],
+    config: NodePoolConfig,
+    minSize: number,
+): EksNodeGroupSpec {
     return {
         kind,
         name,
@@ -49,7 +55,10 @@ export function eksOnDemandGroupSpecs(config: NodePoolConfig, zones: number): Ek
     return Array.from({ length: zones }, (_, i) => {
         const minSize = Math.floor(config.minNodes / zones) + (i < config.minNodes % zones ? 1 : 0);
         const spec = groupSpec("onDemand", `on-demand-${i + 1}`, [...config.machineTypes], config, minSize);
-        return { ...spec, scalingConfig: { ...spec.scalingConfig, maxSize: Math.max(minSize, 1, Math.ceil(config.maxNodes / zones)) } };
+        return {
+            ...spec,
+            scalingConfig: { ...spec.scalingConfig, maxSize: Math.max(minSize, 1, Math.ceil(config.maxNodes / zones)) },
+        };
     });
 }
 
@@ -82,8 +91,10 @@ export const AUTOSCALER_PRIORITIES: Record<string, string[]> = {
  */
 export function autoscalerNodeTemplateTags(pool: PoolKind): Record<string, string> {
     const tags: Record<string, string> = {};
-    for (const [key, value] of Object.entries(poolLabels("eks", pool))) tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
-    for (const t of poolTaints("eks", pool)) tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
+    for (const [key, value] of Object.entries(poolLabels("eks", pool)))
+        tags[`k8s.io/cluster-autoscaler/node-template/label/${key}`] = value;
+    for (const t of poolTaints("eks", pool))
+        tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = `${t.value ?? ""}:${t.effect}`;
     return tags;
 }
 
@@ -118,7 +129,11 @@ export function podIdentityTrustPolicy(): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
         ],
     };
 }
@@ -142,7 +157,9 @@ export function irsaTrustPolicy(args: {
                 Principal: { Federated: args.oidcProviderArn },
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
-                    StringLike: { [`${args.issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}` },
+                    StringLike: {
+                        [`${args.issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
+                    },
                     StringEquals: { [`${args.issuer}:aud`]: "sts.amazonaws.com" },
                 },
             },
@@ -155,7 +172,11 @@ export function bucketAccessPolicy(buckets: string[], partition = "aws"): Policy
     return {
         Version: "2012-10-17",
         Statement: [
-            { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: buckets.map((b) => `arn:${partition}:s3:::${b}`) },
+            {
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+                Resource: buckets.map((b) => `arn:${partition}:s3:::${b}`),
+            },
             {
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
@@ -198,4 +219,3 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
         ],
     };
 }
-

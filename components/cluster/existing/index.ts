@@ -7,7 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExistingClusterConfig, StackConfig } from "../../../stacks/config";
 import { createExistingIngressDriver } from "../ingress/existing";
 import { serverOfKubeconfig } from "../kubeconfig";
-import { Cluster, IngressDriver, Placement, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import {
+    Cluster,
+    IngressDriver,
+    Placement,
+    PoolPlacements,
+    ServiceAccountBinding,
+    ServiceAccountBindingRequest,
+} from "../types";
 
 export interface ExistingClusterArgs {
     /** Reads `clusterName`, `existing` (required) and the secret `existingKubeconfig`. */
@@ -54,7 +61,10 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
             },
             { parent: this },
         );
-        this.placement = { onDemand: toPlacement(existing.placement.onDemand), spot: toPlacement(existing.placement.spot) };
+        this.placement = {
+            onDemand: toPlacement(existing.placement.onDemand),
+            spot: toPlacement(existing.placement.spot),
+        };
         this.sharedStorageClassName = pulumi.output(existing.sharedStorageClassName);
         this.blockStorageClassName = pulumi.output(existing.blockStorageClassName ?? "");
         this.ingress = createExistingIngressDriver({

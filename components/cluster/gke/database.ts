@@ -32,7 +32,9 @@ export const ENTERPRISE_MAX_LOG_RETENTION_DAYS = 7;
  * cover one day less than the backups, at most 7 on ENTERPRISE; PITR therefore needs at least 2 backups (the
  * config check refuses 1). Unset, the API uses its default of 7 days on ENTERPRISE, which fewer backups reject.
  */
-export function cloudSqlBackupConfiguration(backupRetentionDays: number): gcp.types.input.sql.DatabaseInstanceSettingsBackupConfiguration {
+export function cloudSqlBackupConfiguration(
+    backupRetentionDays: number,
+): gcp.types.input.sql.DatabaseInstanceSettingsBackupConfiguration {
     if (backupRetentionDays <= 0) return { enabled: false };
     return {
         enabled: true,
@@ -81,7 +83,11 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
             );
         }
 
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: 32, special: false },
+            { parent: this },
+        );
 
         this.instance = new gcp.sql.DatabaseInstance(
             `${name}-instance`,
@@ -112,7 +118,11 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
                 ignoreChanges: ["settings.diskSize"],
             },
         );
-        const database = new gcp.sql.Database(`${name}-database`, { name: DATABASE_NAME, instance: this.instance.name }, withGcp);
+        const database = new gcp.sql.Database(
+            `${name}-database`,
+            { name: DATABASE_NAME, instance: this.instance.name },
+            withGcp,
+        );
         const user = new gcp.sql.User(
             `${name}-user`,
             {

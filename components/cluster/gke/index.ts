@@ -7,11 +7,23 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, StackConfig } from "../../../stacks/config";
-import { gkeControlPlaneEndpoints, gkeMasterAuthorizedNetworks, gkeUsesDnsEndpoint, openControlPlaneWarning } from "../control-plane";
+import {
+    gkeControlPlaneEndpoints,
+    gkeMasterAuthorizedNetworks,
+    gkeUsesDnsEndpoint,
+    openControlPlaneWarning,
+} from "../control-plane";
 import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBalancedStorageClass } from "../storage";
-import { Cluster, DatabaseConnection, IngressDriver, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import {
+    Cluster,
+    DatabaseConnection,
+    IngressDriver,
+    PoolPlacements,
+    ServiceAccountBinding,
+    ServiceAccountBindingRequest,
+} from "../types";
 import { createGkeIngressDriver } from "../ingress/gke";
 import { CloudSqlDatabase } from "./database";
 import {
@@ -76,7 +88,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     readonly networkId: pulumi.Output<string>;
     readonly cluster: gcp.container.Cluster;
     /** The control plane's pool, one spot pool per machine family, and the workers' on-demand fallback. */
-    readonly nodePools: { onDemand: gcp.container.NodePool; spot: gcp.container.NodePool[]; fallback: gcp.container.NodePool };
+    readonly nodePools: {
+        onDemand: gcp.container.NodePool;
+        spot: gcp.container.NodePool[];
+        fallback: gcp.container.NodePool;
+    };
 
     private readonly resourceName: string;
     private readonly clusterNameText: string;
@@ -190,7 +206,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             (role) =>
                 new gcp.projects.IAMMember(
                     `${name}-nodes-${role.split("/")[1].split(".")[0]}`,
-                    { project: gcpConfig.project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
+                    {
+                        project: gcpConfig.project,
+                        role,
+                        member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
+                    },
                     { ...withGcp, dependsOn: apis },
                 ),
         );
@@ -211,7 +231,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 // removed it runs as our node account: hardened projects have no Compute Engine default account.
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
-                nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+                nodeConfig: {
+                    serviceAccount: nodeAccount.email,
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                },
                 // Dataplane V2 (eBPF) enforces NetworkPolicy; the legacy datapath ignores it without Calico.
                 datapathProvider: "ADVANCED_DATAPATH",
                 maintenancePolicy: gkeMaintenancePolicy(gcpConfig.maintenanceWindow),
@@ -226,7 +249,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(config.controlPlane.authorizedNetworks),
                 controlPlaneEndpointsConfig: gkeControlPlaneEndpoints(config.controlPlane),
                 // The PD CSI driver provisions the ReadWriteOnce volumes; explicit, as GKE asks Standard clusters to enable it.
-                addonsConfig: { gcpFilestoreCsiDriverConfig: { enabled: true }, gcePersistentDiskCsiDriverConfig: { enabled: true } },
+                addonsConfig: {
+                    gcpFilestoreCsiDriverConfig: { enabled: true },
+                    gcePersistentDiskCsiDriverConfig: { enabled: true },
+                },
                 // The ingress driver routes through a Gateway (GKE's Gateway API controller).
                 gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
                 deletionProtection: config.deletionProtection,
@@ -294,7 +320,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth, dnsEndpoint])
                 .apply(([clusterName, endpoint, auth, dns]) =>
                     gkeKubeconfig(
-                        dns ? { name: clusterName, endpoint: dns } : { name: clusterName, endpoint, caData: auth.clusterCaCertificate ?? "" },
+                        dns
+                            ? { name: clusterName, endpoint: dns }
+                            : { name: clusterName, endpoint, caData: auth.clusterCaCertificate ?? "" },
                     ),
                 ),
         );
@@ -309,12 +337,20 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         // The workers' pools in order: spot pools first, the on-demand fallback last (the pools carry its label and taint).
         const computeClass = new k8s.apiextensions.CustomResource(
             `${name}-workers-compute-class`,
-            workersComputeClass({ spot: this.nodePools.spot.map((p) => p.name), fallback: this.nodePools.fallback.name }),
+            workersComputeClass({
+                spot: this.nodePools.spot.map((p) => p.name),
+                fallback: this.nodePools.fallback.name,
+            }),
             { parent: this, provider: this.provider },
         );
 
         const storageClassSpec = (network: string) =>
-            filestoreStorageClass({ network, mode: gcpConfig.sharedStorage, retain: config.production, className: SHARED_STORAGE_CLASS });
+            filestoreStorageClass({
+                network,
+                mode: gcpConfig.sharedStorage,
+                retain: config.production,
+                className: SHARED_STORAGE_CLASS,
+            });
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${SHARED_STORAGE_CLASS}`,
             {
@@ -363,7 +399,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
 
         this.identityPoolReady = [this.cluster, ...apis];
-        this.readiness = [this.nodePools.onDemand, ...this.nodePools.spot, this.nodePools.fallback, computeClass, storageClass, blockClass];
+        this.readiness = [
+            this.nodePools.onDemand,
+            ...this.nodePools.spot,
+            this.nodePools.fallback,
+            computeClass,
+            storageClass,
+            blockClass,
+        ];
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
@@ -401,7 +444,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             (bucket, i) =>
                 new gcp.storage.BucketIAMMember(
                     `${prefix}-bucket-${i}`,
-                    { bucket, role: "roles/storage.objectAdmin", member: pulumi.interpolate`serviceAccount:${account.email}` },
+                    {
+                        bucket,
+                        role: "roles/storage.objectAdmin",
+                        member: pulumi.interpolate`serviceAccount:${account.email}`,
+                    },
                     withGcp,
                 ),
         );
@@ -411,7 +458,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             .all([account.email, workloadIdentity.id, ...bucketBindings.map((b) => b.id)])
             .apply(([email]) => email);
         return {
-            annotations: identity.apply((email): Record<string, string> => ({ "iam.gke.io/gcp-service-account": email })),
+            annotations: identity.apply((email): Record<string, string> => ({
+                "iam.gke.io/gcp-service-account": email,
+            })),
             identity,
         };
     }

@@ -22,7 +22,13 @@ export interface GkeNodePoolSpec {
     locationPolicy: "ANY" | "BALANCED";
 }
 
-function poolSpec(kind: PoolKind, name: string, machineType: string, config: NodePoolConfig, minNodes: number): GkeNodePoolSpec {
+function poolSpec(
+    kind: PoolKind,
+    name: string,
+    machineType: string,
+    config: NodePoolConfig,
+    minNodes: number,
+): GkeNodePoolSpec {
     return {
         kind,
         name,
@@ -52,7 +58,9 @@ export function gkeNodePoolSpec(pool: "onDemand" | "fallback", config: NodePoolC
  * order, which is also the order GKE tries them in. `minNodes` applies to the first pool only, `maxNodes` to each.
  */
 export function gkeSpotPoolSpecs(config: NodePoolConfig): GkeNodePoolSpec[] {
-    return config.machineTypes.map((type, i) => poolSpec("spot", `spot-${machineFamily(type)}`, type, config, i === 0 ? config.minNodes : 0));
+    return config.machineTypes.map((type, i) =>
+        poolSpec("spot", `spot-${machineFamily(type)}`, type, config, i === 0 ? config.minNodes : 0),
+    );
 }
 
 /**
@@ -81,7 +89,12 @@ export function workersComputeClass<Name>(pools: { spot: Name[]; fallback: Name 
  * dynamic port allocation; minimum and maximum are powers of two, and endpoint-independent mapping must be off).
  */
 export function cloudNatPorts() {
-    return { enableDynamicPortAllocation: true, enableEndpointIndependentMapping: false, minPortsPerVm: 256, maxPortsPerVm: 16384 };
+    return {
+        enableDynamicPortAllocation: true,
+        enableEndpointIndependentMapping: false,
+        minPortsPerVm: 256,
+        maxPortsPerVm: 16384,
+    };
 }
 
 /** The recurring maintenance window (`gcp.maintenanceWindow`) as GKE's `maintenancePolicy.recurringWindow`. */
@@ -90,7 +103,13 @@ export function gkeMaintenancePolicy(window: { days: string[]; startTimeUtc: str
     const start = new Date(`2025-01-01T${window.startTimeUtc}:00Z`);
     const end = new Date(start.getTime() + window.hours * 3600_000);
     const iso = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z");
-    return { recurringWindow: { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${window.days.join(",")}` } };
+    return {
+        recurringWindow: {
+            startTime: iso(start),
+            endTime: iso(end),
+            recurrence: `FREQ=WEEKLY;BYDAY=${window.days.join(",")}`,
+        },
+    };
 }
 
 /**
@@ -100,11 +119,18 @@ export function gkeMaintenancePolicy(window: { days: string[]; startTimeUtc: str
  * (airflow-prod-gke, airflow-staging, airflow-dev) never truncate to the same ID.
  */
 export function gcpAccountId(clusterName: string, purpose: string): string {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+    const clean = (s: string) =>
+        s
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, "-")
+            .replace(/-+/g, "-")
+            .replace(/^-|-$/g, "");
     const hash = createHash("sha256").update(`${clusterName}/${purpose}`).digest("hex").slice(0, 6);
     // 30 = readable (≤ 23) + "-" + 6 hex; the cluster name keeps at least 12 characters, the purpose the rest.
     const cleanPurpose = clean(purpose);
-    const head = clean(clusterName).slice(0, Math.max(12, 22 - cleanPurpose.length)).replace(/-+$/, "");
+    const head = clean(clusterName)
+        .slice(0, Math.max(12, 22 - cleanPurpose.length))
+        .replace(/-+$/, "");
     const tail = cleanPurpose.slice(0, Math.max(0, 22 - head.length)).replace(/-+$/, "");
     let readable = [head, tail].filter(Boolean).join("-");
     // Must start with a letter: a cluster name such as "9lives" or an empty one gets a fixed letter in front.

@@ -53,7 +53,9 @@ export function albIngresses(request: IngressRequest, options: AlbOptions): Ingr
             annotations: {
                 ...shared,
                 // Specific paths 10, 20, …; the catch-all last.
-                "alb.ingress.kubernetes.io/group.order": String(route.path === "/" ? ROOT_GROUP_ORDER : (index + 1) * 10),
+                "alb.ingress.kubernetes.io/group.order": String(
+                    route.path === "/" ? ROOT_GROUP_ORDER : (index + 1) * 10,
+                ),
                 "alb.ingress.kubernetes.io/healthcheck-path": route.healthCheckPath,
                 "alb.ingress.kubernetes.io/success-codes": "200",
             },

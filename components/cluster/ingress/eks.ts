@@ -33,7 +33,11 @@ export const AWS_LBC_RELEASES: Record<AwsLbcChartVersion, { appVersion: string; 
 export type ServiceAccountRoleFactory = (
     name: string,
     args: { namespace: string; serviceAccountName: string; policyJson: pulumi.Input<string> },
-) => { role: { arn: pulumi.Output<string> }; annotations: pulumi.Output<Record<string, string>>; dependencies: pulumi.Resource[] };
+) => {
+    role: { arn: pulumi.Output<string> };
+    annotations: pulumi.Output<Record<string, string>>;
+    dependencies: pulumi.Resource[];
+};
 
 export interface AwsLoadBalancerControllerArgs {
     /** eks-charts chart version; one of `AWS_LBC_RELEASES`. */
@@ -124,10 +128,18 @@ export function albTerminatesTls(exposure: ExposureConfig): boolean {
  * Builds the EKS ingress driver. The controller is installed only when `exposure.enabled`; the EKS cluster calls this
  * once and exposes the result as `Cluster.ingress`.
  */
-export function createEksIngressDriver(name: string, args: EksIngressDriverArgs, opts: pulumi.ComponentResourceOptions): IngressDriver {
+export function createEksIngressDriver(
+    name: string,
+    args: EksIngressDriverArgs,
+    opts: pulumi.ComponentResourceOptions,
+): IngressDriver {
     const exposure = args.stack.exposure;
     const controller = exposure.enabled
-        ? new AwsLoadBalancerController(name, { ...args, chartVersion: exposure.awsLoadBalancerControllerVersion }, opts)
+        ? new AwsLoadBalancerController(
+              name,
+              { ...args, chartVersion: exposure.awsLoadBalancerControllerVersion },
+              opts,
+          )
         : undefined;
     const groupName = objectName(args.stack.clusterName, "exposure");
     return {
@@ -136,7 +148,11 @@ export function createEksIngressDriver(name: string, args: EksIngressDriverArgs,
         dependencies: controller ? [controller] : [],
         route(request: IngressRequest, routeOpts): IngressResult {
             if (!controller) throw new Error("exposure is disabled: no AWS Load Balancer Controller was installed");
-            const manifests = albIngresses(request, { groupName, public: exposure.public, certificateArn: exposure.tls.certificateArn });
+            const manifests = albIngresses(request, {
+                groupName,
+                public: exposure.public,
+                certificateArn: exposure.tls.certificateArn,
+            });
             const ingresses = manifests.map(
                 (manifest) =>
                     new k8s.networking.v1.Ingress(manifest.metadata.name, manifest, {

@@ -10,7 +10,11 @@ import { classIngresses } from "./ingress-class";
 import { objectName } from "./routes";
 
 /** Builds the ingress driver of an existing cluster; the existing-cluster code exposes it as `Cluster.ingress`. */
-export function createExistingIngressDriver(args: { stack: StackConfig; ingressClassName: string; provider: k8s.Provider }): IngressDriver {
+export function createExistingIngressDriver(args: {
+    stack: StackConfig;
+    ingressClassName: string;
+    provider: k8s.Provider;
+}): IngressDriver {
     const prefix = objectName(args.stack.clusterName, "exposure");
     return {
         className: args.ingressClassName,

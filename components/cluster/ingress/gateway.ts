@@ -41,7 +41,12 @@ export interface GatewayOptions {
 export interface CustomResourceManifest {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string>; annotations?: Record<string, string> };
+    metadata: {
+        name: string;
+        namespace: pulumi.Input<string>;
+        labels: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
     spec: Record<string, unknown>;
 }
 
@@ -64,14 +69,24 @@ export function gatewayManifests(request: IngressRequest, options: GatewayOption
             from: "Selector",
             selector: {
                 matchExpressions: [
-                    { key: "kubernetes.io/metadata.name", operator: "In", values: uniqueInputs(ordered.map((r) => r.namespace)) },
+                    {
+                        key: "kubernetes.io/metadata.name",
+                        operator: "In",
+                        values: uniqueInputs(ordered.map((r) => r.namespace)),
+                    },
                 ],
             },
         },
     };
     const servingListener = tls ? "https" : "http";
     const listeners: Record<string, unknown>[] = [
-        { name: "http", protocol: "HTTP", port: 80, hostname: request.host, allowedRoutes: tls ? { namespaces: { from: "Same" } } : backendNamespaces },
+        {
+            name: "http",
+            protocol: "HTTP",
+            port: 80,
+            hostname: request.host,
+            allowedRoutes: tls ? { namespaces: { from: "Same" } } : backendNamespaces,
+        },
     ];
     if (tls)
         listeners.push({
@@ -81,7 +96,10 @@ export function gatewayManifests(request: IngressRequest, options: GatewayOption
             hostname: request.host,
             tls:
                 options.preSharedCertificate !== undefined
-                    ? { mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": options.preSharedCertificate } }
+                    ? {
+                          mode: "Terminate",
+                          options: { "networking.gke.io/pre-shared-certs": options.preSharedCertificate },
+                      }
                     : { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: options.tlsSecretName }] },
             allowedRoutes: backendNamespaces,
         });
@@ -115,11 +133,17 @@ export function gatewayManifests(request: IngressRequest, options: GatewayOption
         ? {
               apiVersion: GATEWAY_API_VERSION,
               kind: "HTTPRoute",
-              metadata: { name: objectName(options.name, "https-redirect"), namespace: request.namespace, labels: request.labels },
+              metadata: {
+                  name: objectName(options.name, "https-redirect"),
+                  namespace: request.namespace,
+                  labels: request.labels,
+              },
               spec: {
                   parentRefs: [parentRef("http")],
                   hostnames: [request.host],
-                  rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+                  rules: [
+                      { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+                  ],
               },
           }
         : undefined;

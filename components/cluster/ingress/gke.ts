@@ -27,7 +27,11 @@ export interface GkeIngressDriverArgs {
  * How the Gateway terminates TLS: a Google-managed certificate only when public (it exists only for the global external
  * load balancer), the `tls.secretName` Secret only when internal; `terminates` is false for plain HTTP.
  */
-export function gatewayTls(exposure: ExposureConfig): { managedCertificate: boolean; tlsSecretName?: string; terminates: boolean } {
+export function gatewayTls(exposure: ExposureConfig): {
+    managedCertificate: boolean;
+    tlsSecretName?: string;
+    terminates: boolean;
+} {
     const enabled = exposure.enabled && exposure.host !== undefined;
     const managedCertificate = enabled && exposure.public && exposure.tls.managedCertificate;
     const tlsSecretName = enabled && !exposure.public ? exposure.tls.secretName : undefined;
@@ -35,7 +39,11 @@ export function gatewayTls(exposure: ExposureConfig): { managedCertificate: bool
 }
 
 /** Builds the GKE ingress driver; the GKE cluster calls this once and exposes the result as `Cluster.ingress`. */
-export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs, opts: pulumi.CustomResourceOptions): IngressDriver {
+export function createGkeIngressDriver(
+    name: string,
+    args: GkeIngressDriverArgs,
+    opts: pulumi.CustomResourceOptions,
+): IngressDriver {
     const exposure = args.stack.exposure;
     const enabled = exposure.enabled && exposure.host !== undefined;
     const { managedCertificate, tlsSecretName, terminates } = gatewayTls(exposure);
@@ -97,16 +105,36 @@ export function createGkeIngressDriver(name: string, args: GkeIngressDriverArgs,
                 dependsOn: [...dependencies, ...(routeOpts.dependsOn ?? []), ...extra],
             });
             // `status: undefined` registers `status` as an output, for the address.
-            const gateway = new k8s.apiextensions.CustomResource(`${baseName}-gateway`, { ...m.gateway, status: undefined }, resourceOpts());
+            const gateway = new k8s.apiextensions.CustomResource(
+                `${baseName}-gateway`,
+                { ...m.gateway, status: undefined },
+                resourceOpts(),
+            );
             const resources: pulumi.Resource[] = [gateway];
-            for (const route of m.routes) resources.push(new k8s.apiextensions.CustomResource(`${route.metadata.name}-route`, route, resourceOpts([gateway])));
-            if (m.redirect) resources.push(new k8s.apiextensions.CustomResource(m.redirect.metadata.name, m.redirect, resourceOpts([gateway])));
+            for (const route of m.routes)
+                resources.push(
+                    new k8s.apiextensions.CustomResource(
+                        `${route.metadata.name}-route`,
+                        route,
+                        resourceOpts([gateway]),
+                    ),
+                );
+            if (m.redirect)
+                resources.push(
+                    new k8s.apiextensions.CustomResource(m.redirect.metadata.name, m.redirect, resourceOpts([gateway])),
+                );
             for (const policy of m.healthChecks)
-                resources.push(new k8s.apiextensions.CustomResource(`${policy.metadata.name}-healthcheck`, policy, resourceOpts()));
-            const gatewayStatus = (gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status;
+                resources.push(
+                    new k8s.apiextensions.CustomResource(`${policy.metadata.name}-healthcheck`, policy, resourceOpts()),
+                );
+            const gatewayStatus = (
+                gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }
+            ).status;
             return {
                 resources,
-                address: address ? address.address.apply((a) => a as string | undefined) : gatewayStatus.apply((s) => s?.addresses?.[0]?.value),
+                address: address
+                    ? address.address.apply((a) => a as string | undefined)
+                    : gatewayStatus.apply((s) => s?.addresses?.[0]?.value),
             };
         },
     };

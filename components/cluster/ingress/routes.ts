@@ -39,7 +39,12 @@ export function prefixIngress(
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: { name: options.name, namespace: route.namespace, labels: request.labels, annotations: options.annotations },
+        metadata: {
+            name: options.name,
+            namespace: route.namespace,
+            labels: request.labels,
+            annotations: options.annotations,
+        },
         spec: {
             ingressClassName: options.ingressClassName,
             rules: [
@@ -63,10 +68,14 @@ export function prefixIngress(
 /** Routes from most to least specific: longer paths first, `/` last; ties broken by name for stable output. */
 export function mostSpecificFirst(routes: readonly IngressRoute[]): IngressRoute[] {
     const names = new Set(routes.map((r) => r.name));
-    if (names.size !== routes.length) throw new Error(`route names must be unique: ${routes.map((r) => r.name).join(", ")}`);
+    if (names.size !== routes.length)
+        throw new Error(`route names must be unique: ${routes.map((r) => r.name).join(", ")}`);
     const paths = new Set(routes.map((r) => r.path));
-    if (paths.size !== routes.length) throw new Error(`route paths must be unique: ${routes.map((r) => r.path).join(", ")}`);
-    return [...routes].sort((a, b) => segments(b.path) - segments(a.path) || b.path.length - a.path.length || a.name.localeCompare(b.name));
+    if (paths.size !== routes.length)
+        throw new Error(`route paths must be unique: ${routes.map((r) => r.path).join(", ")}`);
+    return [...routes].sort(
+        (a, b) => segments(b.path) - segments(a.path) || b.path.length - a.path.length || a.name.localeCompare(b.name),
+    );
 }
 
 function segments(path: string): number {

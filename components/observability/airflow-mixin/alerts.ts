@@ -56,9 +56,15 @@ export function kubeStateMetricsLabel(key: string): string {
 }
 
 /** Recording rule expression: one series per node with `capacity_type` "spot", "fallback" or "on-demand". */
-export function nodeCapacityTypeExpr(spotLabels: Record<string, string>, fallbackLabels: Record<string, string> = {}): string {
+export function nodeCapacityTypeExpr(
+    spotLabels: Record<string, string>,
+    fallbackLabels: Record<string, string> = {},
+): string {
     const typed = (labels: Record<string, string>, type: string) =>
-        Object.entries(labels).map(([key, value]) => `label_replace(kube_node_labels{${kubeStateMetricsLabel(key)}="${value}"}, "capacity_type", "${type}", "", "")`);
+        Object.entries(labels).map(
+            ([key, value]) =>
+                `label_replace(kube_node_labels{${kubeStateMetricsLabel(key)}="${value}"}, "capacity_type", "${type}", "", "")`,
+        );
     const onDemand = `label_replace(kube_node_labels, "capacity_type", "on-demand", "", "")`;
     return `max by (node, capacity_type) (\n  ${[...typed(spotLabels, "spot"), ...typed(fallbackLabels, "fallback"), onDemand].join("\n  or on (node) ")}\n)`;
 }
@@ -113,8 +119,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "critical" },
                     annotations: {
                         summary: "statsd-exporter in {{ $labels.namespace }} cannot be scraped",
-                        description: "Prometheus failed to scrape {{ $labels.pod }} for 5 minutes; every Airflow metric of the namespace is missing meanwhile.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=statsd. If it runs, `kubectl -n {{ $labels.namespace }} port-forward deploy/<release>-statsd 9102` and `curl -s localhost:9102/metrics | head`: an HTTP 500 `collected metric ... has help ... but should have ...` is a mapping that gives one name two HELP texts (the liveness probe then restarts the pod); otherwise check its logs for mapping load errors and its memory limit (OOMKilled).",
+                        description:
+                            "Prometheus failed to scrape {{ $labels.pod }} for 5 minutes; every Airflow metric of the namespace is missing meanwhile.",
+                        runbook:
+                            "kubectl -n {{ $labels.namespace }} get pods -l component=statsd. If it runs, `kubectl -n {{ $labels.namespace }} port-forward deploy/<release>-statsd 9102` and `curl -s localhost:9102/metrics | head`: an HTTP 500 `collected metric ... has help ... but should have ...` is a mapping that gives one name two HELP texts (the liveness probe then restarts the pod); otherwise check its logs for mapping load errors and its memory limit (OOMKilled).",
                     },
                 },
                 {
@@ -124,8 +132,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "critical" },
                     annotations: {
                         summary: "No statsd-exporter target in {{ $labels.namespace }}",
-                        description: "The namespace has an Airflow statsd Service but Prometheus has no target for it: no Airflow metric of the namespace is collected, and `up == 0` alerts cannot fire.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get servicemonitor,endpoints; the ServiceMonitor must exist and select the Service's port `statsd-scrape`; the exporter pod must be Ready for the Endpoints to list it; check the Prometheus operator's logs for rejected ServiceMonitors.",
+                        description:
+                            "The namespace has an Airflow statsd Service but Prometheus has no target for it: no Airflow metric of the namespace is collected, and `up == 0` alerts cannot fire.",
+                        runbook:
+                            "kubectl -n {{ $labels.namespace }} get servicemonitor,endpoints; the ServiceMonitor must exist and select the Service's port `statsd-scrape`; the exporter pod must be Ready for the Endpoints to list it; check the Prometheus operator's logs for rejected ServiceMonitors.",
                     },
                 },
                 {
@@ -146,7 +156,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "info" },
                     annotations: {
                         summary: "statsd-exporter in {{ $labels.namespace }} drops metrics on name conflicts",
-                        description: "Some StatsD metric maps to a Prometheus name already used with another type (counter, gauge, timer); those events are dropped.",
+                        description:
+                            "Some StatsD metric maps to a Prometheus name already used with another type (counter, gauge, timer); those events are dropped.",
                         runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${AIRFLOW_STATSD_SERVICE.scrapePort.port} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (components/observability/airflow-mixin/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
                     },
                 },
@@ -166,7 +177,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "Many Airflow tasks fail in {{ $labels.namespace }}",
                         description: `{{ $value | humanizePercentage }} of the task instances that finished in the last ${RATIO_WINDOW} failed (threshold ${failureRatio * 100}%).`,
-                        runbook: "Open the Airflow overview dashboard, then the DAG drill-down for the DAGs with failures; a burst across many DAGs points at a shared dependency (database, connection, spot reclaim), one DAG at its code.",
+                        runbook:
+                            "Open the Airflow overview dashboard, then the DAG drill-down for the DAGs with failures; a burst across many DAGs points at a shared dependency (database, connection, spot reclaim), one DAG at its code.",
                     },
                 },
                 {
@@ -175,8 +187,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "DAG {{ $labels.dag_id }} failed in {{ $labels.namespace }}",
-                        description: "A run of {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
-                        runbook: "Open the DAG's grid view in the Airflow UI, read the failed task's log, fix and clear the task.",
+                        description:
+                            "A run of {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
+                        runbook:
+                            "Open the DAG's grid view in the Airflow UI, read the failed task's log, fix and clear the task.",
                     },
                 },
                 {
@@ -185,8 +199,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "info" },
                     annotations: {
                         summary: "Task {{ $labels.dag_id }}.{{ $labels.task_id }} failed in {{ $labels.namespace }}",
-                        description: "A task instance of {{ $labels.task_id }} in {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
-                        runbook: "Read the task instance's log in the Airflow UI (Grid view > the red square > Logs); if it retries, the DAG run alert follows only when the retries are exhausted.",
+                        description:
+                            "A task instance of {{ $labels.task_id }} in {{ $labels.dag_id }} ended failed within the last 30 minutes (its first failure included).",
+                        runbook:
+                            "Read the task instance's log in the Airflow UI (Grid view > the red square > Logs); if it retries, the DAG run alert follows only when the retries are exhausted.",
                     },
                 },
                 {
@@ -197,9 +213,12 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     for: "15m",
                     labels: { severity: "warning" },
                     annotations: {
-                        summary: "Executor {{ $labels.executor }} in {{ $labels.namespace }} has no free slot while tasks queue",
-                        description: "The executor has reached [core] parallelism for 15 minutes and tasks are waiting for it.",
-                        runbook: "Raise [core] parallelism or the worker count (airflow.workers.replicas / concurrency), or find the long-running tasks that hold the slots.",
+                        summary:
+                            "Executor {{ $labels.executor }} in {{ $labels.namespace }} has no free slot while tasks queue",
+                        description:
+                            "The executor has reached [core] parallelism for 15 minutes and tasks are waiting for it.",
+                        runbook:
+                            "Raise [core] parallelism or the worker count (airflow.workers.replicas / concurrency), or find the long-running tasks that hold the slots.",
                     },
                 },
                 {
@@ -211,7 +230,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "A backlog of queued Airflow tasks in {{ $labels.namespace }}",
                         description: `{{ $value }} pool slots have been held by QUEUED task instances for 30 minutes (threshold ${backlog}): tasks wait for a worker or a pod.`,
-                        runbook: "Check that Celery workers run and consume the queues (Flower, worker logs), that KubernetesExecutor pods start (AirflowWorkerPodsPending) and that spot capacity is available (Workers and spot capacity dashboard).",
+                        runbook:
+                            "Check that Celery workers run and consume the queues (Flower, worker logs), that KubernetesExecutor pods start (AirflowWorkerPodsPending) and that spot capacity is available (Workers and spot capacity dashboard).",
                     },
                 },
                 {
@@ -221,8 +241,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Airflow worker pods wait for capacity in {{ $labels.namespace }}",
-                        description: "{{ $value }} Celery worker or KubernetesExecutor task pods have been Pending for 15 minutes: no node (often no spot capacity) takes them.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=worker --field-selector=status.phase=Pending; `kubectl describe pod` shows the scheduling failure; check the spot pool's max size and the cluster autoscaler's events (spot capacity in the zone), or move the queue to on-demand.",
+                        description:
+                            "{{ $value }} Celery worker or KubernetesExecutor task pods have been Pending for 15 minutes: no node (often no spot capacity) takes them.",
+                        runbook:
+                            "kubectl -n {{ $labels.namespace }} get pods -l component=worker --field-selector=status.phase=Pending; `kubectl describe pod` shows the scheduling failure; check the spot pool's max size and the cluster autoscaler's events (spot capacity in the zone), or move the queue to on-demand.",
                     },
                 },
                 {
@@ -233,8 +255,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Pool {{ $labels.pool }} in {{ $labels.namespace }} has no free slot",
-                        description: "Every slot of pool {{ $labels.pool }} has been taken for 15 minutes; further tasks of the pool wait.",
-                        runbook: "Admin > Pools shows running and queued slots; raise the pool's slots, or find the long-running tasks that hold them (Browse > Task Instances, filter by pool and state running).",
+                        description:
+                            "Every slot of pool {{ $labels.pool }} has been taken for 15 minutes; further tasks of the pool wait.",
+                        runbook:
+                            "Admin > Pools shows running and queued slots; raise the pool's slots, or find the long-running tasks that hold them (Browse > Task Instances, filter by pool and state running).",
                     },
                 },
                 {
@@ -244,8 +268,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Pool {{ $labels.pool }} in {{ $labels.namespace }} starves tasks",
-                        description: "{{ $value }} tasks have waited 15 minutes for a free slot in pool {{ $labels.pool }}.",
-                        runbook: "Raise the pool's slots (Admin > Pools) or lower the tasks' pool_slots; check whether running tasks in the pool are stuck.",
+                        description:
+                            "{{ $value }} tasks have waited 15 minutes for a free slot in pool {{ $labels.pool }}.",
+                        runbook:
+                            "Raise the pool's slots (Admin > Pools) or lower the tasks' pool_slots; check whether running tasks in the pool are stuck.",
                     },
                 },
             ],
@@ -262,9 +288,12 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     for: "10m",
                     labels: { severity: "critical" },
                     annotations: {
-                        summary: "{{ $labels.deployment }} in {{ $labels.namespace }} runs fewer replicas than it should",
-                        description: "Fewer replicas of {{ $labels.deployment }} have been available than requested for 10 minutes; with several schedulers their heartbeat metric keeps counting, so this is the alert that sees one of them dead.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get pods -o wide | grep {{ $labels.deployment }}; describe the missing or crash-looping pod (events, OOMKilled, failed liveness), check its node and the metadata database connection.",
+                        summary:
+                            "{{ $labels.deployment }} in {{ $labels.namespace }} runs fewer replicas than it should",
+                        description:
+                            "Fewer replicas of {{ $labels.deployment }} have been available than requested for 10 minutes; with several schedulers their heartbeat metric keeps counting, so this is the alert that sees one of them dead.",
+                        runbook:
+                            "kubectl -n {{ $labels.namespace }} get pods -o wide | grep {{ $labels.deployment }}; describe the missing or crash-looping pod (events, OOMKilled, failed liveness), check its node and the metadata database connection.",
                     },
                 },
                 {
@@ -273,8 +302,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Airflow killed tasks whose heartbeats stopped in {{ $labels.namespace }}",
-                        description: "{{ $value }} task instances were killed in the last 15 minutes because their heartbeats stopped: their worker or pod vanished, typically a spot node reclaimed.",
-                        runbook: "Compare with SpotNodeChurn and the Workers and spot capacity dashboard (evictions, node removals); make such tasks retry-safe (retries, idempotent writes) or run them on on-demand nodes.",
+                        description:
+                            "{{ $value }} task instances were killed in the last 15 minutes because their heartbeats stopped: their worker or pod vanished, typically a spot node reclaimed.",
+                        runbook:
+                            "Compare with SpotNodeChurn and the Workers and spot capacity dashboard (evictions, node removals); make such tasks retry-safe (retries, idempotent writes) or run them on on-demand nodes.",
                     },
                 },
                 {
@@ -287,7 +318,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "DAG runs start late in {{ $labels.namespace }}",
                         description: `DAG runs of the last hour started {{ $value | humanizeDuration }} after their scheduled time on average (threshold ${scheduleDelay} s).`,
-                        runbook: "The scheduler is saturated or slowed: check its loop duration and CPU in the overview dashboard, max_active_runs and catchup of the late DAGs, and the metadata database's latency; add a scheduler replica if the loop is CPU-bound.",
+                        runbook:
+                            "The scheduler is saturated or slowed: check its loop duration and CPU in the overview dashboard, max_active_runs and catchup of the late DAGs, and the metadata database's latency; add a scheduler replica if the loop is CPU-bound.",
                     },
                 },
                 {
@@ -297,8 +329,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Triggerer {{ $labels.hostname }} in {{ $labels.namespace }} is full",
-                        description: "The triggerer has had no capacity left for 10 minutes: deferred tasks wait for a trigger slot.",
-                        runbook: "Raise [triggerer] capacity (default_capacity) or the triggerer replicas (airflow.triggerer.replicas); triggers.blocked_main_thread shows triggers that are not truly async.",
+                        description:
+                            "The triggerer has had no capacity left for 10 minutes: deferred tasks wait for a trigger slot.",
+                        runbook:
+                            "Raise [triggerer] capacity (default_capacity) or the triggerer replicas (airflow.triggerer.replicas); triggers.blocked_main_thread shows triggers that are not truly async.",
                     },
                 },
                 {
@@ -308,8 +342,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "critical" },
                     annotations: {
                         summary: "PgBouncer in {{ $labels.namespace }} cannot be scraped",
-                        description: "The PgBouncer metrics endpoint of {{ $labels.service }} has failed for 5 minutes: PgBouncer (every Airflow component's database path) or its exporter is down.",
-                        runbook: "kubectl -n {{ $labels.namespace }} get pods -l component=pgbouncer; check both containers' logs (pgbouncer, metrics-exporter) and that the metadata database accepts PgBouncer's connections.",
+                        description:
+                            "The PgBouncer metrics endpoint of {{ $labels.service }} has failed for 5 minutes: PgBouncer (every Airflow component's database path) or its exporter is down.",
+                        runbook:
+                            "kubectl -n {{ $labels.namespace }} get pods -l component=pgbouncer; check both containers' logs (pgbouncer, metrics-exporter) and that the metadata database accepts PgBouncer's connections.",
                     },
                 },
             ],
@@ -325,7 +361,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "DAG files fail to import in {{ $labels.namespace }}",
                         description: "{{ $value }} DAG file(s) raise errors on import; their DAGs are not updated.",
-                        runbook: "The Airflow UI lists import errors on the DAGs page; `airflow dags list-import-errors` in the scheduler or DAG processor pod prints them.",
+                        runbook:
+                            "The Airflow UI lists import errors on the DAGs page; `airflow dags list-import-errors` in the scheduler or DAG processor pod prints them.",
                     },
                 },
             ],
@@ -341,7 +378,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "Node {{ $labels.node }} is under memory pressure",
                         description: "The kubelet reports MemoryPressure: it evicts pods from this node.",
-                        runbook: "Look at the node in the 'Node Exporter / Nodes' dashboard and at the pods' memory in the Workers dashboard; lower worker concurrency or raise the tasks' memory requests so the scheduler spreads them.",
+                        runbook:
+                            "Look at the node in the 'Node Exporter / Nodes' dashboard and at the pods' memory in the Workers dashboard; lower worker concurrency or raise the tasks' memory requests so the scheduler spreads them.",
                     },
                 },
                 {
@@ -351,8 +389,10 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     labels: { severity: "warning" },
                     annotations: {
                         summary: "Airflow workers in {{ $labels.namespace }} run on on-demand fallback nodes",
-                        description: "{{ $value }} Celery worker or KubernetesExecutor task pods have run on the on-demand fallback pool for 30 minutes: no spot pool could grow (a spot shortage), and they cost on-demand prices.",
-                        runbook: "The Workers and spot capacity dashboard shows the fallback's share; the cluster autoscaler's events (EKS) or the ComputeClass status (GKE: kubectl describe computeclass airflow-workers) say which spot pools failed. Add spot families or sizes (nodePools.spot.machineTypes); the work returns to spot by itself when capacity does.",
+                        description:
+                            "{{ $value }} Celery worker or KubernetesExecutor task pods have run on the on-demand fallback pool for 30 minutes: no spot pool could grow (a spot shortage), and they cost on-demand prices.",
+                        runbook:
+                            "The Workers and spot capacity dashboard shows the fallback's share; the cluster autoscaler's events (EKS) or the ComputeClass status (GKE: kubectl describe computeclass airflow-workers) say which spot pools failed. Add spot families or sizes (nodePools.spot.machineTypes); the work returns to spot by itself when capacity does.",
                     },
                 },
                 {
@@ -366,7 +406,8 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                     annotations: {
                         summary: "Spot nodes are being replaced often",
                         description: `{{ $value }} spot nodes were replaced (created beyond the pool's growth) in the last hour (threshold ${churn}); tasks on them were interrupted.`,
-                        runbook: "Diversify spot instance types (nodePools.spot.machineTypes on EKS), move long tasks to on-demand, or make tasks retry-safe; the Workers and spot capacity dashboard shows evictions.",
+                        runbook:
+                            "Diversify spot instance types (nodePools.spot.machineTypes on EKS), move long tasks to on-demand, or make tasks retry-safe; the Workers and spot capacity dashboard shows evictions.",
                     },
                 },
             ],

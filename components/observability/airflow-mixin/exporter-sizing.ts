@@ -24,7 +24,10 @@ export interface ExporterFootprint {
 
 /** Estimated resident memory of the exporter holding this footprint, in MiB. */
 export function exporterMemoryMiB(f: ExporterFootprint): number {
-    return EXPORTER_COST.baselineMiB + (f.series * EXPORTER_COST.kibPerSeries + f.summaryChildren * EXPORTER_COST.kibPerSummaryChild) / 1024;
+    return (
+        EXPORTER_COST.baselineMiB +
+        (f.series * EXPORTER_COST.kibPerSeries + f.summaryChildren * EXPORTER_COST.kibPerSummaryChild) / 1024
+    );
 }
 
 /** The fleet the production limit is sized for: 1,000 DAGs of 10 tasks. */

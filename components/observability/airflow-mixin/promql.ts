@@ -21,7 +21,8 @@ export function inspectPromql(expr: string): PromqlInspection {
     const selectors: SelectorUse[] = [];
     tree.iterate({
         enter: (node) => {
-            if (node.type.isError) errors.push(`at ${node.from}: …${expr.slice(Math.max(0, node.from - 20), node.to + 20)}…`);
+            if (node.type.isError)
+                errors.push(`at ${node.from}: …${expr.slice(Math.max(0, node.from - 20), node.to + 20)}…`);
             if (node.name === "VectorSelector") {
                 const ident = node.node.getChild("Identifier");
                 if (!ident) return;
@@ -29,7 +30,8 @@ export function inspectPromql(expr: string): PromqlInspection {
                 const matchers = node.node.getChild("LabelMatchers");
                 matchers?.toTree().iterate({
                     enter: (m) => {
-                        if (m.name === "LabelName") labels.push(expr.slice(matchers.from + m.from, matchers.from + m.to));
+                        if (m.name === "LabelName")
+                            labels.push(expr.slice(matchers.from + m.from, matchers.from + m.to));
                     },
                 });
                 selectors.push({ metric: expr.slice(ident.from, ident.to), labels });

@@ -26,7 +26,10 @@ export function dagDayOfStatsdLines(o: DagDayOptions): string[] {
     const failed = o.failedRuns ?? 1;
     // The DAG processor parses the file every 30 seconds by default: 2880 times a day.
     for (let parse = 0; parse < 2880; parse += 1) {
-        lines.push(`${p}.dag_processing.last_duration.${file}:${400 + (parse % 50)}|ms`, `${p}.dag_processing.last_duration:400|ms`);
+        lines.push(
+            `${p}.dag_processing.last_duration.${file}:${400 + (parse % 50)}|ms`,
+            `${p}.dag_processing.last_duration:400|ms`,
+        );
         lines.push(`${p}.dag_processing.last_run.seconds_ago.${file}:${parse % 30}|g`);
         lines.push(`${p}.dag_processing.last_num_of_db_queries.${file}:3|g`);
         if (o.major === 2) lines.push(`${p}.dag_processing.last_runtime.${file}:0.4|g`);
@@ -46,13 +49,22 @@ export function dagDayOfStatsdLines(o: DagDayOptions): string[] {
                     lines.push(`${p}.ti.${gauge}.${queue}.${o.dagId}.${task}:1|g`, `${p}.ti.${gauge}:1|g`);
                     lines.push(`${p}.ti.${gauge}.${queue}.${o.dagId}.${task}:0|g`);
                 }
-                lines.push(`${p}.dag.${o.dagId}.${task}.scheduled_duration:40|ms`, `${p}.task.scheduled_duration:40|ms`);
+                lines.push(
+                    `${p}.dag.${o.dagId}.${task}.scheduled_duration:40|ms`,
+                    `${p}.task.scheduled_duration:40|ms`,
+                );
                 lines.push(`${p}.dag.${o.dagId}.${task}.queued_duration:900|ms`, `${p}.task.queued_duration:900|ms`);
                 lines.push(`${p}.ti.start.${o.dagId}.${task}:1|c`, `${p}.ti.start:1|c`);
                 if (o.major === 2) {
-                    lines.push(`${p}.task.cpu_usage.${o.dagId}.${task}:35|g`, `${p}.task.mem_usage.${o.dagId}.${task}:4|g`);
+                    lines.push(
+                        `${p}.task.cpu_usage.${o.dagId}.${task}:35|g`,
+                        `${p}.task.mem_usage.${o.dagId}.${task}:4|g`,
+                    );
                 } else {
-                    lines.push(`${p}.task.cpu_usage_percent.${o.dagId}.${task}:35|g`, `${p}.task.memory_mb.${o.dagId}.${task}:310|g`);
+                    lines.push(
+                        `${p}.task.cpu_usage_percent.${o.dagId}.${task}:35|g`,
+                        `${p}.task.memory_mb.${o.dagId}.${task}:310|g`,
+                    );
                 }
                 lines.push(`${p}.dag.${o.dagId}.${task}.duration:${5000 + t}|ms`, `${p}.task.duration:5000|ms`);
                 lines.push(`${p}.ti.finish.${o.dagId}.${task}.${state}:1|c`, `${p}.ti.finish:1|c`);
@@ -61,7 +73,9 @@ export function dagDayOfStatsdLines(o: DagDayOptions): string[] {
                 lines.push(`${p}.operator_${state === "success" ? "successes" : "failures"}:1|c`);
                 if (o.major === 2) {
                     const rc = state === "success" ? 0 : 1;
-                    lines.push(`${p}.local_task_job.task_exit.${9000 + run * o.tasks + t}.${o.dagId}.${task}.${rc}:1|c`);
+                    lines.push(
+                        `${p}.local_task_job.task_exit.${9000 + run * o.tasks + t}.${o.dagId}.${task}.${rc}:1|c`,
+                    );
                     lines.push(`${p}.local_task_job.task_exit:1|c`);
                 }
                 lines.push(`${p}.job_start:1|c`, `${p}.job_end:1|c`);
@@ -71,7 +85,11 @@ export function dagDayOfStatsdLines(o: DagDayOptions): string[] {
         lines.push(`${p}.task_instance_created_PythonOperator:${o.tasks}|c`, `${p}.task_instance_created:${o.tasks}|c`);
         const runState = runFails ? "failed" : "success";
         lines.push(`${p}.dagrun.duration.${runState}.${o.dagId}:60000|ms`, `${p}.dagrun.duration.${runState}:60000|ms`);
-        if (!runFails) lines.push(`${p}.dagrun.${o.dagId}.first_task_scheduling_delay:3100|ms`, `${p}.dagrun.first_task_scheduling_delay:3100|ms`);
+        if (!runFails)
+            lines.push(
+                `${p}.dagrun.${o.dagId}.first_task_scheduling_delay:3100|ms`,
+                `${p}.dagrun.first_task_scheduling_delay:3100|ms`,
+            );
     }
     return lines;
 }

@@ -190,7 +190,8 @@ export class StatsdMapper {
 
     /** Loads a mapping list like InitFromYAMLString; throws the exporter's own error text for what it refuses. */
     constructor(readonly mappings: StatsdMapping[]) {
-        for (const t of TYPES) this.roots.set(t, { transitions: new Map(), minRemaining: 0, maxRemaining: 0, priority: 0 });
+        for (const t of TYPES)
+            this.roots.set(t, { transitions: new Map(), minRemaining: 0, maxRemaining: 0, priority: 0 });
         for (const mapping of mappings) {
             for (const label of Object.keys(mapping.labels ?? {}))
                 if (!LABEL_NAME_RE.test(label)) throw new Error(`invalid label key: ${label}`);
@@ -218,7 +219,9 @@ export class StatsdMapper {
     /** fsm.AddState: a state that exists already keeps its result (first rule wins), yet takes the later priority. */
     private addGlob(mapping: StatsdMapping): number {
         const fields = mapping.match.split(".");
-        const roots = mapping.match_metric_type ? [this.roots.get(mapping.match_metric_type)!] : TYPES.map((t) => this.roots.get(t)!);
+        const roots = mapping.match_metric_type
+            ? [this.roots.get(mapping.match_metric_type)!]
+            : TYPES.map((t) => this.roots.get(t)!);
         let captureCount = 0;
         const finals: FsmState[] = [];
         let dead = false;
@@ -250,7 +253,8 @@ export class StatsdMapper {
     /** fsm.GetMapping with ordering on (the exporter's default): depth-first, backtracking to `*`, lowest priority wins. */
     private fsmLookup(metric: string, type: StatsdType): { state: FsmState; captures: string[] } | undefined {
         const fields = metric.split(".");
-        const fits = (s: FsmState | undefined, left: number) => s !== undefined && left <= s.maxRemaining && left >= s.minRemaining;
+        const fits = (s: FsmState | undefined, left: number) =>
+            s !== undefined && left <= s.maxRemaining && left >= s.minRemaining;
         let best: { state: FsmState; captures: string[] } | undefined;
         const walk = (current: FsmState, i: number, captures: string[]) => {
             if (i >= fields.length || current.transitions.size === 0) return;
@@ -289,13 +293,19 @@ export class StatsdMapper {
         const found = this.globRules.size > 0 ? this.fsmLookup(name, type) : undefined;
         if (found?.state.result) {
             const rule = this.globRules.get(found.state.result)!;
-            return this.result(rule.mapping, rule.name(found.captures), Object.fromEntries(rule.labels.map(([k, f]) => [k, f(found.captures)])));
+            return this.result(
+                rule.mapping,
+                rule.name(found.captures),
+                Object.fromEntries(rule.labels.map(([k, f]) => [k, f(found.captures)])),
+            );
         }
         for (const { mapping, regex } of this.regexes) {
             const m = regex.exec(name);
             if (!m) continue;
             if (mapping.match_metric_type && mapping.match_metric_type !== type) continue;
-            const labels = Object.fromEntries(Object.entries(mapping.labels ?? {}).map(([k, v]) => [k, goExpand(v, m)]));
+            const labels = Object.fromEntries(
+                Object.entries(mapping.labels ?? {}).map(([k, v]) => [k, goExpand(v, m)]),
+            );
             return this.result(mapping, goExpand(mapping.name, m), labels);
         }
         return { action: "default", name: escapeMetricName(name), labels: {} };
@@ -322,7 +332,7 @@ const SUMMARY_DEFAULTS = { maxAgeMs: 600_000, ageBuckets: 5, bufCap: 500 };
 
 /** A Go duration ("48h", "1m30s", "2s", "500ms") in milliseconds. */
 export function goDurationMs(text: string): number {
-    const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
     let total = 0;
     let rest = text;
     while (rest.length > 0) {
@@ -361,7 +371,10 @@ class PerksStream {
     private f(r: number): number {
         let m = Number.MAX_VALUE;
         for (const t of this.targets) {
-            const f = t.quantile * this.n <= r ? (2 * t.error * r) / t.quantile : (2 * t.error * (this.n - r)) / (1 - t.quantile);
+            const f =
+                t.quantile * this.n <= r
+                    ? (2 * t.error * r) / t.quantile
+                    : (2 * t.error * (this.n - r)) / (1 - t.quantile);
             if (f < m) m = f;
         }
         return m;
@@ -582,7 +595,8 @@ function protoText(type: FamilyType, child: Child): string {
         .sort()
         .map((k) => `label:<name:"${k}" value:"${child.labels[k]}" > `)
         .join("");
-    const body = type === "counter" || type === "gauge" ? `${type}:<value:${goFloat(child.value)} > ` : `${type}:<...> `;
+    const body =
+        type === "counter" || type === "gauge" ? `${type}:<value:${goFloat(child.value)} > ` : `${type}:<...> `;
     return `${labels}${body}`;
 }
 
@@ -643,7 +657,14 @@ export class StatsdExporterModel {
     }
 
     /** Registry.Get*: the child for these labels, or undefined on a name conflict (the event is counted and lost). */
-    private get(name: string, type: FamilyType, labels: Record<string, string>, help: string, ttlMs: number, mapping?: StatsdMapping): Child | undefined {
+    private get(
+        name: string,
+        type: FamilyType,
+        labels: Record<string, string>,
+        help: string,
+        ttlMs: number,
+        mapping?: StatsdMapping,
+    ): Child | undefined {
         const family = this.byName.get(name);
         const { names, key } = labelIdentity(labels);
         const existing = family?.type === type ? family.vectors.get(names)?.children.get(key) : undefined;
@@ -655,7 +676,8 @@ export class StatsdExporterModel {
         if (this.conflictsWith(name, type)) return undefined;
         if (type === "counter" || type === "gauge") {
             for (const suffix of ["_bucket", "_count", "_sum"])
-                if (name.endsWith(suffix) && this.conflictsWith(name.slice(0, -suffix.length), "counter")) return undefined;
+                if (name.endsWith(suffix) && this.conflictsWith(name.slice(0, -suffix.length), "counter"))
+                    return undefined;
         } else {
             const suffixes = type === "histogram" ? ["_sum", "_count", "_bucket"] : ["_sum", "_count"];
             if (suffixes.some((s) => this.conflictsWith(name + s, type))) return undefined;
@@ -672,7 +694,10 @@ export class StatsdExporterModel {
             this.vectors.push(vector);
         }
         const child: Child = { labels, lastRegisteredAt: this.now, ttlMs, value: 0 };
-        if (type === "histogram") child.histogram = new HistogramChild(mapping?.histogram_options?.buckets?.length ? mapping.histogram_options.buckets : DEFAULT_BUCKETS);
+        if (type === "histogram")
+            child.histogram = new HistogramChild(
+                mapping?.histogram_options?.buckets?.length ? mapping.histogram_options.buckets : DEFAULT_BUCKETS,
+            );
         if (type === "summary") {
             const o = mapping?.summary_options;
             child.summary = new SummaryChild(
@@ -690,7 +715,8 @@ export class StatsdExporterModel {
     /** Registry.RemoveStaleMetrics, which the exporter runs every second. */
     private removeStale(): void {
         for (const v of this.vectors)
-            for (const [key, child] of v.children) if (child.ttlMs > 0 && child.lastRegisteredAt + child.ttlMs < this.now) v.children.delete(key);
+            for (const [key, child] of v.children)
+                if (child.ttlMs > 0 && child.lastRegisteredAt + child.ttlMs < this.now) v.children.delete(key);
     }
 
     /** Every series the exporter holds, by Prometheus sample name (what a scrape exposes, HELP conflicts aside). */
@@ -720,19 +746,31 @@ export class StatsdExporterModel {
         const out: { name: string; labels: Record<string, string>; value: number; integer?: boolean }[] = [];
         for (const v of this.vectors) {
             for (const c of v.children.values()) {
-                if (v.type === "counter" || v.type === "gauge") out.push({ name: v.name, labels: c.labels, value: c.value });
+                if (v.type === "counter" || v.type === "gauge")
+                    out.push({ name: v.name, labels: c.labels, value: c.value });
                 else if (c.histogram) {
                     let cumulative = 0;
                     c.histogram.buckets.forEach((b, i) => {
                         cumulative += c.histogram!.counts[i];
-                        out.push({ name: `${v.name}_bucket`, labels: { ...c.labels, le: goFloat(b) }, value: cumulative, integer: true });
+                        out.push({
+                            name: `${v.name}_bucket`,
+                            labels: { ...c.labels, le: goFloat(b) },
+                            value: cumulative,
+                            integer: true,
+                        });
                     });
-                    out.push({ name: `${v.name}_bucket`, labels: { ...c.labels, le: "+Inf" }, value: c.histogram.count, integer: true });
+                    out.push({
+                        name: `${v.name}_bucket`,
+                        labels: { ...c.labels, le: "+Inf" },
+                        value: c.histogram.count,
+                        integer: true,
+                    });
                     out.push({ name: `${v.name}_sum`, labels: c.labels, value: c.histogram.sum });
                     out.push({ name: `${v.name}_count`, labels: c.labels, value: c.histogram.count, integer: true });
                 } else if (c.summary) {
                     const w = c.summary.write(this.now);
-                    for (const [q, value] of w.quantiles) out.push({ name: v.name, labels: { ...c.labels, quantile: goFloat(q) }, value });
+                    for (const [q, value] of w.quantiles)
+                        out.push({ name: v.name, labels: { ...c.labels, quantile: goFloat(q) }, value });
                     out.push({ name: `${v.name}_sum`, labels: c.labels, value: w.sum });
                     out.push({ name: `${v.name}_count`, labels: c.labels, value: w.count, integer: true });
                 }
@@ -763,22 +801,32 @@ export class StatsdExporterModel {
         }
         // client_golang's checkSuffixCollisions: a counter or gauge named like a summary's or histogram's own series.
         for (const [name, type] of typeByName) {
-            const suffixes = type === "histogram" ? ["_count", "_sum", "_bucket"] : type === "summary" ? ["_count", "_sum"] : [];
+            const suffixes =
+                type === "histogram" ? ["_count", "_sum", "_bucket"] : type === "summary" ? ["_count", "_sum"] : [];
             for (const s of suffixes)
                 if (typeByName.has(name + s))
-                    return { status: 500, lines: [], error: `collected metric named ${name + s} collides with previously collected ${type} named ${name}` };
+                    return {
+                        status: 500,
+                        lines: [],
+                        error: `collected metric named ${name + s} collides with previously collected ${type} named ${name}`,
+                    };
         }
-        for (const [name, help] of helpByName) lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${typeByName.get(name)}`);
+        for (const [name, help] of helpByName)
+            lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${typeByName.get(name)}`);
         const samples = this.samples();
         for (const x of samples) {
             if (x.name === CONFLICTS) continue;
             const { le, quantile, ...labels } = x.labels;
-            const extra: [string, string] | undefined = le !== undefined ? ["le", le] : quantile !== undefined ? ["quantile", quantile] : undefined;
+            const extra: [string, string] | undefined =
+                le !== undefined ? ["le", le] : quantile !== undefined ? ["quantile", quantile] : undefined;
             lines.push(`${x.name}${renderLabels(labels, extra)} ${x.integer ? x.value : goFloat(x.value)}`);
         }
         const conflicts = samples.filter((x) => x.name === CONFLICTS);
         if (conflicts.length > 0) {
-            lines.push(`# HELP ${CONFLICTS} The total number of StatsD events with conflicting names.`, `# TYPE ${CONFLICTS} counter`);
+            lines.push(
+                `# HELP ${CONFLICTS} The total number of StatsD events with conflicting names.`,
+                `# TYPE ${CONFLICTS} counter`,
+            );
             for (const x of conflicts) lines.push(`${CONFLICTS}${renderLabels(x.labels)} ${x.value}`);
         }
         return { status: 200, lines };
@@ -808,7 +856,8 @@ export function parseSampleLine(line: string): { name: string; labels: Record<st
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`not a sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const pair of (m[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2].replace(/\\(.)/g, "$1");
+    for (const pair of (m[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+        labels[pair[1]] = pair[2].replace(/\\(.)/g, "$1");
     const value = m[4] === "+Inf" ? Infinity : m[4] === "-Inf" ? -Infinity : Number(m[4]);
     return { name: m[1], labels, value };
 }

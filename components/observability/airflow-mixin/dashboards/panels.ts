@@ -15,7 +15,11 @@ function targets(queries: Query[]) {
     );
 }
 
-export function timeSeries(title: string, queries: Query[], opts: { unit?: string; width?: number; description?: string; stack?: boolean } = {}) {
+export function timeSeries(
+    title: string,
+    queries: Query[],
+    opts: { unit?: string; width?: number; description?: string; stack?: boolean } = {},
+) {
     const panel = new timeseries.PanelBuilder()
         .title(title)
         .datasource(PROMETHEUS_DATASOURCE)
@@ -24,13 +28,22 @@ export function timeSeries(title: string, queries: Query[], opts: { unit?: strin
         .height(8)
         .span(opts.width ?? 12)
         .fillOpacity(10)
-        .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).showLegend(true));
+        .legend(
+            new common.VizLegendOptionsBuilder()
+                .displayMode(common.LegendDisplayMode.Table)
+                .placement(common.LegendPlacement.Bottom)
+                .showLegend(true),
+        );
     if (opts.description) panel.description(opts.description);
     if (opts.stack) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
     return panel;
 }
 
-export function singleStat(title: string, query: Query, opts: { unit?: string; width?: number; description?: string; red?: number } = {}) {
+export function singleStat(
+    title: string,
+    query: Query,
+    opts: { unit?: string; width?: number; description?: string; red?: number } = {},
+) {
     const panel = new stat.PanelBuilder()
         .title(title)
         .datasource(PROMETHEUS_DATASOURCE)
@@ -53,7 +66,12 @@ export function singleStat(title: string, query: Query, opts: { unit?: string; w
 }
 
 /** A query variable over the Prometheus datasource, refreshed when the time range changes. */
-export function queryVariable(name: string, label: string, query: string, opts: { multi?: boolean; includeAll?: boolean } = {}) {
+export function queryVariable(
+    name: string,
+    label: string,
+    query: string,
+    opts: { multi?: boolean; includeAll?: boolean } = {},
+) {
     return new dashboard.QueryVariableBuilder(name)
         .label(label)
         .datasource(PROMETHEUS_DATASOURCE)
@@ -67,7 +85,10 @@ export function queryVariable(name: string, label: string, query: string, opts: 
 
 /** The `$namespace` variable: every Airflow namespace that reports through a statsd-exporter. */
 export function namespaceVariable() {
-    return queryVariable("namespace", "Namespace", `label_values(statsd_exporter_samples_total, namespace)`, { multi: true, includeAll: true });
+    return queryVariable("namespace", "Namespace", `label_values(statsd_exporter_samples_total, namespace)`, {
+        multi: true,
+        includeAll: true,
+    });
 }
 
 export function row(title: string) {
@@ -97,7 +118,8 @@ export function dashboardExpressions(d: Dashboard): { where: string; expr: strin
     };
     visit(d.panels as unknown[]);
     for (const v of (d.templating?.list ?? []) as { name: string; definition?: string; type: string }[])
-        if (v.type === "query" && v.definition) out.push({ where: `${d.title}/$${v.name}`, expr: labelValuesSelector(v.definition) });
+        if (v.type === "query" && v.definition)
+            out.push({ where: `${d.title}/$${v.name}`, expr: labelValuesSelector(v.definition) });
     return out;
 }
 

@@ -4,7 +4,6 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 
-
 export const common: typeof import("@grafana/grafana-foundation-sdk/dist/common") = require("@grafana/grafana-foundation-sdk/common");
 export const dashboard: typeof import("@grafana/grafana-foundation-sdk/dist/dashboard") = require("@grafana/grafana-foundation-sdk/dashboard");
 export const prometheus: typeof import("@grafana/grafana-foundation-sdk/dist/prometheus") = require("@grafana/grafana-foundation-sdk/prometheus");
@@ -12,4 +11,3 @@ export const stat: typeof import("@grafana/grafana-foundation-sdk/dist/stat") = 
 export const timeseries: typeof import("@grafana/grafana-foundation-sdk/dist/timeseries") = require("@grafana/grafana-foundation-sdk/timeseries");
 
 export type Dashboard = import("@grafana/grafana-foundation-sdk/dist/dashboard").Dashboard;
-

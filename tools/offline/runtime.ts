@@ -166,8 +166,26 @@ export function planStack(stack: string, options: PlanOptions = {}): Promise<Pla
     return result;
 }
 
-async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> {
-    const file = readStackFile(stack, options.stackDir);
+/**
+ * Plans a program of its own (a component with a fake cluster, in a test) instead of the stack's: no stack file is
+ * read; `config` is the whole config. The stack is named `test` unless told.
+ */
+export function planProgram(
+    program: () => unknown,
+    options: { stack?: string; config?: Record<string, unknown> } = {},
+): Promise<Plan> {
+    const result = running.then(() =>
+        planStackNow(options.stack ?? "test", { config: options.config }, async () => (await program()) ?? {}),
+    );
+    running = result.then(
+        () => undefined,
+        () => undefined,
+    );
+    return result;
+}
+
+async function planStackNow(stack: string, options: PlanOptions, ownProgram?: () => Promise<unknown>): Promise<Plan> {
+    const file = ownProgram ? { config: {}, secrets: {} } : readStackFile(stack, options.stackDir);
     const config: Record<string, unknown> = { ...file.config, ...(options.config ?? {}) };
     for (const key of options.unset ?? []) delete config[key];
     const secrets: Record<string, string> = { ...file.secrets, ...(options.secrets ?? {}) };
@@ -256,8 +274,8 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-        const program = loadProgram();
-        const outputs = await program();
+        const program = ownProgram ?? loadProgram();
+        const outputs = (await program()) as Record<string, unknown>;
         const resolvedRaw = await resolveDeep(outputs);
         // waitForRPCs is internal to @pulumi/pulumi, but it is the one way to know every registration has finished.
         await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
@@ -292,7 +310,7 @@ async function planStackNow(stack: string, options: PlanOptions): Promise<Plan> 
             mockedValues: [...mocked].filter((v) => !registrations.some((r) => r.name === v)),
             reads,
         };
-        if (Object.keys(options).length === 0) defaultPlanConfigMaps.set(stack, configMapsOf(plan));
+        if (!ownProgram && Object.keys(options).length === 0) defaultPlanConfigMaps.set(stack, configMapsOf(plan));
         return plan;
     } finally {
         process.off("unhandledRejection", onRejection);

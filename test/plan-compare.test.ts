@@ -50,4 +50,28 @@ describe("plan:compare (resource-by-resource comparison of two plans)", () => {
         const { diffs } = compareResources(before, [entry(newUrn), entry(dependent, { dependencies: [newUrn] })]);
         expect(diffs).to.include(`+ ${newUrn}`).and.to.include(`- ${oldUrn}`);
     });
+
+    it("moves a component's children with it when only the component carries the alias (the engine inherits it)", () => {
+        const stackUrn = (chain: string, name: string) => `urn:pulumi:dev::airflow-platform::${chain}::${name}`;
+        const component = (token: string, aliases?: string[]) => ({
+            ...entry(stackUrn(token, "airflow")),
+            type: token,
+            name: "airflow",
+            ...(aliases ? { aliases } : {}),
+        });
+        const child = (token: string) => ({
+            ...entry(stackUrn(`${token}$kubernetes:core/v1:ConfigMap`, "airflow-cm")),
+            parent: "airflow",
+        });
+        const before = [component("airflow-platform:index:Airflow"), child("airflow-platform:index:Airflow")];
+        const after = [
+            component("airflow-platform:airflow:Airflow", [stackUrn("airflow-platform:index:Airflow", "airflow")]),
+            child("airflow-platform:airflow:Airflow"),
+        ];
+        const { diffs, renamed } = compareResources(before, after);
+        expect(diffs).to.deep.equal([
+            `~ ${after[0].urn}: type "airflow-platform:index:Airflow" → "airflow-platform:airflow:Airflow"`,
+        ]);
+        expect(renamed).to.equal(2);
+    });
 });

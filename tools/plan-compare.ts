@@ -25,11 +25,16 @@ interface Entry {
 export function compareResources(before: Entry[], after: Entry[]): { diffs: string[]; renamed: number } {
     const diffs: string[] = [];
     const old = new Map(before.map((r) => [r.urn, r]));
+    const candidates = formerUrns(after);
     // A URN that moved (alias) maps old → new, so dependencies on it compare equal.
     const renamed = new Map<string, string>();
     const matched: [Entry, Entry][] = [];
     for (const r of after) {
-        const previous = old.get(r.urn) ?? (r.aliases ?? []).map((a) => old.get(a)).find((e) => e !== undefined);
+        const previous =
+            old.get(r.urn) ??
+            candidates(r)
+                .map((a) => old.get(a))
+                .find((e) => e !== undefined);
         if (!previous) {
             diffs.push(`+ ${r.urn}`);
             continue;
@@ -52,6 +57,32 @@ export function compareResources(before: Entry[], after: Entry[]): { diffs: stri
         for (const key of changedKeys(a.inputs, b.inputs)) diffs.push(`~ ${b.urn}: inputs.${key}`);
     }
     return { diffs, renamed: renamed.size };
+}
+
+/**
+ * The URNs a resource may have had: its own aliases, and those it inherits from its parent's (the engine gives a
+ * child of an aliased component the matching alias, so a component's new type token moves its children with it).
+ */
+function formerUrns(resources: Entry[]): (r: Entry) => string[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const memo = new Map<string, string[]>();
+    const parts = (urn: string) => {
+        const [prefix, stackProject, chain, ...name] = urn.split("::");
+        return { head: `${prefix}::${stackProject}`, chain, name: name.join("::") };
+    };
+    const of = (r: Entry): string[] => {
+        const known = memo.get(r.urn);
+        if (known) return known;
+        const own = [...(r.aliases ?? [])];
+        const { head, chain } = parts(r.urn);
+        const parentChain = chain.includes("$") ? chain.slice(0, chain.lastIndexOf("$")) : "";
+        const parent = r.parent && parentChain ? byUrn.get(`${head}::${parentChain}::${r.parent}`) : undefined;
+        const inherited = parent ? of(parent).map((p) => `${head}::${parts(p).chain}$${r.type}::${r.name}`) : [];
+        const all = [...new Set([...own, ...inherited])].filter((u) => u !== r.urn);
+        memo.set(r.urn, all);
+        return all;
+    };
+    return of;
 }
 
 /** The dotted paths of the values that differ between two input trees (a whole subtree reported once). */

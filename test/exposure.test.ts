@@ -12,7 +12,8 @@ import { gatewayTls } from "../components/cluster/ingress/gke";
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
 import type { IngressManifest } from "../components/cluster/ingress/routes";
 import type { IngressRequest } from "../components/cluster/types";
-import { exposureRoutes, exposureUrls } from "../components/exposure";
+import { exposedUrls, exposureRoutes, exposureUrls } from "../components/exposure";
+import { exposureUrlsOf } from "../stacks/args/exposure";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -119,6 +120,25 @@ describe("exposure: URLs and config", () => {
 
     it("has no URLs when exposure is off", () => {
         expect(urlsOf(parse("dev"))).to.deep.equal({});
+        expect(exposureUrlsOf(parse("dev"), true)).to.equal(undefined);
+    });
+
+    it("computes the URLs once in stacks/ from the site: Airflow's base_url, Grafana's root_url, Flower's prefix", () => {
+        const file = readStackFile("prod-eks");
+        const airflow = { ...(file.config.airflow as object), flower: { enabled: true } };
+        const stack = exposureOf("prod-eks", { grafanaPath: "/dashboards", flowerPath: "/celery" }, { airflow });
+        expect(exposureUrlsOf(stack, true)).to.deep.equal({
+            airflowBaseUrl: `https://${HOST}`,
+            grafanaRootUrl: `https://${HOST}/dashboards/`,
+            flowerUrl: `https://${HOST}/celery/`,
+            flowerUrlPrefix: "/celery",
+        });
+        // Without monitoring there is no Grafana to point at; without Flower no prefix.
+        expect(exposedUrls({ host: HOST }, false)).to.deep.equal({ airflowBaseUrl: `http://${HOST}` });
+        expect(exposedUrls({ host: HOST, grafana: {}, flower: {} }, false)).to.deep.include({
+            grafanaRootUrl: `http://${HOST}/grafana/`,
+            flowerUrlPrefix: "/flower",
+        });
     });
 
     it("keeps the load balancer internal unless exposure.public is set", () => {

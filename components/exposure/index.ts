@@ -12,6 +12,7 @@ import { ExposedBackends, exposureRoutes } from "./routes";
 import { exposureUrls } from "./urls";
 
 export * from "./routes";
+export * from "./args";
 export * from "./urls";
 
 export interface ExposureArgs {

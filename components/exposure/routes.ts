@@ -1,17 +1,10 @@
 /**
  * Which paths the shared load balancer serves, and where each one goes. Pure: config and service names in, routes out.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../stacks/config";
 import type { IngressRoute } from "../cluster/types";
+import type { ServiceEndpoint } from "./args";
 import { flowerExposed } from "./urls";
-
-/** A Kubernetes Service a route points at. */
-export interface ServiceEndpoint {
-    serviceName: pulumi.Input<string>;
-    servicePort: pulumi.Input<number>;
-    namespace: pulumi.Input<string>;
-}
 
 export interface ExposedBackends {
     /** The Airflow UI: the API server (3.x) or webserver (2.x). */

@@ -1,0 +1,100 @@
+/**
+ * What the Exposure component reads: one host, a path per UI, the Services behind them and the cluster's ingress
+ * driver. Plain types (no config schema): stacks/args/exposure.ts maps the stack config onto them.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { IngressDriver } from "../cluster/types";
+
+/** Grafana's path when none is given. */
+export const DEFAULT_GRAFANA_PATH = "/grafana";
+/** Flower's path when none is given. */
+export const DEFAULT_FLOWER_PATH = "/flower";
+
+/** A Kubernetes Service a route points at. */
+export interface ServiceEndpoint {
+    serviceName: pulumi.Input<string>;
+    servicePort: pulumi.Input<number>;
+    namespace: pulumi.Input<string>;
+}
+
+/** A UI served under its own path of the host (present: served; absent: not routed). */
+export interface ExposedPath {
+    /** One path segment, e.g. "/grafana"; the UI is told the same path (root_url, url_prefix). */
+    path?: string;
+}
+
+/**
+ * Where the exposed UIs live: enough to compute their URLs before the load balancer (or the UIs) exist, which is what
+ * Airflow (`base_url`) and Grafana (`root_url`) need. `ExposureArgs` is one.
+ */
+export interface ExposureSite {
+    /** DNS name the UIs are served on (e.g. airflow.example.com); the Airflow UI is at `/`. */
+    host: string;
+    /** Grafana, when the stack runs monitoring; absent: no Grafana route or URL. @default not served */
+    grafana?: ExposedPath;
+    /** Flower, when it runs (a Celery executor with Flower on); absent: no Flower route or URL. @default not served */
+    flower?: ExposedPath;
+}
+
+/** The Airflow UI behind `/`. */
+export interface ExposedAirflow {
+    /** The API server's (3.x) or webserver's (2.x) Service. */
+    service: ServiceEndpoint;
+    /** Airflow's major version: its health endpoint moved in 3.x. */
+    majorVersion: 2 | 3;
+}
+
+/** The Airflow UI, Flower and Grafana behind one load balancer. */
+export interface ExposureArgs extends ExposureSite {
+    /** The cluster's ingress driver (`Cluster.ingress`): it renders the routes for its cloud and says whether TLS ends at the load balancer. */
+    ingress: IngressDriver;
+    /** Namespace of the objects the routes share (a Gateway): Airflow's. */
+    namespace: pulumi.Input<string>;
+    airflow: ExposedAirflow;
+    /** Flower's Service and path; absent: not routed. @default not served */
+    flower?: ExposedPath & { service: ServiceEndpoint };
+    /** Grafana's Service and path; absent: not routed. @default not served */
+    grafana?: ExposedPath & { service: ServiceEndpoint };
+    /** What the routes wait for: the releases that create the backend Services. @default [] */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** An `ExposureSite` with every default applied. */
+export interface ResolvedExposureSite {
+    host: string;
+    grafana?: { path: string };
+    flower?: { path: string };
+}
+
+/** `ExposureArgs` with every default applied. */
+export interface ResolvedExposureArgs extends ResolvedExposureSite {
+    ingress: IngressDriver;
+    namespace: pulumi.Input<string>;
+    airflow: ExposedAirflow;
+    flower?: { path: string; service: ServiceEndpoint };
+    grafana?: { path: string; service: ServiceEndpoint };
+    dependsOn: pulumi.Resource[];
+}
+
+/** Pure: the site with its defaults (Grafana at `/grafana`, Flower at `/flower`). */
+export function withExposureSiteDefaults(site: ExposureSite): ResolvedExposureSite {
+    return {
+        host: site.host,
+        ...(site.grafana ? { grafana: { path: site.grafana.path ?? DEFAULT_GRAFANA_PATH } } : {}),
+        ...(site.flower ? { flower: { path: site.flower.path ?? DEFAULT_FLOWER_PATH } } : {}),
+    };
+}
+
+/** Pure: `ExposureArgs` with every default applied. */
+export function withExposureDefaults(args: ExposureArgs): ResolvedExposureArgs {
+    const site = withExposureSiteDefaults(args);
+    return {
+        host: site.host,
+        ingress: args.ingress,
+        namespace: args.namespace,
+        airflow: args.airflow,
+        ...(args.flower && site.flower ? { flower: { ...site.flower, service: args.flower.service } } : {}),
+        ...(args.grafana && site.grafana ? { grafana: { ...site.grafana, service: args.grafana.service } } : {}),
+        dependsOn: args.dependsOn ?? [],
+    };
+}

@@ -3,7 +3,14 @@
  * project's container resources convention. Pure; used by the config checks, the devspace request count, Prometheus'
  * retention size and every chart's values.
  */
-import type { Resources } from "../stacks/config";
+
+/** Requests for one container, as Kubernetes quantities; the memory request is also its limit. */
+export interface Resources {
+    /** CPU request, such as "250m" or "2". */
+    readonly cpu: string;
+    /** Memory request and limit, such as "512Mi" or "4Gi". */
+    readonly memory: string;
+}
 
 const MEMORY_UNITS: Record<string, number> = {
     "": 1,

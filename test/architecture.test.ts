@@ -77,7 +77,6 @@ const STILL_IMPORTING_STACKS = new Set([
     "components/exposure/urls.ts",
     "components/observability/index.ts",
     "components/observability/values.ts",
-    "components/quantities.ts",
 ]);
 
 describe("architecture: components declare their own Args and never import stacks/", () => {

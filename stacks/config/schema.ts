@@ -5,6 +5,7 @@
  * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
  */
 import { z } from "zod";
+import type { Resources } from "../../components/quantities";
 
 export const PROJECT = "airflow-platform";
 
@@ -24,8 +25,9 @@ const labelMap = z.record(z.string(), z.string());
 export const resourcesSchema = z.strictObject({
     cpu: quantityCpu.describe("CPU request"),
     memory: quantityMemory.describe("Memory request; also the memory limit"),
-});
-export type Resources = z.infer<typeof resourcesSchema>;
+}) satisfies z.ZodType<Resources>;
+// The components declare the type; the schema's inferred type must stay assignable to it (checked above).
+export type { Resources };
 
 const tolerationSchema = z.strictObject({
     key: z.string().min(1),

@@ -362,7 +362,7 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
         expect(placement.onDemand.nodeSelector).to.deep.equal(onDemand.labels);
     });
 
-    it("names node groups by prefix only, so a replaced group (instance types, capacity type, disk) can coexist with the old one", () => {
+    it("names node groups by prefix only, so a replaced group (instance types, capacity type) can coexist with the old one", () => {
         const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
         for (const group of groups) {
             expect(group.inputs, group.name).to.not.have.property("nodeGroupName");

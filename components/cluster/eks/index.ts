@@ -38,6 +38,9 @@ import {
     bucketAccessPolicy,
     clusterAutoscalerPolicy,
     eksNodeGroupSpec,
+    eksLaunchTemplateSpec,
+    eksNodeTags,
+    eksCostTags,
     eksOnDemandGroupSpecs,
     subnetsSharingAZ,
     eksSpotGroupSpecs,
@@ -87,6 +90,18 @@ export interface ServiceAccountRole {
 
 const MANAGED_POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 
+/**
+ * A node group's `launchTemplate`: the template by ID (fixed for the group's life: EKS refuses another template, so a
+ * new ID replaces the group) and its LATEST version, so each change of the template is a new version that EKS rolls
+ * out to the group's nodes. The provider asks for the number, not `$Latest`, which EKS would resolve and then diff.
+ */
+export function launchTemplateReference(template: Pick<aws.ec2.LaunchTemplate, "id" | "latestVersion">): {
+    id: pulumi.Output<string>;
+    version: pulumi.Output<string>;
+} {
+    return { id: template.id, version: template.latestVersion.apply((v) => String(v)) };
+}
+
 export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly clusterName: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<string>;
@@ -106,7 +121,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly cluster: aws.eks.Cluster;
-    /** The EKS cluster security group: managed node groups without a launch template run in it. */
+    /** The EKS cluster security group: the nodes run in it (their launch templates name no security group). */
     readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** The control plane's groups (one per AZ), one SPOT group per instance shape, and the workers' on-demand fallback. */
     readonly nodeGroups: { onDemand: aws.eks.NodeGroup[]; spot: aws.eks.NodeGroup[]; fallback: aws.eks.NodeGroup };
@@ -130,7 +145,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             `${name}-aws`,
             {
                 region: awsConfig.region as aws.Region,
-                defaultTags: { tags: { "airflow-platform/stack": config.stack, "managed-by": "pulumi" } },
+                defaultTags: { tags: eksCostTags(config.stack) },
             },
             { parent: this },
         );
@@ -287,7 +302,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     withAws,
                 );
 
-        // Workload identity: the Pod Identity agent, or the cluster's OIDC provider for IRSA.
+        // Workload identity: the Pod Identity agent, or the cluster's OIDC provider for IRSA. The agent runs on the host
+        // network (its chart's daemonset.yaml), so it reaches IMDS despite the nodes' hop limit of 1.
         if (awsConfig.workloadIdentity === "pod-identity") {
             this.identityDependencies.push(
                 new aws.eks.Addon(
@@ -324,20 +340,31 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 ),
         );
         const nodeGroup = (spec: EksNodeGroupSpec, subnetIds: pulumi.Input<string>[] = this.privateSubnetIds) => {
+            // Auto-named (a new template never collides with the old one); a change is a new version of it.
+            const template = new aws.ec2.LaunchTemplate(
+                `${name}-${spec.name}`,
+                {
+                    description: `Nodes of the ${spec.name} node group of ${config.clusterName}`,
+                    ...eksLaunchTemplateSpec(spec, eksNodeTags(config.stack, config.clusterName, spec)),
+                    updateDefaultVersion: true,
+                },
+                withAws,
+            );
             const group = new aws.eks.NodeGroup(
                 `${name}-${spec.name}`,
                 {
                     clusterName,
-                    // A prefix, not a fixed name: instanceTypes, capacityType and diskSize force a replacement, which
-                    // creates the new group before deleting the old one; EKS rejects a second group of the same name.
+                    // A prefix, not a fixed name: instanceTypes and capacityType force a replacement, which creates the
+                    // new group before deleting the old one; EKS rejects a second group of the same name.
                     nodeGroupNamePrefix: `${spec.name}-`,
                     nodeRoleArn: nodeRole.arn,
                     subnetIds,
                     // The kubelet's minor follows the control plane: without it the nodes keep their creation version.
                     version: config.kubernetesVersion,
+                    // Instance types stay on the group (the template has none); the disk is the template's, so no diskSize.
                     instanceTypes: spec.instanceTypes,
                     capacityType: spec.capacityType,
-                    diskSize: spec.diskSize,
+                    launchTemplate: launchTemplateReference(template),
                     labels: spec.labels,
                     taints: spec.taints,
                     scalingConfig: spec.scalingConfig,
@@ -469,6 +496,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             managedPolicyArns: [MANAGED_POLICY("service-role/AmazonEFSCSIDriverPolicy")],
             associate: false,
         });
+        // With hop limit 1 the controller cannot read IMDS and takes its region from its node's topology labels
+        // (Kubernetes API fallback since v1.4.0, kubernetes-sigs/aws-efs-csi-driver#313, #449); the node plugin is hostNetwork.
         const efsDriver = new aws.eks.Addon(
             `${name}-efs-csi-driver`,
             {
@@ -510,6 +539,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             managedPolicyArns: [MANAGED_POLICY("service-role/AmazonEBSCSIDriverPolicy")],
             associate: false,
         });
+        // IMDS out of reach (hop limit 1): both the controller and the node plugin fall back to the Kubernetes API
+        // metadata (aws-ebs-csi-driver docs/install.md, "Metadata").
         const ebsDriver = new aws.eks.Addon(
             `${name}-ebs-csi-driver`,
             {
@@ -670,6 +701,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                 namespace: "kube-system",
                 values: {
                     cloudProvider: "aws",
+                    // Rendered as AWS_REGION: pods cannot ask IMDS for it (hop limit 1).
                     awsRegion: this.region,
                     autoDiscovery: { clusterName },
                     image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAG },

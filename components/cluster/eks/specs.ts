@@ -74,6 +74,74 @@ export function eksSpotGroupSpecs(config: NodePoolConfig): EksNodeGroupSpec[] {
 }
 
 /**
+ * The tags every AWS resource of the stack carries (the provider's `defaultTags`), which cost allocation reports group
+ * by. The provider applies them to the resources it creates, not to the instances and volumes an Auto Scaling group
+ * launches: those get them from the launch template's tag specifications.
+ */
+export function eksCostTags(stack: string): Record<string, string> {
+    return { "airflow-platform/stack": stack, "managed-by": "pulumi" };
+}
+
+/** The root device of the EKS-optimized Amazon Linux 2023 AMIs (Karpenter's EC2NodeClass docs, AL2023 defaults). */
+export const EKS_AL2023_ROOT_DEVICE = "/dev/xvda";
+
+/**
+ * The launch template data of one managed node group: IMDSv2 required with a hop limit of 1, so that a pod (one hop
+ * behind the node's network namespace) cannot read the node role's credentials while the node's own agents and
+ * hostNetwork DaemonSets (VPC CNI, kube-proxy, Pod Identity agent, the CSI node plugins) still can (EKS best
+ * practices, "Restrict access to the instance profile assigned to the worker node"); an encrypted gp3 root volume of the
+ * pool's disk size; and the cost tags on the instances and their volumes. No AMI, instance type, subnet, IAM instance
+ * profile or security group: EKS fills those from the node group (Amazon EKS User Guide, "Customize managed nodes with
+ * launch templates": the template must not carry what the node group sets, and without security groups the nodes keep
+ * the cluster security group).
+ */
+export function eksLaunchTemplateSpec(
+    spec: Pick<EksNodeGroupSpec, "diskSize">,
+    tags: Record<string, string>,
+): {
+    metadataOptions: {
+        httpEndpoint: "enabled";
+        httpTokens: "required";
+        httpPutResponseHopLimit: number;
+        instanceMetadataTags: "disabled";
+    };
+    blockDeviceMappings: {
+        deviceName: string;
+        ebs: { volumeSize: number; volumeType: "gp3"; encrypted: "true"; deleteOnTermination: "true" };
+    }[];
+    tagSpecifications: { resourceType: "instance" | "volume"; tags: Record<string, string> }[];
+} {
+    return {
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            instanceMetadataTags: "disabled",
+        },
+        blockDeviceMappings: [
+            {
+                deviceName: EKS_AL2023_ROOT_DEVICE,
+                ebs: { volumeSize: spec.diskSize, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
+        ],
+        tagSpecifications: (["instance", "volume"] as const).map((resourceType) => ({ resourceType, tags })),
+    };
+}
+
+/** The tags of a node group's instances and volumes: the cost tags, its Name, and its kind of capacity. */
+export function eksNodeTags(
+    stack: string,
+    clusterName: string,
+    spec: Pick<EksNodeGroupSpec, "kind" | "name">,
+): Record<string, string> {
+    return {
+        ...eksCostTags(stack),
+        Name: `${clusterName}-${spec.name}`,
+        "airflow-platform/capacity": capacityValue(spec.kind),
+    };
+}
+
+/**
  * The cluster autoscaler's priority expander (`cluster-autoscaler-priority-expander`): spot groups first, the
  * fallback only when no spot group can grow (a group whose scale-up fails is backed off), the on-demand groups of the
  * control plane last (no worker tolerates them anyway). Regexes of ASG names, `eks-<node group name>-<uuid>`.

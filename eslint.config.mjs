@@ -24,7 +24,7 @@ export default tseslint.config(
     },
     {
         // chai's property assertions (`expect(x).to.be.true`) are expressions by design; tests read untyped plan JSON.
-        files: ["test/**/*.ts"],
+        files: ["test/**/*.ts", "packages/*/test/**/*.ts"],
         rules: { "@typescript-eslint/no-unused-expressions": "off", "@typescript-eslint/no-explicit-any": "off" },
     },
     {

@@ -16,8 +16,7 @@ import {
     executorSetting,
 } from "../components/airflow/values";
 import type { PoolPlacements } from "../components/cluster/types";
-import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
-import { AIRFLOW_STATSD_SERVICE } from "../components/observability/airflow-mixin/common";
+import { AIRFLOW_STATSD_PREFIX, AIRFLOW_STATSD_SERVICE, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { chartValuesSchema, configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";

@@ -2,16 +2,14 @@
 import { expect } from "chai";
 import { parseMemory } from "../components/quantities";
 import {
+    airflowStatsdMappings,
     exporterMemoryMiB,
+    fleetMemoryMiB,
     MEMORY_HEADROOM,
     PROD_FLEET,
-} from "../components/observability/airflow-mixin/exporter-sizing";
-import {
-    airflowStatsdMappings,
     STATSD_MAPPING_CHECKSUM_ANNOTATION,
     statsdMappingChecksum,
-} from "../components/observability/airflow-mixin/statsd-mapping";
-import { fleetMemoryMiB } from "../tools/series-count";
+} from "@airflow-platform/airflow-mixin";
 import { helmValues, planOf } from "./harness";
 
 type Obj = Record<string, any>;

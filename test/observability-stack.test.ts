@@ -2,8 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROMETHEUS_DATASOURCE_UID } from "../components/observability/airflow-mixin/common";
-import { airflowRuleGroups, nodeCapacityTypeExpr } from "../components/observability/airflow-mixin/alerts";
+import { airflowRuleGroups, nodeCapacityTypeExpr, PROMETHEUS_DATASOURCE_UID } from "@airflow-platform/airflow-mixin";
 import { statsdServiceMonitorSpec } from "../components/observability/scrape-target";
 import {
     alertmanagerConfig,

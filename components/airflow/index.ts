@@ -10,7 +10,7 @@ import type { ResolvedAirflowConfig, StackConfig } from "../../stacks/config";
 import type { Cluster, ServiceAccountBinding } from "../cluster/types";
 import { exposureUrls, flowerExposed } from "../exposure/urls";
 import type { Observability } from "../observability";
-import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "../observability/airflow-mixin/statsd-mapping";
+import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
 import { AirflowScrapeTarget } from "../observability/scrape-target";
 import {
     AIRFLOW_PORTS,

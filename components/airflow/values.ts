@@ -8,11 +8,11 @@
  */
 import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
-import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
 import {
+    AIRFLOW_STATSD_SERVICE,
     STATSD_MAPPING_CHECKSUM_ANNOTATION,
     statsdMappingChecksum,
-} from "../observability/airflow-mixin/statsd-mapping";
+} from "@airflow-platform/airflow-mixin";
 import { createHash } from "crypto";
 import { containerResources } from "../quantities";
 
@@ -469,7 +469,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         },
         statsd: {
             enabled: true,
-            // Sized from components/observability/airflow-mixin/exporter-sizing.ts (docs/observability.md, "Sizing").
+            // Sized from packages/airflow-mixin/src/exporter-sizing.ts (docs/observability.md, "Sizing").
             resources: containerResources(r.statsd),
             overrideMappings: input.statsdMappings,
             // The exporter reads its mapping only at start: a changed mapping must roll its pod.

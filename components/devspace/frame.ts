@@ -8,7 +8,7 @@ import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { AIRFLOW_PORTS, BUNDLED_POSTGRES_POD_LABELS } from "../airflow/values";
 import { KEDA_OPERATOR_POD_LABELS } from "../keda";
-import { AIRFLOW_STATSD_SERVICE } from "../observability/airflow-mixin/common";
+import { AIRFLOW_STATSD_SERVICE } from "@airflow-platform/airflow-mixin";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 import type { DevspaceEntry } from "../../stacks/config";
 import type { PoolPlacements } from "../cluster/types";

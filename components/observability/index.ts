@@ -5,9 +5,7 @@ import * as YAML from "yaml";
 import { AlertmanagerReceivers, StackConfig } from "../../stacks/config";
 import { Cluster } from "../cluster/types";
 import { exposureUrls } from "../exposure/urls";
-import { airflowRuleGroups } from "./airflow-mixin/alerts";
-import { DASHBOARD_FOLDER } from "./airflow-mixin/common";
-import { airflowDashboards } from "./airflow-mixin/dashboards";
+import { airflowDashboards, airflowRuleGroups, DASHBOARD_FOLDER } from "@airflow-platform/airflow-mixin";
 import {
     ALERTMANAGER_CONFIG_KEY,
     GRAFANA_DASHBOARD_LABEL,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AIRFLOW_STATSD_SERVICE } from "./airflow-mixin/common";
+import { AIRFLOW_STATSD_SERVICE } from "@airflow-platform/airflow-mixin";
 
 /** How often Prometheus scrapes the exporter; the dashboards' rate windows are at least 4x this. */
 export const STATSD_SCRAPE_INTERVAL = "30s";

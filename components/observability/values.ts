@@ -6,8 +6,7 @@ import type { AlertmanagerReceivers, MonitoringConfig, Resources } from "../../s
 import type { Placement } from "../cluster/types";
 import { DEVSPACE_NAMESPACE_PREFIX } from "../devspace/namespace";
 import { containerResources, parseMemory } from "../quantities";
-import { PROMETHEUS_DATASOURCE_UID } from "./airflow-mixin/common";
-import { CLOUD_SPOT_LABELS, SERVICE_ENDPOINTS_JOB } from "./airflow-mixin/alerts";
+import { CLOUD_SPOT_LABELS, PROMETHEUS_DATASOURCE_UID, SERVICE_ENDPOINTS_JOB } from "@airflow-platform/airflow-mixin";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
     chart: "kube-prometheus-stack",

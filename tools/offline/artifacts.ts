@@ -4,7 +4,7 @@
  */
 import * as YAML from "yaml";
 import { describeDevspaceRequests, devspaceRequestsOf, frameObjects } from "../../components/devspace/requests";
-import { inspectPromql } from "../../components/observability/airflow-mixin/promql";
+import { inspectPromql } from "@airflow-platform/airflow-mixin";
 import { ALERTMANAGER_CONFIG_KEY } from "../../components/observability/values";
 import { PlannedResource, SECRET } from "./runtime";
 

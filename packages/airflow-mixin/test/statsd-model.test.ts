@@ -1,12 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import type { StatsdMapping } from "../components/observability/airflow-mixin/statsd-mapping";
-import {
-    StatsdExporterModel,
-    StatsdMapper,
-    StatsdType,
-} from "../components/observability/airflow-mixin/statsd-matcher";
+import type { StatsdMapping } from "../src/statsd-mapping";
+import { StatsdExporterModel, StatsdMapper, StatsdType } from "../src/statsd-matcher";
 
 /** Cases recorded from the real statsd_exporter (see test/fixtures/statsd-exporter/README.md). */
 const FIXTURES = path.join(__dirname, "fixtures", "statsd-exporter");

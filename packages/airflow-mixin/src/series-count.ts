@@ -1,24 +1,20 @@
 /**
  * Counts the Prometheus series and the statsd-exporter memory Airflow costs through the mapping, with the exporter
  * model over a simulated day, and the fleet figure the exporter's production memory is sized from.
- * Usage: node -r ts-node/register/transpile-only tools/series-count.ts [--tasks 10] [--runs 24] [--dags 1000]
+ * Usage: npm run series -- [--tasks 10] [--runs 24] [--dags 1000]
  */
-import {
-    exporterMemoryMiB,
-    MEMORY_HEADROOM,
-    PROD_FLEET,
-} from "../components/observability/airflow-mixin/exporter-sizing";
+import { exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "./exporter-sizing";
 import * as fs from "fs";
 import * as path from "path";
-import { exposeLines, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
+import { exposeLines, StatsdMapper } from "./statsd-matcher";
 import {
     AIRFLOW_METRICS,
     AIRFLOW_STATSD_PREFIX,
     airflowStatsdMappings,
     CATCH_ALL,
     StatsdMapping,
-} from "../components/observability/airflow-mixin/statsd-mapping";
-import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
+} from "./statsd-mapping";
+import { dagDayOfStatsdLines } from "./simulate";
 
 export function seriesForOneDag(tasks: number, runs: number, major: 2 | 3) {
     const mapper = new StatsdMapper(airflowStatsdMappings({ ttl: "48h" }));

@@ -12,15 +12,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    AlertingRule,
-    airflowRuleGroups,
-    RecordingRule,
-    RuleGroup,
-} from "../components/observability/airflow-mixin/alerts";
-import { airflowDashboards } from "../components/observability/airflow-mixin/dashboards";
-import { dashboardExpressions } from "../components/observability/airflow-mixin/dashboards/panels";
-import { PlatformSimulation, simulatePlatform } from "../components/observability/airflow-mixin/simulate-platform";
+import { AlertingRule, airflowRuleGroups, RecordingRule, RuleGroup } from "../src/alerts";
+import { airflowDashboards } from "../src/dashboards";
+import { dashboardExpressions } from "../src/dashboards/panels";
+import { PlatformSimulation, simulatePlatform } from "../src/simulate-platform";
 
 type PromResult = { metric: Record<string, string>; value: [number, string] }[];
 

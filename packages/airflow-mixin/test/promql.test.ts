@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { airflowRuleGroups } from "../components/observability/airflow-mixin/alerts";
-import { PROMETHEUS_DATASOURCE_UID } from "../components/observability/airflow-mixin/common";
-import { airflowDashboards } from "../components/observability/airflow-mixin/dashboards";
-import { inspectPromql, mixinExpressions } from "../components/observability/airflow-mixin/promql";
-import { airflowStatsdMappings } from "../components/observability/airflow-mixin/statsd-mapping";
-import { exposeLines, StatsdMapper } from "../components/observability/airflow-mixin/statsd-matcher";
-import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
-import { readStatsdSample } from "./fixtures/observability/samples";
+import { airflowRuleGroups } from "../src/alerts";
+import { PROMETHEUS_DATASOURCE_UID } from "../src/common";
+import { airflowDashboards } from "../src/dashboards";
+import { inspectPromql, mixinExpressions } from "../src/promql";
+import { airflowStatsdMappings } from "../src/statsd-mapping";
+import { exposeLines, StatsdMapper } from "../src/statsd-matcher";
+import { dagDayOfStatsdLines } from "../src/simulate";
+import { readStatsdSample } from "./fixtures/statsd-samples/samples";
 
 /** Labels Prometheus adds to every series scraped from the exporter (ServiceMonitor target labels). */
 const TARGET_LABELS = ["namespace", "pod", "service", "endpoint", "job", "instance", "container", "airflow_release"];

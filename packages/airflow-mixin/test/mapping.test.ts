@@ -7,17 +7,11 @@ import {
     airflowStatsdMappings,
     CATCH_ALL,
     mappedMetrics,
-} from "../components/observability/airflow-mixin/statsd-mapping";
-import {
-    exposeLines,
-    parseStatsdLine,
-    seriesKey,
-    StatsdExporterModel,
-    StatsdMapper,
-} from "../components/observability/airflow-mixin/statsd-matcher";
-import { dagDayOfStatsdLines } from "../components/observability/airflow-mixin/simulate";
-import { airflowMetricsReference, mappingInventory, seriesForOneDag } from "../tools/series-count";
-import { readStatsdSample } from "./fixtures/observability/samples";
+} from "../src/statsd-mapping";
+import { exposeLines, parseStatsdLine, seriesKey, StatsdExporterModel, StatsdMapper } from "../src/statsd-matcher";
+import { dagDayOfStatsdLines } from "../src/simulate";
+import { airflowMetricsReference, mappingInventory, seriesForOneDag } from "../src/series-count";
+import { readStatsdSample } from "./fixtures/statsd-samples/samples";
 
 /** `name{a="1",b="2"}` in the fixture's label order, parsed into name and labels. */
 function parseExpected(text: string): { name: string; labels: Record<string, string> } {

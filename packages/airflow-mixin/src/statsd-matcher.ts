@@ -5,7 +5,7 @@
  * `pkg/exporter` (vectors per label-name set, type conflicts, TTL) and the client_golang parts a scrape depends on
  * (one HELP per metric name or HTTP 500, summaries with age buckets over beorn7/perks streams, histograms).
  * test/observability-statsd-model.test.ts replays every case recorded from the real exporter
- * (test/fixtures/statsd-exporter/) through it. Not modelled: InfluxDB/Librato/SignalFX tags, `honor_labels`, `scale`,
+ * (packages/airflow-mixin/test/fixtures/statsd-exporter/) through it. Not modelled: InfluxDB/Librato/SignalFX tags, `honor_labels`, `scale`,
  * native histograms, the mapper cache's size limit.
  */
 import type { StatsdMapping } from "./statsd-mapping";

@@ -3,7 +3,6 @@
  * a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to link
  * with `runbook_url`, and a link nobody hosts is worse than the text).
  */
-import { CAPACITY_LABEL } from "../../cluster/placement";
 import { AIRFLOW_STATSD_SERVICE, eventsInWindow, RATE_WINDOW, RATIO_WINDOW } from "./common";
 
 const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
@@ -69,8 +68,8 @@ export function nodeCapacityTypeExpr(
     return `max by (node, capacity_type) (\n  ${[...typed(spotLabels, "spot"), ...typed(fallbackLabels, "fallback"), onDemand].join("\n  or on (node) ")}\n)`;
 }
 
-/** The cluster layer's fallback pool label (components/cluster/placement.ts). */
-export const FALLBACK_NODE_LABELS: Record<string, string> = { [CAPACITY_LABEL]: "fallback" };
+/** The platform's fallback pool label (its cluster layer's `airflow-platform/capacity`, components/cluster/placement.ts). */
+export const FALLBACK_NODE_LABELS: Record<string, string> = { "airflow-platform/capacity": "fallback" };
 
 const SPOT = `node:capacity_type:info{capacity_type="spot"}`;
 

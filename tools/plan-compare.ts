@@ -53,7 +53,10 @@ export function compareResources(before: Entry[], after: Entry[]): { diffs: stri
             diffs.push(`~ ${b.urn}: ignoreChanges ${json(a.ignoreChanges)} → ${json(b.ignoreChanges)}`);
         const depsA = a.dependencies.map(canonical).sort();
         const depsB = [...b.dependencies].sort();
-        if (json(depsA) !== json(depsB)) diffs.push(`~ ${b.urn}: dependencies ${json(depsA)} → ${json(depsB)}`);
+        const added = depsB.filter((d) => !depsA.includes(d)).map((d) => `+${nameOf(d)}`);
+        const removed = depsA.filter((d) => !depsB.includes(d)).map((d) => `-${nameOf(d)}`);
+        if (added.length + removed.length > 0)
+            diffs.push(`~ ${b.urn}: dependencies ${[...added, ...removed].join(" ")}`);
         for (const key of changedKeys(a.inputs, b.inputs)) diffs.push(`~ ${b.urn}: inputs.${key}`);
     }
     return { diffs, renamed: renamed.size };
@@ -83,6 +86,11 @@ function formerUrns(resources: Entry[]): (r: Entry) => string[] {
         return all;
     };
     return of;
+}
+
+/** A URN's last part, the resource's name. */
+function nameOf(urn: string): string {
+    return urn.split("::").pop() ?? urn;
 }
 
 /** The dotted paths of the values that differ between two input trees (a whole subtree reported once). */

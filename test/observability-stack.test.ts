@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { airflowRuleGroups, nodeCapacityTypeExpr, PROMETHEUS_DATASOURCE_UID } from "@airflow-platform/airflow-mixin";
+import { nodeCapacityTypeExpr, PROMETHEUS_DATASOURCE_UID } from "@airflow-platform/airflow-mixin";
+import { platformMixin } from "../tools/mixin-render";
 import { statsdServiceMonitorSpec } from "../components/observability/scrape-target";
 import {
     alertmanagerConfig,
@@ -407,8 +408,8 @@ describe("observability: Alertmanager configuration", () => {
             r.source_matchers[0].includes("AirflowStatsdExporterDown"),
         )!;
         expect(inhibit.equal).to.deep.equal(["namespace"]);
-        const downstream = airflowRuleGroups()
-            .flatMap((g) => g.rules)
+        const downstream = platformMixin()
+            .alerts.flatMap((g) => g.rules)
             .filter((r) => "alert" in r && /HeartbeatMissing|MetricsMissing/.test(r.alert));
         const pattern = new RegExp(`^(?:${/"(.*)"/.exec(inhibit.target_matchers[0])![1]})$`);
         for (const r of downstream)

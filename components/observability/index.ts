@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { AlertmanagerReceivers, StackConfig } from "../../stacks/config";
 import { Cluster } from "../cluster/types";
 import { exposureUrls } from "../exposure/urls";
-import { airflowDashboards, airflowRuleGroups, DASHBOARD_FOLDER } from "@airflow-platform/airflow-mixin";
+import { airflowMixin } from "@airflow-platform/airflow-mixin";
 import {
     ALERTMANAGER_CONFIG_KEY,
     GRAFANA_DASHBOARD_LABEL,
@@ -17,6 +17,7 @@ import {
     kubePrometheusStackValues,
     prometheusOperatorCrdsValues,
 } from "./values";
+import { platformMixinConfig } from "./mixin";
 
 export interface ObservabilityArgs {
     cluster: Cluster;
@@ -134,7 +135,8 @@ export class Observability extends pulumi.ComponentResource {
         this.grafanaServiceName = pulumi.output(GRAFANA_SERVICE.name);
         this.grafanaServicePort = pulumi.output<number>(GRAFANA_SERVICE.port);
 
-        for (const [file, dashboard] of Object.entries(airflowDashboards())) {
+        const mixin = airflowMixin(platformMixinConfig(cluster.placement));
+        for (const [file, dashboard] of Object.entries(mixin.dashboards)) {
             new k8s.core.v1.ConfigMap(
                 `${name}-dashboard-${file.replace(/\.json$/, "")}`,
                 {
@@ -142,7 +144,7 @@ export class Observability extends pulumi.ComponentResource {
                         name: `dashboard-${file.replace(/\.json$/, "")}`,
                         namespace: this.namespace,
                         labels: { ...PART_OF, ...GRAFANA_DASHBOARD_LABEL },
-                        annotations: { [GRAFANA_FOLDER_ANNOTATION]: DASHBOARD_FOLDER },
+                        annotations: { [GRAFANA_FOLDER_ANNOTATION]: mixin.config.dashboardFolder },
                     },
                     data: { [file]: JSON.stringify(dashboard) },
                 },
@@ -157,10 +159,7 @@ export class Observability extends pulumi.ComponentResource {
                 kind: "PrometheusRule",
                 metadata: { name: "airflow-platform", namespace: this.namespace, labels: PART_OF },
                 spec: {
-                    groups: airflowRuleGroups({
-                        spotNodeLabels: cluster.placement.spot.nodeSelector,
-                        fallbackNodeLabels: cluster.placement.fallback?.nodeSelector ?? {},
-                    }),
+                    groups: [...mixin.recordingRules, ...mixin.alerts],
                 },
             },
             { ...child, dependsOn: [this.crds] },

@@ -1,14 +1,10 @@
 /**
- * The Airflow alerts and the recording rules they and the dashboards stand on, as PrometheusRule groups. Every alert has
- * a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to link
- * with `runbook_url`, and a link nobody hosts is worse than the text).
+ * The Airflow alerts and the recording rules they and the dashboards stand on, as Prometheus rule groups. Every alert
+ * has a `summary`, a `description` and a `runbook` annotation (the steps, inline: there is no hosted runbook site to
+ * link with `runbook_url`, and a link nobody hosts is worse than the text).
  */
-import { AIRFLOW_STATSD_SERVICE, eventsInWindow, RATE_WINDOW, RATIO_WINDOW } from "./common";
-
-const SCRAPE_ENDPOINT = `endpoint="${AIRFLOW_STATSD_SERVICE.scrapePort.name}"`;
-/** The scrape job of annotated Services (components/observability/values.ts), which scrapes PgBouncer's exporter. */
-export const SERVICE_ENDPOINTS_JOB = "kubernetes-service-endpoints";
-const INGEST = `${AIRFLOW_STATSD_SERVICE.ingestPort.protocol} ${AIRFLOW_STATSD_SERVICE.ingestPort.port}`;
+import { eventsInWindow as eventsAfterGap } from "./common";
+import { CLOUD_SPOT_LABELS, ResolvedAirflowMixinConfig } from "./config";
 
 export interface AlertingRule {
     alert: string;
@@ -26,28 +22,6 @@ export interface RuleGroup {
     interval?: string;
     rules: (AlertingRule | RecordingRule)[];
 }
-
-export interface AlertOptions {
-    /** Node labels that mark a spot node, beyond the clouds' own (GKE, EKS managed node groups, Karpenter). */
-    spotNodeLabels?: Record<string, string>;
-    /** Node labels of the workers' on-demand fallback pool (`Cluster.placement.fallback`). Default: the cluster layer's. */
-    fallbackNodeLabels?: Record<string, string>;
-    /** Failed share of finished task instances that raises AirflowHighTaskFailureRate. Default 0.25. */
-    taskFailureRatio?: number;
-    /** Task instances QUEUED in the database (all pools) that count as a backlog. Default 50. */
-    queuedBacklog?: number;
-    /** Mean delay of DAG runs behind their schedule over an hour that raises AirflowScheduleDelayHigh (s). Default 600. */
-    scheduleDelaySeconds?: number;
-    /** Spot nodes replaced within an hour that count as churn. Default 3. */
-    spotReplacementsPerHour?: number;
-}
-
-/** The clouds' own spot labels: GKE spot node pools, EKS managed node groups, Karpenter. */
-export const CLOUD_SPOT_LABELS: Record<string, string> = {
-    "cloud.google.com/gke-spot": "true",
-    "eks.amazonaws.com/capacityType": "SPOT",
-    "karpenter.sh/capacity-type": "spot",
-};
 
 /** kube-state-metrics' name for a node label in `kube_node_labels` (non-alphanumerics become `_`). */
 export function kubeStateMetricsLabel(key: string): string {
@@ -68,36 +42,19 @@ export function nodeCapacityTypeExpr(
     return `max by (node, capacity_type) (\n  ${[...typed(spotLabels, "spot"), ...typed(fallbackLabels, "fallback"), onDemand].join("\n  or on (node) ")}\n)`;
 }
 
-/** The platform's fallback pool label (its cluster layer's `airflow-platform/capacity`, components/cluster/placement.ts). */
-export const FALLBACK_NODE_LABELS: Record<string, string> = { "airflow-platform/capacity": "fallback" };
-
 const SPOT = `node:capacity_type:info{capacity_type="spot"}`;
 
-export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
-    const failureRatio = options.taskFailureRatio ?? 0.25;
-    const backlog = options.queuedBacklog ?? 50;
-    const churn = options.spotReplacementsPerHour ?? 3;
-    const scheduleDelay = options.scheduleDelaySeconds ?? 600;
-    const spotLabels = { ...CLOUD_SPOT_LABELS, ...(options.spotNodeLabels ?? {}) };
-    const fallbackLabels = options.fallbackNodeLabels ?? FALLBACK_NODE_LABELS;
-
-    const heartbeat = (component: string, metric: string, what: string): AlertingRule => ({
-        alert: `Airflow${component}HeartbeatMissing`,
-        expr: `sum by (namespace) (rate(${metric}[${RATE_WINDOW}])) == 0`,
-        for: "2m",
-        labels: { severity: "critical" },
-        annotations: {
-            summary: `The Airflow ${what} in {{ $labels.namespace }} stopped heartbeating`,
-            description: `No ${metric} increase for 7 minutes in namespace {{ $labels.namespace }}: the ${what} is down, stuck or cannot reach StatsD.`,
-            runbook: `kubectl -n {{ $labels.namespace }} get pods -l component=${component === "DagProcessor" ? "dag-processor" : component.toLowerCase()}; check restarts and logs (kubectl logs --previous), the metadata database connection and the node it runs on.`,
-        },
-    });
-
+/** The recording rules: each node's capacity type (spot, fallback, on-demand) and the spot node counts. */
+export function airflowRecordingRules(config: ResolvedAirflowMixinConfig): RuleGroup[] {
+    const spotLabels = { ...CLOUD_SPOT_LABELS, ...config.selectors.spotNodeLabels };
     return [
         {
             name: "airflow-platform.nodes",
             rules: [
-                { record: "node:capacity_type:info", expr: nodeCapacityTypeExpr(spotLabels, fallbackLabels) },
+                {
+                    record: "node:capacity_type:info",
+                    expr: nodeCapacityTypeExpr(spotLabels, config.selectors.fallbackNodeLabels),
+                },
                 { record: "airflow_platform:spot_nodes:count", expr: `count(${SPOT}) or vector(0)` },
                 {
                     record: "airflow_platform:spot_nodes_created:1h",
@@ -105,6 +62,47 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
             ],
         },
+    ];
+}
+
+/** Whole minutes of a Prometheus duration in m or h (the heartbeat alerts say how long a heartbeat has been missing). */
+function minutes(duration: string): number {
+    const m = /^(\d+)(m|h)$/.exec(duration);
+    if (!m)
+        throw new Error(
+            `a Prometheus duration in whole minutes or hours, such as "5m" or "1h", was expected: "${duration}"`,
+        );
+    return Number(m[1]) * (m[2] === "h" ? 60 : 1);
+}
+
+/** The alerts, in groups by what they watch. */
+export function airflowAlerts(config: ResolvedAirflowMixinConfig): RuleGroup[] {
+    const failureRatio = config.thresholds.taskFailureRatio;
+    const backlog = config.thresholds.queuedBacklogSlots;
+    const churn = config.thresholds.spotNodeReplacementsPerHour;
+    const scheduleDelay = config.thresholds.scheduleDelaySeconds;
+    const RATE_WINDOW = config.windows.rate;
+    const RATIO_WINDOW = config.windows.ratio;
+    const eventsInWindow = (selector: string, window: string) =>
+        eventsAfterGap(selector, window, config.windows.seriesGapTolerance);
+    const exporter = config.statsdExporter;
+    const SCRAPE_ENDPOINT = `endpoint="${exporter.scrapePortName}"`;
+    const INGEST = `${exporter.ingestProtocol} ${exporter.ingestPort}`;
+    const HEARTBEAT_FOR = "2m";
+
+    const heartbeat = (component: string, metric: string, what: string): AlertingRule => ({
+        alert: `Airflow${component}HeartbeatMissing`,
+        expr: `sum by (namespace) (rate(${metric}[${RATE_WINDOW}])) == 0`,
+        for: HEARTBEAT_FOR,
+        labels: { severity: "critical" },
+        annotations: {
+            summary: `The Airflow ${what} in {{ $labels.namespace }} stopped heartbeating`,
+            description: `No ${metric} increase for ${minutes(RATE_WINDOW) + minutes(HEARTBEAT_FOR)} minutes in namespace {{ $labels.namespace }}: the ${what} is down, stuck or cannot reach StatsD.`,
+            runbook: `kubectl -n {{ $labels.namespace }} get pods -l component=${component === "DagProcessor" ? "dag-processor" : component.toLowerCase()}; check restarts and logs (kubectl logs --previous), the metadata database connection and the node it runs on.`,
+        },
+    });
+
+    return [
         {
             name: "airflow.components",
             rules: [
@@ -120,8 +118,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                         summary: "statsd-exporter in {{ $labels.namespace }} cannot be scraped",
                         description:
                             "Prometheus failed to scrape {{ $labels.pod }} for 5 minutes; every Airflow metric of the namespace is missing meanwhile.",
-                        runbook:
-                            "kubectl -n {{ $labels.namespace }} get pods -l component=statsd. If it runs, `kubectl -n {{ $labels.namespace }} port-forward deploy/<release>-statsd 9102` and `curl -s localhost:9102/metrics | head`: an HTTP 500 `collected metric ... has help ... but should have ...` is a mapping that gives one name two HELP texts (the liveness probe then restarts the pod); otherwise check its logs for mapping load errors and its memory limit (OOMKilled).",
+                        runbook: `kubectl -n {{ $labels.namespace }} get pods -l component=statsd. If it runs, \`kubectl -n {{ $labels.namespace }} port-forward deploy/<release>-statsd ${exporter.scrapePort}\` and \`curl -s localhost:${exporter.scrapePort}/metrics | head\`: an HTTP 500 \`collected metric ... has help ... but should have ...\` is a mapping that gives one name two HELP texts (the liveness probe then restarts the pod); otherwise check its logs for mapping load errors and its memory limit (OOMKilled).`,
                     },
                 },
                 {
@@ -133,8 +130,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                         summary: "No statsd-exporter target in {{ $labels.namespace }}",
                         description:
                             "The namespace has an Airflow statsd Service but Prometheus has no target for it: no Airflow metric of the namespace is collected, and `up == 0` alerts cannot fire.",
-                        runbook:
-                            "kubectl -n {{ $labels.namespace }} get servicemonitor,endpoints; the ServiceMonitor must exist and select the Service's port `statsd-scrape`; the exporter pod must be Ready for the Endpoints to list it; check the Prometheus operator's logs for rejected ServiceMonitors.",
+                        runbook: `kubectl -n {{ $labels.namespace }} get servicemonitor,endpoints; the ServiceMonitor must exist and select the Service's port \`${exporter.scrapePortName}\`; the exporter pod must be Ready for the Endpoints to list it; check the Prometheus operator's logs for rejected ServiceMonitors.`,
                     },
                 },
                 {
@@ -157,7 +153,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                         summary: "statsd-exporter in {{ $labels.namespace }} drops metrics on name conflicts",
                         description:
                             "Some StatsD metric maps to a Prometheus name already used with another type (counter, gauge, timer); those events are dropped.",
-                        runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${AIRFLOW_STATSD_SERVICE.scrapePort.port} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (components/observability/airflow-mixin/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
+                        runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${exporter.scrapePort} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (components/observability/airflow-mixin/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
                     },
                 },
             ],
@@ -336,7 +332,7 @@ export function airflowRuleGroups(options: AlertOptions = {}): RuleGroup[] {
                 },
                 {
                     alert: "AirflowPgbouncerDown",
-                    expr: `max by (namespace, service) (up{job="${SERVICE_ENDPOINTS_JOB}", service=~".+-pgbouncer"}) == 0`,
+                    expr: `max by (namespace, service) (up{${config.selectors.pgbouncer}}) == 0`,
                     for: "5m",
                     labels: { severity: "critical" },
                     annotations: {

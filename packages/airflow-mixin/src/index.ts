@@ -1,22 +1,28 @@
 /**
  * The Airflow mixin: the statsd-exporter mapping that turns Airflow's StatsD into Prometheus series, the alerts and
- * recording rules over them, and the Grafana dashboards. What a program that deploys Airflow imports.
+ * recording rules over them, and the Grafana dashboards, all from one configuration: `airflowMixin(config)`.
  */
+export { AirflowMixin, airflowMixin } from "./mixin";
 export {
-    AlertingRule,
-    AlertOptions,
-    airflowRuleGroups,
+    AirflowMixinConfig,
+    AirflowMixinConfigIssue,
+    airflowMixinConfigIssues,
+    AirflowMixinSelectors,
+    AirflowMixinThresholds,
+    AirflowMixinWindows,
     CLOUD_SPOT_LABELS,
-    nodeCapacityTypeExpr,
-    RecordingRule,
-    RuleGroup,
-    ruleExpressions,
+    PROMETHEUS_DATASOURCE_UID,
+    ResolvedAirflowMixinConfig,
     SERVICE_ENDPOINTS_JOB,
-} from "./alerts";
-export { AIRFLOW_STATSD_SERVICE, DASHBOARD_FOLDER, PROMETHEUS_DATASOURCE_UID } from "./common";
-export { airflowDashboards, dashboardExpressions } from "./dashboards";
-export { EXPORTER_COST, exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "./exporter-sizing";
+    StatsdExporterService,
+    withAirflowMixinDefaults,
+} from "./config";
+export { AlertingRule, nodeCapacityTypeExpr, RecordingRule, RuleGroup, ruleExpressions } from "./alerts";
+export { Dashboard } from "./dashboards/sdk";
+export { dashboardExpressions } from "./dashboards";
 export { inspectPromql, mixinExpressions } from "./promql";
+
+// The mapping's parts, for the Airflow release that runs the exporter (its values, its pod's checksum annotation).
 export {
     AIRFLOW_STATSD_PREFIX,
     airflowStatsdMappings,
@@ -24,4 +30,8 @@ export {
     StatsdMapping,
     statsdMappingChecksum,
 } from "./statsd-mapping";
+// What the exporter's memory is sized from.
+export { EXPORTER_COST, exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "./exporter-sizing";
 export { fleetMemoryMiB } from "./series-count";
+/** @deprecated a fact of the Airflow chart; it moves to the Airflow component (issue 14). */
+export { AIRFLOW_STATSD_SERVICE } from "./common";

@@ -1,7 +1,8 @@
 /** PromQL inspection with Prometheus' own grammar (@prometheus-io/lezer-promql): syntax errors and the metrics used. */
 import { parser } from "@prometheus-io/lezer-promql";
-import { airflowRuleGroups, ruleExpressions } from "./alerts";
-import { airflowDashboards, dashboardExpressions } from "./dashboards";
+import { ruleExpressions } from "./alerts";
+import { dashboardExpressions } from "./dashboards";
+import type { AirflowMixin } from "./mixin";
 
 export interface SelectorUse {
     metric: string;
@@ -42,7 +43,7 @@ export function inspectPromql(expr: string): PromqlInspection {
 }
 
 /** Every PromQL expression of the Airflow mixin: dashboards (panels and variables) and rules. */
-export function mixinExpressions(): { where: string; expr: string }[] {
-    const dashboards = Object.values(airflowDashboards()).flatMap((d) => dashboardExpressions(d));
-    return [...dashboards, ...ruleExpressions(airflowRuleGroups())];
+export function mixinExpressions(mixin: AirflowMixin): { where: string; expr: string }[] {
+    const dashboards = Object.values(mixin.dashboards).flatMap((d) => dashboardExpressions(d));
+    return [...dashboards, ...ruleExpressions([...mixin.recordingRules, ...mixin.alerts])];
 }

@@ -12,10 +12,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AlertingRule, airflowRuleGroups, RecordingRule, RuleGroup } from "../src/alerts";
-import { airflowDashboards } from "../src/dashboards";
+import { AlertingRule, RecordingRule, RuleGroup } from "../src/alerts";
 import { dashboardExpressions } from "../src/dashboards/panels";
 import { PlatformSimulation, simulatePlatform } from "../src/simulate-platform";
+import { mixin, ruleGroups } from "./mixin";
 
 type PromResult = { metric: Record<string, string>; value: [number, string] }[];
 
@@ -140,7 +140,7 @@ const SCENARIOS: Record<string, keyof PlatformSimulation["namespaces"] | "cluste
 
 describe("observability end to end: a real Prometheus over backfilled platform traffic", function () {
     this.timeout(120000);
-    const groups = airflowRuleGroups();
+    const groups = ruleGroups;
     const alerts = groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => "alert" in r);
     const records = groups.flatMap((g) => g.rules).filter((r): r is RecordingRule => "record" in r);
     let dir: string;
@@ -219,7 +219,7 @@ describe("observability end to end: a real Prometheus over backfilled platform t
     it("answers every panel of every dashboard with data (the daily DAG's included, hours after its only run)", async () => {
         const empty: string[] = [];
         let panels = 0;
-        for (const d of Object.values(airflowDashboards())) {
+        for (const d of Object.values(mixin.dashboards)) {
             for (const e of dashboardExpressions(d).filter((x) => !x.where.includes("/$"))) {
                 panels += 1;
                 if (!hasData(await server.query(withVariables(e.expr), sim.end))) empty.push(`${e.where}: ${e.expr}`);
@@ -238,8 +238,7 @@ describe("observability end to end: a real Prometheus over backfilled platform t
 
     it("counts every failed and successful run of the day, a series born at the incident included", async () => {
         const stat = (title: string) =>
-            dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) => e.where.endsWith(`/${title}`))!
-                .expr;
+            dashboardExpressions(mixin.dashboards["airflow-dag.json"]).find((e) => e.where.endsWith(`/${title}`))!.expr;
         const value = async (expr: string, dag: string) =>
             Number((await server.query(withVariables(expr, dag), sim.end))[0].value[1]);
         // hourly_sales fails once a step from the incident to the end, in the incident namespace only.
@@ -253,7 +252,7 @@ describe("observability end to end: a real Prometheus over backfilled platform t
 
     it("drills down into a dotted DAG ID: every run-level panel has data", async () => {
         const empty: string[] = [];
-        for (const e of dashboardExpressions(airflowDashboards()["airflow-dag.json"]).filter(
+        for (const e of dashboardExpressions(mixin.dashboards["airflow-dag.json"]).filter(
             (x) => !x.where.includes("/$"),
         )) {
             const runLevel = /airflow_dagrun_/.test(e.expr) && !/airflow_(ti|task)_/.test(e.expr);
@@ -266,7 +265,7 @@ describe("observability end to end: a real Prometheus over backfilled platform t
                 empty.push(`${e.where}: ${e.expr}`);
         }
         expect(empty, empty.join("\n")).to.deep.equal([]);
-        const successful = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) =>
+        const successful = dashboardExpressions(mixin.dashboards["airflow-dag.json"]).find((e) =>
             e.where.endsWith("/Successful runs (24h)"),
         )!.expr;
         // Every two hours from step 7: twice in `airflow`, once where the incident or the silence stopped the second.
@@ -280,7 +279,7 @@ describe("observability end to end: a real Prometheus over backfilled platform t
 
     it("answers every template variable with values", async () => {
         const empty: string[] = [];
-        for (const d of Object.values(airflowDashboards())) {
+        for (const d of Object.values(mixin.dashboards)) {
             for (const v of d.templating?.list ?? []) {
                 if (v.type !== "query") continue;
                 const m = /^label_values\((.*),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$/.exec(String(v.definition));

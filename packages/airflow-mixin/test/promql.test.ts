@@ -1,25 +1,24 @@
 import { expect } from "chai";
-import { airflowRuleGroups } from "../src/alerts";
-import { PROMETHEUS_DATASOURCE_UID } from "../src/common";
-import { airflowDashboards } from "../src/dashboards";
+import { PROMETHEUS_DATASOURCE_UID } from "../src/config";
 import { inspectPromql, mixinExpressions } from "../src/promql";
 import { airflowStatsdMappings } from "../src/statsd-mapping";
 import { exposeLines, StatsdMapper } from "../src/statsd-matcher";
 import { dagDayOfStatsdLines } from "../src/simulate";
 import { readStatsdSample } from "./fixtures/statsd-samples/samples";
+import { mixin, ruleGroups } from "./mixin";
 
 /** Labels Prometheus adds to every series scraped from the exporter (ServiceMonitor target labels). */
 const TARGET_LABELS = ["namespace", "pod", "service", "endpoint", "job", "instance", "container", "airflow_release"];
 
 describe("observability: PromQL of dashboards and rules", () => {
-    const expressions = mixinExpressions();
+    const expressions = mixinExpressions(mixin);
 
     it("covers every dashboard panel, dashboard variable and rule", () => {
-        const dashboards = Object.values(airflowDashboards());
+        const dashboards = Object.values(mixin.dashboards);
         expect(dashboards).to.have.length(3);
         for (const d of dashboards)
             expect(expressions.filter((e) => e.where.startsWith(`${d.title}/`)).length, d.title).to.be.greaterThan(5);
-        const rules = airflowRuleGroups().flatMap((g) => g.rules);
+        const rules = ruleGroups.flatMap((g) => g.rules);
         expect(expressions.filter((e) => !dashboards.some((d) => e.where.startsWith(`${d.title}/`)))).to.have.length(
             rules.length,
         );
@@ -51,9 +50,7 @@ describe("observability: PromQL of dashboards and rules", () => {
             Object.keys(s.labels).forEach((l) => labels.add(l));
             produced.set(s.name, labels);
         }
-        const recorded = new Set(
-            airflowRuleGroups().flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : ""))),
-        );
+        const recorded = new Set(ruleGroups.flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : ""))));
         const uses = expressions.flatMap((e) => inspectPromql(e.expr).selectors.map((s) => ({ ...s, where: e.where })));
 
         it("each airflow_* metric name is exposed by statsd-exporter for the Airflow 2.x and 3.x samples", () => {
@@ -82,7 +79,7 @@ describe("observability: PromQL of dashboards and rules", () => {
     });
 
     it("references the fixed Prometheus datasource uid in every panel and query", () => {
-        for (const d of Object.values(airflowDashboards())) {
+        for (const d of Object.values(mixin.dashboards)) {
             const text = JSON.stringify(d);
             const uids = [...text.matchAll(/"uid":"([^"]*)"/g)].map((m) => m[1]).filter((u) => u !== d.uid);
             expect(uids.length, d.title).to.be.greaterThan(10);
@@ -101,10 +98,10 @@ describe("observability: PromQL of dashboards and rules", () => {
     });
 
     it("gives the DAG drill-down dag_id and task_id variables that its queries use", () => {
-        const dag = airflowDashboards()["airflow-dag.json"];
+        const dag = mixin.dashboards["airflow-dag.json"];
         const names = (dag.templating?.list ?? []).map((v) => v.name);
         expect(names).to.include.members(["namespace", "dag_id", "task_id"]);
-        const queries = mixinExpressions().filter(
+        const queries = mixinExpressions(mixin).filter(
             (e) => e.where.startsWith(`${dag.title}/`) && !e.where.includes("/$"),
         );
         expect(queries.every((q) => q.expr.includes(`dag_id="$dag_id"`))).to.equal(true);

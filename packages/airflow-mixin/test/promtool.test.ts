@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AlertingRule, airflowRuleGroups } from "../src/alerts";
-import { airflowDashboards } from "../src/dashboards";
+import { AlertingRule } from "../src/alerts";
 import { dashboardExpressions } from "../src/dashboards/panels";
+import { mixin, ruleGroups } from "./mixin";
 
 interface AlertCase {
     /** What the case shows, for the test name. */
@@ -494,7 +494,7 @@ function promtool(args: string[], cwd: string): { code: number; output: string }
 
 describe("observability: promtool on the Airflow rules", function () {
     this.timeout(60000);
-    const groups = airflowRuleGroups();
+    const groups = ruleGroups;
     const alerts = groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => "alert" in r);
     let dir: string;
 
@@ -563,7 +563,7 @@ describe("observability: promtool on the Airflow rules", function () {
     }
 
     it("counts every failed run of the day on the DAG dashboard, a series born inside the window included", () => {
-        const failedRuns = dashboardExpressions(airflowDashboards()["airflow-dag.json"]).find((e) =>
+        const failedRuns = dashboardExpressions(mixin.dashboards["airflow-dag.json"]).find((e) =>
             e.where.endsWith("/Failed runs (24h)"),
         )!.expr;
         const expr = failedRuns.replace(/\$namespace/g, ".+").replace(/\$dag_id/g, "etl");

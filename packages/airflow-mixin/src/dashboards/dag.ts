@@ -1,6 +1,7 @@
 /** DAG drill-down: one DAG's runs and tasks, chosen with the `$dag_id` and `$task_id` variables. */
-import { histogramMean, histogramQuantile, eventsInWindow, NS, RATE_WINDOW } from "../common";
-import { namespaceVariable, newDashboard, queryVariable, singleStat, timeSeries } from "./panels";
+import { eventsInWindow as eventsAfterGap, histogramMean, histogramQuantile, NS } from "../common";
+import type { ResolvedAirflowMixinConfig } from "../config";
+import { newDashboard, panelBuilders } from "./panels";
 import { Dashboard } from "./sdk";
 
 export const DAG_UID = "airflow-dag";
@@ -10,7 +11,11 @@ const TASK = `${DAG}, task_id=~"$task_id"`;
 /** The run-level series every DAG run sends (at its start and at its end), named with the whole DAG ID. */
 const RUN_METRICS = "airflow_dagrun_schedule_delay_count|airflow_dagrun_duration_count";
 
-export function airflowDagDashboard(): Dashboard {
+export function airflowDagDashboard(config: ResolvedAirflowMixinConfig): Dashboard {
+    const { namespaceVariable, queryVariable, singleStat, timeSeries } = panelBuilders(config.datasourceUid);
+    const RATE_WINDOW = config.windows.rate;
+    const eventsInWindow = (selector: string, window: string) =>
+        eventsAfterGap(selector, window, config.windows.seriesGapTolerance);
     return (
         newDashboard(DAG_UID, "Airflow DAG drill-down", "Runs, task outcomes and timings of one DAG.")
             .withVariable(namespaceVariable())

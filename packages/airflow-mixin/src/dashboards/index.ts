@@ -1,3 +1,4 @@
+import type { ResolvedAirflowMixinConfig } from "../config";
 import { airflowDagDashboard } from "./dag";
 import { airflowOverviewDashboard } from "./overview";
 import { Dashboard } from "./sdk";
@@ -6,10 +7,10 @@ import { airflowWorkersDashboard } from "./workers";
 export { dashboardExpressions } from "./panels";
 
 /** The Airflow dashboards by file name, as the Grafana sidecar loads them. */
-export function airflowDashboards(): Record<string, Dashboard> {
+export function airflowDashboards(config: ResolvedAirflowMixinConfig): Record<string, Dashboard> {
     return {
-        "airflow-overview.json": airflowOverviewDashboard(),
-        "airflow-dag.json": airflowDagDashboard(),
-        "airflow-workers.json": airflowWorkersDashboard(),
+        "airflow-overview.json": airflowOverviewDashboard(config),
+        "airflow-dag.json": airflowDagDashboard(config),
+        "airflow-workers.json": airflowWorkersDashboard(config),
     };
 }

@@ -1,11 +1,14 @@
 /** Airflow overview: is the platform alive, does work flow, where does it wait. */
-import { histogramMean, NS, RATE_WINDOW } from "../common";
-import { namespaceVariable, newDashboard, row, singleStat, timeSeries } from "./panels";
+import { histogramMean, NS } from "../common";
+import type { ResolvedAirflowMixinConfig } from "../config";
+import { newDashboard, panelBuilders, row } from "./panels";
 import { Dashboard } from "./sdk";
 
 export const OVERVIEW_UID = "airflow-overview";
 
-export function airflowOverviewDashboard(): Dashboard {
+export function airflowOverviewDashboard(config: ResolvedAirflowMixinConfig): Dashboard {
+    const { namespaceVariable, singleStat, timeSeries } = panelBuilders(config.datasourceUid);
+    const RATE_WINDOW = config.windows.rate;
     const heartbeat = (title: string, metric: string) =>
         singleStat(title, [`sum(rate(${metric}{${NS}}[${RATE_WINDOW}])) * 60`, title], {
             unit: "short",

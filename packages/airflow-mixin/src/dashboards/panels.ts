@@ -1,94 +1,98 @@
 /** Small builders over @grafana/grafana-foundation-sdk that every Airflow dashboard shares. */
-import { PROMETHEUS_DATASOURCE } from "../common";
 import { common, Dashboard, dashboard, prometheus, stat, timeseries } from "./sdk";
 
 /** One PromQL query with its legend. */
 export type Query = [expr: string, legend: string];
 
-function targets(queries: Query[]) {
-    return queries.map(([expr, legend], i) =>
-        new prometheus.DataqueryBuilder()
-            .datasource(PROMETHEUS_DATASOURCE)
-            .expr(expr)
-            .legendFormat(legend)
-            .refId(String.fromCharCode(65 + i)),
-    );
-}
-
-export function timeSeries(
-    title: string,
-    queries: Query[],
-    opts: { unit?: string; width?: number; description?: string; stack?: boolean } = {},
-) {
-    const panel = new timeseries.PanelBuilder()
-        .title(title)
-        .datasource(PROMETHEUS_DATASOURCE)
-        .targets(targets(queries))
-        .unit(opts.unit ?? "short")
-        .height(8)
-        .span(opts.width ?? 12)
-        .fillOpacity(10)
-        .legend(
-            new common.VizLegendOptionsBuilder()
-                .displayMode(common.LegendDisplayMode.Table)
-                .placement(common.LegendPlacement.Bottom)
-                .showLegend(true),
+/** The panel and variable builders, all querying the Prometheus datasource of uid `datasourceUid`. */
+export function panelBuilders(datasourceUid: string) {
+    const datasource = { type: "prometheus", uid: datasourceUid };
+    const targets = (queries: Query[]) =>
+        queries.map(([expr, legend], i) =>
+            new prometheus.DataqueryBuilder()
+                .datasource(datasource)
+                .expr(expr)
+                .legendFormat(legend)
+                .refId(String.fromCharCode(65 + i)),
         );
-    if (opts.description) panel.description(opts.description);
-    if (opts.stack) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-    return panel;
-}
 
-export function singleStat(
-    title: string,
-    query: Query,
-    opts: { unit?: string; width?: number; description?: string; red?: number } = {},
-) {
-    const panel = new stat.PanelBuilder()
-        .title(title)
-        .datasource(PROMETHEUS_DATASOURCE)
-        .targets(targets([query]))
-        .unit(opts.unit ?? "short")
-        .height(4)
-        .span(opts.width ?? 6)
-        .graphMode(common.BigValueGraphMode.Area)
-        .colorMode(common.BigValueColorMode.Background)
-        .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]));
-    if (opts.red !== undefined)
-        panel.thresholds(
-            new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
-                { value: null as unknown as number, color: "green" },
-                { value: opts.red, color: "red" },
-            ]),
-        );
-    if (opts.description) panel.description(opts.description);
-    return panel;
-}
+    function timeSeries(
+        title: string,
+        queries: Query[],
+        opts: { unit?: string; width?: number; description?: string; stack?: boolean } = {},
+    ) {
+        const panel = new timeseries.PanelBuilder()
+            .title(title)
+            .datasource(datasource)
+            .targets(targets(queries))
+            .unit(opts.unit ?? "short")
+            .height(8)
+            .span(opts.width ?? 12)
+            .fillOpacity(10)
+            .legend(
+                new common.VizLegendOptionsBuilder()
+                    .displayMode(common.LegendDisplayMode.Table)
+                    .placement(common.LegendPlacement.Bottom)
+                    .showLegend(true),
+            );
+        if (opts.description) panel.description(opts.description);
+        if (opts.stack) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+        return panel;
+    }
 
-/** A query variable over the Prometheus datasource, refreshed when the time range changes. */
-export function queryVariable(
-    name: string,
-    label: string,
-    query: string,
-    opts: { multi?: boolean; includeAll?: boolean } = {},
-) {
-    return new dashboard.QueryVariableBuilder(name)
-        .label(label)
-        .datasource(PROMETHEUS_DATASOURCE)
-        .query(query)
-        .definition(query)
-        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-        .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(opts.multi ?? false)
-        .includeAll(opts.includeAll ?? false);
-}
+    function singleStat(
+        title: string,
+        query: Query,
+        opts: { unit?: string; width?: number; description?: string; red?: number } = {},
+    ) {
+        const panel = new stat.PanelBuilder()
+            .title(title)
+            .datasource(datasource)
+            .targets(targets([query]))
+            .unit(opts.unit ?? "short")
+            .height(4)
+            .span(opts.width ?? 6)
+            .graphMode(common.BigValueGraphMode.Area)
+            .colorMode(common.BigValueColorMode.Background)
+            .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]));
+        if (opts.red !== undefined)
+            panel.thresholds(
+                new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+                    { value: null as unknown as number, color: "green" },
+                    { value: opts.red, color: "red" },
+                ]),
+            );
+        if (opts.description) panel.description(opts.description);
+        return panel;
+    }
 
-/** The `$namespace` variable: every Airflow namespace that reports through a statsd-exporter. */
-export function namespaceVariable() {
-    return queryVariable("namespace", "Namespace", `label_values(statsd_exporter_samples_total, namespace)`, {
-        multi: true,
-        includeAll: true,
-    });
+    /** A query variable over the Prometheus datasource, refreshed when the time range changes. */
+    function queryVariable(
+        name: string,
+        label: string,
+        query: string,
+        opts: { multi?: boolean; includeAll?: boolean } = {},
+    ) {
+        return new dashboard.QueryVariableBuilder(name)
+            .label(label)
+            .datasource(datasource)
+            .query(query)
+            .definition(query)
+            .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+            .sort(dashboard.VariableSort.AlphabeticalAsc)
+            .multi(opts.multi ?? false)
+            .includeAll(opts.includeAll ?? false);
+    }
+
+    /** The `$namespace` variable: every Airflow namespace that reports through a statsd-exporter. */
+    function namespaceVariable() {
+        return queryVariable("namespace", "Namespace", `label_values(statsd_exporter_samples_total, namespace)`, {
+            multi: true,
+            includeAll: true,
+        });
+    }
+
+    return { timeSeries, singleStat, queryVariable, namespaceVariable };
 }
 
 export function row(title: string) {

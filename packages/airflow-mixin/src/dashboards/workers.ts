@@ -1,6 +1,6 @@
 /** Workers and spot capacity: where Airflow's pods run, what they use, and what spot reclaims cost. */
-import { RATE_WINDOW } from "../common";
-import { newDashboard, queryVariable, row, singleStat, timeSeries } from "./panels";
+import type { ResolvedAirflowMixinConfig } from "../config";
+import { newDashboard, panelBuilders, row } from "./panels";
 import { Dashboard } from "./sdk";
 
 export const WORKERS_UID = "airflow-workers";
@@ -11,7 +11,9 @@ const WORKER_PODS = `kube_pod_labels{${NS}, label_component="worker"}`;
 const ON_NODE = `* on (namespace, pod) group_left (node) kube_pod_info`;
 const CAPACITY = `* on (node) group_left (capacity_type) node:capacity_type:info`;
 
-export function airflowWorkersDashboard(): Dashboard {
+export function airflowWorkersDashboard(config: ResolvedAirflowMixinConfig): Dashboard {
+    const { queryVariable, singleStat, timeSeries } = panelBuilders(config.datasourceUid);
+    const RATE_WINDOW = config.windows.rate;
     return newDashboard(
         WORKERS_UID,
         "Airflow workers and spot capacity",

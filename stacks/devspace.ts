@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Airflow } from "../components/airflow";
 import { ReferencedCluster, accessKubeconfig, devspaceProvider } from "../components/cluster/referenced";
+import { clusterAccess } from "./args/cluster";
 import {
     DEVSPACE_FRAME_CONFIGMAP,
     DevspaceFrameFacts,
@@ -37,7 +38,8 @@ export async function devspaceStack(config: StackConfig) {
     const namespace = devspaceNamespace(devspace.developer);
     // The provider was the ReferencedCluster's child before the frame moved to a ConfigMap: keep its URN, or every
     // object of an existing devspace would be replaced with it.
-    const provider = devspaceProvider("cluster-k8s", devspace.cluster, {
+    const access = clusterAccess(devspace.cluster);
+    const provider = devspaceProvider("cluster-k8s", access, {
         aliases: [{ parent: pulumi.createUrn("cluster", "airflow-platform:cluster:ReferencedCluster") }],
     });
     const frame = await readFrame(config, namespace, provider);
@@ -54,7 +56,7 @@ export async function devspaceStack(config: StackConfig) {
     }
     const cluster = new ReferencedCluster("cluster", {
         provider,
-        kubeconfig: accessKubeconfig(devspace.cluster),
+        kubeconfig: accessKubeconfig(access),
         clusterName: frame.clusterName,
         endpoint: devspace.cluster.endpoint,
         placement: frame.placement,

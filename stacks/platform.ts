@@ -1,5 +1,6 @@
 import { Airflow, executorSetting } from "../components/airflow";
 import { createCluster } from "../components/cluster";
+import { clusterArgs } from "./args/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
@@ -8,7 +9,7 @@ import { StackConfig } from "./config";
 
 /** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
 export function platformStack(config: StackConfig) {
-    const cluster = createCluster("cluster", config);
+    const cluster = createCluster("cluster", clusterArgs(config));
     const observability = config.monitoring.enabled
         ? new Observability("observability", { cluster, stack: config })
         : undefined;

@@ -1,5 +1,5 @@
 /** Pure: who may reach the Kubernetes API endpoint of a GKE or EKS cluster (`controlPlane.authorizedNetworks`). */
-import { StackConfig } from "../../stacks/config";
+import type { ControlPlaneArgs } from "./args";
 
 const ANYWHERE = "0.0.0.0/0";
 
@@ -12,9 +12,11 @@ export function controlPlaneIsOpen(authorizedNetworks: string[] | undefined): bo
  * The warning a production stack prints when its API endpoint is open to the internet; undefined otherwise (dev and
  * staging may stay open for convenience).
  */
-export function openControlPlaneWarning(
-    config: Pick<StackConfig, "production" | "clusterName" | "controlPlane">,
-): string | undefined {
+export function openControlPlaneWarning(config: {
+    production: boolean;
+    clusterName: string;
+    controlPlane: ControlPlaneArgs;
+}): string | undefined {
     if (!config.production || !controlPlaneIsOpen(config.controlPlane.authorizedNetworks)) return undefined;
     return (
         `${config.clusterName}: the Kubernetes API endpoint is reachable from the whole internet; ` +
@@ -23,7 +25,7 @@ export function openControlPlaneWarning(
 }
 
 /** How a GKE kubeconfig reaches the API: the DNS-based endpoint unless the stack asks for the IP one. */
-export function gkeUsesDnsEndpoint(controlPlane: StackConfig["controlPlane"]): boolean {
+export function gkeUsesDnsEndpoint(controlPlane: ControlPlaneArgs): boolean {
     return (controlPlane.endpoint ?? "dns") === "dns";
 }
 
@@ -32,7 +34,7 @@ export function gkeUsesDnsEndpoint(controlPlane: StackConfig["controlPlane"]): b
  * any network, so CI needs no IP allowlist (GKE docs, "About network isolation": DNS-based endpoint). The IP endpoints
  * stay for the nodes and for `authorizedNetworks`.
  */
-export function gkeControlPlaneEndpoints(controlPlane: StackConfig["controlPlane"]) {
+export function gkeControlPlaneEndpoints(controlPlane: ControlPlaneArgs) {
     return {
         dnsEndpointConfig: { allowExternalTraffic: gkeUsesDnsEndpoint(controlPlane) },
         ipEndpointsConfig: { enabled: true },

@@ -7,19 +7,27 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksKubeconfig, gkeKubeconfig } from "./kubeconfig";
-import type { Cluster, PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "./types";
+import { ClusterBase } from "./base";
+import type { PoolPlacements, ServiceAccountBinding, ServiceAccountBindingRequest } from "./types";
 
 /** How to reach the dev cluster: the devspace stack's `devspace.cluster` config. */
-export interface ClusterAccess {
-    kind: "gke" | "eks";
-    name: string;
-    /** GKE: the DNS endpoint; EKS: the API server URL. */
-    endpoint: string;
-    /** EKS: the region `aws eks get-token` signs for. */
-    region?: string;
-    /** EKS: base64 of the cluster CA. */
-    certificateAuthority?: string;
-}
+export type ClusterAccess =
+    | {
+          kind: "gke";
+          name: string;
+          /** The DNS endpoint. */
+          endpoint: string;
+      }
+    | {
+          kind: "eks";
+          name: string;
+          /** The API server URL. */
+          endpoint: string;
+          /** The region `aws eks get-token` signs for. */
+          region: string;
+          /** Base64 of the cluster CA. @default undefined: none in the kubeconfig */
+          certificateAuthority?: string;
+      };
 
 /** Pure: the developer's kubeconfig for the dev cluster; it execs the cloud's own credential plugin, it holds no token. */
 export function accessKubeconfig(access: ClusterAccess): string {
@@ -27,7 +35,7 @@ export function accessKubeconfig(access: ClusterAccess): string {
     return eksKubeconfig({
         name: access.name,
         endpoint: access.endpoint,
-        region: access.region!,
+        region: access.region,
         caData: access.certificateAuthority,
     });
 }
@@ -56,27 +64,23 @@ export interface ReferencedClusterArgs {
     blockStorageClassName: string;
 }
 
-export class ReferencedCluster extends pulumi.ComponentResource implements Cluster {
-    readonly clusterName: pulumi.Output<string>;
-    readonly endpoint: pulumi.Output<string>;
-    readonly kubeconfig: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
-    readonly placement: PoolPlacements;
-    readonly sharedStorageClassName: pulumi.Output<string>;
-    /** The dev stack's ReadWriteOnce class; empty (the cluster's default) when its frame names none. */
-    readonly blockStorageClassName: pulumi.Output<string>;
-    /** The shared cluster is up already: nothing to wait for. */
-    readonly readiness: pulumi.Resource[] = [];
-
+/** The dev cluster seen from a devspace: only its Kubernetes side, from the frame's facts. */
+export class ReferencedCluster extends ClusterBase {
     constructor(name: string, args: ReferencedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("airflow-platform:cluster:ReferencedCluster", name, {}, opts);
-        this.clusterName = pulumi.output(args.clusterName);
-        this.endpoint = pulumi.output(args.endpoint);
-        this.kubeconfig = pulumi.secret(args.kubeconfig);
-        this.sharedStorageClassName = pulumi.output(args.sharedStorageClassName);
-        this.blockStorageClassName = pulumi.output(args.blockStorageClassName);
-        this.placement = args.placement;
-        this.provider = args.provider;
+        super("airflow-platform:cluster:ReferencedCluster", name, opts, () => ({
+            outputs: {
+                clusterName: pulumi.output(args.clusterName),
+                endpoint: pulumi.output(args.endpoint),
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                provider: args.provider,
+                placement: args.placement,
+                sharedStorageClassName: pulumi.output(args.sharedStorageClassName),
+                // The dev stack's ReadWriteOnce class; empty (the cluster's default) when its frame names none.
+                blockStorageClassName: pulumi.output(args.blockStorageClassName),
+                // The shared cluster is up already: nothing to wait for.
+                readiness: [],
+            },
+        }));
         this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
     }
 

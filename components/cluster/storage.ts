@@ -4,8 +4,6 @@
  * wrap these in a `k8s.storage.v1.StorageClass`.
  */
 
-import { MULTISHARE_SIZE } from "../../stacks/config";
-
 /** Name of the RWX StorageClass the cluster layer creates on GKE and EKS. */
 export const SHARED_STORAGE_CLASS = "shared-rwx";
 
@@ -24,6 +22,9 @@ export interface StorageClassSpec {
 
 /** How GKE provisions the ReadWriteMany class (`gcp.sharedStorage`). */
 export type FilestoreMode = "basic-hdd" | "enterprise-multishare";
+
+/** Size range of one Filestore multishare with max-volume-size 128Gi (GKE Filestore multishares documentation). */
+export const MULTISHARE_SIZE = { min: "10Gi", max: "128Gi" } as const;
 
 /** Largest share of a multishare instance: 128Gi lets one Enterprise instance hold 80 shares (the maximum). */
 export const MULTISHARE_MAX_VOLUME_SIZE = MULTISHARE_SIZE.max;

@@ -6,6 +6,7 @@ import { CELERY_WORKER_BASE_MEMORY } from "./defaults";
 import type { ResolvedAirflowConfig } from "./resolved";
 import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "../../components/cluster/eks/addons";
 import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
+import { MULTISHARE_SIZE } from "../../components/cluster/storage";
 
 /** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
 const GKE_MIN_MAINTENANCE_HOURS = 48;
@@ -168,8 +169,7 @@ function checkEksAccessPrincipals(c: RawStackConfig, problem: Problem) {
 /** Records one issue: the key path, what is wrong, and the value given. */
 export type Problem = (path: PropertyKey[], message: string, value?: unknown) => void;
 
-/** Size range of one Filestore multishare with max-volume-size 128Gi (GKE Filestore multishares documentation). */
-export const MULTISHARE_SIZE = { min: "10Gi", max: "128Gi" } as const;
+export { MULTISHARE_SIZE };
 
 /** A devspace's ceiling: several must fit on one dev node. */
 export const DEVSPACE_MAX_QUOTA = { cpu: "2", memory: "4Gi" } as const;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Resources } from "../../components/quantities";
+import type { NodePoolArgs } from "../../components/cluster/args";
 
 export const PROJECT = "airflow-platform";
 
@@ -236,13 +237,8 @@ export const poolSchema = z.strictObject({
         ),
     diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
 });
-/** A node pool with every default resolved. */
-export interface NodePoolConfig {
-    machineTypes: string[];
-    minNodes: number;
-    maxNodes: number;
-    diskSizeGb: number;
-}
+/** A node pool with every default resolved: the cluster layer's own type. */
+export type NodePoolConfig = NodePoolArgs;
 
 const databaseSchema = z.strictObject({
     mode: z

@@ -56,6 +56,7 @@ export const CLUSTER_AUTOSCALER_CHART = { repo: "https://kubernetes.github.io/au
 const CLUSTER_AUTOSCALER_IMAGE_TAG = "v1.33.0";
 
 export interface EksClusterArgs {
+    kind: "eks";
     /**
      * The resolved stack config. Reads `clusterName`, `kubernetesVersion`, `aws` (required: region, authentication
      * mode, access entries, workload identity, VPC), `nodePools`, `database` (an RDS instance when managed),

@@ -2,14 +2,19 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { StackConfig } from "../../../stacks/config";
-import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT } from "../database";
+import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from "../database";
 import { DatabaseConnection } from "../types";
+import type { ResolvedCloudSqlArgs } from "./args";
 
 export interface CloudSqlDatabaseArgs {
-    /** Reads `database` (version, tier, default db-custom-2-7680, storage, HA, backups), `gcp.region`,
-     * `deletionProtection` (Pulumi `protect`). */
-    config: StackConfig;
+    /** The instance: version, tier, storage, HA, backups. */
+    database: ResolvedCloudSqlArgs;
+    /** The GCP region of the instance. */
+    region: string;
+    /** The stack's name, in the instance's labels. */
+    stack: string;
+    /** Pulumi `protect` and Cloud SQL's deletion protection on the instance. */
+    deletionProtection: boolean;
     /** The VPC the instance gets its private IP in (`projects/<p>/global/networks/<n>`). */
     networkId: pulumi.Input<string>;
     gcpProvider: gcp.Provider;
@@ -50,8 +55,7 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: CloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:CloudSqlDatabase", name, {}, opts);
-        const { config } = args;
-        const db = config.database;
+        const db = args.database;
         const withGcp: pulumi.CustomResourceOptions = { parent: this, provider: args.gcpProvider };
 
         // Private services access: a reserved range peered with Google's service producer network, unless the
@@ -93,27 +97,27 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
             `${name}-instance`,
             {
                 databaseVersion: `POSTGRES_${db.postgresVersion}`,
-                region: config.gcp?.region,
-                deletionProtection: config.deletionProtection,
+                region: args.region,
+                deletionProtection: args.deletionProtection,
                 settings: {
                     // PostgreSQL 16+ defaults to Enterprise Plus, which does not take db-custom-* tiers.
                     edition: "ENTERPRISE",
-                    tier: db.tier ?? DEFAULT_DATABASE_TIER.gke,
+                    tier: db.tier,
                     availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
                     diskType: "PD_SSD",
                     diskSize: db.storageGb,
                     diskAutoresize: true,
-                    deletionProtectionEnabled: config.deletionProtection,
+                    deletionProtectionEnabled: args.deletionProtection,
                     ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: "ENCRYPTED_ONLY" },
                     backupConfiguration: cloudSqlBackupConfiguration(db.backupRetentionDays),
-                    userLabels: { "airflow-platform-stack": config.stack },
+                    userLabels: { "airflow-platform-stack": args.stack },
                 },
             },
             // diskAutoresize grows the disk; a later `up` would otherwise try to set the smaller diskSize again, which
             // replaces the instance (@pulumi/gcp docs of settings.diskSize/diskAutoresize: ignore changes to diskSize).
             {
                 ...withGcp,
-                protect: config.deletionProtection,
+                protect: args.deletionProtection,
                 dependsOn: [...(args.dependsOn ?? []), ...peering],
                 ignoreChanges: ["settings.diskSize"],
             },

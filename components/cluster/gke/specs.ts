@@ -1,6 +1,6 @@
-/** Pure: GKE node pool and naming specs, from the typed stack config. */
+/** Pure: GKE node pool and naming specs, from the node pools' Args. */
 import { createHash } from "crypto";
-import { NodePoolConfig } from "../../../stacks/config";
+import type { NodePoolArgs } from "../args";
 import { CloudTaint, PoolKind, WORKERS_COMPUTE_CLASS, capacityValue, cloudTaints, poolLabels } from "../placement";
 
 export interface GkeNodePoolSpec {
@@ -26,7 +26,7 @@ function poolSpec(
     kind: PoolKind,
     name: string,
     machineType: string,
-    config: NodePoolConfig,
+    config: NodePoolArgs,
     minNodes: number,
 ): GkeNodePoolSpec {
     return {
@@ -49,7 +49,7 @@ export function machineFamily(machineType: string): string {
 }
 
 /** The on-demand pool of one kind: `onDemand` (the control plane) or `fallback` (the workers' last resort). */
-export function gkeNodePoolSpec(pool: "onDemand" | "fallback", config: NodePoolConfig): GkeNodePoolSpec {
+export function gkeNodePoolSpec(pool: "onDemand" | "fallback", config: NodePoolArgs): GkeNodePoolSpec {
     return poolSpec(pool, capacityValue(pool), config.machineTypes[0], config, config.minNodes);
 }
 
@@ -57,7 +57,7 @@ export function gkeNodePoolSpec(pool: "onDemand" | "fallback", config: NodePoolC
  * One spot pool per machine type of `nodePools.spot.machineTypes` (one per family: a config check), in the listed
  * order, which is also the order GKE tries them in. `minNodes` applies to the first pool only, `maxNodes` to each.
  */
-export function gkeSpotPoolSpecs(config: NodePoolConfig): GkeNodePoolSpec[] {
+export function gkeSpotPoolSpecs(config: NodePoolArgs): GkeNodePoolSpec[] {
     return config.machineTypes.map((type, i) =>
         poolSpec("spot", `spot-${machineFamily(type)}`, type, config, i === 0 ? config.minNodes : 0),
     );

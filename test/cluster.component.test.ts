@@ -1,0 +1,168 @@
+import { expect } from "chai";
+import {
+    ExistingCluster,
+    GkeCluster,
+    GkeClusterArgs,
+    NodePoolsArgs,
+    withGkeClusterDefaults,
+} from "../components/cluster";
+import type { Placement } from "../components/cluster/types";
+import { parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../tools/offline/runtime";
+import { planComponent } from "./fake-cluster";
+import { ofType, the } from "./harness";
+
+const pools: NodePoolsArgs = {
+    onDemand: { machineTypes: ["e2-standard-4"], minNodes: 1, maxNodes: 3, diskSizeGb: 100 },
+    spot: { machineTypes: ["n2d-standard-8", "n2-standard-8"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
+    fallback: { machineTypes: ["n2d-standard-8"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
+};
+
+/** The smallest GKE cluster a user can ask for: no stack config, only the cluster's own Args. */
+const gkeArgs = (more: Partial<GkeClusterArgs> = {}): GkeClusterArgs => ({
+    kind: "gke",
+    clusterName: "alone",
+    stack: "test",
+    project: "my-project",
+    region: "europe-west1",
+    nodePools: pools,
+    ...more,
+});
+
+/** Does `placement` tolerate a node taint in the cloud API's shape (GKE `nodeConfig.taints`)? */
+function tolerates(placement: Placement, taint: { key: string; value: string; effect: string }): boolean {
+    const effect = { NO_SCHEDULE: "NoSchedule", PREFER_NO_SCHEDULE: "PreferNoSchedule", NO_EXECUTE: "NoExecute" }[
+        taint.effect
+    ];
+    return placement.tolerations.some(
+        (t) => t.key === taint.key && t.effect === effect && (t.operator === "Exists" || t.value === taint.value),
+    );
+}
+
+type PoolInputs = { nodeConfig: { spot: boolean; taints?: { key: string; value: string; effect: string }[] } };
+
+describe("cluster component: a GkeCluster planned alone from its Args", () => {
+    it("taints every spot and fallback pool, and the workers' placement tolerates exactly those taints", async () => {
+        let workers: Placement | undefined;
+        let onDemand: Placement | undefined;
+        const plan = await planComponent(() => {
+            const cluster = new GkeCluster("cluster", gkeArgs());
+            workers = cluster.placement.workers;
+            onDemand = cluster.placement.onDemand;
+        });
+        const nodePools = ofType(plan, "gcp:container/nodePool:NodePool");
+        expect(nodePools.map((p) => p.name)).to.have.members([
+            "cluster-on-demand",
+            "cluster-spot-n2d",
+            "cluster-spot-n2",
+            "cluster-fallback",
+        ]);
+        const spot = nodePools.filter((p) => (p.inputs as PoolInputs).nodeConfig.spot);
+        expect(spot.map((p) => p.name)).to.have.members(["cluster-spot-n2d", "cluster-spot-n2"]);
+        for (const pool of nodePools) {
+            const taints = (pool.inputs as PoolInputs).nodeConfig.taints ?? [];
+            if (pool.name === "cluster-on-demand") {
+                expect(taints, pool.name).to.deep.equal([]);
+                continue;
+            }
+            expect(taints.length, pool.name).to.be.greaterThan(0);
+            for (const taint of taints) {
+                expect(
+                    tolerates(workers as Placement, taint),
+                    `workers tolerate ${taint.key} of ${pool.name}`,
+                ).to.equal(true);
+                expect(tolerates(onDemand as Placement, taint), `control plane avoids ${pool.name}`).to.equal(false);
+            }
+        }
+        expect((spot[0].inputs as PoolInputs).nodeConfig.taints).to.deep.include({
+            key: "cloud.google.com/gke-spot",
+            value: "true",
+            effect: "NO_SCHEDULE",
+        });
+    });
+
+    it("protects the cluster and its Cloud SQL instance with deletionProtection, and retains volumes in production", async () => {
+        const plan = await planComponent(() => {
+            new GkeCluster(
+                "cluster",
+                gkeArgs({ deletionProtection: true, production: true, database: { mode: "managed" } }),
+            );
+        });
+        expect(the(plan, "gcp:container/cluster:Cluster").protect).to.equal(true);
+        const instance = the(plan, "gcp:sql/databaseInstance:DatabaseInstance");
+        expect(instance.protect).to.equal(true);
+        expect(instance.inputs).to.deep.include({ deletionProtection: true });
+        for (const sc of ofType(plan, "kubernetes:storage.k8s.io/v1:StorageClass"))
+            expect(sc.inputs.reclaimPolicy, sc.name).to.equal("Retain");
+    });
+
+    it("left at its defaults: unprotected, bundled database (no Cloud SQL), Delete volumes, no ingress driver", async () => {
+        let ingress: unknown = "unset";
+        const plan = await planComponent(() => {
+            ingress = new GkeCluster("cluster", gkeArgs()).ingress;
+        });
+        expect(the(plan, "gcp:container/cluster:Cluster").protect).to.equal(false);
+        expect(ofType(plan, "gcp:sql/databaseInstance:DatabaseInstance")).to.deep.equal([]);
+        for (const sc of ofType(plan, "kubernetes:storage.k8s.io/v1:StorageClass"))
+            expect(sc.inputs.reclaimPolicy, sc.name).to.equal("Delete");
+        expect(ingress).to.equal(undefined);
+        expect(plan.resources.filter((r) => /gateway|ingress/i.test(r.type))).to.deep.equal([]);
+    });
+
+    it("applies the defaults the stack config documents (the same values, so a stack and a program agree)", () => {
+        const file = readStackFile("prod-gke");
+        const config = parseStackConfig(
+            "prod-gke",
+            { ...file.config, gcp: { project: "my-project", region: "europe-west1" }, database: { mode: "managed" } },
+            file.secrets,
+        );
+        const resolved = withGkeClusterDefaults(gkeArgs({ database: { mode: "managed" } }));
+        const gcp = config.gcp;
+        expect(gcp).to.not.equal(undefined);
+        expect(resolved.releaseChannel).to.equal(gcp?.releaseChannel);
+        expect(resolved.sharedStorage).to.equal(gcp?.sharedStorage);
+        expect(resolved.maintenanceWindow).to.deep.equal(gcp?.maintenanceWindow);
+        expect(resolved.network).to.deep.equal(gcp?.network);
+        const { mode, postgresVersion, storageGb, highAvailability, backupRetentionDays } = config.database;
+        expect(resolved.database).to.deep.equal({
+            mode,
+            postgresVersion,
+            tier: "db-custom-2-7680",
+            storageGb,
+            highAvailability,
+            backupRetentionDays,
+        });
+    });
+});
+
+describe("cluster component: an ExistingCluster planned alone from its Args", () => {
+    it("offers the placements and storage classes it is given, and binds no cloud identity", async () => {
+        let cluster: ExistingCluster | undefined;
+        const plan = await planComponent(() => {
+            cluster = new ExistingCluster("cluster", {
+                kind: "existing",
+                clusterName: "kind",
+                context: "kind-kind",
+                sharedStorageClassName: "nfs",
+                placement: {
+                    spot: {
+                        nodeSelector: { pool: "spot" },
+                        tolerations: [{ key: "spot", operator: "Exists", effect: "NoSchedule" }],
+                    },
+                },
+            });
+            return {
+                shared: cluster.sharedStorageClassName,
+                block: cluster.blockStorageClassName,
+                identity: cluster.bindServiceAccount({ name: "logs", namespace: "a", serviceAccountName: "b" })
+                    .identity,
+            };
+        });
+        expect(the(plan, "pulumi:providers:kubernetes").inputs).to.deep.include({ context: "kind-kind" });
+        expect(plan.outputs).to.deep.equal({ shared: "nfs", block: "", identity: "" });
+        expect(cluster?.placement.onDemand).to.deep.equal({ nodeSelector: {}, tolerations: [] });
+        expect(cluster?.placement.spot.tolerations).to.deep.equal([
+            { key: "spot", operator: "Exists", effect: "NoSchedule" },
+        ]);
+    });
+});

@@ -11,19 +11,9 @@ import {
     parseDevspaceFrame,
     todayUtc,
 } from "../components/devspace";
-import { ConfigError, ResolvedAirflowConfig, StackConfig, fullKey } from "./config";
-
-/** The devspace's Airflow: the stack's settings, in the devspace's namespace, syncing the developer's branch. */
-export function devspaceAirflowConfig(config: StackConfig): ResolvedAirflowConfig {
-    const devspace = config.devspace;
-    if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
-    return {
-        ...config.airflow,
-        namespace: devspaceNamespace(devspace.developer),
-        // The developer's branch wins over airflow.dags.branch: that is what the devspace is for.
-        dags: { ...config.airflow.dags, branch: devspace.branch },
-    };
-}
+import { airflowArgs, devspaceAirflowSettings } from "./args/airflow";
+import { exposureUrlsOf } from "./args/exposure";
+import { ConfigError, StackConfig, fullKey } from "./config";
 
 /**
  * A developer's own Airflow on the shared dev cluster, in the namespace the dev stack made for it (its frame: RBAC,
@@ -63,18 +53,24 @@ export async function devspaceStack(config: StackConfig) {
         sharedStorageClassName: frame.sharedStorageClassName,
         blockStorageClassName: frame.blockStorageClassName,
     });
-    const airflowConfig = devspaceAirflowConfig(config);
     const sharedMonitoring = frame.monitoringNamespace !== undefined;
-    const airflow = new Airflow("airflow", {
-        cluster,
-        stack: config,
-        airflow: airflowConfig,
-        // The dev stack owns the namespace (and its quota, limits, RBAC and network policies).
-        createNamespace: false,
-        // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
-        scrape: sharedMonitoring,
-        ...(frame.kedaNamespace !== undefined ? { keda: true as const } : {}),
-    });
+    const airflow = new Airflow(
+        "airflow",
+        airflowArgs(
+            config,
+            {
+                cluster,
+                // A referenced cluster hands over no ingress driver, so nothing terminates TLS for it.
+                urls: exposureUrlsOf(config, false),
+                // The dev stack owns the namespace (and its quota, limits, RBAC and network policies).
+                createNamespace: false,
+                // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
+                scrape: sharedMonitoring,
+                ...(frame.kedaNamespace !== undefined ? { keda: true as const } : {}),
+            },
+            devspaceAirflowSettings(config),
+        ),
+    );
     return {
         namespace,
         developer: devspace.developer,

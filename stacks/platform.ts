@@ -1,10 +1,13 @@
-import { Airflow, executorSetting } from "../components/airflow";
+import { Airflow } from "../components/airflow";
 import { createCluster } from "../components/cluster";
 import { clusterArgs } from "./args/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
+import { airflowArgs } from "./args/airflow";
+import { exposureUrlsOf } from "./args/exposure";
+import { kedaArgs } from "./args/keda";
 import { StackConfig } from "./config";
 
 /** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
@@ -14,15 +17,10 @@ export function platformStack(config: StackConfig) {
         ? new Observability("observability", { cluster, stack: config })
         : undefined;
     // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
-    const keda =
-        executorSetting(config.airflow).usesCelery && config.airflow.workers.autoscaling.enabled
-            ? new Keda("keda", {
-                  provider: cluster.provider,
-                  placement: cluster.placement.onDemand,
-                  dependsOn: cluster.readiness,
-              })
-            : undefined;
-    const airflow = new Airflow("airflow", { cluster, stack: config, observability, keda: keda?.release });
+    const kedaConfig = kedaArgs(config, cluster);
+    const keda = kedaConfig ? new Keda("keda", kedaConfig) : undefined;
+    const urls = exposureUrlsOf(config, cluster.ingress?.tls ?? false);
+    const airflow = new Airflow("airflow", airflowArgs(config, { cluster, urls, observability, keda: keda?.release }));
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
     for (const entry of config.devspaces)
         new DevspaceFrame(`devspace-${entry.name}`, {

@@ -15,8 +15,10 @@ import {
     checksumOf,
     executorSetting,
 } from "../components/airflow/values";
+import { withAirflowDefaults } from "../components/airflow/args";
 import type { PoolPlacements } from "../components/cluster/types";
 import { AIRFLOW_STATSD_PREFIX, AIRFLOW_STATSD_SERVICE, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
+import { airflowSettings } from "../stacks/args/airflow";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { chartValuesSchema, configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -62,7 +64,7 @@ function stackConfig(
 
 function input(config: StackConfig, overrides: Partial<AirflowValuesInput> = {}): AirflowValuesInput {
     return {
-        airflow: config.airflow,
+        airflow: withAirflowDefaults(airflowSettings(config)),
         releaseName: "airflow",
         placement: PLACEMENT,
         databaseMode: config.database.mode,

@@ -8,8 +8,10 @@ import { expect } from "chai";
 import * as harness from "./harness";
 import { Plan, PlannedResource, chartValuesSchema, planOf } from "./harness";
 import { IRSA_VARIANT } from "./cluster-variants";
+import { withAirflowDefaults } from "../components/airflow/args";
 import { airflowValues } from "../components/airflow/values";
 import { ebsStorageClass, pdBalancedStorageClass } from "../components/cluster/storage";
+import { airflowSettings } from "../stacks/args/airflow";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 
@@ -240,7 +242,7 @@ describe("block storage: pure specs and chart values", () => {
         const file = readStackFile("dev");
         const config = parseStackConfig("dev", file.config, file.secrets);
         const input = {
-            airflow: config.airflow,
+            airflow: withAirflowDefaults(airflowSettings(config)),
             releaseName: "airflow",
             placement: { onDemand: { nodeSelector: {}, tolerations: [] }, spot: { nodeSelector: {}, tolerations: [] } },
             databaseMode: "bundled" as const,

@@ -3,7 +3,7 @@ import * as YAML from "yaml";
 import { readStackFile } from "../tools/offline/runtime";
 import { devspaceRequests } from "../tools/offline/artifacts";
 import { ConfigError, parseStackConfig } from "../stacks/config";
-import { devspaceAirflowConfig } from "../stacks/devspace";
+import { devspaceAirflowSettings } from "../stacks/args/airflow";
 import {
     DEVSPACE_FRAME_CONFIGMAP,
     DevspaceFrameOutput,
@@ -207,7 +207,7 @@ describe("devspace: pure parts", () => {
                 cluster: DEMO_CLUSTER,
             },
         });
-        const airflow = devspaceAirflowConfig(config);
+        const airflow = devspaceAirflowSettings(config);
         expect(config.airflow.dags.branch).to.equal("feature/demo");
         expect(airflow.dags.branch).to.equal("feature/alice");
         expect(airflow.namespace).to.equal("devspace-alice");
@@ -276,10 +276,10 @@ describe("devspace: pure parts", () => {
             expect(issues.map((i) => i.key)).to.deep.equal(["airflow-platform:airflow.namespace"]);
             expect(issues[0].message).to.contain("a devspace's namespace is devspace-<developer> (devspace-demo)");
         }
-        expect(devspaceAirflowConfig(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(
+        expect(devspaceAirflowSettings(devspaceConfig({ airflow: { ...airflow, namespace: NS } })).namespace).to.equal(
             NS,
         );
-        expect(devspaceAirflowConfig(devspaceConfig()).namespace).to.equal(NS);
+        expect(devspaceAirflowSettings(devspaceConfig()).namespace).to.equal(NS);
     });
 
     it("counts the chart's pods: Celery adds workers and Redis; git-sync rides along where DAGs are read", () => {

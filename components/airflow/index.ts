@@ -6,10 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ResolvedAirflowConfig, StackConfig } from "../../stacks/config";
-import type { Cluster, ServiceAccountBinding } from "../cluster/types";
-import { exposureUrls, flowerExposed } from "../exposure/urls";
-import type { Observability } from "../observability";
+import type { ServiceAccountBinding } from "../cluster/types";
+import { refuseArgs } from "../validation";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
 import { AirflowScrapeTarget } from "../observability/scrape-target";
 import {
@@ -30,7 +28,11 @@ import {
     metadataConnections,
     pgbouncerIni,
 } from "./values";
+import { type AirflowArgs, withAirflowDefaults } from "./args";
+import { checkAirflowArgs } from "./checks";
 
+export * from "./args";
+export * from "./checks";
 export * from "./values";
 
 /** Which of the component's Secrets (by suffix) each group of pods reads. */
@@ -83,28 +85,8 @@ function secretsChecksum(
     return pulumi.unsecret(all);
 }
 
-/** The chart's repository; the version comes from `airflow.chartVersion`. */
+/** The chart's repository; the version comes from `chartVersion`. */
 export const AIRFLOW_CHART_REPO = "https://airflow.apache.org";
-
-export interface AirflowArgs {
-    /** The cluster layer: provider, placement, shared storage class, managed database, workload identity. */
-    cluster: Cluster;
-    /** The resolved stack config; Airflow reads `airflow`, `database`, `secrets`, `monitoring`, `exposure` and `production`. */
-    stack: StackConfig;
-    /** The shared monitoring stack, when this stack installs one; its CRDs gate the ServiceMonitor. */
-    observability?: Observability;
-    /** Airflow settings to use instead of `stack.airflow` (a devspace's namespace and branch); the release goes to their `namespace`. Default: `stack.airflow`. */
-    airflow?: ResolvedAirflowConfig;
-    /** Create the namespace (a cluster-scoped object). Default: true; false when the caller owns the namespace. */
-    createNamespace?: boolean;
-    /** Scrape the chart's statsd-exporter with a ServiceMonitor. Default: true when `monitoring.enabled` or `observability` is given. */
-    scrape?: boolean;
-    /**
-     * KEDA in the cluster: the release waits for it (its CRDs come with it) and the chart's Celery ScaledObject is
-     * turned on. A resource (this stack's `Keda`), `true` when another stack installed it, or unset. Default: unset (fixed `workers.replicas`).
-     */
-    keda?: pulumi.Resource | true;
-}
 
 /** Apache Airflow from the official Helm chart. */
 export class Airflow extends pulumi.ComponentResource {
@@ -125,36 +107,46 @@ export class Airflow extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: AirflowArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("airflow-platform:index:Airflow", name, {}, opts);
-        const { cluster, stack } = args;
-        const airflow = args.airflow ?? stack.airflow;
+        // Bad Args are refused before anything is registered, this component included.
+        refuseArgs("Airflow", checkAirflowArgs(args));
+        // The token follows airflow-platform:<folder>:<Class>; the alias keeps the URNs of stacks made before.
+        super(
+            "airflow-platform:airflow:Airflow",
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts?.aliases ?? []), { type: "airflow-platform:index:Airflow" }],
+            },
+        );
+        const airflow = withAirflowDefaults(args);
+        const { cluster } = airflow;
         const namespaceName = airflow.namespace;
         const releaseName = AIRFLOW_RELEASE_NAME;
-        // The cluster's managed Postgres, or the chart's bundled one (a devspace's config allows only bundled).
-        const databaseMode = stack.database.mode;
+        // An external database (the cluster's managed Postgres) behind PgBouncer, or the chart's bundled one.
+        const databaseMode = airflow.database.kind === "external" ? "managed" : "bundled";
         const fullname = chartFullname(releaseName);
         const services = airflowServiceNames(releaseName, airflow.majorVersion);
         const exec = executorSetting(airflow);
         const provider = cluster.provider;
-        // Key-holding and stateful objects follow `deletionProtection` (on in prod): losing the Fernet key makes stored
-        // connections unreadable.
-        const protect = stack.deletionProtection;
+        // Key-holding and stateful objects follow `protect` (the stacks' deletionProtection, on in prod): losing the
+        // Fernet key makes stored connections unreadable.
+        const protect = airflow.protect;
         const keep: pulumi.CustomResourceOptions = { parent: this, protect };
         const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider };
 
-        const namespace =
-            args.createNamespace === false
-                ? undefined
-                : new k8s.core.v1.Namespace(
-                      `${name}-ns`,
-                      {
-                          metadata: {
-                              name: namespaceName,
-                              labels: { "app.kubernetes.io/part-of": "airflow-platform" },
-                          },
+        const namespace = !airflow.createNamespace
+            ? undefined
+            : new k8s.core.v1.Namespace(
+                  `${name}-ns`,
+                  {
+                      metadata: {
+                          name: namespaceName,
+                          labels: { "app.kubernetes.io/part-of": "airflow-platform" },
                       },
-                      { ...k8sOpts, dependsOn: cluster.readiness },
-                  );
+                  },
+                  { ...k8sOpts, dependsOn: cluster.readiness },
+              );
         const ns = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
         // A caller that owns the namespace passes it (or its guards) as the component's dependsOn; children do not
         // inherit a component's dependsOn, so it is handed down here.
@@ -232,13 +224,11 @@ export class Airflow extends pulumi.ComponentResource {
         secret("admin-password", { [CHART_SECRET_KEYS.adminPassword]: adminPassword.result });
 
         // --- Metadata database -------------------------------------------------------------------------------------
-        const database = cluster.database;
-        const kedaRuns = args.keda !== undefined && exec.usesCelery && airflow.workers.autoscaling.enabled;
+        const kedaRuns = airflow.keda !== undefined && exec.usesCelery && airflow.workers.autoscaling.enabled;
         const kedaDirect =
             kedaRuns && databaseMode === "managed" && airflow.workers.autoscaling.connection === "direct";
-        if (databaseMode === "managed") {
-            if (!database)
-                throw new Error(`${name}: databaseMode is managed but the cluster layer has no managed database`);
+        if (airflow.database.kind === "external") {
+            const database = airflow.database.connection;
             const user = database.username;
             // Airflow talks to PgBouncer (plain, inside the namespace); PgBouncer talks to the database.
             const connections = pulumi
@@ -267,7 +257,14 @@ export class Airflow extends pulumi.ComponentResource {
                 "pgbouncer.ini": pulumi
                     .all([database.host, database.port, database.database, user])
                     .apply(([host, port, db, u]) =>
-                        pgbouncerIni({ releaseName, host, port, database: db, user: u, production: stack.production }),
+                        pgbouncerIni({
+                            releaseName,
+                            host,
+                            port,
+                            database: db,
+                            user: u,
+                            production: airflow.production,
+                        }),
                     ),
                 "users.txt": pulumi.interpolate`"${user}" "${database.password}"\n`,
             });
@@ -297,19 +294,17 @@ export class Airflow extends pulumi.ComponentResource {
         }
 
         // --- git-sync credentials ----------------------------------------------------------------------------------
-        if (airflow.dags.credentials === "ssh") {
-            const key = stack.secrets.dagsGitSshKey;
-            if (!key) throw new Error(`${name}: airflow.dags.credentials is ssh but dagsGitSshKey is not set`);
+        const credentials = airflow.dags.credentials;
+        if (credentials.kind === "ssh") {
             // git-sync reads the key file verbatim; a key pasted without its final newline is rejected by ssh.
             secret("git-credentials", {
-                [CHART_SECRET_KEYS.gitSshKey]: key.apply((k) => (k.endsWith("\n") ? k : `${k}\n`)),
+                [CHART_SECRET_KEYS.gitSshKey]: pulumi
+                    .output(credentials.privateKey)
+                    .apply((k) => (k.endsWith("\n") ? k : `${k}\n`)),
             });
             secretNames.gitCredentials = `${fullname}-git-credentials`;
-        } else if (airflow.dags.credentials === "https") {
-            const token = stack.secrets.dagsGitToken;
-            if (!token || !airflow.dags.username)
-                throw new Error(`${name}: https credentials need dagsGitToken and airflow.dags.username`);
-            const username = airflow.dags.username;
+        } else if (credentials.kind === "https") {
+            const { username, token } = credentials;
             // git-sync v4 reads GITSYNC_*, v3 GIT_SYNC_*; the chart references all four keys, so all four must exist.
             secret("git-credentials", {
                 GITSYNC_USERNAME: username,
@@ -332,7 +327,7 @@ export class Airflow extends pulumi.ComponentResource {
 
         // --- Logs --------------------------------------------------------------------------------------------------
         let logs: pulumi.Output<LogsPlan>;
-        if (airflow.logs.mode === "shared-volume") {
+        if (airflow.logs.kind === "shared-volume") {
             const claim = new k8s.core.v1.PersistentVolumeClaim(
                 `${name}-logs`,
                 {
@@ -353,7 +348,7 @@ export class Airflow extends pulumi.ComponentResource {
             referenced.push(claim);
             logs = claim.metadata.name.apply((claimName) => ({ mode: "shared-volume" as const, claimName }));
         } else {
-            const baseFolder = airflow.logs.remoteBaseFolder!;
+            const baseFolder = airflow.logs.baseFolder;
             const bucket = baseFolder.replace(/^(s3|gs):\/\//, "").split("/")[0];
             const serviceAccounts: Record<LogWriter, string> = {
                 workers: `${fullname}-worker`,
@@ -380,7 +375,6 @@ export class Airflow extends pulumi.ComponentResource {
         }
 
         // --- The release -------------------------------------------------------------------------------------------
-        const baseUrl = exposureUrls(stack, cluster.ingress?.tls ?? false).airflowBaseUrl;
         // Checksums are unknown until the generated secrets exist: only their annotation leaves wait, the rest of the
         // values stays readable in a preview.
         const groups = (Object.keys(SECRETS_READ_BY) as (keyof SecretChecksums)[]).filter((group) =>
@@ -396,15 +390,12 @@ export class Airflow extends pulumi.ComponentResource {
             databaseMode,
             secretNames,
             logs: logsPlan,
-            baseUrl,
-            statsdMappings: airflowStatsdMappings({
-                ttl: stack.monitoring.statsdMappingTtl,
-                prefix: AIRFLOW_STATSD_PREFIX,
-            }),
+            baseUrl: airflow.baseUrl,
+            statsdMappings: airflowStatsdMappings({ ttl: airflow.statsd.mappingTtl, prefix: AIRFLOW_STATSD_PREFIX }),
             statsdPrefix: AIRFLOW_STATSD_PREFIX,
-            statsdExporterImageTag: stack.monitoring.statsdExporterImageTag,
-            flowerUrlPrefix: flowerRuns && flowerExposed(stack) ? stack.exposure.flowerPath : undefined,
-            production: stack.production,
+            statsdExporterImageTag: airflow.statsd.exporterImageTag,
+            flowerUrlPrefix: flowerRuns ? airflow.flower.urlPrefix : undefined,
+            production: airflow.production,
             blockStorageClassName,
             kedaInstalled: kedaRuns,
             secretChecksums: placeholders,
@@ -447,15 +438,14 @@ export class Airflow extends pulumi.ComponentResource {
                     ...cluster.readiness,
                     ...callerDeps,
                     ...referenced,
-                    ...(kedaRuns && args.keda !== true && args.keda ? [args.keda] : []),
+                    ...(kedaRuns && airflow.keda !== true && airflow.keda ? [airflow.keda] : []),
                 ],
             },
         );
 
-        const scrape = args.scrape ?? (stack.monitoring.enabled || args.observability !== undefined);
-        if (scrape) {
+        if (airflow.scrape) {
             // The ServiceMonitor kind comes with the Observability component's CRD release (a devspace's base stack has it).
-            const crds = args.observability?.crds;
+            const crds = airflow.observability?.crds;
             new AirflowScrapeTarget(
                 `${name}-scrape`,
                 { namespace: ns, releaseName, provider, dependsOn: [this.release, ...(crds ? [crds] : [])] },

@@ -6,7 +6,6 @@
  * Every credential reaches the chart as the NAME of a Kubernetes Secret the component created; the values themselves
  * hold no secret, so the Helm release's inputs stay readable in the plan and in the state.
  */
-import type { Resources, ResolvedAirflowConfig } from "../../stacks/config";
 import type { Placement, PoolPlacements } from "../cluster/types";
 import {
     AIRFLOW_STATSD_SERVICE,
@@ -14,7 +13,8 @@ import {
     statsdMappingChecksum,
 } from "@airflow-platform/airflow-mixin";
 import { createHash } from "crypto";
-import { containerResources } from "../quantities";
+import { type Resources, containerResources } from "../quantities";
+import type { ResolvedAirflowSettings } from "./args";
 
 /** The Helm release name; the chart then names its objects `airflow-…`. */
 export const AIRFLOW_RELEASE_NAME = "airflow";
@@ -91,11 +91,11 @@ export type LogsPlan =
           serviceAccountAnnotations: Partial<Record<LogWriter, Record<string, string>>>;
       };
 
-/** The statsd-exporter image the chart runs; its tag comes from `monitoring.statsdExporterImageTag`. */
+/** The statsd-exporter image the chart runs; its tag comes from `statsd.exporterImageTag`. */
 export const STATSD_EXPORTER_IMAGE = "quay.io/prometheus/statsd-exporter";
 
 export interface AirflowValuesInput {
-    airflow: ResolvedAirflowConfig;
+    airflow: ResolvedAirflowSettings;
     releaseName: string;
     placement: PoolPlacements;
     databaseMode: "bundled" | "managed";
@@ -202,7 +202,7 @@ export interface ExecutorSetting {
  * The chart's schema accepts a comma-separated list without spaces (`^(…Executor)(,(…Executor))*$`).
  */
 export function executorSetting(
-    airflow: Pick<ResolvedAirflowConfig, "executor" | "majorVersion" | "kubernetesQueue">,
+    airflow: Pick<ResolvedAirflowSettings, "executor" | "majorVersion" | "kubernetesQueue">,
 ): ExecutorSetting {
     const celeryKubernetes2x = {
         executor: "CeleryKubernetesExecutor",
@@ -296,7 +296,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const names = airflowServiceNames(releaseName, a.majorVersion);
     const onDemand = place(placement.onDemand);
     const spot = placeWorkers(placement.workers ?? placement.spot);
-    const imageTag = a.image.tag ?? a.version;
+    const imageTag = a.image.tag;
     const remote = input.logs.mode === "remote" ? input.logs : undefined;
     const saAnnotations = (who: LogWriter) => ({
         serviceAccount: { annotations: { ...(remote?.serviceAccountAnnotations[who] ?? {}) } },
@@ -558,13 +558,13 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
                 period: a.dags.period,
                 resources: containerResources(r.gitSync),
                 securityContexts: { container: { ...RESTRICTED_CONTAINER, runAsUser: CHART_UIDS.gitSync } },
-                ...(a.dags.credentials === "ssh"
+                ...(a.dags.credentials.kind === "ssh"
                     ? {
                           sshKeySecret: s.gitCredentials,
-                          ...(a.dags.knownHosts ? { knownHosts: a.dags.knownHosts } : {}),
+                          ...(a.dags.credentials.knownHosts ? { knownHosts: a.dags.credentials.knownHosts } : {}),
                       }
                     : {}),
-                ...(a.dags.credentials === "https" ? { credentialsSecret: s.gitCredentials } : {}),
+                ...(a.dags.credentials.kind === "https" ? { credentialsSecret: s.gitCredentials } : {}),
             },
         },
         logs:

@@ -6,6 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../cluster/types";
+import { type KedaArgs, withKedaDefaults } from "./args";
+
+export * from "./args";
 
 /**
  * Chart and image version. KEDA 2.19 supports Kubernetes 1.32–1.34 (keda.sh/docs/2.19/operate/cluster, "Kubernetes
@@ -59,21 +62,23 @@ export function kedaValues(input: KedaValuesInput): Record<string, unknown> {
     };
 }
 
-export interface KedaArgs {
-    provider: k8s.Provider;
-    /** The on-demand placement. */
-    placement: Placement;
-    /** The cluster's readiness (node pools, add-ons) the release waits for. Default: none. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
-
 /** KEDA's operator, metrics API server and admission webhooks, in namespace `keda`. */
 export class Keda extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("airflow-platform:index:Keda", name, {}, opts);
+        // The token follows airflow-platform:<folder>:<Class>; the alias keeps the URNs of stacks made before.
+        super(
+            "airflow-platform:keda:Keda",
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts?.aliases ?? []), { type: "airflow-platform:index:Keda" }],
+            },
+        );
+        const keda = withKedaDefaults(args);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
@@ -83,10 +88,10 @@ export class Keda extends pulumi.ComponentResource {
                 repositoryOpts: { repo: KEDA_CHART_REPO },
                 namespace: KEDA_NAMESPACE,
                 createNamespace: true,
-                values: kedaValues({ placement: args.placement }),
+                values: kedaValues({ placement: keda.placement }),
                 maxHistory: 10,
             },
-            { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] },
+            { parent: this, provider: keda.provider, dependsOn: keda.dependsOn },
         );
         this.namespace = this.release.namespace.apply((ns) => ns ?? KEDA_NAMESPACE);
         this.registerOutputs({ namespace: this.namespace });

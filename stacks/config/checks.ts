@@ -2,7 +2,6 @@
 import { devspaceNamespace } from "../../components/devspace/namespace";
 import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
-import { CELERY_WORKER_BASE_MEMORY } from "./defaults";
 import type { ResolvedAirflowConfig } from "./resolved";
 import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "../../components/cluster/eks/addons";
 import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
@@ -321,136 +320,20 @@ export function checkDelivery(c: RawStackConfig, cloud: Cloud, problem: Problem)
 }
 
 /**
- * The lowest Airflow each pinned chart version installs, with the chart's own words: its
- * `templates/check-values.yaml` fails the render below it (chart 1.20.0: `semverCompare "<2.11.0"`).
+ * The config's own Airflow checks: secrets that must (or must not) come with the credentials, and the log bucket per
+ * cloud. What the chart or the component refuses is `checkAirflowArgs` (components/airflow/checks.ts), which the loader
+ * runs beside this.
  */
-export const CHART_AIRFLOW_SUPPORT: Record<string, { minimum: string; reason: string; newestMinor: string }> = {
-    // newestMinor: the chart's appVersion (1.20.0 ships 3.1.8); Airflow 3.2 came with chart 1.22.0 (default 3.2.2), whose
-    // values this repository has never checked, so a newer minor is refused rather than installed on an untested chart.
-    "1.20.0": {
-        minimum: "2.11.0",
-        reason: "This chart only supports Apache Airflow version 2.11.0 and above.",
-        newestMinor: "3.1",
-    },
-};
-
-/** -1, 0 or 1 as version a is lower than, equal to or higher than version b (exact x.y.z versions). */
-export function compareVersions(a: string, b: string): number {
-    const [x, y] = [a, b].map((v) => v.split(".").map(Number));
-    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-    return 0;
-}
-
-/**
- * airflow.cfg options the program sets from typed config: through extraConfig they would fail the render or skip the
- * typed key's checks. Sections and options as airflow.cfg spells them (lower case).
- */
-export const EXTRA_CONFIG_OWNED: Record<string, Record<string, string>> = {
-    // NOTES.txt: `if ne .Values.executor (tpl .Values.config.core.executor $)` fails with "Please configure the executor with `executor`".
-    core: { executor: "the chart refuses it unless it equals the chart's executor; set airflow.executor" },
-    celery: { worker_concurrency: "the worker memory check would not see it; set airflow.workers.concurrency" },
-};
-
-/** extraConfig entries that break the render or bypass a check: owned options, template braces, multi-line values. */
-function checkExtraConfig(extraConfig: Record<string, Record<string, string>>, problem: Problem) {
-    for (const [section, entries] of Object.entries(extraConfig))
-        for (const [option, value] of Object.entries(entries)) {
-            const key = ["airflow", "extraConfig", section, option];
-            const owner = EXTRA_CONFIG_OWNED[section.toLowerCase()]?.[option.toLowerCase()];
-            if (owner) problem(key, `is set by the program: ${owner}`, value);
-            // configmaps/configmap.yaml writes each value as `{{ tpl ($val | toString) $Global }}`.
-            if (value.includes("{{"))
-                problem(
-                    key,
-                    'must not contain "{{": the chart renders every airflow.cfg value with Helm\'s tpl, so it would run as template code (or fail the release)',
-                    value,
-                );
-            if (/[\r\n]/.test(value))
-                problem(key, "must be one line: airflow.cfg is written line by line into the chart's ConfigMap", value);
-        }
-}
-
 export function checkAirflow(
     a: ResolvedAirflowConfig,
     cloud: Cloud,
     secrets: Record<string, string>,
     problem: Problem,
 ) {
-    const major = Number(a.version.split(".")[0]);
-    if (major < 2 || major > 3) problem(["airflow", "version"], "must be a 2.x or 3.x release", a.version);
-    const support = CHART_AIRFLOW_SUPPORT[a.chartVersion];
-    if (support && compareVersions(a.version, support.minimum) < 0)
-        problem(
-            ["airflow", "version"],
-            `chart ${a.chartVersion} refuses it ("${support.reason}"); use ${support.minimum} or later, or a 3.x release`,
-            a.version,
-        );
-    if (support && compareVersions(a.version, `${support.newestMinor}.999`) > 0)
-        problem(
-            ["airflow", "version"],
-            `is newer than chart ${a.chartVersion} supports (Airflow ${support.minimum} to ${support.newestMinor}.x, its appVersion's ` +
-                `minor); a newer Airflow needs a newer airflow.chartVersion (docs/airflow.md, "Bumping the chart")`,
-            a.version,
-        );
-    const workerMemory = parseMemory(a.resources.workers.memory);
-    const needed =
-        parseMemory(CELERY_WORKER_BASE_MEMORY) + a.workers.concurrency * parseMemory(a.workers.memoryPerTask);
-    if (a.executor !== "kubernetes" && needed > workerMemory)
-        problem(
-            ["airflow", "workers", "concurrency"],
-            `${a.workers.concurrency} tasks of airflow.workers.memoryPerTask ${a.workers.memoryPerTask} beside the worker's ` +
-                `${CELERY_WORKER_BASE_MEMORY} do not fit in resources.workers.memory ${a.resources.workers.memory} (the memory limit: one OOM kills every task ` +
-                `on the worker); lower it, raise the memory, or leave it unset to derive it`,
-            a.workers.concurrency,
-        );
-    checkExtraConfig(a.extraConfig, problem);
-    const scaling = a.workers.autoscaling;
-    // worker-deployment.yaml renders `replicas` only without KEDA: a fixed count beside autoscaling would be ignored.
-    if (scaling.enabled && a.executor !== "kubernetes" && a.workers.replicas !== undefined)
-        problem(
-            ["airflow", "workers", "replicas"],
-            "is ignored while airflow.workers.autoscaling.enabled is true (KEDA's ScaledObject owns the worker count): " +
-                "set airflow.workers.autoscaling.minReplicas for warm workers, or turn autoscaling off for a fixed count",
-            a.workers.replicas,
-        );
-    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
-        problem(
-            ["airflow", "workers", "autoscaling", "minReplicas"],
-            `must be at most airflow.workers.autoscaling.maxReplicas (${scaling.maxReplicas})`,
-            scaling.minReplicas,
-        );
-    if (a.executor === "CeleryKubernetesExecutor" && major >= 3)
-        problem(
-            ["airflow", "executor"],
-            'Airflow 3 removed CeleryKubernetesExecutor; use "celery-kubernetes" (the multi-executor CeleryExecutor,KubernetesExecutor, ' +
-                'where a task picks its pod with executor="KubernetesExecutor")',
-            a.executor,
-        );
-    if (a.flower.enabled && a.executor === "kubernetes")
-        problem(["airflow", "flower", "enabled"], "Flower monitors Celery workers; executor kubernetes has none", true);
-    if (a.dags.credentials === "ssh") {
-        if (!a.dags.knownHosts)
-            problem(
-                ["airflow", "dags", "knownHosts"],
-                "is required with credentials ssh: without it git-sync skips host key checking",
-            );
-        if (secrets.dagsGitSshKey === undefined)
-            problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
-        if (!a.dags.repo.startsWith("git@") && !a.dags.repo.startsWith("ssh://"))
-            problem(
-                ["airflow", "dags", "repo"],
-                "must be an ssh URL (git@… or ssh://…) when credentials is ssh",
-                a.dags.repo,
-            );
-    }
-    if (a.dags.credentials === "https") {
-        if (secrets.dagsGitToken === undefined)
-            problem(["dagsGitToken"], "is required (as a secret) when airflow.dags.credentials is https");
-        if (!a.dags.username)
-            problem(["airflow", "dags", "username"], "is required when airflow.dags.credentials is https");
-        if (!a.dags.repo.startsWith("https://"))
-            problem(["airflow", "dags", "repo"], "must be an https:// URL when credentials is https", a.dags.repo);
-    }
+    if (a.dags.credentials === "ssh" && secrets.dagsGitSshKey === undefined)
+        problem(["dagsGitSshKey"], "is required (as a secret) when airflow.dags.credentials is ssh");
+    if (a.dags.credentials === "https" && secrets.dagsGitToken === undefined)
+        problem(["dagsGitToken"], "is required (as a secret) when airflow.dags.credentials is https");
     if (secrets.dagsGitSshKey !== undefined && a.dags.credentials !== "ssh")
         problem(
             ["dagsGitSshKey"],

@@ -2,8 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { instanceShape } from "../../components/cluster/eks/instance-types";
+import { checkAirflowArgs } from "../../components/airflow/checks";
+import { airflowSettings, reportAirflowIssues } from "../args/airflow";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
-import { AirflowComponent, DEFAULT_AIRFLOW_RESOURCES, DEFAULT_NODE_POOLS, workerConcurrencyFor } from "./defaults";
+import { AirflowComponent, DEFAULT_NODE_POOLS, airflowSizing, workerConcurrencyFor } from "./defaults";
 import packageJson from "../../package.json";
 import { ConfigError, ConfigIssue, describeIssue, describeZodIssue, didYouMean, fullKey } from "./errors";
 import { checkIgnoredKeys } from "./ignored";
@@ -289,6 +291,14 @@ function resolve(
         ? resolveAirflow(airflowRaw, production, c.stackKind === "devspace")
         : (undefined as unknown as ResolvedAirflowConfig);
     if (airflowRaw) {
+        // The chart's and the component's own refusals, by the config key that set each Args path. The secrets are
+        // plain strings here; checkAirflow reports the missing ones, so the Args are built with stand-ins.
+        const checkedSecrets = {
+            dagsGitSshKey: secretValues.dagsGitSshKey ?? "",
+            dagsGitToken: secretValues.dagsGitToken ?? "",
+        };
+        const settings = airflowSettings({ airflow, production, monitoring: c.monitoring, secrets: checkedSecrets });
+        reportAirflowIssues(checkAirflowArgs(settings), airflow, problem);
         checkAirflow(airflow, cloud, secretValues, problem);
         // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
         if (airflowRaw.resources.kubernetesTask && airflow.executor !== "kubernetes")
@@ -389,8 +399,9 @@ function withDefaultTypes(
 }
 
 function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean): ResolvedAirflowConfig {
-    const sizes = DEFAULT_AIRFLOW_RESOURCES[production ? "production" : "small"];
-    const resources = { ...sizes };
+    // The component's own defaults (components/airflow/args.ts), so that the config and the component agree.
+    const sizing = airflowSizing(production);
+    const resources = { ...sizing.resources };
     for (const [name, value] of Object.entries(a.resources)) {
         if (value) resources[name as AirflowComponent] = value;
     }
@@ -398,10 +409,10 @@ function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean
     return {
         ...a,
         resources,
-        apiServerReplicas: a.apiServerReplicas ?? (production ? 2 : 1),
-        schedulerReplicas: a.schedulerReplicas ?? (production ? 2 : 1),
-        triggererReplicas: a.triggererReplicas ?? (production ? 2 : 1),
-        dagProcessorReplicas: a.dagProcessorReplicas ?? (production ? 2 : 1),
+        apiServerReplicas: a.apiServerReplicas ?? sizing.replicas,
+        schedulerReplicas: a.schedulerReplicas ?? sizing.replicas,
+        triggererReplicas: a.triggererReplicas ?? sizing.replicas,
+        dagProcessorReplicas: a.dagProcessorReplicas ?? sizing.replicas,
         databaseCleanup: { ...a.databaseCleanup, enabled: a.databaseCleanup.enabled ?? !devspace },
         workers: {
             ...a.workers,
@@ -409,9 +420,9 @@ function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean
                 a.workers.concurrency ?? workerConcurrencyFor(resources.workers.memory, a.workers.memoryPerTask),
             autoscaling: {
                 ...autoscaling,
-                minReplicas: autoscaling.minReplicas ?? (production ? 1 : 0),
+                minReplicas: autoscaling.minReplicas ?? sizing.minWorkers,
                 // A devspace's quota holds one worker beside its control plane.
-                maxReplicas: autoscaling.maxReplicas ?? (production ? 20 : devspace ? 1 : 3),
+                maxReplicas: autoscaling.maxReplicas ?? (devspace && !production ? 1 : sizing.maxWorkers),
             },
         },
         majorVersion: Number(a.version.split(".")[0]) >= 3 ? 3 : 2,

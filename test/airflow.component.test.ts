@@ -3,10 +3,13 @@
  * user of the component relies on, whatever stack it sits in.
  */
 import { expect } from "chai";
-import { Airflow, AirflowArgs, checkAirflowArgs } from "../components/airflow";
+import { Airflow, AirflowArgs, checkAirflowArgs, withAirflowDefaults } from "../components/airflow";
 import type { PoolPlacements } from "../components/cluster/types";
 import { ArgsError } from "../components/validation";
 import { fakeCluster, planComponent } from "./fake-cluster";
+import { airflowSettings } from "../stacks/args/airflow";
+import { parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../tools/offline/runtime";
 import { SECRET, allStrings, helmValues, kubeObjects } from "./harness";
 
 type Obj = Record<string, any>;
@@ -99,5 +102,17 @@ describe("Airflow component alone (fake cluster, hand-written Args)", () => {
         expect(checkAirflowArgs({ dags: DAGS, executor: "kubernetes", flower: { enabled: true } })).to.deep.equal([
             { path: "flower.enabled", message: "Flower monitors Celery workers; executor kubernetes has none" },
         ]);
+    });
+
+    it("a hand-written Args gets the defaults a stack gets when its config sets nothing but the DAG repository", () => {
+        for (const stack of ["dev", "prod-gke"]) {
+            const file = readStackFile(stack);
+            const dags = { repo: "https://github.com/acme/dags.git" };
+            // monitoring at its defaults too: the statsd exporter settings come from it.
+            const config = parseStackConfig(stack, { ...file.config, monitoring: {}, airflow: { dags } }, {});
+            expect(withAirflowDefaults(airflowSettings(config)), stack).to.deep.equal(
+                withAirflowDefaults({ dags, production: config.production }),
+            );
+        }
     });
 });

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm test`: the mocha suites on one core; the static checks (typecheck, lint, format) one after another on the other.
+# The typecheck and the lint share one TypeScript program (tools/static-checks.mjs: `npm run typecheck` + `npm run lint`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 static_log=$(mktemp)
 (
-    npx --no-install tsc --noEmit -p . || { echo "typecheck failed (tsc --noEmit)"; exit 1; }
-    npx --no-install eslint --max-warnings 0 . || { echo "lint failed (npm run lint; npm run lint -- --fix fixes some)"; exit 1; }
+    node tools/static-checks.mjs || exit 1
     npx --no-install prettier --check --log-level warn . || { echo "format check failed (npm run format rewrites the files)"; exit 1; }
 ) > "$static_log" 2>&1 &
 static=$!

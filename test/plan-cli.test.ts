@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../stacks/config";
-import { planToDisk } from "../tools/plan";
+import { planCommand, planToDisk } from "../tools/plan";
 
 const REPO = path.resolve(__dirname, "..");
 
@@ -17,7 +17,7 @@ function runPlan(args: string[]) {
 }
 
 describe("npm run plan", () => {
-    it("exits non-zero with the key, the value and no stack trace on bad config", () => {
+    it("exits non-zero with the key, the value and no stack trace on bad config", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         fs.writeFileSync(
             path.join(dir, "Pulumi.broken.yaml"),
@@ -29,10 +29,15 @@ describe("npm run plan", () => {
                 "  airflow-platform:airflow: {dags: {repo: 'https://example.com/dags.git'}}",
             ].join("\n"),
         );
-        const result = runPlan(["--stack", "broken", "--stack-dir", dir, "--out", path.join(dir, "out")]);
-        expect(result.status).to.equal(1);
-        expect(result.stderr).to.contain("airflow-platform:nodePools.spot.maxNodes = -3");
-        expect(result.stderr).not.to.match(/^\s+at /m);
+        // The command in this process (the missing-file case below runs the real CLI, exit code and stderr).
+        const stderr: string[] = [];
+        const status = await planCommand(["--stack", "broken", "--stack-dir", dir, "--out", path.join(dir, "out")], {
+            out: () => undefined,
+            err: (text) => stderr.push(text),
+        });
+        expect(status).to.equal(1);
+        expect(stderr.join("\n")).to.contain("airflow-platform:nodePools.spot.maxNodes = -3");
+        expect(stderr.join("\n")).not.to.match(/^\s+at /m);
         expect(fs.existsSync(path.join(dir, "out", "broken"))).to.equal(false);
     });
 

@@ -165,18 +165,23 @@ export async function planToDisk({ stack, outDir, stackDir }: PlanArgs): Promise
     return summarize(plan, dir, files, summary);
 }
 
-async function main() {
-    console.log(await planToDisk(parseArgs(process.argv.slice(2))));
+/**
+ * `npm run plan`: plans the stack the arguments name and prints the summary; a refused config, an unknown argument or a
+ * missing stack file prints one line, not a stack trace. Returns the exit code.
+ */
+export async function planCommand(
+    argv: string[],
+    print: { out(text: string): void; err(text: string): void } = { out: console.log, err: console.error },
+): Promise<number> {
+    try {
+        print.out(await planToDisk(parseArgs(argv)));
+        return 0;
+    } catch (err) {
+        if (err instanceof ConfigError || err instanceof UsageError || err instanceof StackFileError)
+            print.err(`error: ${err.message}`);
+        else print.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+        return 1;
+    }
 }
 
-if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (err: unknown) => {
-            if (err instanceof ConfigError || err instanceof UsageError || err instanceof StackFileError)
-                console.error(`error: ${err.message}`);
-            else console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) planCommand(process.argv.slice(2)).then((code) => process.exit(code));

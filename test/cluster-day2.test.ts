@@ -194,8 +194,10 @@ describe("cluster layer, day 2 on EKS", () => {
     before(async () => {
         [prod, extended] = await Promise.all([
             planOf("prod-eks"),
+            // A cluster still on 1.33 (past standard support), in extended support until it is upgraded.
             planOf("prod-eks", {
                 config: {
+                    kubernetesVersion: "1.33",
                     aws: { ...(readStackFile("prod-eks").config.aws as Obj), extendedSupport: true },
                     database: { ...(readStackFile("prod-eks").config.database as Obj), extendedSupport: true },
                 },
@@ -208,29 +210,65 @@ describe("cluster layer, day 2 on EKS", () => {
 
     it("upgrades the node groups with the control plane: every group runs kubernetesVersion", () => {
         expect(nodeGroups(prod).length).to.be.greaterThan(1);
-        for (const group of nodeGroups(prod)) expect(group.inputs.version, group.name).to.equal("1.33");
+        for (const group of nodeGroups(prod)) expect(group.inputs.version, group.name).to.equal("1.35");
+        for (const group of nodeGroups(extended)) expect(group.inputs.version, group.name).to.equal("1.33");
     });
 
-    it("runs vpc-cni, kube-proxy and coredns as managed add-ons at pinned versions, after the nodes", () => {
-        const groups = nodeGroups(prod).map((g) => g.urn);
-        for (const [name, version] of [
-            ["vpc-cni", EKS_ADDON_VERSIONS["1.33"].vpcCni],
-            ["kube-proxy", EKS_ADDON_VERSIONS["1.33"].kubeProxy],
-            ["coredns", EKS_ADDON_VERSIONS["1.33"].coredns],
-        ]) {
-            const a = addon(prod, name);
-            expect(a, name).to.not.equal(undefined);
-            expect(a.inputs).to.include({
-                addonVersion: version,
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "OVERWRITE",
+    it("runs vpc-cni, kube-proxy, coredns and the EBS CSI driver as managed add-ons at the minor's pins, the core ones after the nodes", () => {
+        for (const [plan, minor] of [
+            [prod, "1.35"],
+            [extended, "1.33"],
+        ] as const) {
+            const groups = nodeGroups(plan).map((g) => g.urn);
+            for (const [name, version] of [
+                ["vpc-cni", EKS_ADDON_VERSIONS[minor].vpcCni],
+                ["kube-proxy", EKS_ADDON_VERSIONS[minor].kubeProxy],
+                ["coredns", EKS_ADDON_VERSIONS[minor].coredns],
+                ["aws-ebs-csi-driver", EKS_ADDON_VERSIONS[minor].ebsCsi],
+            ]) {
+                const a = addon(plan, name);
+                expect(a, name).to.not.equal(undefined);
+                expect(a.inputs, `${minor} ${name}`).to.include({
+                    addonVersion: version,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "OVERWRITE",
+                });
+                if (name !== "aws-ebs-csi-driver") for (const g of groups) expect(a.dependencies, name).to.include(g);
+            }
+            // Not pinned: no source gives their versions per minor; EKS installs its default for the minor.
+            for (const name of ["aws-efs-csi-driver", "eks-pod-identity-agent"])
+                expect(addon(plan, name).inputs, name).to.not.have.property("addonVersion");
+            const autoscaler = ofType(plan, "kubernetes:helm.sh/v3:Release").find(
+                (r) => r.inputs.chart === "cluster-autoscaler",
+            )!;
+            expect(autoscaler.inputs.values.image, minor).to.deep.equal({
+                tag: EKS_ADDON_VERSIONS[minor].clusterAutoscaler,
             });
-            for (const g of groups) expect(a.dependencies, name).to.include(g);
         }
-        expect(EKS_ADDON_VERSIONS["1.33"].kubeProxy).to.match(/^v1\.33\./);
         const r = refused("prod-eks", { kubernetesVersion: "1.29" });
         expect(r.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:kubernetesVersion"]);
-        expect(r.message).to.contain("1.32, 1.33");
+        expect(r.message).to.contain("1.32, 1.33, 1.34, 1.35");
+    });
+
+    it("pins every supported minor completely, with no gap (EKS upgrades one minor at a time)", () => {
+        const minors = Object.keys(EKS_ADDON_VERSIONS);
+        expect(minors).to.deep.equal(["1.32", "1.33", "1.34", "1.35"]);
+        minors.forEach((minor, i) => {
+            const pins = EKS_ADDON_VERSIONS[minor];
+            for (const version of [pins.vpcCni, pins.coredns, pins.kubeProxy, pins.ebsCsi])
+                expect(version, minor).to.match(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+            // kube-proxy and the autoscaler follow the control plane's minor.
+            expect(pins.kubeProxy, minor).to.match(new RegExp(`^v${minor.replace(".", "\\.")}\\.`));
+            expect(pins.clusterAutoscaler, minor).to.match(new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`));
+            expect(EKS_END_OF_STANDARD_SUPPORT[minor], minor).to.match(/^\d{4}-\d{2}-\d{2}$/);
+            if (i > 0) {
+                const [major, previous] = minors[i - 1].split(".").map(Number);
+                expect(minor, "the next minor").to.equal(`${major}.${previous + 1}`);
+                expect(Date.parse(EKS_END_OF_STANDARD_SUPPORT[minor])).to.be.greaterThan(
+                    Date.parse(EKS_END_OF_STANDARD_SUPPORT[minors[i - 1]]),
+                );
+            }
+        });
     });
 
     it("enforces NetworkPolicy through the VPC CNI's network policy agent", () => {
@@ -240,7 +278,11 @@ describe("cluster layer, day 2 on EKS", () => {
     });
 
     it("pays for extended support only when aws.extendedSupport says so, and refuses STANDARD for a minor past standard support", () => {
-        expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "EXTENDED" });
+        // prod-eks runs 1.35, in standard support until 2027-03-27: STANDARD, nothing billed beyond the base price.
+        expect(the(prod, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({ supportType: "STANDARD" });
+        expect(the(extended, "aws:eks/cluster:Cluster").inputs.upgradePolicy).to.deep.equal({
+            supportType: "EXTENDED",
+        });
         // 1.32 and 1.33 left standard support on 2026-03-23 and 2026-07-29 (endoflife.date/amazon-eks).
         for (const version of ["1.32", "1.33"]) {
             const r = refused("prod-eks", {
@@ -258,6 +300,11 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(eksStandardSupportEnded("1.33", new Date("2026-07-28T23:59:59Z"))).to.equal(undefined);
         expect(eksStandardSupportEnded("1.33", new Date("2026-07-29T00:00:00Z"))).to.equal("2026-07-29");
         expect(eksStandardSupportEnded("1.32", new Date("2026-12-01T00:00:00Z"))).to.equal("2026-03-23");
+        // 1.34 ends on 2026-12-02 and 1.35 on 2027-03-27: refused from that day on.
+        expect(eksStandardSupportEnded("1.34", new Date("2026-12-01T23:59:59Z"))).to.equal(undefined);
+        expect(eksStandardSupportEnded("1.34", new Date("2026-12-02T00:00:00Z"))).to.equal("2026-12-02");
+        expect(eksStandardSupportEnded("1.35", new Date("2027-03-26T23:59:59Z"))).to.equal(undefined);
+        expect(eksStandardSupportEnded("1.35", new Date("2027-03-27T00:00:00Z"))).to.equal("2027-03-27");
         // Every pinned minor has its date.
         expect(Object.keys(EKS_END_OF_STANDARD_SUPPORT)).to.deep.equal(Object.keys(EKS_ADDON_VERSIONS));
     });

@@ -323,7 +323,7 @@ describe("cluster layer: planned EKS stack (prod-eks)", () => {
 
     it("creates the cluster with API authentication and the configured access entries", () => {
         const cluster = the(plan, "aws:eks/cluster:Cluster").inputs;
-        expect(cluster).to.include({ name: "airflow-prod-eks", version: "1.33", deletionProtection: true });
+        expect(cluster).to.include({ name: "airflow-prod-eks", version: "1.35", deletionProtection: true });
         expect(cluster.accessConfig).to.deep.equal({
             authenticationMode: "API",
             bootstrapClusterCreatorAdminPermissions: true,

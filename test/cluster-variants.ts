@@ -17,7 +17,7 @@ export const IRSA_VARIANT = {
         aws: {
             region: "eu-west-1",
             workloadIdentity: "irsa",
-            // 1.33 is past EKS standard support: STANDARD is refused.
+            // The billed policy, so that the IRSA plan also covers EXTENDED.
             extendedSupport: true,
             vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: ["subnet-a", "subnet-b"] },
         },

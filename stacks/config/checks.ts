@@ -53,7 +53,7 @@ export function checkClusterLayer(
     if (cloud === "eks" && !SUPPORTED_EKS_VERSIONS.includes(c.kubernetesVersion))
         problem(
             ["kubernetesVersion"],
-            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups and add-ons (vpc-cni, kube-proxy, coredns) are pinned`,
+            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups, add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver) and cluster-autoscaler image are pinned`,
             c.kubernetesVersion,
         );
     // STANDARD on a minor past standard support: EKS upgrades such a cluster by itself (past the pinned add-ons and

@@ -161,7 +161,7 @@ const awsSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe(
-            "EKS upgradePolicy: false (STANDARD) upgrades the control plane when its version leaves standard support; true pays for extended support (about 6x the hourly price). Must be true for a kubernetesVersion already past standard support (1.32, 1.33)",
+            "EKS upgradePolicy: false (STANDARD) upgrades the control plane when its version leaves standard support; true pays for extended support (about 6x the hourly price). Must be true for a kubernetesVersion already past standard support (1.32, 1.33; 1.34 from 2026-12-02, 1.35 from 2027-03-27)",
         ),
     workloadIdentity: z
         .enum(["pod-identity", "irsa"])

@@ -11,27 +11,85 @@ export interface EksAddonSpec {
     configurationValues?: string;
 }
 
+/** What this stack pins for one Kubernetes minor on EKS. */
+export interface EksMinorPins {
+    /** Managed add-on versions. */
+    vpcCni: string;
+    coredns: string;
+    kubeProxy: string;
+    ebsCsi: string;
+    /** Image tag of registry.k8s.io/autoscaling/cluster-autoscaler, whose minor follows the control plane's. */
+    clusterAutoscaler: string;
+}
+
 /**
- * Latest EKS add-on type versions per minor, from the Amazon EKS User Guide tables: "Amazon VPC CNI versions"
- * (managing-vpc-cni), "CoreDNS versions" (managing-coredns) and "kube-proxy versions" (managing-kube-proxy).
+ * Per minor. 1.32 and 1.33 add-ons: the Amazon EKS User Guide's tables (managing-vpc-cni, managing-coredns,
+ * managing-kube-proxy). 1.34 and 1.35 add-ons, and aws-ebs-csi-driver for all four: the newest version
+ * `aws eks describe-addon-versions --kubernetes-version <minor>` returned on 2026-03-05/06, as recorded by
+ * cookpad/terraform-aws-eks (`hack/versions` → versions.tf on main for 1.35, branches release-1-34/-33/-32, PRs
+ * #394-#398). Autoscaler images: kubernetes/kops' default per minor (pkg/model/components/clusterautoscaler.go).
+ * aws-efs-csi-driver and eks-pod-identity-agent stay on EKS's default version for the minor: no source gives their
+ * versions per minor.
  */
-export const EKS_ADDON_VERSIONS: Record<string, { vpcCni: string; coredns: string; kubeProxy: string }> = {
-    "1.32": { vpcCni: "v1.20.1-eksbuild.3", coredns: "v1.11.4-eksbuild.24", kubeProxy: "v1.32.9-eksbuild.2" },
-    "1.33": { vpcCni: "v1.20.1-eksbuild.3", coredns: "v1.12.4-eksbuild.1", kubeProxy: "v1.33.5-eksbuild.2" },
+export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
+    "1.32": {
+        vpcCni: "v1.20.1-eksbuild.3",
+        coredns: "v1.11.4-eksbuild.24",
+        kubeProxy: "v1.32.9-eksbuild.2",
+        ebsCsi: "v1.56.0-eksbuild.1",
+        clusterAutoscaler: "v1.32.7",
+    },
+    "1.33": {
+        vpcCni: "v1.20.1-eksbuild.3",
+        coredns: "v1.12.4-eksbuild.1",
+        kubeProxy: "v1.33.5-eksbuild.2",
+        ebsCsi: "v1.56.0-eksbuild.1",
+        clusterAutoscaler: "v1.33.5",
+    },
+    "1.34": {
+        vpcCni: "v1.21.1-eksbuild.3",
+        coredns: "v1.13.2-eksbuild.1",
+        kubeProxy: "v1.34.3-eksbuild.5",
+        ebsCsi: "v1.56.0-eksbuild.1",
+        clusterAutoscaler: "v1.34.4",
+    },
+    "1.35": {
+        vpcCni: "v1.21.1-eksbuild.3",
+        coredns: "v1.13.2-eksbuild.1",
+        kubeProxy: "v1.35.0-eksbuild.2",
+        ebsCsi: "v1.56.0-eksbuild.1",
+        clusterAutoscaler: "v1.35.1",
+    },
 };
 
 export const SUPPORTED_EKS_VERSIONS = Object.keys(EKS_ADDON_VERSIONS);
 
 /**
  * End of EKS standard support per pinned minor (endoflife.date/amazon-eks; Amazon EKS User Guide, "Kubernetes version
- * lifecycle on EKS"). After it a minor runs only in extended support, billed at about 6x the control-plane price.
+ * lifecycle on EKS": 14 months after EKS's release). After it a minor runs only in extended support, billed at about
+ * 6x the control-plane price.
  */
-export const EKS_END_OF_STANDARD_SUPPORT: Record<string, string> = { "1.32": "2026-03-23", "1.33": "2026-07-29" };
+export const EKS_END_OF_STANDARD_SUPPORT: Record<string, string> = {
+    "1.32": "2026-03-23",
+    "1.33": "2026-07-29",
+    "1.34": "2026-12-02",
+    "1.35": "2027-03-27",
+};
 
 /** Pure: the end of standard support of `kubernetesVersion` if it is already past on `today`, else undefined. */
 export function eksStandardSupportEnded(kubernetesVersion: string, today: Date): string | undefined {
     const end = EKS_END_OF_STANDARD_SUPPORT[kubernetesVersion];
     return end !== undefined && today.getTime() >= Date.parse(`${end}T00:00:00Z`) ? end : undefined;
+}
+
+/** The pins of a minor, or an error naming the supported ones (the config check refuses others first). */
+export function eksMinorPins(kubernetesVersion: string): EksMinorPins {
+    const pins = EKS_ADDON_VERSIONS[kubernetesVersion];
+    if (!pins)
+        throw new Error(
+            `no pinned EKS add-on versions for Kubernetes ${kubernetesVersion}: ${SUPPORTED_EKS_VERSIONS.join(", ")}`,
+        );
+    return pins;
 }
 
 /**
@@ -40,11 +98,7 @@ export function eksStandardSupportEnded(kubernetesVersion: string, today: Date):
  * policies"); without it a NetworkPolicy is accepted by the API and ignored.
  */
 export function eksCoreAddons(kubernetesVersion: string): EksAddonSpec[] {
-    const versions = EKS_ADDON_VERSIONS[kubernetesVersion];
-    if (!versions)
-        throw new Error(
-            `no pinned EKS add-on versions for Kubernetes ${kubernetesVersion}: ${SUPPORTED_EKS_VERSIONS.join(", ")}`,
-        );
+    const versions = eksMinorPins(kubernetesVersion);
     return [
         {
             addonName: "vpc-cni",

@@ -48,12 +48,15 @@ import {
     podIdentityTrustPolicy,
     serviceTrustPolicy,
 } from "./specs";
-import { eksCoreAddons } from "./addons";
+import { eksCoreAddons, eksMinorPins } from "./addons";
 import { NODEGROUP_SCALING_SCRIPT } from "./scaling";
 
-/** Pinned: cluster-autoscaler chart 9.50.1 ships app 1.33.0; the image tag follows the control plane's minor. */
+/**
+ * Pinned: cluster-autoscaler chart 9.50.1 (app 1.33.0); the image tag follows the control plane's minor
+ * (`EKS_ADDON_VERSIONS[minor].clusterAutoscaler`). The flags the chart renders (--logtostderr, --stderrthreshold, --v,
+ * --expander, --balance-similar-node-groups) are the ones kops passes to the same images.
+ */
 export const CLUSTER_AUTOSCALER_CHART = { repo: "https://kubernetes.github.io/autoscaler", version: "9.50.1" };
-const CLUSTER_AUTOSCALER_IMAGE_TAG = "v1.33.0";
 
 export interface EksClusterArgs {
     kind: "eks";
@@ -547,7 +550,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
             {
                 clusterName,
                 addonName: "aws-ebs-csi-driver",
+                // One version for every pinned minor (describe-addon-versions lists it for 1.32-1.35).
+                addonVersion: eksMinorPins(config.kubernetesVersion).ebsCsi,
                 resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
                 // The add-on's own optional default class (defaultStorageClass.enabled) is unencrypted; ours below is not.
                 ...(awsConfig.workloadIdentity === "pod-identity"
                     ? { podIdentityAssociations: [{ roleArn: ebsRole.role.arn, serviceAccount: ebsServiceAccount }] }
@@ -681,12 +687,6 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     /** Managed node groups do not scale by themselves on EKS: the cluster autoscaler, on the on-demand nodes. */
     private clusterAutoscaler(name: string, clusterName: string, kubernetesVersion: string): k8s.helm.v3.Release {
         const serviceAccountName = "cluster-autoscaler";
-        // The autoscaler's minor version should match the control plane's; this pin was chosen for 1.33.
-        if (`v${kubernetesVersion}.0` !== CLUSTER_AUTOSCALER_IMAGE_TAG)
-            pulumi.log.warn(
-                `cluster-autoscaler ${CLUSTER_AUTOSCALER_IMAGE_TAG} is pinned for Kubernetes 1.33; kubernetesVersion is ${kubernetesVersion}`,
-                this,
-            );
         const role = this.serviceAccountRole(`${name}-cluster-autoscaler`, {
             namespace: "kube-system",
             serviceAccountName,
@@ -705,7 +705,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     // Rendered as AWS_REGION: pods cannot ask IMDS for it (hop limit 1).
                     awsRegion: this.region,
                     autoDiscovery: { clusterName },
-                    image: { tag: CLUSTER_AUTOSCALER_IMAGE_TAG },
+                    // The version meant for the control plane's minor (the autoscaler README's compatibility rule).
+                    image: { tag: eksMinorPins(kubernetesVersion).clusterAutoscaler },
                     rbac: { serviceAccount: { create: true, name: serviceAccountName, annotations: role.annotations } },
                     extraArgs: {
                         "balance-similar-node-groups": true,

@@ -6,7 +6,7 @@ import { Exposure } from "../components/exposure";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { airflowArgs } from "./args/airflow";
-import { exposureUrlsOf } from "./args/exposure";
+import { exposureArgs, exposureUrlsOf } from "./args/exposure";
 import { kedaArgs } from "./args/keda";
 import { StackConfig } from "./config";
 
@@ -37,7 +37,15 @@ export function platformStack(config: StackConfig) {
             dependsOn: cluster.readiness,
         });
     const exposure = config.exposure.enabled
-        ? new Exposure("exposure", { cluster, stack: config, airflow, observability })
+        ? new Exposure(
+              "exposure",
+              exposureArgs(config, {
+                  ingress: cluster.ingress,
+                  airflow,
+                  grafana: observability,
+                  dependsOn: [airflow, ...(observability ? [observability] : [])],
+              }),
+          )
         : undefined;
     return {
         clusterName: cluster.clusterName,

@@ -11,9 +11,10 @@ import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "
 import { gatewayTls } from "../components/cluster/ingress/gke";
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
 import type { IngressManifest } from "../components/cluster/ingress/routes";
-import type { IngressRequest } from "../components/cluster/types";
-import { exposedUrls, exposureRoutes, exposureUrls } from "../components/exposure";
-import { exposureUrlsOf } from "../stacks/args/exposure";
+import type { IngressDriver, IngressRequest } from "../components/cluster/types";
+import { exposedUrls, exposureRoutes, exposureUrls, withExposureDefaults } from "../components/exposure";
+import { ExposureWiring, exposureArgs, exposureUrlsOf } from "../stacks/args/exposure";
+import { albLoadBalancerArgs, gatewayLoadBalancerArgs } from "../stacks/args/ingress";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { configError } from "./harness";
 import { readStackFile } from "../tools/offline/runtime";
@@ -34,23 +35,50 @@ function exposureOf(
 
 const HOST = "airflow.acme-data.example.com";
 
-/** The URLs as the components get them: the scheme follows whether the EKS or GKE driver terminates TLS. */
+/** The URLs as stacks/ computes them for the components: the scheme follows whether the EKS or GKE driver terminates TLS. */
 function urlsOf(stack: StackConfig) {
-    const tls = stack.cloud === "eks" ? albTerminatesTls(stack.exposure) : gatewayTls(stack.exposure).terminates;
-    return exposureUrls(stack, tls);
+    const tls =
+        stack.cloud === "eks"
+            ? albTerminatesTls(albLoadBalancerArgs(stack))
+            : gatewayTls(gatewayLoadBalancerArgs(stack)).terminates;
+    return exposureUrlsOf(stack, tls);
 }
+
+/** A driver that is never asked to route: the mapping only needs one to exist. */
+const UNUSED_DRIVER: IngressDriver = {
+    className: "unused",
+    tls: false,
+    dependencies: [],
+    route: () => {
+        throw new Error("not routed in these tests");
+    },
+};
+
+/** A stack's exposure Args, through the same config → Args mapping as stacks/platform.ts. */
+function argsOf(stack: StackConfig, airflow: ExposureWiring["airflow"], grafana?: ExposureWiring["grafana"]) {
+    return withExposureDefaults(exposureArgs(stack, { ingress: UNUSED_DRIVER, airflow, grafana, dependsOn: [] }));
+}
+
+const routesOf = (...args: Parameters<typeof argsOf>) => exposureRoutes(argsOf(...args));
 
 /** The three backends as the components expose them, in their own namespaces. */
 function request(stack: StackConfig): IngressRequest {
+    const args = argsOf(
+        stack,
+        {
+            namespace: "airflow",
+            uiServiceName: "airflow-api-server",
+            uiServicePort: 8080,
+            flowerServiceName: "airflow-flower",
+            flowerServicePort: 5555,
+        },
+        { namespace: "monitoring", grafanaServiceName: "monitoring-grafana", grafanaServicePort: 80 },
+    );
     return {
-        host: stack.exposure.host!,
+        host: args.host,
         namespace: "airflow",
         labels: { "app.kubernetes.io/component": "exposure" },
-        routes: exposureRoutes(stack, {
-            airflowUi: { serviceName: "airflow-api-server", servicePort: 8080, namespace: "airflow" },
-            flower: { serviceName: "airflow-flower", servicePort: 5555, namespace: "airflow" },
-            grafana: { serviceName: "monitoring-grafana", servicePort: 80, namespace: "monitoring" },
-        }),
+        routes: exposureRoutes(args),
     };
 }
 
@@ -78,7 +106,6 @@ describe("exposure: URLs and config", () => {
         expect(urlsOf(stack)).to.deep.equal({
             airflowBaseUrl: `https://${HOST}`,
             grafanaRootUrl: `https://${HOST}/grafana/`,
-            flowerUrl: undefined,
         });
     });
 
@@ -87,18 +114,17 @@ describe("exposure: URLs and config", () => {
         const airflow = { ...(file.config.airflow as object), flower: { enabled: true } };
         const stack = exposureOf("prod-eks", { grafanaPath: "/dashboards", flowerPath: "/celery" }, { airflow });
         const urls = urlsOf(stack);
-        expect(urls.grafanaRootUrl).to.equal(`https://${HOST}/dashboards/`);
-        expect(urls.flowerUrl).to.equal(`https://${HOST}/celery/`);
+        expect(urls?.grafanaRootUrl).to.equal(`https://${HOST}/dashboards/`);
+        expect(urls?.flowerUrl).to.equal(`https://${HOST}/celery/`);
     });
 
     it("uses http where the load balancer has no certificate: GKE internal without a TLS Secret and EKS without an ARN", () => {
         expect(urlsOf(exposureOf("prod-gke", { tls: {} }))).to.deep.equal({
             airflowBaseUrl: `http://${HOST}`,
             grafanaRootUrl: `http://${HOST}/grafana/`,
-            flowerUrl: undefined,
         });
-        expect(urlsOf(exposureOf("prod-eks", { tls: {} })).airflowBaseUrl).to.equal(`http://${HOST}`);
-        expect(urlsOf(exposureOf("prod-gke", { public: true, tls: {} })).airflowBaseUrl).to.equal(`https://${HOST}`);
+        expect(urlsOf(exposureOf("prod-eks", { tls: {} }))?.airflowBaseUrl).to.equal(`http://${HOST}`);
+        expect(urlsOf(exposureOf("prod-gke", { public: true, tls: {} }))?.airflowBaseUrl).to.equal(`https://${HOST}`);
     });
 
     it("uses https on GKE's internal load balancer when given a TLS Secret, which only the internal one accepts", () => {
@@ -109,7 +135,6 @@ describe("exposure: URLs and config", () => {
         expect(urlsOf(reference)).to.deep.equal({
             airflowBaseUrl: `https://${HOST}`,
             grafanaRootUrl: `https://${HOST}/grafana/`,
-            flowerUrl: undefined,
         });
         const err = configError(() => exposureOf("prod-gke", { public: true, tls: { secretName: "airflow-tls" } }));
         expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.tls.secretName"]);
@@ -119,8 +144,9 @@ describe("exposure: URLs and config", () => {
     });
 
     it("has no URLs when exposure is off", () => {
-        expect(urlsOf(parse("dev"))).to.deep.equal({});
-        expect(exposureUrlsOf(parse("dev"), true)).to.equal(undefined);
+        expect(urlsOf(parse("dev"))).to.equal(undefined);
+        // The old entry point, until Airflow and Observability call stacks/' URLs: nothing either.
+        expect(exposureUrls(parse("dev"), true)).to.deep.equal({});
     });
 
     it("computes the URLs once in stacks/ from the site: Airflow's base_url, Grafana's root_url, Flower's prefix", () => {
@@ -177,15 +203,24 @@ describe("exposure: URLs and config", () => {
         expect(err.message).to.contain("eu-west-1");
     });
 
+    it("reports the Exposure component's refusal of one path for two UIs under exposure.flowerPath, before any resource", () => {
+        const file = readStackFile("prod-eks");
+        const airflow = { ...(file.config.airflow as object), flower: { enabled: true } };
+        const err = configError(() => exposureOf("prod-eks", { flowerPath: "/grafana" }, { airflow }));
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:exposure.flowerPath"]);
+        expect(err.message).to.contain("Grafana's path too");
+        // Without Flower running, its path is not served and not refused.
+        expect(exposureOf("prod-eks", { flowerPath: "/grafana" }).exposure.flowerPath).to.equal("/grafana");
+    });
+
     it("refuses a load balancer controller chart whose IAM policy is not vendored", () => {
         const err = configError(() => exposureOf("prod-eks", { awsLoadBalancerControllerVersion: "1.13.0" }));
         expect(err.issues[0].key).to.equal("airflow-platform:exposure.awsLoadBalancerControllerVersion");
     });
 
     it("routes / to the Airflow UI, checking Airflow 3's and 2's own health endpoints", () => {
-        const v3 = exposureRoutes(parse("prod-eks"), {
-            airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" },
-        });
+        const ui = { namespace: "airflow", uiServiceName: "ui", uiServicePort: 8080 };
+        const v3 = routesOf(parse("prod-eks"), ui);
         expect(v3).to.deep.equal([
             {
                 name: "airflow",
@@ -198,10 +233,7 @@ describe("exposure: URLs and config", () => {
         ]);
         const file = readStackFile("prod-eks");
         const v2 = parse("prod-eks", { airflow: { ...(file.config.airflow as object), version: "2.11.0" } });
-        expect(
-            exposureRoutes(v2, { airflowUi: { serviceName: "ui", servicePort: 8080, namespace: "airflow" } })[0]
-                .healthCheckPath,
-        ).to.equal("/health");
+        expect(routesOf(v2, ui)[0].healthCheckPath).to.equal("/health");
     });
 });
 
@@ -446,7 +478,7 @@ describe("exposure on an existing cluster", () => {
         expect(ingresses.every((i) => i.spec.rules[0].host === HOST)).to.equal(true);
         // The driver creates nothing until it routes, so no provider is needed to ask it.
         const driver = createExistingIngressDriver({
-            stack: { ...stack, cloud: "existing" },
+            namePrefix: stack.clusterName,
             ingressClassName: "traefik",
             provider: undefined!,
         });

@@ -7,7 +7,7 @@
 import type { EksClusterArgs } from "./eks";
 import type { ExistingClusterArgs } from "./existing/args";
 import type { GkeClusterArgs } from "./gke/args";
-import type { GkeIngressDriverArgs } from "./ingress/gke";
+import type { GatewayLoadBalancerArgs } from "./ingress/args";
 
 /** One node pool (GKE) or group of node groups (EKS), every value given. */
 export interface NodePoolArgs {
@@ -59,11 +59,11 @@ export type DatabaseArgs<Managed> = { mode: "bundled" } | ({ mode: "managed" } &
 /** PostgreSQL major versions the managed databases run. */
 export type PostgresVersion = "15" | "16" | "17";
 
-/**
- * The stack config the ingress drivers (components/cluster/ingress/) still read, `exposure` and `clusterName`, until
- * they take Args of their own (issue 14's exposure move).
- */
-export type IngressDriverStack = GkeIngressDriverArgs["stack"];
+/** What a cluster's ingress driver (components/cluster/ingress/) reads besides the cluster's own facts. */
+export interface ClusterIngressArgs<LoadBalancer> {
+    /** The shared load balancer to build; absent: exposure is off and the driver installs nothing. @default none */
+    loadBalancer?: LoadBalancer;
+}
 
 /** What every managed cluster (GKE, EKS) reads besides its cloud's own section. */
 export interface ManagedClusterArgs {
@@ -86,10 +86,10 @@ export interface ManagedClusterArgs {
     controlPlane?: ControlPlaneArgs;
     nodePools: NodePoolsArgs;
     /**
-     * The shared load balancer's settings, read by the cluster's ingress driver.
+     * The cluster's ingress driver and the load balancer it builds (GKE: a Gateway, components/cluster/ingress/gke.ts).
      * @default undefined: no ingress driver (`Cluster.ingress` is absent)
      */
-    ingress?: { stack: IngressDriverStack };
+    ingress?: ClusterIngressArgs<GatewayLoadBalancerArgs>;
 }
 
 /** `ManagedClusterArgs` with every default applied. */

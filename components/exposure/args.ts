@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngressDriver } from "../cluster/types";
+import type { ArgsIssue } from "../validation";
 
 /** Grafana's path when none is given. */
 export const DEFAULT_GRAFANA_PATH = "/grafana";
@@ -97,4 +98,31 @@ export function withExposureDefaults(args: ExposureArgs): ResolvedExposureArgs {
         ...(args.grafana && site.grafana ? { grafana: { ...site.grafana, service: args.grafana.service } } : {}),
         dependsOn: args.dependsOn ?? [],
     };
+}
+
+/** A DNS name such as airflow.example.com (what a certificate and a Host header can carry). */
+const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
+/** One path segment such as /grafana: the UIs are told it as their sub-path. */
+const ONE_SEGMENT = /^\/[a-z0-9-]+$/;
+
+/**
+ * The Exposure component's refusals: a host that is not a DNS name, a UI path that is not one segment, or two UIs on
+ * the same path (one of them would never be reached, and the drivers cannot order them).
+ */
+export function checkExposureArgs(args: ExposureSite): ArgsIssue[] {
+    const issues: ArgsIssue[] = [];
+    if (!DNS_NAME.test(args.host))
+        issues.push({ path: "host", message: `"${args.host}" is not a DNS name such as airflow.example.com` });
+    const site = withExposureSiteDefaults(args);
+    for (const ui of ["grafana", "flower"] as const) {
+        const path = site[ui]?.path;
+        if (path !== undefined && !ONE_SEGMENT.test(path))
+            issues.push({ path: `${ui}.path`, message: `"${path}" is not one path segment such as /${ui}` });
+    }
+    if (site.grafana && site.flower && site.grafana.path === site.flower.path)
+        issues.push({
+            path: "flower.path",
+            message: `"${site.flower.path}" is Grafana's path too: give Flower and Grafana a path each`,
+        });
+    return issues;
 }

@@ -1,55 +1,44 @@
 /**
- * Which paths the shared load balancer serves, and where each one goes. Pure: config and service names in, routes out.
+ * Which paths the shared load balancer serves, and where each one goes. Pure: resolved Args in, routes out.
  */
-import type { StackConfig } from "../../stacks/config";
 import type { IngressRoute } from "../cluster/types";
-import type { ServiceEndpoint } from "./args";
-import { flowerExposed } from "./urls";
+import type { ResolvedExposureArgs } from "./args";
 
-export interface ExposedBackends {
-    /** The Airflow UI: the API server (3.x) or webserver (2.x). */
-    airflowUi: ServiceEndpoint;
-    /** Flower, when it runs. */
-    flower?: ServiceEndpoint;
-    /** Grafana, when the stack has monitoring. */
-    grafana?: ServiceEndpoint;
+/** Airflow's health endpoint, which answers 200 without a login (the UI's own `/` answers with a redirect). */
+export function airflowHealthCheckPath(majorVersion: 2 | 3): string {
+    // Airflow 3 moved the health endpoint under the public API; 2.x serves /health from the webserver.
+    return majorVersion === 3 ? "/api/v2/monitor/health" : "/health";
 }
 
-/** Health endpoints that answer 200 without a login (the UIs' own `/` answers with a redirect). */
-export function healthCheckPaths(stack: StackConfig): { airflow: string; flower: string; grafana: string } {
-    const e = stack.exposure;
-    return {
-        // Airflow 3 moved the health endpoint under the public API; 2.x serves /health from the webserver.
-        airflow: stack.airflow.majorVersion === 3 ? "/api/v2/monitor/health" : "/health",
-        // Flower serves every handler, /healthcheck included, under its url_prefix; the health check needs no auth.
-        flower: `${e.flowerPath}/healthcheck`,
-        // Grafana with serve_from_sub_path serves its API under the sub-path too.
-        grafana: `${e.grafanaPath}/api/health`,
-    };
-}
+/** Flower serves every handler, /healthcheck included, under its url_prefix; the health check needs no auth. */
+export const flowerHealthCheckPath = (path: string) => `${path}/healthcheck`;
 
-/** `/` → Airflow UI, `flowerPath` → Flower (when it runs), `grafanaPath` → Grafana (with monitoring). */
-export function exposureRoutes(stack: StackConfig, backends: ExposedBackends): IngressRoute[] {
-    const health = healthCheckPaths(stack);
+/** Grafana with serve_from_sub_path serves its API under the sub-path too. */
+export const grafanaHealthCheckPath = (path: string) => `${path}/api/health`;
+
+/** `/` → Airflow UI, Flower's path → Flower (when served), Grafana's path → Grafana (when served). */
+export function exposureRoutes(args: Pick<ResolvedExposureArgs, "airflow" | "flower" | "grafana">): IngressRoute[] {
     const routes: IngressRoute[] = [
-        { name: "airflow", path: "/", ...backends.airflowUi, healthCheckPath: health.airflow },
+        {
+            name: "airflow",
+            path: "/",
+            ...args.airflow.service,
+            healthCheckPath: airflowHealthCheckPath(args.airflow.majorVersion),
+        },
     ];
-    if (flowerExposed(stack)) {
-        if (!backends.flower)
-            throw new Error("airflow.flower.enabled is set but the Airflow component exposes no Flower service");
+    if (args.flower)
         routes.push({
             name: "flower",
-            path: stack.exposure.flowerPath,
-            ...backends.flower,
-            healthCheckPath: health.flower,
+            path: args.flower.path,
+            ...args.flower.service,
+            healthCheckPath: flowerHealthCheckPath(args.flower.path),
         });
-    }
-    if (backends.grafana)
+    if (args.grafana)
         routes.push({
             name: "grafana",
-            path: stack.exposure.grafanaPath,
-            ...backends.grafana,
-            healthCheckPath: health.grafana,
+            path: args.grafana.path,
+            ...args.grafana.service,
+            healthCheckPath: grafanaHealthCheckPath(args.grafana.path),
         });
     return routes;
 }

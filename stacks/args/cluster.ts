@@ -3,6 +3,7 @@ import type { ClusterArgs, DatabaseArgs } from "../../components/cluster";
 import type { ClusterAccess } from "../../components/cluster/referenced";
 import type { CloudSqlArgs } from "../../components/cluster/gke/args";
 import type { DevspaceConfig, StackConfig } from "../config";
+import { gatewayLoadBalancerArgs } from "./ingress";
 
 /** A key the config requires in this case; the schema has refused the stack already if it is absent. */
 function section<T>(value: T | undefined, key: string, when: string): T {
@@ -19,8 +20,6 @@ function databaseArgs(config: StackConfig): DatabaseArgs<CloudSqlArgs> {
 
 /** The Args of the stack's cluster: GKE, EKS or an existing cluster, as `cloud` says. */
 export function clusterArgs(config: StackConfig): ClusterArgs {
-    // The ingress drivers still read the stack config itself (exposure, clusterName).
-    const ingress = { stack: config };
     switch (config.cloud) {
         case "gke": {
             const gcp = section(config.gcp, "gcp", "cloud gke");
@@ -39,7 +38,7 @@ export function clusterArgs(config: StackConfig): ClusterArgs {
                 sharedStorage: gcp.sharedStorage,
                 maintenanceWindow: gcp.maintenanceWindow,
                 network: gcp.network,
-                ingress,
+                ingress: { loadBalancer: gatewayLoadBalancerArgs(config) },
             };
         }
         case "eks":
@@ -55,7 +54,8 @@ export function clusterArgs(config: StackConfig): ClusterArgs {
                 blockStorageClassName: existing.blockStorageClassName,
                 placement: existing.placement,
                 ingressClassName: existing.ingressClassName,
-                ingress,
+                // The existing cluster's controller serves the Ingresses: nothing to install.
+                ingress: {},
             };
         }
     }

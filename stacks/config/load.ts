@@ -4,6 +4,8 @@ import { z } from "zod";
 import { instanceShape } from "../../components/cluster/eks/instance-types";
 import { checkAirflowArgs } from "../../components/airflow/checks";
 import { airflowSettings, reportAirflowIssues } from "../args/airflow";
+import { exposureConfigIssues } from "../args/exposure";
+import { ingressConfigIssues } from "../args/ingress";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
 import { AirflowComponent, DEFAULT_NODE_POOLS, airflowSizing, workerConcurrencyFor } from "./defaults";
 import packageJson from "../../package.json";
@@ -121,6 +123,8 @@ export function parseStackConfig(
     );
     checkRegions(parsed, problem, warn);
     checkBaseStack(parsed, problem);
+    // The components' own refusals of the Args this config maps to (components/*/args.ts), under their config keys.
+    crossChecks.push(...exposureConfigIssues(resolved), ...ingressConfigIssues(resolved));
     // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
     const refused = schemaIssues.map((i) => i.key);
     issues.push(...crossChecks.filter((i) => !refused.some((k) => relatedKeys(i.key, k))));
@@ -315,21 +319,9 @@ function resolve(
             ["exposure", "host"],
             "is required when exposure is enabled: Airflow's base_url and Grafana's root_url need an absolute URL",
         );
-    if (c.exposure.enabled && c.exposure.public) {
-        if (cloud === "eks" && !c.exposure.tls.certificateArn)
-            problem(
-                ["exposure", "tls", "certificateArn"],
-                "a public load balancer needs TLS: set an ACM certificate ARN",
-            );
-        if (cloud === "gke" && !c.exposure.tls.managedCertificate)
-            problem(
-                ["exposure", "tls", "managedCertificate"],
-                "a public load balancer needs TLS: keep the Google-managed certificate on",
-                false,
-            );
-        if (cloud === "existing")
-            problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
-    }
+    // A public load balancer without TLS is the drivers' refusal (stacks/args/ingress.ts, run by parseStackConfig).
+    if (c.exposure.enabled && c.exposure.public && cloud === "existing")
+        problem(["exposure", "public"], "is not supported on an existing cluster; expose it there", true);
     if (c.exposure.enabled && c.exposure.tls.secretName && (cloud !== "gke" || c.exposure.public))
         problem(
             ["exposure", "tls", "secretName"],

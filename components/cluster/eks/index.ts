@@ -29,6 +29,7 @@ import {
     ServiceAccountBindingRequest,
 } from "../types";
 import { createEksIngressDriver } from "../ingress/eks";
+import { albLoadBalancerArgs } from "../../../stacks/args/ingress";
 import { RdsDatabase } from "./database";
 import { devspaceGroup } from "../../devspace/namespace";
 import {
@@ -590,7 +591,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         this.ingress = createEksIngressDriver(
             `${name}-ingress`,
             {
-                stack: config,
+                namePrefix: config.clusterName,
+                loadBalancer: albLoadBalancerArgs(config),
                 clusterName: this.clusterName,
                 region: this.region,
                 vpcId: this.vpcId,

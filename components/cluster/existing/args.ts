@@ -1,6 +1,6 @@
 /** The Args of an existing cluster (`ExistingCluster`), and the one pure function that applies their defaults. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { IngressDriverStack } from "../args";
+import type { ClusterIngressArgs } from "../args";
 import type { Placement } from "../types";
 
 /** How one kind of node is selected and tolerated in a cluster this program does not manage. */
@@ -34,10 +34,10 @@ export interface ExistingClusterArgs {
     /** Ingress class of the cluster's ingress controller. @default "nginx" */
     ingressClassName?: string;
     /**
-     * The shared load balancer's settings, read by the ingress driver.
-     * @default undefined: no ingress driver (`Cluster.ingress` is absent)
+     * An ingress driver rendering Ingresses of `ingressClassName`; the cluster's own controller serves them, so it takes
+     * no load balancer Args. @default undefined: no ingress driver (`Cluster.ingress` is absent)
      */
-    ingress?: { stack: IngressDriverStack };
+    ingress?: ClusterIngressArgs<never>;
 }
 
 export type ResolvedPlacementArgs = Pick<Placement, "nodeSelector" | "tolerations">;

@@ -42,7 +42,7 @@ export class ExistingCluster extends ClusterBase {
                 readiness: [],
                 ingress: existing.ingress
                     ? createExistingIngressDriver({
-                          stack: existing.ingress.stack,
+                          namePrefix: existing.clusterName,
                           ingressClassName: existing.ingressClassName,
                           provider,
                       })

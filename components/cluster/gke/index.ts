@@ -168,7 +168,8 @@ function gkeParts(name: string, args: ResolvedGkeClusterArgs, parent: pulumi.Com
         ? createGkeIngressDriver(
               `${name}-ingress`,
               {
-                  stack: args.ingress.stack,
+                  namePrefix: args.clusterName,
+                  loadBalancer: args.ingress.loadBalancer,
                   project: args.project,
                   region: args.region,
                   createdNetwork: network.network?.id,

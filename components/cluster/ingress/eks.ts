@@ -4,9 +4,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig, StackConfig } from "../../../stacks/config";
 import type { IngressDriver, IngressRequest, IngressResult, Placement } from "../types";
 import { ALB_INGRESS_CLASS, albIngresses } from "./alb";
+import { AlbLoadBalancerArgs, AwsLbcChartVersion, withAlbDefaults } from "./args";
 import { AWS_LBC_IAM_POLICY_V2_14_0 } from "./aws-lbc-iam-policy";
 import { objectName } from "./routes";
 
@@ -14,12 +14,12 @@ export const EKS_CHARTS_REPO = "https://aws.github.io/eks-charts";
 export const AWS_LBC_NAMESPACE = "kube-system";
 export const AWS_LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 
-/** An eks-charts chart version the config schema accepts (`exposure.awsLoadBalancerControllerVersion`). */
-export type AwsLbcChartVersion = StackConfig["exposure"]["awsLoadBalancerControllerVersion"];
+export type { AwsLbcChartVersion };
 
 /**
  * Chart versions this project can install: eks-charts chart version → controller image and its IAM policy. Keyed by
- * the schema's enum, so the compiler refuses a version the schema accepts without an entry here.
+ * `AWS_LBC_CHART_VERSIONS` (args.ts), which the config's enum must stay assignable to, so the compiler refuses a
+ * version without an entry here.
  * Source: helm/aws-load-balancer-controller/Chart.yaml at tag v2.14.0 (version 1.14.0, appVersion v2.14.0).
  */
 export const AWS_LBC_RELEASES: Record<AwsLbcChartVersion, { appVersion: string; iamPolicy: object }> = {
@@ -116,12 +116,15 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
 }
 
 export interface EksIngressDriverArgs extends Omit<AwsLoadBalancerControllerArgs, "chartVersion"> {
-    stack: StackConfig;
+    /** Prefix of the IngressGroup's name (the cluster's configured name). */
+    namePrefix: string;
+    /** The ALB to serve; absent: exposure is off and no controller is installed. @default none */
+    loadBalancer?: AlbLoadBalancerArgs;
 }
 
-/** Whether the ALB terminates TLS: only with an ACM certificate (`exposure.tls.certificateArn`). */
-export function albTerminatesTls(exposure: ExposureConfig): boolean {
-    return exposure.tls.certificateArn !== undefined;
+/** Whether the ALB terminates TLS: only with an ACM certificate. */
+export function albTerminatesTls(loadBalancer: AlbLoadBalancerArgs | undefined): boolean {
+    return loadBalancer?.tls.mode === "acm-certificate";
 }
 
 /**
@@ -133,25 +136,28 @@ export function createEksIngressDriver(
     args: EksIngressDriverArgs,
     opts: pulumi.ComponentResourceOptions,
 ): IngressDriver {
-    const exposure = args.stack.exposure;
-    const controller = exposure.enabled
+    const { namePrefix, loadBalancer: given, ...controllerArgs } = args;
+    const loadBalancer = given ? withAlbDefaults(given) : undefined;
+    const controller = loadBalancer
         ? new AwsLoadBalancerController(
               name,
-              { ...args, chartVersion: exposure.awsLoadBalancerControllerVersion },
+              { ...controllerArgs, chartVersion: loadBalancer.controllerChartVersion },
               opts,
           )
         : undefined;
-    const groupName = objectName(args.stack.clusterName, "exposure");
+    const groupName = objectName(namePrefix, "exposure");
     return {
         className: ALB_INGRESS_CLASS,
-        tls: albTerminatesTls(exposure),
+        tls: albTerminatesTls(loadBalancer),
         dependencies: controller ? [controller] : [],
         route(request: IngressRequest, routeOpts): IngressResult {
-            if (!controller) throw new Error("exposure is disabled: no AWS Load Balancer Controller was installed");
+            if (!controller || !loadBalancer)
+                throw new Error("exposure is disabled: no AWS Load Balancer Controller was installed");
             const manifests = albIngresses(request, {
                 groupName,
-                public: exposure.public,
-                certificateArn: exposure.tls.certificateArn,
+                public: loadBalancer.visibility === "public",
+                certificateArn:
+                    loadBalancer.tls.mode === "acm-certificate" ? loadBalancer.tls.certificateArn : undefined,
             });
             const ingresses = manifests.map(
                 (manifest) =>

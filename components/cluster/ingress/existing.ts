@@ -4,18 +4,22 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../../stacks/config";
 import type { IngressDriver, IngressRequest, IngressResult } from "../types";
 import { classIngresses } from "./ingress-class";
 import { objectName } from "./routes";
 
-/** Builds the ingress driver of an existing cluster; the existing-cluster code exposes it as `Cluster.ingress`. */
-export function createExistingIngressDriver(args: {
-    stack: StackConfig;
+/** What the existing cluster's ingress driver reads. */
+export interface ExistingIngressDriverArgs {
+    /** Prefix of the Ingresses' names (the cluster's configured name). */
+    namePrefix: string;
+    /** The cluster's own ingress class (`existing.ingressClassName`). */
     ingressClassName: string;
     provider: k8s.Provider;
-}): IngressDriver {
-    const prefix = objectName(args.stack.clusterName, "exposure");
+}
+
+/** Builds the ingress driver of an existing cluster; the existing-cluster code exposes it as `Cluster.ingress`. */
+export function createExistingIngressDriver(args: ExistingIngressDriverArgs): IngressDriver {
+    const prefix = objectName(args.namePrefix, "exposure");
     return {
         className: args.ingressClassName,
         tls: false,

@@ -6,13 +6,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExposureConfig, StackConfig } from "../../../stacks/config";
 import type { IngressDriver, IngressRequest, IngressResult } from "../types";
+import { GatewayLoadBalancerArgs, withGatewayDefaults } from "./args";
 import { INTERNAL_GATEWAY_CLASS, PUBLIC_GATEWAY_CLASS, gatewayManifests } from "./gateway";
 import { objectName } from "./routes";
 
 export interface GkeIngressDriverArgs {
-    stack: StackConfig;
+    /** Prefix of the Gateway's, address's and subnet's names (the cluster's configured name). */
+    namePrefix: string;
+    /** The Gateway to serve; absent: exposure is off and nothing is created. @default none */
+    loadBalancer?: GatewayLoadBalancerArgs;
     project: pulumi.Input<string>;
     region: pulumi.Input<string>;
     /**
@@ -27,14 +30,14 @@ export interface GkeIngressDriverArgs {
  * How the Gateway terminates TLS: a Google-managed certificate only when public (it exists only for the global external
  * load balancer), the `tls.secretName` Secret only when internal; `terminates` is false for plain HTTP.
  */
-export function gatewayTls(exposure: ExposureConfig): {
+export function gatewayTls(loadBalancer: GatewayLoadBalancerArgs | undefined): {
     managedCertificate: boolean;
     tlsSecretName?: string;
     terminates: boolean;
 } {
-    const enabled = exposure.enabled && exposure.host !== undefined;
-    const managedCertificate = enabled && exposure.public && exposure.tls.managedCertificate;
-    const tlsSecretName = enabled && !exposure.public ? exposure.tls.secretName : undefined;
+    const tls = loadBalancer?.tls ?? { mode: "none" };
+    const managedCertificate = loadBalancer?.visibility === "public" && tls.mode === "managed-certificate";
+    const tlsSecretName = loadBalancer?.visibility === "internal" && tls.mode === "secret" ? tls.secretName : undefined;
     return { managedCertificate, tlsSecretName, terminates: managedCertificate || tlsSecretName !== undefined };
 }
 
@@ -44,39 +47,38 @@ export function createGkeIngressDriver(
     args: GkeIngressDriverArgs,
     opts: pulumi.CustomResourceOptions,
 ): IngressDriver {
-    const exposure = args.stack.exposure;
-    const enabled = exposure.enabled && exposure.host !== undefined;
-    const { managedCertificate, tlsSecretName, terminates } = gatewayTls(exposure);
-    const baseName = objectName(args.stack.clusterName, "exposure");
+    const loadBalancer = args.loadBalancer ? withGatewayDefaults(args.loadBalancer) : undefined;
+    const { managedCertificate, tlsSecretName, terminates } = gatewayTls(loadBalancer);
+    const baseName = objectName(args.namePrefix, "exposure");
 
     const dependencies: pulumi.Resource[] = [];
     let certificate: gcp.compute.ManagedSslCertificate | undefined;
     let address: gcp.compute.GlobalAddress | undefined;
-    if (enabled && exposure.public) {
+    if (loadBalancer?.visibility === "public") {
         address = new gcp.compute.GlobalAddress(`${name}-address`, { project: args.project, name: baseName }, opts);
         dependencies.push(address);
     }
-    if (managedCertificate) {
+    if (loadBalancer && managedCertificate) {
         // No fixed name: a new exposure.host replaces the certificate (its domains are immutable), and the
         // replacement is created first, so Pulumi's auto-name (a random suffix) keeps the two apart.
         certificate = new gcp.compute.ManagedSslCertificate(
             `${name}-certificate`,
-            { project: args.project, managed: { domains: [exposure.host!] } },
+            { project: args.project, managed: { domains: [loadBalancer.host] } },
             opts,
         );
         dependencies.push(certificate);
     }
-    if (enabled && !exposure.public && args.createdNetwork !== undefined) {
+    if (loadBalancer?.visibility === "internal" && args.createdNetwork !== undefined) {
         // Regional internal Application Load Balancers run their Envoy proxies in this subnet.
         dependencies.push(
             new gcp.compute.Subnetwork(
                 `${name}-proxy-only`,
                 {
                     project: args.project,
-                    name: objectName(args.stack.clusterName, "proxy-only"),
+                    name: objectName(args.namePrefix, "proxy-only"),
                     region: args.region,
                     network: args.createdNetwork,
-                    ipCidrRange: exposure.gkeProxyOnlySubnetCidr,
+                    ipCidrRange: loadBalancer.proxyOnlySubnetCidr,
                     purpose: "REGIONAL_MANAGED_PROXY",
                     role: "ACTIVE",
                 },
@@ -87,14 +89,14 @@ export function createGkeIngressDriver(
     }
 
     return {
-        className: exposure.public ? PUBLIC_GATEWAY_CLASS : INTERNAL_GATEWAY_CLASS,
+        className: loadBalancer?.visibility === "public" ? PUBLIC_GATEWAY_CLASS : INTERNAL_GATEWAY_CLASS,
         tls: terminates,
         dependencies,
         route(request: IngressRequest, routeOpts): IngressResult {
-            if (!enabled) throw new Error("exposure is disabled: no Gateway to route through");
+            if (!loadBalancer) throw new Error("exposure is disabled: no Gateway to route through");
             const m = gatewayManifests(request, {
                 name: baseName,
-                public: exposure.public,
+                public: loadBalancer.visibility === "public",
                 preSharedCertificate: certificate?.name,
                 tlsSecretName,
                 addressName: address?.name,

@@ -6,6 +6,7 @@ import { Exposure } from "../components/exposure";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { airflowArgs } from "./args/airflow";
+import { devspaceFrameArgs } from "./args/devspace";
 import { exposureArgs, exposureUrlsOf } from "./args/exposure";
 import { kedaArgs } from "./args/keda";
 import { StackConfig } from "./config";
@@ -23,19 +24,15 @@ export function platformStack(config: StackConfig) {
     const airflow = new Airflow("airflow", airflowArgs(config, { cluster, urls, observability, keda: keda?.release }));
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
     for (const entry of config.devspaces)
-        new DevspaceFrame(`devspace-${entry.name}`, {
-            entry,
-            provider: cluster.provider,
-            monitoringNamespace: observability ? config.monitoring.namespace : undefined,
-            kedaNamespace: keda ? KEDA_NAMESPACE : undefined,
-            cluster: {
-                clusterName: cluster.clusterName,
-                placement: cluster.placement,
-                sharedStorageClassName: cluster.sharedStorageClassName,
-                blockStorageClassName: cluster.blockStorageClassName,
-            },
-            dependsOn: cluster.readiness,
-        });
+        new DevspaceFrame(
+            `devspace-${entry.name}`,
+            devspaceFrameArgs(entry, {
+                cluster,
+                // The devspace routing rules: its network policies admit the shared Prometheus and KEDA.
+                monitoringNamespace: observability ? config.monitoring.namespace : undefined,
+                kedaNamespace: keda ? KEDA_NAMESPACE : undefined,
+            }),
+        );
     const exposure = config.exposure.enabled
         ? new Exposure(
               "exposure",

@@ -285,6 +285,15 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
     });
 });
 
+describe("devspace frames: the DevspaceFrame component's refusals, reported by the config layer", () => {
+    it("refuses a quota below the LimitRange's default container limit under devspaces[i].quota.*, before any resource", () => {
+        const entry = { name: "alice", owner: { gcp: "alice@acme.example.com" }, expires: "2027-01-31" };
+        const err = configError(devConfig({ devspaces: [entry, { ...entry, name: "bob", quota: { cpu: "250m" } }] }));
+        expect(err.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspaces[1].quota.cpu"]);
+        expect(err.message).to.contain("must be at least 500m");
+    });
+});
+
 describe("devspace frames on EKS: the owner's IAM principal maps to a group bound to the namespace only", () => {
     it("adds an access entry with that group and no access policy", async () => {
         const plan = await planOf("prod-eks", {

@@ -3,12 +3,12 @@
  * must be the one listed, and its expiry must not have passed. RBAC enforces the same in the cluster (the owner can
  * only write its own namespace); this check refuses early, with a message that says what to do.
  */
-import type { DevspaceConfig } from "../../stacks/config";
+import type { DevspaceAccessRequest } from "./args";
 import type { DevspaceFrameOutput } from "./frame";
 
 /** Why the devspace may not deploy, as [config key, message]; undefined when it may. `today` is YYYY-MM-DD (UTC). */
 export function devspaceAccessProblem(
-    devspace: Pick<DevspaceConfig, "developer" | "owner" | "baseStack">,
+    devspace: DevspaceAccessRequest,
     frames: DevspaceFrameOutput[] | undefined,
     today: string,
 ): { key: string; message: string } | undefined {

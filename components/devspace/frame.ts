@@ -10,9 +10,18 @@ import { AIRFLOW_PORTS, BUNDLED_POSTGRES_POD_LABELS } from "../airflow/values";
 import { KEDA_OPERATOR_POD_LABELS } from "../keda";
 import { AIRFLOW_STATSD_SERVICE } from "@airflow-platform/airflow-mixin";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
-import type { DevspaceEntry } from "../../stacks/config";
 import type { PoolPlacements } from "../cluster/types";
-
+import { refuseArgs } from "../validation";
+import {
+    DevspaceClusterFacts,
+    DevspaceEntry,
+    DevspaceFrameArgs,
+    DevspaceOwner,
+    DevspaceQuota,
+    checkDevspaceFrameArgs,
+    withDevspaceFrameDefaults,
+} from "./args";
+import { DEFAULT_CONTAINER_LIMIT, DEFAULT_CONTAINER_REQUEST, LIMIT_FACTOR, LIMIT_REQUEST_RATIO } from "./limits";
 import { devspaceGroup, devspaceNamespace } from "./namespace";
 
 /** Labels on every object of a devspace's frame: the shared Grafana's `namespace` filter lists it, operators find them. */
@@ -20,16 +29,7 @@ export function devspaceLabels(developer: string): Record<string, string> {
     return { "app.kubernetes.io/part-of": "airflow-platform", "airflow-platform/devspace": developer };
 }
 
-/** Requests a container gets from the LimitRange when it sets none: enough for a sidecar, not for Airflow itself. */
-export const DEFAULT_CONTAINER_REQUEST = { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" } as const;
-/** Limits of a container that sets none: memory is not compressible, so a runaway container stops here. */
-export const DEFAULT_CONTAINER_LIMIT = { cpu: "500m", memory: "256Mi", "ephemeral-storage": "1Gi" } as const;
-/** A container's memory limit may be at most 4 times its request (the defaults are exactly 4); CPU may burst freely. */
-export const LIMIT_REQUEST_RATIO = { memory: "4" } as const;
-/** The quota's limits over its requests: CPU bursts (it is compressible), memory and ephemeral storage less so. */
-export const LIMIT_FACTOR = { cpu: 4, memory: 2, ephemeralStorage: 2 } as const;
-
-type Quota = DevspaceEntry["quota"];
+type Quota = DevspaceQuota;
 
 /** The ResourceQuota: requests and limits, storage, ephemeral storage, and object counts, so one devspace cannot flood the cluster. */
 export function resourceQuotaSpec(quota: Quota) {
@@ -230,7 +230,7 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined,
 export interface DevspaceFrameOutput {
     name: string;
     namespace: string;
-    owner: DevspaceEntry["owner"];
+    owner: DevspaceOwner;
     expires: string;
     quota: Quota;
 }
@@ -243,31 +243,26 @@ export const devspaceFrameOutput = (entry: DevspaceEntry): DevspaceFrameOutput =
     quota: entry.quota,
 });
 
-export interface DevspaceFrameArgs {
-    /** The devspace's entry of the dev stack's `devspaces` list. */
-    entry: DevspaceEntry;
-    /** Provider of the shared cluster. */
-    provider: k8s.Provider;
-    /** Namespace of the shared Prometheus, admitted to the statsd-exporter; undefined when the stack runs none. */
-    monitoringNamespace?: string;
-    /** Namespace of the shared KEDA, admitted to the bundled Postgres for the Celery query; undefined when the stack runs none. */
-    kedaNamespace?: string;
-    /** The cluster's facts the devspace stack reads from the frame ConfigMap (with the two namespaces above). */
-    cluster: {
-        [K in Exclude<keyof DevspaceClusterFacts, "monitoringNamespace" | "kedaNamespace">]: pulumi.Input<
-            DevspaceClusterFacts[K]
-        >;
-    };
-    /** Resources the frame waits for (the cluster's node pools): nothing to wait for when unset. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
+/** The component's type token; `airflow-platform:index:DevspaceFrame` before issue 14 (aliased). */
+export const DEVSPACE_FRAME_TYPE = "airflow-platform:devspace:DevspaceFrame";
 
 /** One devspace's namespace, RBAC, quota, limit range and network policies, in the dev stack. */
 export class DevspaceFrame extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
 
-    constructor(name: string, args: DevspaceFrameArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("airflow-platform:index:DevspaceFrame", name, {}, opts);
+    constructor(name: string, given: DevspaceFrameArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super(): a refused frame registers nothing.
+        refuseArgs("DevspaceFrame", checkDevspaceFrameArgs(given));
+        super(
+            DEVSPACE_FRAME_TYPE,
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [...(opts?.aliases ?? []), { type: "airflow-platform:index:DevspaceFrame" }],
+            },
+        );
+        const args = withDevspaceFrameDefaults(given);
         const { entry } = args;
         const labels = devspaceLabels(entry.name);
         // The namespace records owner and expiry, for people reading the cluster and for the scheduled teardown.
@@ -336,22 +331,6 @@ export const DEVSPACE_FRAME_CONFIGMAP = "devspace-frame";
 /** The annotation naming a frame's owner (on the namespace and on the frame ConfigMap). */
 export const DEVSPACE_OWNER_ANNOTATION = "airflow-platform/owner";
 
-/**
- * The dev cluster's facts a devspace's Airflow needs, none of them secret: the devspace stack reads them from the
- * frame ConfigMap with its own namespaced credentials, so it needs no access to the dev stack's state.
- */
-export interface DevspaceClusterFacts {
-    clusterName: string;
-    placement: PoolPlacements;
-    sharedStorageClassName: string;
-    /** Empty: the cluster's default class. */
-    blockStorageClassName: string;
-    /** Set when the dev stack runs the shared Prometheus (and so its CRDs). */
-    monitoringNamespace?: string;
-    /** Set when the dev stack installed KEDA (and so the ScaledObject CRD). */
-    kedaNamespace?: string;
-}
-
 export type DevspaceFrameFacts = DevspaceFrameOutput & DevspaceClusterFacts;
 
 /** Pure: the frame ConfigMap's data; objects are JSON, every value a plain fact of config or of the cluster. */
@@ -398,7 +377,7 @@ export function parseDevspaceFrame(namespace: string, data: Record<string, strin
     return {
         name: text("name"),
         namespace: text("namespace"),
-        owner: json<DevspaceEntry["owner"]>("owner"),
+        owner: json<DevspaceOwner>("owner"),
         expires: text("expires"),
         quota: json<Quota>("quota"),
         clusterName: text("clusterName"),

@@ -4,6 +4,8 @@
  * checks first that the dev stack lists it, for this owner, and that it has not expired (access.ts).
  */
 export * from "./access";
+export * from "./args";
 export * from "./frame";
+export * from "./limits";
 export * from "./namespace";
 export * from "./requests";

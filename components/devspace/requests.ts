@@ -5,7 +5,7 @@
  * figure with the ResourceQuota.
  */
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
-import type { DevspaceEntry } from "../../stacks/config";
+import type { DevspaceQuota } from "./args";
 import { limitRangeSpec, resourceQuotaSpec } from "./frame";
 
 type Obj = Record<string, unknown>;
@@ -262,7 +262,7 @@ export function describeDevspaceRequests(r: DevspaceRequests): string {
  * The dev stack's frame of a devspace (its LimitRange and ResourceQuota) as planned objects, so that a devspace plan,
  * which has neither of its own, is summed against the frame its namespace really has.
  */
-export function frameObjects(namespace: string, quota: DevspaceEntry["quota"]): PlannedObject[] {
+export function frameObjects(namespace: string, quota: DevspaceQuota): PlannedObject[] {
     const metadata = { name: "devspace", namespace };
     return [
         {

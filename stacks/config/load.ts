@@ -4,6 +4,7 @@ import { z } from "zod";
 import { instanceShape } from "../../components/cluster/eks/instance-types";
 import { checkAirflowArgs } from "../../components/airflow/checks";
 import { airflowSettings, reportAirflowIssues } from "../args/airflow";
+import { devspaceFrameConfigIssues } from "../args/devspace";
 import { exposureConfigIssues } from "../args/exposure";
 import { ingressConfigIssues } from "../args/ingress";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
@@ -124,7 +125,13 @@ export function parseStackConfig(
     checkRegions(parsed, problem, warn);
     checkBaseStack(parsed, problem);
     // The components' own refusals of the Args this config maps to (components/*/args.ts), under their config keys.
-    crossChecks.push(...exposureConfigIssues(resolved), ...ingressConfigIssues(resolved));
+    const componentIssues = [
+        ...exposureConfigIssues(resolved),
+        ...ingressConfigIssues(resolved),
+        ...devspaceFrameConfigIssues(resolved),
+    ];
+    // A component refusing a key a cross-check already named would say the same thing twice.
+    crossChecks.push(...componentIssues.filter((i) => !crossChecks.some((c) => relatedKeys(c.key, i.key))));
     // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
     const refused = schemaIssues.map((i) => i.key);
     issues.push(...crossChecks.filter((i) => !refused.some((k) => relatedKeys(i.key, k))));

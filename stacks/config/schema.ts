@@ -5,6 +5,7 @@
  * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
  */
 import { z } from "zod";
+import type { DevspaceAccessRequest, DevspaceEntry } from "../../components/devspace/args";
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
 
@@ -691,7 +692,7 @@ const devspaceEntrySchema = z.strictObject({
                 .describe("ResourceQuota requests.ephemeral-storage (limits twice this)"),
         })
         .prefault({}),
-});
+}) satisfies z.ZodType<DevspaceEntry>;
 
 /** A developer's devspace stack: which devspace of the dev stack it deploys into, and as whom. */
 const devspaceSchema = z.strictObject({
@@ -750,7 +751,7 @@ const devspaceSchema = z.strictObject({
         .describe(
             "How the devspace reaches the dev cluster with the developer's own cloud identity (no access to the dev stack's state)",
         ),
-});
+}) satisfies z.ZodType<DevspaceAccessRequest>;
 
 /** How CI delivers the stack: its state backend, secrets provider and the runner that can reach its cluster. */
 export const deliverySchema = z.strictObject({
@@ -875,7 +876,8 @@ export type AirflowConfig = z.infer<typeof airflowSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type ExposureConfig = z.infer<typeof exposureSchema>;
 export type DevspaceConfig = z.infer<typeof devspaceSchema>;
-export type DevspaceEntry = z.infer<typeof devspaceEntrySchema>;
+// The devspace components declare the entry's type; the schema's inferred type must stay assignable (checked above).
+export type { DevspaceEntry };
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;

@@ -31,16 +31,17 @@ export function albIngresses(request: IngressRequest, options: AlbOptions): Ingr
     if (!/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(options.groupName))
         throw new Error(`invalid ALB IngressGroup name "${options.groupName}"`);
     const ordered = mostSpecificFirst(request.routes);
-    const tls = options.certificateArn !== undefined;
+    const { certificateArn } = options;
+    const tls = certificateArn !== undefined;
     const shared: Record<string, string> = {
         "alb.ingress.kubernetes.io/group.name": options.groupName,
         "alb.ingress.kubernetes.io/scheme": options.public ? "internet-facing" : "internal",
         "alb.ingress.kubernetes.io/target-type": "ip",
         "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true",
         "alb.ingress.kubernetes.io/listen-ports": JSON.stringify(tls ? [{ HTTP: 80 }, { HTTPS: 443 }] : [{ HTTP: 80 }]),
-        ...(tls
+        ...(certificateArn !== undefined
             ? {
-                  "alb.ingress.kubernetes.io/certificate-arn": options.certificateArn!,
+                  "alb.ingress.kubernetes.io/certificate-arn": certificateArn,
                   "alb.ingress.kubernetes.io/ssl-redirect": "443",
                   "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
               }

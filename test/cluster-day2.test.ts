@@ -11,6 +11,7 @@ import {
 } from "../components/cluster/eks/addons";
 import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
 import { requiredApis } from "../components/cluster/gke";
+import { globalAddressArgs } from "../components/cluster/ingress/gke";
 import { efsStorageClass } from "../components/cluster/storage";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
@@ -111,6 +112,25 @@ describe("cluster layer, day 2 on GKE", () => {
         expect(certificate.inputs.name).to.equal(undefined);
         expect(certificate.inputs.managed).to.deep.equal({ domains: ["airflow.acme-data.example.com"] });
         expect(certificate.deleteBeforeReplace).to.equal(false);
+    });
+
+    it("names the public global address after its immutable fields: a change of them is a new name next to the old address", () => {
+        const address = the(publicPlan, "gcp:compute/globalAddress:GlobalAddress", "cluster-ingress-address");
+        const base = "airflow-prod-gke-exposure";
+        // What is planned is exactly what the name was derived from: the shape of an address made by earlier versions,
+        // which keeps its plain name (and so its IP address, which DNS points at).
+        const { project: _project, name, labels: _labels, ...shape } = address.inputs;
+        expect(name).to.equal(globalAddressArgs("p", base, shape).name);
+        expect(name).to.equal(base);
+        expect(address.deleteBeforeReplace).to.equal(false);
+        // Any immutable field (every field but labels forces a new address) moves the name, the same way every time.
+        const ipv6 = globalAddressArgs("p", base, { ipVersion: "IPV6" }).name as string;
+        const described = globalAddressArgs("p", base, { ipVersion: "IPV6", description: "public" }).name as string;
+        expect(new Set([base, ipv6, described]).size).to.equal(3);
+        expect(globalAddressArgs("p", base, { description: "public", ipVersion: "IPV6" }).name).to.equal(described);
+        expect(globalAddressArgs("p", base, { ipVersion: "IPV6" })).to.include({ ipVersion: "IPV6", project: "p" });
+        const long = globalAddressArgs("p", "a".repeat(63), { ipVersion: "IPV6" }).name as string;
+        expect(long).to.match(/^a{54}-[0-9a-f]{8}$/);
     });
 
     it("allocates Cloud NAT ports dynamically, far above the 64 static ports per VM", () => {

@@ -3,6 +3,7 @@
  * a reserved global address and a Google-managed certificate. Internal: the region's proxy-only subnet.
  * The cluster must have the Gateway API enabled (`gatewayApiConfig.channel = CHANNEL_STANDARD`).
  */
+import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +42,37 @@ export function gatewayTls(loadBalancer: GatewayLoadBalancerArgs | undefined): {
     return { managedCertificate, tlsSecretName, terminates: managedCertificate || tlsSecretName !== undefined };
 }
 
+/** What a global address is made of, apart from its name, project and labels: each field forces a new address. */
+export interface GlobalAddressShape {
+    address?: string;
+    addressType?: "EXTERNAL" | "INTERNAL";
+    description?: string;
+    ipVersion?: "IPV4" | "IPV6";
+    network?: string;
+    prefixLength?: number;
+    purpose?: string;
+}
+
+/**
+ * The public Gateway's reserved address. Every field but `labels` forces a new address (magic-modules
+ * GlobalAddress.yaml: `immutable`), and Pulumi creates the new one before deleting the old, which a fixed name would
+ * refuse ("already exists"). So the name carries a hash of those fields: the shape an earlier version created (none
+ * set) keeps its plain name, and with it the address and the DNS pointing at it; any other shape is a new name next
+ * to the old one.
+ */
+export function globalAddressArgs(
+    project: pulumi.Input<string>,
+    baseName: string,
+    shape: GlobalAddressShape = {},
+): gcp.compute.GlobalAddressArgs {
+    const fields = Object.entries(shape)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b));
+    const suffix =
+        fields.length === 0 ? "" : createHash("sha256").update(JSON.stringify(fields)).digest("hex").slice(0, 8);
+    return { ...shape, project, name: suffix ? objectName(baseName.slice(0, 54), suffix) : baseName };
+}
+
 /** Builds the GKE ingress driver; the GKE cluster calls this once and exposes the result as `Cluster.ingress`. */
 export function createGkeIngressDriver(
     name: string,
@@ -55,7 +87,7 @@ export function createGkeIngressDriver(
     let certificate: gcp.compute.ManagedSslCertificate | undefined;
     let address: gcp.compute.GlobalAddress | undefined;
     if (loadBalancer?.visibility === "public") {
-        address = new gcp.compute.GlobalAddress(`${name}-address`, { project: args.project, name: baseName }, opts);
+        address = new gcp.compute.GlobalAddress(`${name}-address`, globalAddressArgs(args.project, baseName), opts);
         dependencies.push(address);
     }
     if (loadBalancer && managedCertificate) {

@@ -3,19 +3,27 @@ import { createCluster } from "../components/cluster";
 import { clusterArgs } from "./args/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
+import { exposureUrls } from "../components/exposure/urls";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { airflowArgs } from "./args/airflow";
 import { devspaceFrameArgs } from "./args/devspace";
 import { exposureArgs, exposureUrlsOf } from "./args/exposure";
 import { kedaArgs } from "./args/keda";
+import { observabilityArgs } from "./args/observability";
 import { StackConfig } from "./config";
 
 /** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
 export function platformStack(config: StackConfig) {
     const cluster = createCluster("cluster", clusterArgs(config));
     const observability = config.monitoring.enabled
-        ? new Observability("observability", { cluster, stack: config })
+        ? new Observability(
+              "observability",
+              observabilityArgs(config, {
+                  cluster,
+                  grafanaRootUrl: exposureUrls(config, cluster.ingress?.tls ?? false).grafanaRootUrl,
+              }),
+          )
         : undefined;
     // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
     const kedaConfig = kedaArgs(config, cluster);

@@ -58,8 +58,6 @@ const STILL_IMPORTING_STACKS = new Set([
     "components/cluster/eks/index.ts",
     "components/cluster/eks/specs.ts",
     "components/exposure/urls.ts",
-    "components/observability/index.ts",
-    "components/observability/values.ts",
 ]);
 
 describe("architecture: components declare their own Args and never import stacks/", () => {

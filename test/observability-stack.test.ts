@@ -13,6 +13,8 @@ import {
     KubePrometheusStackInput,
     retentionSizeFor,
 } from "../components/observability/values";
+import { ResolvedObservabilitySettings, withObservabilityDefaults } from "../components/observability/args";
+import { observabilityConfigKey, observabilitySettings } from "../stacks/args/observability";
 import { ConfigError, parseStackConfig } from "../stacks/config";
 import { allStrings, COMPUTED, helmValues, kubeObjects, ofType, Plan, planOf, SECRET, the } from "./harness";
 
@@ -29,25 +31,35 @@ const onDemand = {
     tolerations: [] as { key: string; operator: "Equal" | "Exists"; value?: string; effect: "NoSchedule" }[],
 };
 
-function input(overrides: Partial<KubePrometheusStackInput> = {}): KubePrometheusStackInput {
+/** The component's settings as the stack layer maps them from a stack's config (stacks/args/observability.ts). */
+function settingsOf(monitoring: Obj, environment?: "prod"): ResolvedObservabilitySettings {
     const config = parseStackConfig("t", {
         cloud: "gke",
         gcp: { project: "p", region: "europe-west1" },
         airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
-        monitoring: {
-            prometheus: { retention: "30d", storageSize: "200Gi", replicas: 2 },
-            alertmanager: { replicas: 2 },
-        },
-    }).monitoring;
+        monitoring,
+        ...(environment ? { environment } : {}),
+    });
+    return withObservabilityDefaults(observabilitySettings(config));
+}
+
+const MONITORING = {
+    prometheus: { retention: "30d", storageSize: "200Gi", replicas: 2 },
+    alertmanager: { replicas: 2 },
+};
+
+function input(
+    overrides: Partial<KubePrometheusStackInput> & { production?: boolean; managedControlPlane?: boolean } = {},
+): KubePrometheusStackInput {
+    const { production, managedControlPlane, ...rest } = overrides;
+    const settings = overrides.settings ?? settingsOf(MONITORING, production ? "prod" : undefined);
     return {
-        config,
-        production: false,
+        settings: managedControlPlane === undefined ? settings : { ...settings, managedControlPlane },
         onDemand,
         spotNodeSelector: { "airflow-platform/capacity": "spot" },
         grafanaAdminSecretName: "grafana-admin",
         alertmanagerConfigSecretName: "alertmanager-airflow-platform",
-        managedControlPlane: true,
-        ...overrides,
+        ...rest,
     };
 }
 
@@ -226,13 +238,9 @@ describe("observability: kube-prometheus-stack values", () => {
 
     it("recreates (never rolls) a Grafana that keeps its data on a ReadWriteOnce volume, so upgrades cannot hang", () => {
         expect(v.grafana.deploymentStrategy).to.equal(undefined);
-        const persistent = parseStackConfig("t", {
-            cloud: "gke",
-            gcp: { project: "p", region: "europe-west1" },
-            airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
-            monitoring: { grafana: { persistence: true } },
-        }).monitoring;
-        const g = (kubePrometheusStackValues(input({ config: persistent })) as unknown as Record<string, Obj>).grafana;
+        const persistent = settingsOf({ grafana: { persistence: true } });
+        const g = (kubePrometheusStackValues(input({ settings: persistent })) as unknown as Record<string, Obj>)
+            .grafana;
         expect(g.persistence).to.deep.include({ enabled: true, accessModes: ["ReadWriteOnce"] });
         expect(g.deploymentStrategy).to.deep.equal({ type: "Recreate" });
     });
@@ -358,21 +366,48 @@ describe("observability: monitoring config", () => {
             parseStackConfig("t", { ...raw, monitoring: { statsdMappingTtl: "90m" } }).monitoring.statsdMappingTtl,
         ).to.equal("90m");
     });
+
+    it("reports the component's own refusal under the config key that set it, before any resource", () => {
+        const raw = {
+            cloud: "gke",
+            gcp: { project: "p", region: "europe-west1" },
+            airflow: { dags: { repo: "https://github.com/acme/dags.git" } },
+        };
+        // The schema admits 1Mi; the component refuses a volume its size-based retention (85%, whole MiB) cannot use.
+        const tiny = { ...raw, monitoring: { prometheus: { storageSize: "1Mi" } } };
+        expect(() => parseStackConfig("t", tiny))
+            .to.throw(ConfigError)
+            .with.property("message")
+            .that.matches(/airflow-platform:monitoring\.prometheus\.storageSize: "1Mi" is not a volume size/);
+        expect(observabilityConfigKey("alertmanager.replicas")).to.deep.equal([
+            "monitoring",
+            "alertmanager",
+            "replicas",
+        ]);
+        expect(observabilityConfigKey("unpagedNamespacePrefixes[0]")).to.deep.equal(["devspaces"]);
+        // Without monitoring, nothing of it is checked.
+        expect(() =>
+            parseStackConfig("t", { ...raw, monitoring: { enabled: false, prometheus: { storageSize: "1Mi" } } }),
+        ).to.not.throw();
+    });
 });
 
 describe("observability: Alertmanager configuration", () => {
     it("routes every alert to the configured Slack, webhook and email receivers", () => {
-        const config = alertmanagerConfig({
-            slack: { apiUrl: "https://hooks.slack.com/services/T/B/X", channel: "#airflow" },
-            webhook: { url: "https://hooks.example.com/alert" },
-            email: {
-                to: "data@example.com",
-                from: "alerts@example.com",
-                smarthost: "smtp.example.com:587",
-                username: "u",
-                password: "p",
+        const config = alertmanagerConfig(
+            {
+                slack: { apiUrl: "https://hooks.slack.com/services/T/B/X", channel: "#airflow" },
+                webhook: { url: "https://hooks.example.com/alert" },
+                email: {
+                    to: "data@example.com",
+                    from: "alerts@example.com",
+                    smarthost: "smtp.example.com:587",
+                    username: "u",
+                    password: "p",
+                },
             },
-        });
+            settingsOf({}).unpagedNamespacePrefixes,
+        );
         expect(config.route.receiver).to.equal("airflow-platform");
         const receiver = config.receivers.find((r) => r.name === "airflow-platform") as Obj;
         expect((receiver.slack_configs as Obj[])[0]).to.deep.include({

@@ -2,10 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
-import { AlertmanagerReceivers, StackConfig } from "../../stacks/config";
-import { Cluster } from "../cluster/types";
-import { exposureUrls } from "../exposure/urls";
 import { airflowMixin } from "@airflow-platform/airflow-mixin";
+import { refuseArgs } from "../validation";
+import { AlertmanagerReceivers, ObservabilityArgs, checkObservabilityArgs, withObservabilityDefaults } from "./args";
 import {
     ALERTMANAGER_CONFIG_KEY,
     GRAFANA_DASHBOARD_LABEL,
@@ -19,18 +18,14 @@ import {
 } from "./values";
 import { platformMixinConfig } from "./mixin";
 
-export interface ObservabilityArgs {
-    cluster: Cluster;
-    /** The resolved stack config; reads `monitoring`, `production`, `cloud`, `exposure` and `secrets.alertmanagerReceivers`. */
-    stack: StackConfig;
-}
+export * from "./args";
 
 const PART_OF = { "app.kubernetes.io/part-of": "airflow-platform" };
 
 /**
  * kube-prometheus-stack with its CRDs installed first as their own release, Grafana's admin password and
  * Alertmanager's configuration as Secrets, and the Airflow mixin: dashboards (ConfigMaps for the Grafana sidecar) and
- * rules (a PrometheusRule). Airflow releases add their own ServiceMonitor with `AirflowScrapeTarget`.
+ * rules (a PrometheusRule). Each Airflow release is scraped by an `AirflowScrapeTarget` the stack creates beside it.
  */
 export class Observability extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
@@ -44,9 +39,19 @@ export class Observability extends pulumi.ComponentResource {
     readonly grafanaAdminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("airflow-platform:index:Observability", name, {}, opts);
-        const { cluster, stack } = args;
-        const config = stack.monitoring;
+        refuseArgs("Observability", checkObservabilityArgs(args));
+        // The type token followed the folder (issue 14): the alias keeps every existing URN.
+        super(
+            "airflow-platform:observability:Observability",
+            name,
+            {},
+            {
+                ...opts,
+                aliases: [{ type: "airflow-platform:index:Observability" }, ...(opts?.aliases ?? [])],
+            },
+        );
+        const { cluster } = args;
+        const config = withObservabilityDefaults(args);
         const provider = cluster.provider;
         const child = { parent: this, provider };
 
@@ -73,15 +78,14 @@ export class Observability extends pulumi.ComponentResource {
         );
 
         // The receivers are secret: the whole Alertmanager configuration stays a secret, outside the Helm values.
-        const receivers: pulumi.Output<AlertmanagerReceivers | undefined> =
-            stack.secrets.alertmanagerReceivers ?? pulumi.output<AlertmanagerReceivers | undefined>(undefined);
+        const receivers = pulumi.output<AlertmanagerReceivers | undefined>(config.alertmanager.receivers);
         const alertmanager = new k8s.core.v1.Secret(
             `${name}-alertmanager-config`,
             {
                 metadata: { name: "alertmanager-airflow-platform", namespace: this.namespace, labels: PART_OF },
                 stringData: {
                     [ALERTMANAGER_CONFIG_KEY]: pulumi.secret(
-                        receivers.apply((r) => YAML.stringify(alertmanagerConfig(r))),
+                        receivers.apply((r) => YAML.stringify(alertmanagerConfig(r, config.unpagedNamespacePrefixes))),
                     ),
                 },
             },
@@ -102,21 +106,19 @@ export class Observability extends pulumi.ComponentResource {
             { ...child, dependsOn: [namespace] },
         );
 
-        const values = cluster.blockStorageClassName.apply((blockStorageClassName) =>
-            kubePrometheusStackValues({
-                config,
-                production: stack.production,
-                onDemand: cluster.placement.onDemand,
-                spotNodeSelector: cluster.placement.spot.nodeSelector,
-                grafanaAdminSecretName: "grafana-admin",
-                alertmanagerConfigSecretName: "alertmanager-airflow-platform",
-                grafanaRootUrl: exposureUrls(stack, cluster.ingress?.tls ?? false).grafanaRootUrl,
-                managedControlPlane: stack.cloud !== "existing",
-                // GKE's default DNS is kube-dns (cloud.google.com/kubernetes-engine/docs/how-to/kube-dns); EKS runs CoreDNS.
-                clusterDns: stack.cloud === "gke" ? "kube-dns" : "coredns",
-                blockStorageClassName,
-            }),
-        );
+        const values = pulumi
+            .all([cluster.blockStorageClassName, config.grafana.rootUrl])
+            .apply(([blockStorageClassName, grafanaRootUrl]) =>
+                kubePrometheusStackValues({
+                    settings: config,
+                    onDemand: cluster.placement.onDemand,
+                    spotNodeSelector: cluster.placement.spot.nodeSelector,
+                    grafanaAdminSecretName: "grafana-admin",
+                    alertmanagerConfigSecretName: "alertmanager-airflow-platform",
+                    grafanaRootUrl,
+                    blockStorageClassName,
+                }),
+            );
         this.release = new k8s.helm.v3.Release(
             `${name}-kube-prometheus-stack`,
             {

@@ -2,11 +2,10 @@
  * Pure functions that turn the typed monitoring config into Helm values for kube-prometheus-stack and into the
  * Alertmanager configuration. No Pulumi here: tests call these directly.
  */
-import type { AlertmanagerReceivers, MonitoringConfig, Resources } from "../../stacks/config";
 import type { Placement } from "../cluster/types";
-import { DEVSPACE_NAMESPACE_PREFIX } from "../devspace/namespace";
 import { containerResources, parseMemory } from "../quantities";
 import { CLOUD_SPOT_LABELS, PROMETHEUS_DATASOURCE_UID, SERVICE_ENDPOINTS_JOB } from "@airflow-platform/airflow-mixin";
+import type { AlertmanagerReceivers, ResolvedObservabilitySettings } from "./args";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
     chart: "kube-prometheus-stack",
@@ -30,34 +29,6 @@ export const ALERTMANAGER_STORAGE = "1Gi";
 
 /** Key of the Alertmanager configuration inside its Secret, as the operator expects. */
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
-
-/** Requests per component; the memory request is also the memory limit (the project's convention). */
-const SIZES: Record<"small" | "production", Record<string, Resources>> = {
-    small: {
-        operator: { cpu: "50m", memory: "128Mi" },
-        configReloader: { cpu: "10m", memory: "32Mi" },
-        webhookJob: { cpu: "10m", memory: "32Mi" },
-        prometheus: { cpu: "200m", memory: "1Gi" },
-        alertmanager: { cpu: "20m", memory: "64Mi" },
-        grafana: { cpu: "100m", memory: "256Mi" },
-        grafanaSidecar: { cpu: "20m", memory: "96Mi" },
-        grafanaInit: { cpu: "10m", memory: "32Mi" },
-        kubeStateMetrics: { cpu: "20m", memory: "96Mi" },
-        nodeExporter: { cpu: "20m", memory: "48Mi" },
-    },
-    production: {
-        operator: { cpu: "100m", memory: "256Mi" },
-        configReloader: { cpu: "20m", memory: "48Mi" },
-        webhookJob: { cpu: "10m", memory: "32Mi" },
-        prometheus: { cpu: "1", memory: "4Gi" },
-        alertmanager: { cpu: "50m", memory: "128Mi" },
-        grafana: { cpu: "200m", memory: "512Mi" },
-        grafanaSidecar: { cpu: "50m", memory: "128Mi" },
-        grafanaInit: { cpu: "10m", memory: "32Mi" },
-        kubeStateMetrics: { cpu: "100m", memory: "256Mi" },
-        nodeExporter: { cpu: "50m", memory: "64Mi" },
-    },
-};
 
 /** One Prometheus `relabel_configs` entry. */
 interface RelabelConfig {
@@ -162,8 +133,8 @@ export function retentionSizeFor(storageSize: string): string {
 }
 
 export interface KubePrometheusStackInput {
-    config: MonitoringConfig;
-    production: boolean;
+    /** The component's settings, defaults applied (the receivers and the root URL are not read here). */
+    settings: ResolvedObservabilitySettings;
     /** Where the control-plane pieces run: the on-demand pool. */
     onDemand: Placement;
     /** How spot nodes are labelled (the spot pool's nodeSelector): kube-state-metrics must export these labels. */
@@ -172,15 +143,8 @@ export interface KubePrometheusStackInput {
     grafanaAdminSecretName: string;
     /** Secret with `alertmanager.yaml`. */
     alertmanagerConfigSecretName: string;
-    /** Grafana's public URL when it is served behind the load balancer on a sub-path. */
+    /** Grafana's public URL when it is served behind the load balancer on a sub-path (`settings.grafana.rootUrl`, resolved). */
     grafanaRootUrl?: string;
-    /** Managed control planes (GKE, EKS) hide etcd, the scheduler and the controller manager: do not scrape them. */
-    managedControlPlane: boolean;
-    /**
-     * The cluster's DNS: GKE runs kube-dns (metrics on 10054/10055), where kube-prometheus-stack's default CoreDNS
-     * target (port 9153) has no endpoint and fires TargetDown. @default "coredns"
-     */
-    clusterDns?: "coredns" | "kube-dns";
     /** The cluster's ReadWriteOnce StorageClass for Prometheus' and Grafana's volumes; empty or unset: the cluster's default. */
     blockStorageClassName?: string;
 }
@@ -196,8 +160,8 @@ export function prometheusOperatorCrdsValues() {
 
 /** Helm values for kube-prometheus-stack. */
 export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
-    const size = SIZES[input.production ? "production" : "small"];
-    const c = input.config;
+    const c = input.settings;
+    const size = c.resources;
     const placement = { nodeSelector: input.onDemand.nodeSelector, tolerations: input.onDemand.tolerations };
     const nodeLabels = [
         ...new Set([
@@ -220,8 +184,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
         // The CRDs come from the prometheus-operator-crds release, installed first.
         crds: { enabled: false },
         // kube-prometheus-stack scrapes CoreDNS by default; kube-dns has its own exporter block (templates/exporters/kube-dns).
-        ...(input.clusterDns === "kube-dns" ? { coreDns: { enabled: false }, kubeDns: { enabled: true } } : {}),
-        ...(input.managedControlPlane
+        ...(c.clusterDns === "kube-dns" ? { coreDns: { enabled: false }, kubeDns: { enabled: true } } : {}),
+        ...(c.managedControlPlane
             ? {
                   kubeControllerManager: { enabled: false },
                   kubeScheduler: { enabled: false },
@@ -358,8 +322,14 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
 /** The receiver every alert goes to when receivers are configured. */
 export const AIRFLOW_RECEIVER = "airflow-platform";
 
-/** The Alertmanager configuration: receivers from the secret config, Watchdog silenced, kube-prometheus inhibitions. */
-export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined) {
+/**
+ * The Alertmanager configuration: receivers from the secret config, Watchdog silenced, kube-prometheus inhibitions,
+ * and no page for the namespaces starting with one of `unpagedNamespacePrefixes`.
+ */
+export function alertmanagerConfig(
+    receivers: AlertmanagerReceivers | undefined,
+    unpagedNamespacePrefixes: readonly string[] = [],
+) {
     const r = receivers ?? {};
     const configured = r.slack !== undefined || r.webhook !== undefined || r.email !== undefined;
     const receiver: Record<string, unknown> = { name: AIRFLOW_RECEIVER };
@@ -399,7 +369,10 @@ export function alertmanagerConfig(receivers: AlertmanagerReceivers | undefined)
                 { receiver: "null", matchers: ['alertname = "Watchdog"'] },
                 { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
                 // Developers' devspaces start and stop at will: their alerts show in Alertmanager and Grafana, never page.
-                { receiver: "null", matchers: [`namespace =~ "${DEVSPACE_NAMESPACE_PREFIX}.*"`] },
+                ...unpagedNamespacePrefixes.map((prefix) => ({
+                    receiver: "null",
+                    matchers: [`namespace =~ "${prefix}.*"`],
+                })),
             ],
         },
         inhibit_rules: [

@@ -7,6 +7,7 @@ import { airflowSettings, reportAirflowIssues } from "../args/airflow";
 import { devspaceFrameConfigIssues } from "../args/devspace";
 import { exposureConfigIssues } from "../args/exposure";
 import { ingressConfigIssues } from "../args/ingress";
+import { checkObservabilityConfig } from "../args/observability";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
 import { AirflowComponent, DEFAULT_NODE_POOLS, airflowSizing, workerConcurrencyFor } from "./defaults";
 import packageJson from "../../package.json";
@@ -132,6 +133,7 @@ export function parseStackConfig(
     ];
     // A component refusing a key a cross-check already named would say the same thing twice.
     crossChecks.push(...componentIssues.filter((i) => !crossChecks.some((c) => relatedKeys(c.key, i.key))));
+    checkObservabilityConfig(resolved, problem);
     // A cross-check about a key the schema refused (or its section) would only repeat the schema's error.
     const refused = schemaIssues.map((i) => i.key);
     issues.push(...crossChecks.filter((i) => !refused.some((k) => relatedKeys(i.key, k))));

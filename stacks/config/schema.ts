@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { DevspaceAccessRequest, DevspaceEntry } from "../../components/devspace/args";
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
+import type { AlertmanagerReceivers, GrafanaArgs, PrometheusArgs } from "../../components/observability/args";
 
 export const PROJECT = "airflow-platform";
 
@@ -584,9 +585,11 @@ const monitoringSchema = z.strictObject({
             storageSize: quantityMemory.default("50Gi"),
             replicas: z.number().int().min(1).max(3).default(1),
         })
-        .prefault({}),
+        .prefault({}) satisfies z.ZodType<Required<PrometheusArgs>>,
     alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(3).default(1) }).prefault({}),
-    grafana: z.strictObject({ persistence: z.boolean().default(false) }).prefault({}),
+    grafana: z.strictObject({ persistence: z.boolean().default(false) }).prefault({}) satisfies z.ZodType<
+        Required<Pick<GrafanaArgs, "persistence">>
+    >,
 });
 
 const exposureSchema = z.strictObject({
@@ -894,6 +897,7 @@ export const SECRET_KEYS = {
     existingKubeconfig: "kubeconfig of an existing cluster (cloud=existing); the default kubeconfig is used if unset",
 } as const;
 
+// The Observability component declares the receivers' type; the schema's inferred type must stay assignable to it.
 export const alertmanagerReceiversSchema = z.strictObject({
     slack: z.strictObject({ apiUrl: z.string().url(), channel: z.string().min(1) }).optional(),
     webhook: z.strictObject({ url: z.string().url() }).optional(),
@@ -906,8 +910,8 @@ export const alertmanagerReceiversSchema = z.strictObject({
             password: z.string().optional(),
         })
         .optional(),
-});
-export type AlertmanagerReceivers = z.infer<typeof alertmanagerReceiversSchema>;
+}) satisfies z.ZodType<AlertmanagerReceivers>;
+export type { AlertmanagerReceivers };
 
 export type Environment = RawStackConfig["environment"];
 export type Cloud = NonNullable<RawStackConfig["cloud"]>;

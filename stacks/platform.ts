@@ -3,7 +3,6 @@ import { createCluster } from "../components/cluster";
 import { clusterArgs } from "./args/cluster";
 import { DevspaceFrame, devspaceFrameOutput } from "../components/devspace";
 import { Exposure } from "../components/exposure";
-import { exposureUrls } from "../components/exposure/urls";
 import { KEDA_NAMESPACE, Keda } from "../components/keda";
 import { Observability } from "../components/observability";
 import { airflowArgs } from "./args/airflow";
@@ -16,19 +15,17 @@ import { StackConfig } from "./config";
 /** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
 export function platformStack(config: StackConfig) {
     const cluster = createCluster("cluster", clusterArgs(config));
+    // Where the exposed UIs live, before the load balancer exists: Grafana is told its root URL.
+    const urls = exposureUrlsOf(config, cluster.ingress?.tls ?? false);
     const observability = config.monitoring.enabled
         ? new Observability(
               "observability",
-              observabilityArgs(config, {
-                  cluster,
-                  grafanaRootUrl: exposureUrls(config, cluster.ingress?.tls ?? false).grafanaRootUrl,
-              }),
+              observabilityArgs(config, { cluster, grafanaRootUrl: urls?.grafanaRootUrl }),
           )
         : undefined;
     // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
     const kedaConfig = kedaArgs(config, cluster);
     const keda = kedaConfig ? new Keda("keda", kedaConfig) : undefined;
-    const urls = exposureUrlsOf(config, cluster.ingress?.tls ?? false);
     const airflow = new Airflow("airflow", airflowArgs(config, { cluster, urls, observability, keda: keda?.release }));
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
     for (const entry of config.devspaces)

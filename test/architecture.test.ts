@@ -57,7 +57,6 @@ const STILL_IMPORTING_STACKS = new Set([
     "components/cluster/eks/database.ts",
     "components/cluster/eks/index.ts",
     "components/cluster/eks/specs.ts",
-    "components/exposure/urls.ts",
 ]);
 
 describe("architecture: components declare their own Args and never import stacks/", () => {

@@ -12,7 +12,7 @@ import { gatewayTls } from "../components/cluster/ingress/gke";
 import { classIngresses } from "../components/cluster/ingress/ingress-class";
 import type { IngressManifest } from "../components/cluster/ingress/routes";
 import type { IngressDriver, IngressRequest } from "../components/cluster/types";
-import { exposedUrls, exposureRoutes, exposureUrls, withExposureDefaults } from "../components/exposure";
+import { exposedUrls, exposureRoutes, withExposureDefaults } from "../components/exposure";
 import { ExposureWiring, exposureArgs, exposureUrlsOf } from "../stacks/args/exposure";
 import { albLoadBalancerArgs, gatewayLoadBalancerArgs } from "../stacks/args/ingress";
 import { StackConfig, parseStackConfig } from "../stacks/config";
@@ -145,8 +145,6 @@ describe("exposure: URLs and config", () => {
 
     it("has no URLs when exposure is off", () => {
         expect(urlsOf(parse("dev"))).to.equal(undefined);
-        // The old entry point, until Airflow and Observability call stacks/' URLs: nothing either.
-        expect(exposureUrls(parse("dev"), true)).to.deep.equal({});
     });
 
     it("computes the URLs once in stacks/ from the site: Airflow's base_url, Grafana's root_url, Flower's prefix", () => {

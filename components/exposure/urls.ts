@@ -3,7 +3,6 @@
  * terminates TLS, so that Airflow (`base_url`) and Grafana (`root_url`) can be told where they live before the load
  * balancer exists. stacks/ computes them once and passes them to both.
  */
-import type { StackConfig } from "../../stacks/config";
 import { ExposureSite, withExposureSiteDefaults } from "./args";
 
 /** Where each exposed UI is reached. */
@@ -32,35 +31,4 @@ export function exposedUrls(site: ExposureSite, tls: boolean): ExposedUrls {
             ? { flowerUrl: `${origin}${resolved.flower.path}/`, flowerUrlPrefix: resolved.flower.path }
             : {}),
     };
-}
-
-/** @deprecated Use `exposedUrls` (stacks/args/exposure.ts `exposureUrlsOf`); kept until Airflow and Observability stop calling it. */
-export interface ExposureUrls {
-    airflowBaseUrl?: string;
-    grafanaRootUrl?: string;
-    flowerUrl?: string;
-}
-
-/**
- * @deprecated Use `exposedUrls` (stacks/args/exposure.ts `exposureUrlsOf`); kept until Airflow and Observability stop
- * calling it. All undefined when exposure is off.
- */
-export function exposureUrls(stack: StackConfig, tls: boolean): ExposureUrls {
-    const e = stack.exposure;
-    if (!e.enabled || !e.host) return {};
-    const urls = exposedUrls(
-        {
-            host: e.host,
-            grafana: stack.monitoring.enabled ? { path: e.grafanaPath } : undefined,
-            flower: flowerExposed(stack) ? { path: e.flowerPath } : undefined,
-        },
-        tls,
-    );
-    return { airflowBaseUrl: urls.airflowBaseUrl, grafanaRootUrl: urls.grafanaRootUrl, flowerUrl: urls.flowerUrl };
-}
-
-/** @deprecated Flower is served when stacks/ passes `flower` in the exposure's site. */
-export function flowerExposed(stack: StackConfig): boolean {
-    const a = stack.airflow;
-    return stack.exposure.enabled && !!a && a.flower.enabled && a.executor !== "kubernetes";
 }

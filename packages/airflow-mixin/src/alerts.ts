@@ -153,7 +153,7 @@ export function airflowAlerts(config: ResolvedAirflowMixinConfig): RuleGroup[] {
                         summary: "statsd-exporter in {{ $labels.namespace }} drops metrics on name conflicts",
                         description:
                             "Some StatsD metric maps to a Prometheus name already used with another type (counter, gauge, timer); those events are dropped.",
-                        runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${exporter.scrapePort} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (components/observability/airflow-mixin/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
+                        runbook: `The exporter logs conflicts only at debug level: add \`--log.level=debug\` to the statsd args for a while (or port-forward ${exporter.scrapePort} and list the airflow_unmapped* series), find the StatsD name whose type differs from an existing metric's, and add or fix its entry in AIRFLOW_METRICS (packages/airflow-mixin/src/statsd-mapping.ts; docs/observability.md, "How to add a mapping rule safely").`,
                     },
                 },
             ],

@@ -185,6 +185,11 @@ export interface AirflowSettings {
     chartVersion?: string;
     /** @default { repository: "apache/airflow", tag: version } */
     image?: { repository?: string; tag?: string };
+    /**
+     * Registry prefix that serves Docker Hub (a pull-through cache): every Docker Hub image of the release (Airflow,
+     * PgBouncer, Redis, the bundled Postgres) is pulled through it. @default undefined (straight from Docker Hub)
+     */
+    dockerHubMirror?: string;
     /** @default "celery-kubernetes" */
     executor?: AirflowExecutor;
     /** Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods. @default "kubernetes" */
@@ -250,6 +255,8 @@ export interface ResolvedAirflowSettings {
     majorVersion: 2 | 3;
     chartVersion: string;
     image: { repository: string; tag: string };
+    /** Undefined: images straight from Docker Hub. */
+    dockerHubMirror: string | undefined;
     executor: AirflowExecutor;
     kubernetesQueue: string;
     workers: Required<Omit<AirflowWorkersArgs, "replicas" | "autoscaling">> & {
@@ -306,6 +313,7 @@ export function withAirflowDefaults(
         majorVersion: Number(version.split(".")[0]) >= 3 ? 3 : 2,
         chartVersion: args.chartVersion ?? "1.20.0",
         image: { repository: args.image?.repository ?? "apache/airflow", tag: args.image?.tag ?? version },
+        dockerHubMirror: args.dockerHubMirror,
         executor: args.executor ?? "celery-kubernetes",
         kubernetesQueue: args.kubernetesQueue ?? "kubernetes",
         workers: {

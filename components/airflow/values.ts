@@ -15,6 +15,7 @@ import {
 import { createHash } from "crypto";
 import { type Resources, containerResources } from "../quantities";
 import type { ResolvedAirflowSettings } from "./args";
+import { dockerHubMirrorParts, viaDockerHubMirror } from "../images";
 
 /** The Helm release name; the chart then names its objects `airflow-…`. */
 export const AIRFLOW_RELEASE_NAME = "airflow";
@@ -93,6 +94,14 @@ export type LogsPlan =
 
 /** The statsd-exporter image the chart runs; its tag comes from `statsd.exporterImageTag`. */
 export const STATSD_EXPORTER_IMAGE = "quay.io/prometheus/statsd-exporter";
+
+/** The chart's Docker Hub images beside Airflow's (values.yaml `images.*`, `postgresql.image` of chart 1.20.0-dev). */
+export const CHART_DOCKER_HUB_IMAGES = {
+    redis: "redis",
+    pgbouncer: "apache/airflow",
+    pgbouncerExporter: "apache/airflow",
+    postgresql: "bitnamilegacy/postgresql",
+} as const;
 
 export interface AirflowValuesInput {
     airflow: ResolvedAirflowSettings;
@@ -297,6 +306,12 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     const onDemand = place(placement.onDemand);
     const spot = placeWorkers(placement.workers ?? placement.spot);
     const imageTag = a.image.tag;
+    const mirror = a.dockerHubMirror;
+    const airflowRepository = viaDockerHubMirror(a.image.repository, mirror);
+    // Only the repository: the chart's default tag stays. Unset without a mirror, so today's values are unchanged.
+    const mirrored = (chartImage: keyof typeof CHART_DOCKER_HUB_IMAGES) =>
+        mirror ? { [chartImage]: { repository: viaDockerHubMirror(CHART_DOCKER_HUB_IMAGES[chartImage], mirror) } } : {};
+    const postgresImage = dockerHubMirrorParts(CHART_DOCKER_HUB_IMAGES.postgresql, mirror);
     const remote = input.logs.mode === "remote" ? input.logs : undefined;
     const saAnnotations = (who: LogWriter) => ({
         serviceAccount: { annotations: { ...(remote?.serviceAccountAnnotations[who] ?? {}) } },
@@ -362,11 +377,14 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
 
     const values: Record<string, unknown> = {
         airflowVersion: a.version,
-        defaultAirflowRepository: a.image.repository,
+        defaultAirflowRepository: airflowRepository,
         defaultAirflowTag: imageTag,
         images: {
-            airflow: { repository: a.image.repository, tag: imageTag },
+            airflow: { repository: airflowRepository, tag: imageTag },
             statsd: { repository: STATSD_EXPORTER_IMAGE, tag: input.statsdExporterImageTag },
+            ...mirrored("redis"),
+            ...mirrored("pgbouncer"),
+            ...mirrored("pgbouncerExporter"),
         },
         executor: exec.executor,
         // Anything without its own placement (future chart components) lands on on-demand nodes.
@@ -508,6 +526,8 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             input.databaseMode === "bundled"
                 ? {
                       enabled: true,
+                      // bitnami's common.images.image joins `image.registry` and `image.repository`.
+                      ...(postgresImage ? { image: postgresImage } : {}),
                       auth: { enablePostgresUser: true, existingSecret: s.postgresAuth },
                       primary: {
                           resources: containerResources(r.postgres),

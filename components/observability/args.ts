@@ -134,6 +134,11 @@ export interface ObservabilitySettings {
      * never page a receiver. Lowercase letters, digits and `-`. @default []
      */
     readonly unpagedNamespacePrefixes?: readonly string[];
+    /**
+     * Registry prefix serving Docker Hub (a pull-through cache): Grafana's images (the server, its init-chown and
+     * dashboard-download containers) are pulled through it. @default undefined (straight from Docker Hub)
+     */
+    readonly dockerHubMirror?: string;
 }
 
 /** What the Observability component needs: the cluster and the settings. */
@@ -154,6 +159,8 @@ export interface ResolvedObservabilitySettings {
     readonly clusterDns: "coredns" | "kube-dns";
     readonly managedControlPlane: boolean;
     readonly unpagedNamespacePrefixes: readonly string[];
+    /** Unset: straight from Docker Hub. */
+    readonly dockerHubMirror?: string;
 }
 
 /** The defaults of every optional setting, in one place. */
@@ -179,6 +186,7 @@ export function withObservabilityDefaults(settings: ObservabilitySettings): Reso
         clusterDns: settings.clusterDns ?? "coredns",
         managedControlPlane: settings.managedControlPlane ?? true,
         unpagedNamespacePrefixes: settings.unpagedNamespacePrefixes ?? [],
+        ...(settings.dockerHubMirror !== undefined ? { dockerHubMirror: settings.dockerHubMirror } : {}),
     };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Placement } from "../cluster/types";
 import { containerResources, parseMemory } from "../quantities";
+import { dockerHubMirrorParts } from "../images";
 import { CLOUD_SPOT_LABELS, PROMETHEUS_DATASOURCE_UID, SERVICE_ENDPOINTS_JOB } from "@airflow-platform/airflow-mixin";
 import type { AlertmanagerReceivers, ResolvedObservabilitySettings } from "./args";
 
@@ -149,6 +150,13 @@ export interface KubePrometheusStackInput {
     blockStorageClassName?: string;
 }
 
+/** The grafana chart's Docker Hub images (values.yaml of grafana 12.11.1: `image`, `initChownData.image`, `downloadDashboardsImage`). */
+export const GRAFANA_DOCKER_HUB_IMAGES = {
+    grafana: "grafana/grafana",
+    initChownData: "library/busybox",
+    downloadDashboards: "curlimages/curl",
+} as const;
+
 /**
  * Helm values for prometheus-operator-crds: the CRDs stay when the release is removed (`helm.sh/resource-policy:
  * keep`, which the chart's `crds.annotations` puts on every CRD); deleting a CRD would delete every ServiceMonitor,
@@ -173,6 +181,10 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
     const retentionSize = retentionSizeFor(c.prometheus.storageSize);
     // An unset storageClassName means the cluster's default class; an empty string would mean "no class" (no provisioning).
     const storageClassName = input.blockStorageClassName ? { storageClassName: input.blockStorageClassName } : {};
+    // The grafana chart joins `registry` and `repository` (templates/_helpers.tpl, grafana.image); unset keeps docker.io.
+    const grafanaImage = dockerHubMirrorParts(GRAFANA_DOCKER_HUB_IMAGES.grafana, c.dockerHubMirror);
+    const initChownImage = dockerHubMirrorParts(GRAFANA_DOCKER_HUB_IMAGES.initChownData, c.dockerHubMirror);
+    const downloadImage = dockerHubMirrorParts(GRAFANA_DOCKER_HUB_IMAGES.downloadDashboards, c.dockerHubMirror);
     const grafanaIni: Record<string, Record<string, unknown>> = {
         "auth.anonymous": { enabled: false },
         users: { allow_sign_up: false },
@@ -268,6 +280,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
             // templates/grafana/dashboards-1.14/) ship as sidecar ConfigMaps: no download from grafana.com at start.
             defaultDashboardsEnabled: true,
             fullnameOverride: GRAFANA_SERVICE.name,
+            ...(grafanaImage ? { image: grafanaImage } : {}),
+            ...(downloadImage ? { downloadDashboardsImage: downloadImage } : {}),
             service: { port: GRAFANA_SERVICE.port },
             resources: containerResources(size.grafana),
             admin: {
@@ -281,7 +295,10 @@ export function kubePrometheusStackValues(input: KubePrometheusStackInput) {
                 : { enabled: false },
             // A rolling update's new pod cannot attach the old pod's ReadWriteOnce volume, so an upgrade would hang.
             ...(c.grafana.persistence ? { deploymentStrategy: { type: "Recreate" } } : {}),
-            initChownData: { resources: containerResources(size.grafanaInit) },
+            initChownData: {
+                ...(initChownImage ? { image: initChownImage } : {}),
+                resources: containerResources(size.grafanaInit),
+            },
             testFramework: { enabled: false },
             sidecar: {
                 resources: containerResources(size.grafanaSidecar),

@@ -9,7 +9,7 @@ import { devspaceNamespace } from "../../components/devspace/namespace";
 import type { ExposedUrls } from "../../components/exposure/urls";
 import type { Observability } from "../../components/observability";
 import type { ArgsIssue } from "../../components/validation";
-import type { MonitoringConfig, ResolvedAirflowConfig, StackConfig } from "../config";
+import type { ImagesConfig, MonitoringConfig, ResolvedAirflowConfig, StackConfig } from "../config";
 import type { Problem } from "../config/checks";
 
 /** What `airflowSettings` reads of the config: the loader has these before the whole `StackConfig` exists. */
@@ -17,6 +17,7 @@ export interface AirflowSource {
     airflow: ResolvedAirflowConfig;
     production: boolean;
     monitoring: Pick<MonitoringConfig, "statsdMappingTtl" | "statsdExporterImageTag">;
+    images: ImagesConfig;
     secrets: { dagsGitSshKey?: pulumi.Input<string>; dagsGitToken?: pulumi.Input<string> };
 }
 
@@ -67,6 +68,7 @@ export function airflowSettings(source: AirflowSource): AirflowSettings {
         version: a.version,
         chartVersion: a.chartVersion,
         image: { repository: a.image.repository, ...(a.image.tag !== undefined ? { tag: a.image.tag } : {}) },
+        ...(source.images.dockerHubMirror !== undefined ? { dockerHubMirror: source.images.dockerHubMirror } : {}),
         executor: a.executor,
         kubernetesQueue: a.kubernetesQueue,
         workers: {

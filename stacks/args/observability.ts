@@ -14,7 +14,7 @@ export interface ObservabilityWiring {
 }
 
 /** What the settings are made of. */
-type MonitoringSource = Pick<StackConfig, "monitoring" | "production" | "cloud" | "secrets">;
+type MonitoringSource = Pick<StackConfig, "monitoring" | "production" | "cloud" | "secrets" | "images">;
 
 /** The component's settings from `monitoring`, `production`, `cloud` and the secret `alertmanagerReceivers`. */
 export function observabilitySettings(config: MonitoringSource): ObservabilitySettings {
@@ -35,6 +35,7 @@ export function observabilitySettings(config: MonitoringSource): ObservabilitySe
         managedControlPlane: config.cloud !== "existing",
         // The devspaces this cluster frames start and stop at will: their alerts never page.
         unpagedNamespacePrefixes: [DEVSPACE_NAMESPACE_PREFIX],
+        ...(config.images.dockerHubMirror !== undefined ? { dockerHubMirror: config.images.dockerHubMirror } : {}),
     };
 }
 

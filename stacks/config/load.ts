@@ -310,7 +310,13 @@ function resolve(
             dagsGitSshKey: secretValues.dagsGitSshKey ?? "",
             dagsGitToken: secretValues.dagsGitToken ?? "",
         };
-        const settings = airflowSettings({ airflow, production, monitoring: c.monitoring, secrets: checkedSecrets });
+        const settings = airflowSettings({
+            airflow,
+            production,
+            monitoring: c.monitoring,
+            images: c.images,
+            secrets: checkedSecrets,
+        });
         reportAirflowIssues(checkAirflowArgs(settings), airflow, problem);
         checkAirflow(airflow, cloud, secretValues, problem);
         // Chart 1.20 renders the pod template from `workers.resources`; with Celery in the mix the workers' size wins.
@@ -373,6 +379,7 @@ function resolve(
         devspace: c.devspace,
         devspaces: c.devspaces,
         delivery: c.delivery,
+        images: c.images,
         secrets: {
             dagsGitSshKey: secretOutput(secretValues.dagsGitSshKey),
             dagsGitToken: secretOutput(secretValues.dagsGitToken),

@@ -14,6 +14,7 @@ import type {
     ExistingClusterConfig,
     ExposureConfig,
     GcpConfig,
+    ImagesConfig,
     MonitoringConfig,
     NodePoolConfig,
     RawStackConfig,
@@ -80,6 +81,8 @@ export interface StackConfig {
     devspaces: DevspaceEntry[];
     /** How CI delivers the stack (backend, secrets provider, runner); the program only validates it. */
     delivery: DeliveryConfig;
+    /** Where Docker Hub's images are pulled from. */
+    images: ImagesConfig;
     secrets: StackSecrets;
     /** Config that plans but is probably not what was meant (a key nothing reads); logged before any resource. */
     warnings: ConfigIssue[];

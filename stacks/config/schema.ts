@@ -815,6 +815,21 @@ export const deliverySchema = z.strictObject({
 // The whole stack
 // ---------------------------------------------------------------------------------------------------------------
 
+const imagesSchema = z.strictObject({
+    dockerHubMirror: z
+        .string()
+        .regex(
+            /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/,
+            'a registry host and path without scheme or trailing slash, e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" or "europe-west1-docker.pkg.dev/my-project/docker-hub"',
+        )
+        .optional()
+        .describe(
+            "Registry prefix serving Docker Hub (an ECR pull-through cache or an Artifact Registry remote repository): " +
+                "every Docker Hub image (Airflow, PgBouncer, Redis, the bundled Postgres, Grafana) is pulled through it, official images under library/. " +
+                "Unset: straight from Docker Hub (docs/cluster.md, Docker Hub mirror)",
+        ),
+});
+
 export const stackConfigSchema = z.strictObject({
     stackKind: z
         .enum(["platform", "devspace"])
@@ -871,6 +886,7 @@ export const stackConfigSchema = z.strictObject({
         .default([])
         .describe("Platform (dev) stacks: the devspaces whose frames this stack owns"),
     delivery: deliverySchema.prefault({}),
+    images: imagesSchema.prefault({}),
 });
 
 /** The validated stack config, before environment-dependent defaults are resolved. */
@@ -882,6 +898,7 @@ export type DevspaceConfig = z.infer<typeof devspaceSchema>;
 // The devspace components declare the entry's type; the schema's inferred type must stay assignable (checked above).
 export type { DevspaceEntry };
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
+export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
 export type AwsConfig = z.infer<typeof awsSchema>;
 export type ExistingClusterConfig = z.infer<typeof existingSchema>;

@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import {
+    EksCluster,
+    EksClusterArgs,
     ExistingCluster,
     GkeCluster,
     GkeClusterArgs,
     NodePoolsArgs,
+    withEksClusterDefaults,
     withGkeClusterDefaults,
 } from "../components/cluster";
 import type { Placement } from "../components/cluster/types";
@@ -164,5 +167,116 @@ describe("cluster component: an ExistingCluster planned alone from its Args", ()
         expect(cluster?.placement.spot.tolerations).to.deep.equal([
             { key: "spot", operator: "Exists", effect: "NoSchedule" },
         ]);
+    });
+});
+
+/** An EKS cluster from its Args alone. */
+const eksArgs = (more: Partial<EksClusterArgs> = {}): EksClusterArgs => ({
+    kind: "eks",
+    clusterName: "alone",
+    stack: "test",
+    region: "eu-west-1",
+    kubernetesVersion: "1.33",
+    nodePools: {
+        onDemand: { machineTypes: ["m7i.large"], minNodes: 1, maxNodes: 3, diskSizeGb: 100 },
+        spot: { machineTypes: ["m7i.xlarge", "m6i.xlarge", "m6a.xlarge"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
+        fallback: { machineTypes: ["m7i.xlarge"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
+    },
+    ...more,
+});
+
+type GroupInputs = { capacityType: string; taints?: { key: string; value: string; effect: string }[] };
+
+describe("cluster component: an EksCluster planned alone from its Args", () => {
+    it("taints every SPOT and fallback group, and the workers' placement tolerates exactly those taints", async () => {
+        let workers: Placement | undefined;
+        let onDemand: Placement | undefined;
+        const plan = await planComponent(() => {
+            const cluster = new EksCluster("cluster", eksArgs());
+            workers = cluster.placement.workers;
+            onDemand = cluster.placement.onDemand;
+        });
+        const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+        const spot = groups.filter((g) => (g.inputs as GroupInputs).capacityType === "SPOT");
+        expect(spot.length).to.be.greaterThan(0);
+        expect(groups.map((g) => g.name)).to.include("cluster-fallback");
+        for (const group of groups) {
+            const taints = (group.inputs as GroupInputs).taints ?? [];
+            if (group.name.startsWith("cluster-on-demand")) {
+                expect(taints, group.name).to.deep.equal([]);
+                continue;
+            }
+            expect(taints.length, group.name).to.be.greaterThan(0);
+            for (const taint of taints) {
+                expect(
+                    tolerates(workers as Placement, taint),
+                    `workers tolerate ${taint.key} of ${group.name}`,
+                ).to.equal(true);
+                expect(tolerates(onDemand as Placement, taint), `control plane avoids ${group.name}`).to.equal(false);
+            }
+        }
+        expect((spot[0].inputs as GroupInputs).taints).to.deep.include({
+            key: "airflow-platform/capacity",
+            value: "spot",
+            effect: "NO_SCHEDULE",
+        });
+    });
+
+    it("protects the cluster, the log file system and the RDS instance with deletionProtection", async () => {
+        const plan = await planComponent(() => {
+            new EksCluster(
+                "cluster",
+                eksArgs({ deletionProtection: true, production: true, database: { mode: "managed" } }),
+            );
+        });
+        expect(the(plan, "aws:eks/cluster:Cluster").protect).to.equal(true);
+        expect(the(plan, "aws:efs/fileSystem:FileSystem").protect).to.equal(true);
+        const rds = the(plan, "aws:rds/instance:Instance");
+        expect(rds.protect).to.equal(true);
+        expect(rds.inputs).to.deep.include({ deletionProtection: true, skipFinalSnapshot: false });
+    });
+
+    it("applies the defaults the stack config documents", () => {
+        const file = readStackFile("prod-eks");
+        const config = parseStackConfig(
+            "prod-eks",
+            // 1.33 is past standard support: the config layer asks for extendedSupport (its one refusal here).
+            { ...file.config, aws: { region: "eu-west-1", extendedSupport: true }, database: { mode: "managed" } },
+            file.secrets,
+        );
+        const resolved = withEksClusterDefaults(eksArgs({ extendedSupport: true, database: { mode: "managed" } }));
+        const aws = config.aws;
+        expect(aws).to.not.equal(undefined);
+        expect(resolved.authenticationMode).to.equal(aws?.authenticationMode);
+        expect(resolved.accessEntries).to.deep.equal(aws?.accessEntries);
+        expect(resolved.workloadIdentity).to.equal(aws?.workloadIdentity);
+        expect(resolved.vpc).to.deep.equal(aws?.vpc);
+        const { mode, postgresVersion, storageGb, extendedSupport, highAvailability, backupRetentionDays } =
+            config.database;
+        expect(resolved.database).to.deep.equal({
+            mode,
+            postgresVersion,
+            tier: "db.t4g.medium",
+            storageGb,
+            extendedSupport,
+            highAvailability,
+            backupRetentionDays,
+        });
+    });
+
+    it("left at its defaults: unprotected, no RDS, Pod Identity, no load balancer controller", async () => {
+        let ingress: unknown = "unset";
+        const plan = await planComponent(() => {
+            ingress = new EksCluster("cluster", eksArgs()).ingress;
+        });
+        expect(the(plan, "aws:eks/cluster:Cluster").protect).to.equal(false);
+        expect(ofType(plan, "aws:rds/instance:Instance")).to.deep.equal([]);
+        expect(ofType(plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).to.deep.equal([]);
+        expect(the(plan, "aws:eks/addon:Addon", "cluster-pod-identity-agent").inputs).to.deep.include({
+            addonName: "eks-pod-identity-agent",
+        });
+        expect(ingress).to.equal(undefined);
+        // The ingress driver (the AWS Load Balancer Controller and its role) is `<name>-ingress`.
+        expect(plan.resources.filter((r) => r.name.startsWith("cluster-ingress"))).to.deep.equal([]);
     });
 });

@@ -4,10 +4,9 @@
  * own Args next to its code (gke/args.ts, eks/args.ts, existing/args.ts) with the one pure function that applies its
  * defaults. Plain types: nothing here knows the Pulumi config (stacks/args/cluster.ts maps it).
  */
-import type { EksClusterArgs } from "./eks";
+import type { EksClusterArgs } from "./eks/args";
 import type { ExistingClusterArgs } from "./existing/args";
 import type { GkeClusterArgs } from "./gke/args";
-import type { GatewayLoadBalancerArgs } from "./ingress/args";
 
 /** One node pool (GKE) or group of node groups (EKS), every value given. */
 export interface NodePoolArgs {
@@ -65,8 +64,11 @@ export interface ClusterIngressArgs<LoadBalancer> {
     loadBalancer?: LoadBalancer;
 }
 
-/** What every managed cluster (GKE, EKS) reads besides its cloud's own section. */
-export interface ManagedClusterArgs {
+/**
+ * What every managed cluster (GKE, EKS) reads besides its cloud's own section; `LoadBalancer` is the Args of its ingress
+ * driver's load balancer (GKE: a Gateway, EKS: an ALB).
+ */
+export interface ManagedClusterArgs<LoadBalancer> {
     /** The cluster's name in the cloud; also names its network, node accounts, file systems and databases. */
     clusterName: string;
     /** The stack's name, in every cloud resource's labels or tags (`airflow-platform-stack`). */
@@ -86,18 +88,20 @@ export interface ManagedClusterArgs {
     controlPlane?: ControlPlaneArgs;
     nodePools: NodePoolsArgs;
     /**
-     * The cluster's ingress driver and the load balancer it builds (GKE: a Gateway, components/cluster/ingress/gke.ts).
+     * The cluster's ingress driver and the load balancer it builds (components/cluster/ingress/gke.ts, eks.ts).
      * @default undefined: no ingress driver (`Cluster.ingress` is absent)
      */
-    ingress?: ClusterIngressArgs<GatewayLoadBalancerArgs>;
+    ingress?: ClusterIngressArgs<LoadBalancer>;
 }
 
 /** `ManagedClusterArgs` with every default applied. */
-export type ResolvedManagedClusterArgs = Required<Omit<ManagedClusterArgs, "ingress">> &
-    Pick<ManagedClusterArgs, "ingress">;
+export type ResolvedManagedClusterArgs<LoadBalancer> = Required<Omit<ManagedClusterArgs<LoadBalancer>, "ingress">> &
+    Pick<ManagedClusterArgs<LoadBalancer>, "ingress">;
 
 /** Pure: the defaults of the parts every managed cluster shares. */
-export function withManagedClusterDefaults(args: ManagedClusterArgs): ResolvedManagedClusterArgs {
+export function withManagedClusterDefaults<LoadBalancer>(
+    args: ManagedClusterArgs<LoadBalancer>,
+): ResolvedManagedClusterArgs<LoadBalancer> {
     return {
         clusterName: args.clusterName,
         stack: args.stack,

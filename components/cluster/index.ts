@@ -8,9 +8,10 @@ import { Cluster } from "./types";
 export * from "./types";
 export * from "./args";
 export { ClusterBase } from "./base";
-export { EksCluster } from "./eks";
+export { EksCluster, withEksClusterDefaults } from "./eks";
 export { ExistingCluster, withExistingClusterDefaults } from "./existing";
 export { GkeCluster, withGkeClusterDefaults } from "./gke";
+export type { EksClusterArgs } from "./eks/args";
 export type { ExistingClusterArgs } from "./existing/args";
 export type { GkeClusterArgs } from "./gke/args";
 

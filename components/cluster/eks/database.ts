@@ -2,14 +2,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { StackConfig } from "../../../stacks/config";
-import { DATABASE_NAME, DATABASE_USER, DEFAULT_DATABASE_TIER, POSTGRES_PORT } from "../database";
+import { DATABASE_NAME, DATABASE_USER, POSTGRES_PORT } from "../database";
 import { DatabaseConnection } from "../types";
+import type { ResolvedRdsArgs } from "./args";
 
 export interface RdsDatabaseArgs {
-    /** Reads `database` (version, tier, default db.t4g.medium, storage, Multi-AZ, backups), `clusterName`,
-     * `deletionProtection` (Pulumi `protect`) and `production` (final snapshot). */
-    config: StackConfig;
+    /** The instance: version, class, storage, Multi-AZ, backups, Extended Support. */
+    database: ResolvedRdsArgs;
+    /** Names the instance (`<clusterName>-` prefix), its security group and its final snapshot. */
+    clusterName: string;
+    /** A final snapshot on deletion. */
+    production: boolean;
+    /** Pulumi `protect` and RDS deletion protection. */
+    deletionProtection: boolean;
     vpcId: pulumi.Input<string>;
     /** Private subnets, in at least two AZs. */
     subnetIds: pulumi.Input<string>[];
@@ -29,14 +34,13 @@ export class RdsDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: RdsDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:cluster:RdsDatabase", name, {}, opts);
-        const { config } = args;
-        const db = config.database;
+        const db = args.database;
         const withAws: pulumi.CustomResourceOptions = { parent: this, provider: args.awsProvider };
 
         const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds }, withAws);
         const securityGroup = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: `PostgreSQL from the nodes of ${config.clusterName}` },
+            { vpcId: args.vpcId, description: `PostgreSQL from the nodes of ${args.clusterName}` },
             withAws,
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -59,14 +63,14 @@ export class RdsDatabase extends pulumi.ComponentResource {
         );
         // A final snapshot name of this stack's lifetime only: a stack destroyed, re-created and destroyed again
         // would otherwise collide with its first final snapshot (DBSnapshotAlreadyExists).
-        const snapshotSuffix = config.production
+        const snapshotSuffix = args.production
             ? new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent: this })
             : undefined;
 
         this.instance = new aws.rds.Instance(
             `${name}-instance`,
             {
-                identifierPrefix: `${config.clusterName}-`,
+                identifierPrefix: `${args.clusterName}-`,
                 engine: "postgres",
                 // A major version: RDS picks its default minor and upgrades minors in the maintenance window.
                 engineVersion: db.postgresVersion,
@@ -77,7 +81,7 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 engineLifecycleSupport: db.extendedSupport
                     ? "open-source-rds-extended-support"
                     : "open-source-rds-extended-support-disabled",
-                instanceClass: db.tier ?? DEFAULT_DATABASE_TIER.eks,
+                instanceClass: db.tier,
                 allocatedStorage: db.storageGb,
                 // Storage autoscaling up to this ceiling (the provider then ignores drift of allocatedStorage).
                 maxAllocatedStorage: rdsMaxAllocatedStorage(db),
@@ -92,17 +96,17 @@ export class RdsDatabase extends pulumi.ComponentResource {
                 vpcSecurityGroupIds: [securityGroup.id],
                 publiclyAccessible: false,
                 backupRetentionPeriod: db.backupRetentionDays,
-                deletionProtection: config.deletionProtection,
-                skipFinalSnapshot: !config.production,
+                deletionProtection: args.deletionProtection,
+                skipFinalSnapshot: !args.production,
                 finalSnapshotIdentifier: snapshotSuffix
-                    ? pulumi.interpolate`${config.clusterName}-final-${snapshotSuffix.hex}`
+                    ? pulumi.interpolate`${args.clusterName}-final-${snapshotSuffix.hex}`
                     : undefined,
                 copyTagsToSnapshot: true,
-                tags: { Name: `${config.clusterName}-metadata` },
+                tags: { Name: `${args.clusterName}-metadata` },
             },
             // engineLifecycleSupport is chosen at create or restore only (RDS User Guide, "Extended Support"); the API
             // accepts a change and silently keeps the old value (hashicorp/terraform-provider-aws#40870, #44552).
-            { ...withAws, protect: config.deletionProtection, ignoreChanges: ["engineLifecycleSupport"] },
+            { ...withAws, protect: args.deletionProtection, ignoreChanges: ["engineLifecycleSupport"] },
         );
 
         const host = this.instance.address;

@@ -1,5 +1,5 @@
-/** Pure: EKS managed node group specs, IAM documents and naming, from the typed stack config. */
-import { NodePoolConfig } from "../../../stacks/config";
+/** Pure: EKS managed node group specs, IAM documents and naming, from the node pools' Args. */
+import type { NodePoolArgs } from "../args";
 import { CloudTaint, PoolKind, capacityValue, cloudTaints, poolLabels, poolTaints } from "../placement";
 import { groupByShape } from "./instance-types";
 
@@ -23,7 +23,7 @@ function groupSpec(
     kind: PoolKind,
     name: string,
     instanceTypes: string[],
-    config: NodePoolConfig,
+    config: NodePoolArgs,
     minSize: number,
 ): EksNodeGroupSpec {
     return {
@@ -40,7 +40,7 @@ function groupSpec(
 }
 
 /** The on-demand group of one kind: `onDemand` (the control plane) or `fallback` (the workers' last resort). */
-export function eksNodeGroupSpec(pool: "onDemand" | "fallback", config: NodePoolConfig): EksNodeGroupSpec {
+export function eksNodeGroupSpec(pool: "onDemand" | "fallback", config: NodePoolArgs): EksNodeGroupSpec {
     return groupSpec(pool, capacityValue(pool), [...config.machineTypes], config, config.minNodes);
 }
 
@@ -51,7 +51,7 @@ export function eksNodeGroupSpec(pool: "onDemand" | "fallback", config: NodePool
  * cluster autoscaler grows the one in the pod's zone, and `--balance-similar-node-groups` spreads the rest. The
  * bounds are shared out: `minNodes` 2 over 3 AZs is 1, 1, 0; each group's maximum is `maxNodes` / AZs, rounded up.
  */
-export function eksOnDemandGroupSpecs(config: NodePoolConfig, zones: number): EksNodeGroupSpec[] {
+export function eksOnDemandGroupSpecs(config: NodePoolArgs, zones: number): EksNodeGroupSpec[] {
     return Array.from({ length: zones }, (_, i) => {
         const minSize = Math.floor(config.minNodes / zones) + (i < config.minNodes % zones ? 1 : 0);
         const spec = groupSpec("onDemand", `on-demand-${i + 1}`, [...config.machineTypes], config, minSize);
@@ -67,7 +67,7 @@ export function eksOnDemandGroupSpecs(config: NodePoolConfig, zones: number): Ek
  * generations, while each group stays one size for the autoscaler. `minNodes` applies to the first group only;
  * `maxNodes` to each (any group may have to carry all the work when the others' spot pools are dry).
  */
-export function eksSpotGroupSpecs(config: NodePoolConfig): EksNodeGroupSpec[] {
+export function eksSpotGroupSpecs(config: NodePoolArgs): EksNodeGroupSpec[] {
     return groupByShape(config.machineTypes).map((group, i) =>
         groupSpec("spot", `spot-${group.shape}`, group.instanceTypes, config, i === 0 ? config.minNodes : 0),
     );

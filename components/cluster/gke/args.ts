@@ -6,6 +6,7 @@ import {
     ResolvedManagedClusterArgs,
     withManagedClusterDefaults,
 } from "../args";
+import type { GatewayLoadBalancerArgs } from "../ingress/args";
 import { DEFAULT_DATABASE_TIER } from "../database";
 import type { FilestoreMode } from "../storage";
 
@@ -69,7 +70,7 @@ export interface CloudSqlArgs {
     backupRetentionDays?: number;
 }
 
-export interface GkeClusterArgs extends ManagedClusterArgs {
+export interface GkeClusterArgs extends ManagedClusterArgs<GatewayLoadBalancerArgs> {
     kind: "gke";
     /** GCP project ID. */
     project: string;
@@ -89,7 +90,7 @@ export interface GkeClusterArgs extends ManagedClusterArgs {
 
 export type ResolvedCloudSqlArgs = Required<Omit<CloudSqlArgs, "tier">> & { tier: string };
 
-export interface ResolvedGkeClusterArgs extends ResolvedManagedClusterArgs {
+export interface ResolvedGkeClusterArgs extends ResolvedManagedClusterArgs<GatewayLoadBalancerArgs> {
     kind: "gke";
     project: string;
     region: string;

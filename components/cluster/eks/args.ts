@@ -1,0 +1,161 @@
+/** The Args of an EKS cluster (`EksCluster`), and the one pure function that applies their defaults. */
+import {
+    DatabaseArgs,
+    ManagedClusterArgs,
+    PostgresVersion,
+    ResolvedManagedClusterArgs,
+    withManagedClusterDefaults,
+} from "../args";
+import type { AlbLoadBalancerArgs } from "../ingress/args";
+import { DEFAULT_DATABASE_TIER } from "../database";
+
+/** An EKS access policy an IAM principal can be granted. */
+export type EksAccessPolicy =
+    "AmazonEKSClusterAdminPolicy" | "AmazonEKSAdminPolicy" | "AmazonEKSEditPolicy" | "AmazonEKSViewPolicy";
+
+/** An IAM principal granted access to the cluster (EKS allows one access entry per principal). */
+export interface AccessEntryArgs {
+    /** An IAM role or user ARN. */
+    principalArn: string;
+    /** @default "AmazonEKSClusterAdminPolicy" */
+    accessPolicy?: EksAccessPolicy;
+    /** Limit the policy to these namespaces. @default undefined: cluster-wide */
+    namespaces?: string[];
+}
+
+/** A devspace owner's IAM principal: an access entry in the devspace's Kubernetes group, no access policy. */
+export interface DevspaceOwnerArgs {
+    /** The devspace's name (its group is `devspaceGroup(name)`). */
+    name: string;
+    principalArn: string;
+}
+
+/** The VPC: an existing one with its subnets, or one created with a private and a public subnet per AZ. */
+export type EksVpcArgs =
+    | {
+          /** Use this VPC instead of creating one. */
+          existingVpcId: string;
+          /** Private subnets (nodes, EFS, RDS), one per AZ. */
+          privateSubnetIds: string[];
+          /** Public subnets (internet-facing load balancers). @default [] */
+          publicSubnetIds?: string[];
+      }
+    | {
+          existingVpcId?: undefined;
+          /** @default "10.0.0.0/16" */
+          cidrBlock?: string;
+          /** @default 3 */
+          availabilityZones?: number;
+          /** @default "single" */
+          natGateways?: "single" | "one-per-az";
+      };
+
+/** RDS for PostgreSQL in the private subnets. */
+export interface RdsArgs {
+    /** @default "16" */
+    postgresVersion?: PostgresVersion;
+    /** RDS instance class. @default "db.t4g.medium" */
+    tier?: string;
+    /** Allocated storage (GB). @default 50 */
+    storageGb?: number;
+    /** The storage autoscaling ceiling (GB). @default 4 x storageGb */
+    maxStorageGb?: number;
+    /** Pay for RDS Extended Support once the major leaves standard support; fixed at creation. @default false */
+    extendedSupport?: boolean;
+    /** Multi-AZ. @default false */
+    highAvailability?: boolean;
+    /** Days of automated backups (0: none). @default 7 */
+    backupRetentionDays?: number;
+}
+
+export interface EksClusterArgs extends ManagedClusterArgs<AlbLoadBalancerArgs> {
+    kind: "eks";
+    /** AWS region, e.g. eu-west-1. */
+    region: string;
+    /** The control plane's and the nodes' Kubernetes minor, e.g. "1.33" (the core add-ons are pinned per minor). */
+    kubernetesVersion: string;
+    /** @default "API" (access entries only) */
+    authenticationMode?: "API" | "API_AND_CONFIG_MAP";
+    /** @default [] */
+    accessEntries?: AccessEntryArgs[];
+    /** Devspace owners given an access entry each. @default [] */
+    devspaceOwners?: DevspaceOwnerArgs[];
+    /** EKS upgradePolicy EXTENDED (paid) instead of STANDARD. @default false */
+    extendedSupport?: boolean;
+    /** How service accounts get IAM roles. @default "pod-identity" */
+    workloadIdentity?: "pod-identity" | "irsa";
+    /** @default a created VPC of 3 AZs in 10.0.0.0/16 with a single NAT gateway */
+    vpc?: EksVpcArgs;
+    /** @default { mode: "bundled" } */
+    database?: DatabaseArgs<RdsArgs>;
+}
+
+export type ResolvedRdsArgs = Required<Omit<RdsArgs, "maxStorageGb">> & Pick<RdsArgs, "maxStorageGb">;
+
+export type ResolvedEksVpcArgs =
+    | { existingVpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] }
+    | {
+          existingVpcId?: undefined;
+          cidrBlock: string;
+          availabilityZones: number;
+          natGateways: "single" | "one-per-az";
+      };
+
+export interface ResolvedEksClusterArgs extends ResolvedManagedClusterArgs<AlbLoadBalancerArgs> {
+    kind: "eks";
+    region: string;
+    kubernetesVersion: string;
+    authenticationMode: "API" | "API_AND_CONFIG_MAP";
+    accessEntries: (Required<Omit<AccessEntryArgs, "namespaces">> & Pick<AccessEntryArgs, "namespaces">)[];
+    devspaceOwners: DevspaceOwnerArgs[];
+    extendedSupport: boolean;
+    workloadIdentity: "pod-identity" | "irsa";
+    vpc: ResolvedEksVpcArgs;
+    database: DatabaseArgs<ResolvedRdsArgs>;
+}
+
+function withVpcDefaults(vpc: EksVpcArgs | undefined): ResolvedEksVpcArgs {
+    if (vpc?.existingVpcId !== undefined)
+        return {
+            existingVpcId: vpc.existingVpcId,
+            privateSubnetIds: vpc.privateSubnetIds,
+            publicSubnetIds: vpc.publicSubnetIds ?? [],
+        };
+    return {
+        cidrBlock: vpc?.cidrBlock ?? "10.0.0.0/16",
+        availabilityZones: vpc?.availabilityZones ?? 3,
+        natGateways: vpc?.natGateways ?? "single",
+    };
+}
+
+/** Pure: an EKS cluster's Args with every default applied. */
+export function withEksClusterDefaults(args: EksClusterArgs): ResolvedEksClusterArgs {
+    const db = args.database ?? { mode: "bundled" };
+    return {
+        ...withManagedClusterDefaults(args),
+        kind: "eks",
+        region: args.region,
+        kubernetesVersion: args.kubernetesVersion,
+        authenticationMode: args.authenticationMode ?? "API",
+        accessEntries: (args.accessEntries ?? []).map((entry) => ({
+            ...entry,
+            accessPolicy: entry.accessPolicy ?? "AmazonEKSClusterAdminPolicy",
+        })),
+        devspaceOwners: args.devspaceOwners ?? [],
+        extendedSupport: args.extendedSupport ?? false,
+        workloadIdentity: args.workloadIdentity ?? "pod-identity",
+        vpc: withVpcDefaults(args.vpc),
+        database:
+            db.mode === "bundled"
+                ? { mode: "bundled" }
+                : {
+                      ...db,
+                      postgresVersion: db.postgresVersion ?? "16",
+                      tier: db.tier ?? DEFAULT_DATABASE_TIER.eks,
+                      storageGb: db.storageGb ?? 50,
+                      extendedSupport: db.extendedSupport ?? false,
+                      highAvailability: db.highAvailability ?? false,
+                      backupRetentionDays: db.backupRetentionDays ?? 7,
+                  },
+    };
+}

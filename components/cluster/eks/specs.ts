@@ -88,10 +88,11 @@ export const EKS_AL2023_ROOT_DEVICE = "/dev/xvda";
 /**
  * The launch template data of one managed node group: IMDSv2 required with a hop limit of 1, so that a pod (one hop
  * behind the node's network namespace) cannot read the node role's credentials while the node's own agents and
- * hostNetwork DaemonSets (VPC CNI, kube-proxy, Pod Identity agent, the EFS CSI node plugin) still can; the EBS CSI node
- * plugin is not on the host network and falls back to the Kubernetes API (aws-ebs-csi-driver docs/install.md, "Metadata") (EKS best
- * practices, "Restrict access to the instance profile assigned to the worker node"); an encrypted gp3 root volume of the
- * pool's disk size; and the cost tags on the instances and their volumes. No AMI, instance type, subnet, IAM instance
+ * hostNetwork DaemonSets (VPC CNI, kube-proxy, Pod Identity agent, the EFS CSI node plugin) still can (EKS best
+ * practices, "Restrict access to the instance profile assigned to the worker node"; the EBS CSI node plugin is not on
+ * the host network and falls back to the Kubernetes API: aws-ebs-csi-driver docs/install.md, "Metadata"); an
+ * encrypted gp3 root volume of the pool's disk size; and the cost tags on the instances and their volumes. No AMI,
+ * instance type, subnet, IAM instance
  * profile or security group: EKS fills those from the node group (Amazon EKS User Guide, "Customize managed nodes with
  * launch templates": the template must not carry what the node group sets, and without security groups the nodes keep
  * the cluster security group).

@@ -6,7 +6,7 @@
 import Ajv from "ajv";
 import { expect } from "chai";
 import * as harness from "./harness";
-import { Plan, PlannedResource, chartValuesSchema, planOf } from "./harness";
+import { Plan, chartValuesSchema, planOf } from "./harness";
 import { IRSA_VARIANT } from "./cluster-variants";
 import { withAirflowDefaults } from "../components/airflow/args";
 import { airflowValues } from "../components/airflow/values";
@@ -16,9 +16,7 @@ import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 
 type Obj = Record<string, any>;
-type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
-const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
-const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
+const { ofType, the } = harness.loose;
 const values = (plan: Plan, release: string) => harness.helmValues(plan, release) as Obj;
 const DEFAULT_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 

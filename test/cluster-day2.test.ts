@@ -19,9 +19,7 @@ import * as harness from "./harness";
 import { Plan, PlannedResource, configError, planOf } from "./harness";
 
 type Obj = Record<string, any>;
-type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
-const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
-const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
+const { ofType, the } = harness.loose;
 
 /** Every URN a resource waits for, directly or through what it waits for. */
 function waitsFor(plan: Plan, resource: PlannedResource): Set<string> {

@@ -8,11 +8,10 @@ import { launchTemplateReference } from "../components/cluster/eks";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
-import { COMPUTED, Plan, PlannedResource, planOf } from "./harness";
+import { COMPUTED, Plan, Planned, planOf } from "./harness";
 
 type Obj = Record<string, any>;
-type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
-const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
+const { ofType } = harness.loose;
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";

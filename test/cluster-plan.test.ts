@@ -8,10 +8,9 @@ import { Plan, PlannedResource, SECRET, planOf } from "./harness";
 import { IRSA_VARIANT, warnings } from "./cluster-variants";
 
 type Obj = Record<string, any>;
+const { ofType, the } = harness.loose;
 /** A planned resource whose inputs the assertions can walk into. */
 type Planned = Omit<PlannedResource, "inputs" | "revealedInputs"> & { inputs: Obj; revealedInputs: Obj };
-const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
-const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
 const kubeObjects = (plan: Plan, kind: string) => harness.kubeObjects(plan, kind) as Planned[];
 
 function reveal(value: unknown): unknown {

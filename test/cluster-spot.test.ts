@@ -17,12 +17,10 @@ import type { Placement, Toleration } from "../components/cluster/types";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
-import { Plan, PlannedResource, configError, helmValues, planOf } from "./harness";
+import { Plan, configError, helmValues, planOf } from "./harness";
 
 type Obj = Record<string, any>;
-type Planned = Omit<PlannedResource, "inputs"> & { inputs: Obj };
-const ofType = (plan: Plan, type: string) => harness.ofType(plan, type) as Planned[];
-const the = (plan: Plan, type: string, name?: string) => harness.the(plan, type, name) as Planned;
+const { ofType, the } = harness.loose;
 const importEsm = new Function("s", "return import(s)") as (
     s: string,
 ) => Promise<Record<string, new (o: unknown) => { validate(): void }>>;

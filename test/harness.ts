@@ -70,3 +70,12 @@ export function configError(fn: () => unknown): ConfigError {
 export function chartValuesSchema(): Record<string, unknown> & { properties: Record<string, unknown> } {
     return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "airflow-chart", "values.schema.json"), "utf8"));
 }
+
+/** A planned resource whose inputs a test reads deep into (plan JSON is untyped). */
+export type Planned = Omit<PlannedResource, "inputs"> & { inputs: Record<string, any> };
+
+/** `ofType` and `the`, returning `Planned`. */
+export const loose = {
+    ofType: (plan: Plan, type: string) => ofType(plan, type) as Planned[],
+    the: (plan: Plan, type: string, name?: string) => the(plan, type, name) as Planned,
+};

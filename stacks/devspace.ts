@@ -14,6 +14,7 @@ import {
 import { airflowArgs, devspaceAirflowSettings } from "./args/airflow";
 import { exposureUrlsOf } from "./args/exposure";
 import { ConfigError, StackConfig, fullKey } from "./config";
+import { programToday } from "./today";
 
 /**
  * A developer's own Airflow on the shared dev cluster, in the namespace the dev stack made for it (its frame: RBAC,
@@ -33,7 +34,7 @@ export async function devspaceStack(config: StackConfig) {
         aliases: [{ parent: pulumi.createUrn("cluster", "airflow-platform:cluster:ReferencedCluster") }],
     });
     const frame = await readFrame(config, namespace, provider);
-    const refused = devspaceAccessProblem(devspace, [frame], todayUtc());
+    const refused = devspaceAccessProblem(devspace, [frame], todayUtc(programToday()));
     if (refused) {
         const key = fullKey(refused.key.split("."));
         throw new ConfigError(config.stack, [

@@ -5,16 +5,20 @@
 import { expect } from "chai";
 import { clusterAutoscalerPolicy, subnetsSharingAZ } from "../components/cluster/eks/specs";
 import {
+    DEFAULT_EKS_KUBERNETES_VERSION,
     EKS_ADDON_VERSIONS,
     EKS_END_OF_STANDARD_SUPPORT,
     eksStandardSupportEnded,
 } from "../components/cluster/eks/addons";
+import { KEDA_TESTED_KUBERNETES } from "../components/keda";
 import { cloudNatPorts, gkeMaintenancePolicy } from "../components/cluster/gke/specs";
 import { requiredApis } from "../components/cluster/gke";
 import { globalAddressArgs } from "../components/cluster/ingress/gke";
 import { efsStorageClass } from "../components/cluster/storage";
 import { parseStackConfig } from "../stacks/config";
+import { TODAY_VARIABLE, programToday } from "../stacks/today";
 import { readStackFile } from "../tools/offline/runtime";
+import { TEST_TODAY } from "./fixed-date";
 import * as harness from "./harness";
 import { Plan, PlannedResource, configError, planOf } from "./harness";
 
@@ -325,6 +329,50 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(eksStandardSupportEnded("1.35", new Date("2027-03-27T00:00:00Z"))).to.equal("2027-03-27");
         // Every pinned minor has its date.
         expect(Object.keys(EKS_END_OF_STANDARD_SUPPORT)).to.deep.equal(Object.keys(EKS_ADDON_VERSIONS));
+    });
+
+    it("defaults kubernetesVersion to the pinned minor in standard support the longest, which KEDA is tested on", () => {
+        const file = readStackFile("prod-eks");
+        const { kubernetesVersion: _set, ...unset } = file.config;
+        const config = parseStackConfig("prod-eks", unset, file.secrets);
+        // STANDARD support (extendedSupport false in prod-eks) is accepted for the default: it has not ended.
+        expect(config.kubernetesVersion).to.equal(DEFAULT_EKS_KUBERNETES_VERSION).and.to.equal("1.35");
+        expect(config.aws?.extendedSupport).to.equal(false);
+        const today = new Date(`${TEST_TODAY}T00:00:00Z`);
+        const inSupport = Object.keys(EKS_ADDON_VERSIONS).filter((m) => !eksStandardSupportEnded(m, today));
+        const longest = inSupport.sort((a, b) =>
+            EKS_END_OF_STANDARD_SUPPORT[b].localeCompare(EKS_END_OF_STANDARD_SUPPORT[a]),
+        )[0];
+        expect(DEFAULT_EKS_KUBERNETES_VERSION).to.equal(longest);
+        // KEDA's tested window (keda.sh compatibility matrix) holds the default and each minor of the way from 1.33.
+        const [lowest, highest] = KEDA_TESTED_KUBERNETES.map((m) => Number(m.split(".")[1]));
+        for (const minor of ["1.33", "1.34", DEFAULT_EKS_KUBERNETES_VERSION, file.config.kubernetesVersion as string])
+            expect(Number(minor.split(".")[1]), minor).to.be.within(lowest, highest);
+    });
+
+    it("checks the end of standard support against the program's day: AIRFLOW_PLATFORM_TODAY, else the clock", () => {
+        expect(process.env[TODAY_VARIABLE], "the tests' fixed day").to.equal(TEST_TODAY);
+        const now = new Date("2030-01-02T03:04:05Z");
+        expect(programToday({}, now)).to.equal(now);
+        expect(programToday({ [TODAY_VARIABLE]: "" }, now)).to.equal(now);
+        expect(programToday({ [TODAY_VARIABLE]: "2027-03-27" }, now).toISOString()).to.equal(
+            "2027-03-27T00:00:00.000Z",
+        );
+        for (const bad of ["2027-3-27", "2027-02-30", "tomorrow"])
+            expect(() => programToday({ [TODAY_VARIABLE]: bad }), bad).to.throw(
+                `${TODAY_VARIABLE}="${bad}" is not a day`,
+            );
+        // The same prod-eks file: accepted on the tests' day, refused from the day 1.35 leaves standard support.
+        const file = readStackFile("prod-eks");
+        expect(parseStackConfig("prod-eks", file.config, file.secrets).kubernetesVersion).to.equal("1.35");
+        process.env[TODAY_VARIABLE] = EKS_END_OF_STANDARD_SUPPORT["1.35"];
+        try {
+            const r = configError(() => parseStackConfig("prod-eks", file.config, file.secrets));
+            expect(r.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:aws.extendedSupport"]);
+            expect(r.message).to.contain("Kubernetes 1.35 left EKS standard support on 2027-03-27");
+        } finally {
+            process.env[TODAY_VARIABLE] = TEST_TODAY;
+        }
     });
 
     it("lets the cluster autoscaler resize only its own cluster's Auto Scaling groups", () => {

@@ -212,7 +212,7 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
             matchLabels: { "app.kubernetes.io/name": "postgresql", "app.kubernetes.io/component": "primary" },
         });
         expect(keda!.spec.policyTypes).to.deep.equal(["Ingress"]);
-        // kedacore/charts v2.19.0 keda/templates/manager/deployment.yaml: app.kubernetes.io/name: {{ .Values.operator.name }} (keda-operator).
+        // kedacore/charts v2.20.2 keda/templates/manager/deployment.yaml: app.kubernetes.io/name: {{ .Values.operator.name }} (keda-operator).
         expect(keda!.spec.ingress).to.deep.equal([
             {
                 from: [

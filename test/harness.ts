@@ -2,6 +2,7 @@
  * Test harness: plans stacks once (the offline runtime is the real program under Pulumi's mocks) and offers small
  * finders, so that tests read like specifications.
  */
+import "./fixed-date";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../stacks/config";

@@ -11,15 +11,18 @@ import { type KedaArgs, withKedaDefaults } from "./args";
 export * from "./args";
 
 /**
- * Chart and image version. KEDA 2.19 supports Kubernetes 1.32–1.34 (keda.sh/docs/2.19/operate/cluster, "Kubernetes
- * Compatibility"), which covers the stacks' 1.33.
+ * Chart and image version. KEDA 2.20 is tested on Kubernetes 1.33–1.35 (keda.sh/docs/2.20/operate/cluster, "Kubernetes
+ * Compatibility"): the EKS default 1.35 and each step of a 1.33 cluster's upgrade. Chart 2.20.2 (kedacore/charts,
+ * keda/Chart.yaml: kubeVersion >=v1.23.0-0) consumes the values below as 2.19.0 did; its CRDs stay keda.sh/v1alpha1.
  */
-export const KEDA_VERSION = "2.19.0";
+export const KEDA_VERSION = "2.20.2";
+/** The lowest and highest Kubernetes minor KEDA_VERSION is tested on (the same compatibility matrix). */
+export const KEDA_TESTED_KUBERNETES = ["1.33", "1.35"] as const;
 export const KEDA_CHART_REPO = "https://kedacore.github.io/charts";
 export const KEDA_NAMESPACE = "keda";
 /**
  * The operator pod's label: it runs the ScaledObjects' triggers (the Celery query). keda/templates/manager/deployment.yaml
- * at kedacore/charts v2.19.0 sets `app.kubernetes.io/name: {{ .Values.operator.name }}`, default `keda-operator`.
+ * at kedacore/charts v2.20.2 sets `app.kubernetes.io/name: {{ .Values.operator.name }}`, default `keda-operator`.
  */
 export const KEDA_OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "keda-operator" } as const;
 

@@ -6,6 +6,7 @@ import type { ResolvedAirflowConfig } from "./resolved";
 import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "../../components/cluster/eks/addons";
 import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
 import { MULTISHARE_SIZE } from "../../components/cluster/storage";
+import { programToday } from "../today";
 
 /** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
 const GKE_MIN_MAINTENANCE_HOURS = 48;
@@ -61,7 +62,7 @@ export function checkClusterLayer(
     // "Disable EKS extended support": only clusters in standard support can).
     const ended =
         cloud === "eks" && c.aws && !c.aws.extendedSupport
-            ? eksStandardSupportEnded(c.kubernetesVersion, new Date())
+            ? eksStandardSupportEnded(c.kubernetesVersion, programToday())
             : undefined;
     if (ended)
         problem(

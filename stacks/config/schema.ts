@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { DevspaceAccessRequest, DevspaceEntry } from "../../components/devspace/args";
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
+import { DEFAULT_EKS_KUBERNETES_VERSION } from "../../components/cluster/eks/addons";
 import type { AlertmanagerReceivers, GrafanaArgs, PrometheusArgs } from "../../components/observability/args";
 
 export const PROJECT = "airflow-platform";
@@ -857,8 +858,10 @@ export const stackConfigSchema = z.strictObject({
     kubernetesVersion: z
         .string()
         .regex(/^1\.\d+$/)
-        .default("1.33")
-        .describe("Control plane minor version (EKS)"),
+        .default(DEFAULT_EKS_KUBERNETES_VERSION)
+        .describe(
+            "Control plane and node minor version (EKS), one of the pinned minors; one minor per `pulumi up`. The default is the pinned minor in standard support the longest",
+        ),
     controlPlane: controlPlaneSchema.prefault({}),
     deletionProtection: z.boolean().optional().describe("Protect cluster, database and volumes. Default: true in prod"),
     gcp: gcpSchema.optional(),

@@ -76,6 +76,12 @@ export const EKS_END_OF_STANDARD_SUPPORT: Record<string, string> = {
     "1.35": "2027-03-27",
 };
 
+/**
+ * The minor of a stack that sets no `kubernetesVersion`: the pinned minor in standard support the longest (1.34 ends on
+ * 2026-12-02). A cluster created on an older default moves one minor per `up` (docs/cluster.md, "Upgrades and maintenance").
+ */
+export const DEFAULT_EKS_KUBERNETES_VERSION = "1.35";
+
 /** Pure: the end of standard support of `kubernetesVersion` if it is already past on `today`, else undefined. */
 export function eksStandardSupportEnded(kubernetesVersion: string, today: Date): string | undefined {
     const end = EKS_END_OF_STANDARD_SUPPORT[kubernetesVersion];

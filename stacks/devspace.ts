@@ -13,7 +13,8 @@ import {
 } from "../components/devspace";
 import { airflowArgs, devspaceAirflowSettings } from "./args/airflow";
 import { exposureUrlsOf } from "./args/exposure";
-import { ConfigError, StackConfig, fullKey } from "./config";
+import { ConfigError, DevspaceStackConfig, StackConfig, devspaceStackConfig, fullKey } from "./config";
+import { scrapeAirflow } from "./scrape";
 import { programToday } from "./today";
 
 /**
@@ -23,9 +24,9 @@ import { programToday } from "./today";
  * stack lists this devspace, for this owner, unexpired. It reads its frame from the ConfigMap the dev stack wrote in
  * its namespace, with the developer's own cloud identity: it needs no access to the dev stack's state or secrets.
  */
-export async function devspaceStack(config: StackConfig) {
-    const devspace = config.devspace;
-    if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
+export async function devspaceStack(stackConfig: StackConfig) {
+    const config = devspaceStackConfig(stackConfig);
+    const { devspace } = config;
     const namespace = devspaceNamespace(devspace.developer);
     // The provider was the ReferencedCluster's child before the frame moved to a ConfigMap: keep its URN, or every
     // object of an existing devspace would be replaced with it.
@@ -65,13 +66,13 @@ export async function devspaceStack(config: StackConfig) {
                 urls: exposureUrlsOf(config, false),
                 // The dev stack owns the namespace (and its quota, limits, RBAC and network policies).
                 createNamespace: false,
-                // The shared Prometheus (installed by the dev stack) selects ServiceMonitors in every namespace.
-                scrape: sharedMonitoring,
                 ...(frame.kedaNamespace !== undefined ? { keda: true as const } : {}),
             },
             devspaceAirflowSettings(config),
         ),
     );
+    // The shared Prometheus (installed by the dev stack, with its CRDs) selects ServiceMonitors in every namespace.
+    if (sharedMonitoring) scrapeAirflow("airflow", airflow, cluster.provider);
     return {
         namespace,
         developer: devspace.developer,
@@ -95,8 +96,12 @@ export async function devspaceStack(config: StackConfig) {
  * no namespace and no RBAC for its owner, so the read fails (not found, or forbidden): that becomes a config error
  * saying what to ask for.
  */
-async function readFrame(config: StackConfig, namespace: string, provider: k8s.Provider): Promise<DevspaceFrameFacts> {
-    const devspace = config.devspace!;
+async function readFrame(
+    config: DevspaceStackConfig,
+    namespace: string,
+    provider: k8s.Provider,
+): Promise<DevspaceFrameFacts> {
+    const { devspace } = config;
     const frameMap = k8s.core.v1.ConfigMap.get("devspace-frame", `${namespace}/${DEVSPACE_FRAME_CONFIGMAP}`, {
         provider,
     });

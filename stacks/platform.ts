@@ -11,6 +11,7 @@ import { exposureArgs, exposureUrlsOf } from "./args/exposure";
 import { kedaArgs } from "./args/keda";
 import { observabilityArgs } from "./args/observability";
 import { StackConfig } from "./config";
+import { scrapeAirflow } from "./scrape";
 
 /** The shared platform: cluster, observability, Airflow and (optionally) one load balancer in front of them. */
 export function platformStack(config: StackConfig) {
@@ -26,7 +27,9 @@ export function platformStack(config: StackConfig) {
     // KEDA scales the Celery workers; devspaces on this cluster use it too (the `kedaNamespace` output tells them).
     const kedaConfig = kedaArgs(config, cluster);
     const keda = kedaConfig ? new Keda("keda", kedaConfig) : undefined;
-    const airflow = new Airflow("airflow", airflowArgs(config, { cluster, urls, observability, keda: keda?.release }));
+    const airflow = new Airflow("airflow", airflowArgs(config, { cluster, urls, keda: keda?.release }));
+    // The scrape target: Prometheus (Observability) scrapes the statsd-exporter Service the Airflow component describes.
+    if (observability) scrapeAirflow("airflow", airflow, cluster.provider, observability);
     // Each listed devspace's namespace, RBAC, quota and network policy; the developer's stack deploys into it.
     for (const entry of config.devspaces)
         new DevspaceFrame(

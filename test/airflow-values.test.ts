@@ -17,7 +17,8 @@ import {
 } from "../components/airflow/values";
 import { withAirflowDefaults } from "../components/airflow/args";
 import type { PoolPlacements } from "../components/cluster/types";
-import { AIRFLOW_STATSD_PREFIX, AIRFLOW_STATSD_SERVICE, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
+import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
+import { AIRFLOW_STATSD_SERVICE } from "../components/airflow/statsd-service";
 import { airflowSettings } from "../stacks/args/airflow";
 import { StackConfig, parseStackConfig } from "../stacks/config";
 import { chartValuesSchema, configError } from "./harness";

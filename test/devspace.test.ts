@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as YAML from "yaml";
 import { readStackFile } from "../tools/offline/runtime";
 import { devspaceRequests } from "../tools/offline/artifacts";
-import { ConfigError, parseStackConfig } from "../stacks/config";
+import { ConfigError, devspaceStackConfig, parseStackConfig } from "../stacks/config";
 import { devspaceAirflowSettings } from "../stacks/args/airflow";
 import {
     DEVSPACE_FRAME_CONFIGMAP,
@@ -47,7 +47,7 @@ const DEMO_CLUSTER = { kind: "gke", name: "airflow-dev", endpoint: "gke-0ff11e00
 
 function devspaceConfig(overrides: Record<string, unknown> = {}) {
     const { config, secrets } = readStackFile("devspace-demo");
-    return parseStackConfig("devspace-demo", { ...config, ...overrides }, secrets);
+    return devspaceStackConfig(parseStackConfig("devspace-demo", { ...config, ...overrides }, secrets));
 }
 
 describe("devspace: the devspace-demo plan", () => {
@@ -116,6 +116,15 @@ describe("devspace: the devspace-demo plan", () => {
         };
         expect(monitor.metadata.namespace).to.equal(NS);
         expect(monitor.spec.namespaceSelector.matchNames).to.deep.equal([NS]);
+        // The stack creates it (no Observability here: the dev stack's CRDs); its alias keeps its URN from under Airflow.
+        const target = the(plan, "airflow-platform:observability:AirflowScrapeTarget", "airflow-scrape");
+        expect(target.parent).to.equal(null);
+        expect(target.aliases).to.include(
+            "urn:pulumi:devspace-demo::airflow-platform::airflow-platform:airflow:Airflow$airflow-platform:observability:AirflowScrapeTarget::airflow-scrape",
+        );
+        expect(the(plan, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").dependencies).to.include(
+            the(plan, "kubernetes:helm.sh/v3:Release", "airflow-release").urn,
+        );
         const kps = ofType(dev, "kubernetes:helm.sh/v3:Release").find(
             (r) => r.inputs.chart === "kube-prometheus-stack",
         );
@@ -197,6 +206,14 @@ describe("devspace: the devspace-demo plan", () => {
 });
 
 describe("devspace: pure parts", () => {
+    it("a devspace stack's config is narrowed once: a platform stack's is a ConfigError naming devspace", () => {
+        expect(devspaceConfig().devspace.developer).to.equal("demo");
+        const { config, secrets } = readStackFile("dev");
+        const issues = configError(() => devspaceStackConfig(parseStackConfig("dev", config, secrets))).issues;
+        expect(issues.map((i) => i.key)).to.deep.equal(["airflow-platform:devspace"]);
+        expect(issues[0].message).to.contain("this one has stackKind platform and no devspace section");
+    });
+
     it("the developer's branch wins over airflow.dags.branch, in the devspace's namespace", () => {
         const config = devspaceConfig({
             devspace: {

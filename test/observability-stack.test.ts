@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { nodeCapacityTypeExpr, PROMETHEUS_DATASOURCE_UID } from "@airflow-platform/airflow-mixin";
 import { platformMixin } from "../tools/mixin-render";
 import { statsdServiceMonitorSpec } from "../components/observability/scrape-target";
+import { chartFullname, statsdService } from "../components/airflow";
 import {
     alertmanagerConfig,
     annotatedPodsScrapeConfig,
@@ -614,8 +615,28 @@ describe("observability: planned stacks", function () {
         ).to.throw();
     });
 
+    it("the scrape target is Observability's child, created by the stack, and keeps its URN from under Airflow", () => {
+        const urn = (type: string) => `urn:pulumi:dev::airflow-platform::${type}`;
+        const target = the(dev, "airflow-platform:observability:AirflowScrapeTarget", "airflow-scrape");
+        expect(target.parentUrn).to.equal(
+            the(dev, "airflow-platform:observability:Observability", "observability").urn,
+        );
+        // Its old place, under the Airflow component as typed now and as deployed stacks still know it.
+        expect(target.aliases).to.have.members([
+            urn("airflow-platform:airflow:Airflow$airflow-platform:observability:AirflowScrapeTarget::airflow-scrape"),
+            urn("airflow-platform:index:Airflow$airflow-platform:observability:AirflowScrapeTarget::airflow-scrape"),
+        ]);
+        const [monitor, ...others] = kubeObjects(dev, "ServiceMonitor");
+        expect(others).to.deep.equal([]);
+        expect(monitor.parentUrn).to.equal(target.urn);
+        // Nothing else moved: the Airflow component has no child of the observability layer.
+        expect(
+            dev.resources.filter((r) => r.parent === "airflow" && r.type.startsWith("airflow-platform:observability")),
+        ).to.deep.equal([]);
+    });
+
     it("scrapes the chart's statsd Service by its port name, in its own namespace", () => {
-        const spec = statsdServiceMonitorSpec("airflow", "airflow");
+        const spec = statsdServiceMonitorSpec(statsdService("airflow", "airflow", chartFullname("airflow")));
         expect(spec.selector.matchLabels).to.deep.equal({ tier: "airflow", component: "statsd", release: "airflow" });
         expect(spec.endpoints[0].port).to.equal("statsd-scrape");
         const monitor = kubeObjects(dev, "ServiceMonitor")[0];

@@ -4,7 +4,6 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cluster, DatabaseConnection } from "../cluster/types";
-import type { Observability } from "../observability";
 import { type Resources, parseMemory } from "../quantities";
 
 /**
@@ -235,10 +234,6 @@ export interface AirflowArgs extends AirflowSettings {
     protect?: boolean;
     /** Create the namespace (a cluster-scoped object); false when the caller owns it. @default true */
     createNamespace?: boolean;
-    /** The shared monitoring stack, when this program installs one; its CRDs gate the ServiceMonitor. @default unset */
-    observability?: Observability;
-    /** Scrape the chart's statsd-exporter with a ServiceMonitor. @default true when `observability` is given */
-    scrape?: boolean;
     /**
      * KEDA in the cluster: the release waits for it (its CRDs come with it) and the chart's Celery ScaledObject is
      * turned on. A resource (this program's `Keda`), or `true` when another program installed it.
@@ -286,8 +281,6 @@ export interface ResolvedAirflowArgs extends ResolvedAirflowSettings {
     database: AirflowDatabase;
     protect: boolean;
     createNamespace: boolean;
-    observability?: Observability;
-    scrape: boolean;
     keda?: pulumi.Resource | true;
 }
 
@@ -367,8 +360,6 @@ export function withAirflowDefaults(
         database: args.database ?? { kind: "bundled" },
         protect: args.protect ?? false,
         createNamespace: args.createNamespace ?? true,
-        ...(args.observability ? { observability: args.observability } : {}),
-        scrape: args.scrape ?? args.observability !== undefined,
         ...(args.keda !== undefined ? { keda: args.keda } : {}),
     };
 }

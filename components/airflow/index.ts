@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import type { ServiceAccountBinding } from "../cluster/types";
 import { refuseArgs } from "../validation";
 import { AIRFLOW_STATSD_PREFIX, airflowStatsdMappings } from "@airflow-platform/airflow-mixin";
-import { AirflowScrapeTarget } from "../observability/scrape-target";
+import { type StatsdService, statsdService } from "./statsd-service";
 import {
     AIRFLOW_PORTS,
     AIRFLOW_RELEASE_NAME,
@@ -33,6 +33,7 @@ import { checkAirflowArgs } from "./checks";
 
 export * from "./args";
 export * from "./checks";
+export * from "./statsd-service";
 export * from "./values";
 
 /** Which of the component's Secrets (by suffix) each group of pods reads. */
@@ -102,6 +103,8 @@ export class Airflow extends pulumi.ComponentResource {
     readonly flowerServicePort?: pulumi.Output<number>;
     /** The statsd-exporter Service Prometheus scrapes. */
     readonly statsdServiceName: pulumi.Output<string>;
+    /** The statsd-exporter Service (namespace, release, name, selector labels, scrape port): what a scraper selects. */
+    readonly statsd: pulumi.Output<StatsdService>;
     /** Secret: the password of the `admin` user the chart's create-user job makes. */
     readonly adminPassword: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
@@ -443,16 +446,6 @@ export class Airflow extends pulumi.ComponentResource {
             },
         );
 
-        if (airflow.scrape) {
-            // The ServiceMonitor kind comes with the Observability component's CRD release (a devspace's base stack has it).
-            const crds = airflow.observability?.crds;
-            new AirflowScrapeTarget(
-                `${name}-scrape`,
-                { namespace: ns, releaseName, provider, dependsOn: [this.release, ...(crds ? [crds] : [])] },
-                { parent: this },
-            );
-        }
-
         this.namespace = ns;
         this.releaseName = this.release.name;
         this.executor = exec.executor;
@@ -463,6 +456,8 @@ export class Airflow extends pulumi.ComponentResource {
             this.flowerServicePort = pulumi.output(AIRFLOW_PORTS.flower);
         }
         this.statsdServiceName = pulumi.output(services.statsd);
+        // `ns` carries the Namespace: a ServiceMonitor made from these facts waits for it.
+        this.statsd = ns.apply((namespace) => statsdService(namespace, releaseName, fullname));
         this.adminPassword = pulumi.secret(adminPassword.result);
         this.registerOutputs({
             namespace: this.namespace,
@@ -472,6 +467,7 @@ export class Airflow extends pulumi.ComponentResource {
             flowerServiceName: this.flowerServiceName,
             flowerServicePort: this.flowerServicePort,
             statsdServiceName: this.statsdServiceName,
+            statsd: this.statsd,
             adminPassword: this.adminPassword,
         });
     }

@@ -7,11 +7,8 @@
  * hold no secret, so the Helm release's inputs stay readable in the plan and in the state.
  */
 import type { Placement, PoolPlacements } from "../cluster/types";
-import {
-    AIRFLOW_STATSD_SERVICE,
-    STATSD_MAPPING_CHECKSUM_ANNOTATION,
-    statsdMappingChecksum,
-} from "@airflow-platform/airflow-mixin";
+import { STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "@airflow-platform/airflow-mixin";
+import { AIRFLOW_STATSD_SERVICE } from "./statsd-service";
 import { createHash } from "crypto";
 import { type Resources, containerResources } from "../quantities";
 import type { ResolvedAirflowSettings } from "./args";

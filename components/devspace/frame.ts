@@ -6,9 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
+import { AIRFLOW_STATSD_SERVICE } from "../airflow/statsd-service";
 import { AIRFLOW_PORTS, BUNDLED_POSTGRES_POD_LABELS } from "../airflow/values";
 import { KEDA_OPERATOR_POD_LABELS } from "../keda";
-import { AIRFLOW_STATSD_SERVICE } from "@airflow-platform/airflow-mixin";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 import type { PoolPlacements } from "../cluster/types";
 import { refuseArgs } from "../validation";

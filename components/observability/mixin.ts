@@ -1,4 +1,5 @@
-import { AIRFLOW_STATSD_SERVICE, AirflowMixinConfig } from "@airflow-platform/airflow-mixin";
+import type { AirflowMixinConfig } from "@airflow-platform/airflow-mixin";
+import { AIRFLOW_STATSD_SERVICE } from "../airflow/statsd-service";
 import type { PoolPlacements } from "../cluster/types";
 
 /**

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AIRFLOW_STATSD_SERVICE } from "@airflow-platform/airflow-mixin";
+import type { StatsdService } from "../airflow/statsd-service";
 
 /** How often Prometheus scrapes the exporter; the dashboards' rate windows are at least 4x this. */
 export const STATSD_SCRAPE_INTERVAL = "30s";
@@ -9,56 +9,60 @@ export const STATSD_SCRAPE_INTERVAL = "30s";
  * The ServiceMonitor spec that scrapes one Airflow release's statsd-exporter by port name. The target's `namespace`
  * label comes from Prometheus' service discovery, so a devspace's series are told apart from the shared ones.
  */
-export function statsdServiceMonitorSpec(namespace: string, releaseName: string) {
+export function statsdServiceMonitorSpec(service: StatsdService) {
     return {
-        selector: { matchLabels: AIRFLOW_STATSD_SERVICE.labels(releaseName) },
-        namespaceSelector: { matchNames: [namespace] },
+        selector: { matchLabels: { ...service.selectorLabels } },
+        namespaceSelector: { matchNames: [service.namespace] },
         endpoints: [
             {
-                port: AIRFLOW_STATSD_SERVICE.scrapePort.name,
+                port: service.scrapePortName,
                 path: "/metrics",
                 interval: STATSD_SCRAPE_INTERVAL,
                 // The exporter's own labels (dag_id, task_id, …) never clash with target labels; keep target labels authoritative.
                 honorLabels: false,
-                relabelings: [{ targetLabel: "airflow_release", replacement: releaseName, action: "replace" }],
+                relabelings: [{ targetLabel: "airflow_release", replacement: service.releaseName, action: "replace" }],
             },
         ],
     };
 }
 
 export interface AirflowScrapeTargetArgs {
-    /** Namespace of the Airflow release; the ServiceMonitor lives there too. */
-    namespace: pulumi.Input<string>;
-    /** Helm release name of the Airflow chart: the statsd Service carries `release: <releaseName>`. */
-    releaseName: pulumi.Input<string>;
+    /** The statsd-exporter Service to scrape: the Airflow component's `statsd` output. */
+    service: pulumi.Input<StatsdService>;
+    /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
-    /** Usually the Observability component's `crds` release: the ServiceMonitor kind must exist first. */
+    /**
+     * What the ServiceMonitor waits for: the ServiceMonitor kind's CRDs (the Observability component's `crds` release,
+     * when this program installs them) and the Airflow release. @default none
+     */
     dependsOn?: pulumi.Resource[];
 }
 
-/** The ServiceMonitor that lets Prometheus scrape one Airflow release's statsd-exporter. */
+/**
+ * The ServiceMonitor that lets Prometheus scrape one Airflow release's statsd-exporter, in the release's namespace. The
+ * stack creates it from the facts the Airflow component exposes; the shared Prometheus selects ServiceMonitors in every
+ * namespace.
+ */
 export class AirflowScrapeTarget extends pulumi.ComponentResource {
     readonly serviceMonitorName: pulumi.Output<string>;
 
     constructor(name: string, args: AirflowScrapeTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airflow-platform:observability:AirflowScrapeTarget", name, {}, opts);
-        const spec = pulumi
-            .all([args.namespace, args.releaseName])
-            .apply(([namespace, releaseName]) => statsdServiceMonitorSpec(namespace, releaseName));
+        const service = pulumi.output(args.service);
         const monitor = new k8s.apiextensions.CustomResource(
             `${name}-statsd`,
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: {
-                    name: pulumi.interpolate`${args.releaseName}-statsd`,
-                    namespace: args.namespace,
+                    name: pulumi.interpolate`${service.releaseName}-statsd`,
+                    namespace: service.namespace,
                     labels: {
                         "app.kubernetes.io/part-of": "airflow-platform",
                         "app.kubernetes.io/component": "statsd",
                     },
                 },
-                spec,
+                spec: service.apply(statsdServiceMonitorSpec),
             },
             { parent: this, provider: args.provider, dependsOn: args.dependsOn },
         );

@@ -7,9 +7,14 @@ import type { AirflowArgs, AirflowDatabase, AirflowSettings, GitCredentials } fr
 import type { Cluster } from "../../components/cluster/types";
 import { devspaceNamespace } from "../../components/devspace/namespace";
 import type { ExposedUrls } from "../../components/exposure/urls";
-import type { Observability } from "../../components/observability";
 import type { ArgsIssue } from "../../components/validation";
-import type { ImagesConfig, MonitoringConfig, ResolvedAirflowConfig, StackConfig } from "../config";
+import type {
+    DevspaceStackConfig,
+    ImagesConfig,
+    MonitoringConfig,
+    ResolvedAirflowConfig,
+    StackConfig,
+} from "../config";
 import type { Problem } from "../config/checks";
 
 /** What `airflowSettings` reads of the config: the loader has these before the whole `StackConfig` exists. */
@@ -26,12 +31,9 @@ export interface AirflowWiring {
     cluster: Cluster;
     /** Where the exposed UIs live (`exposureUrlsOf`). @default unset: not exposed */
     urls?: ExposedUrls;
-    observability?: Observability;
     keda?: pulumi.Resource | true;
     /** @default true */
     createNamespace?: boolean;
-    /** @default `monitoring.enabled`, or true when `observability` is given */
-    scrape?: boolean;
 }
 
 function gitCredentials(source: AirflowSource): GitCredentials {
@@ -108,9 +110,8 @@ export function airflowSettings(source: AirflowSource): AirflowSettings {
 }
 
 /** A devspace's Airflow: the stack's settings, in the devspace's namespace, syncing the developer's branch. */
-export function devspaceAirflowSettings(config: StackConfig): AirflowSettings {
-    const devspace = config.devspace;
-    if (!devspace) throw new Error(`stack ${config.stack} is not a devspace (no devspace section)`);
+export function devspaceAirflowSettings(config: DevspaceStackConfig): AirflowSettings {
+    const { devspace } = config;
     const settings = airflowSettings(config);
     return {
         ...settings,
@@ -146,7 +147,6 @@ export function airflowArgs(
         protect: config.deletionProtection,
         cluster,
         ...components,
-        scrape: wiring.scrape ?? (config.monitoring.enabled || wiring.observability !== undefined),
     };
 }
 

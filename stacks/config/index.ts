@@ -5,6 +5,7 @@
 export * from "./schema";
 export * from "./defaults";
 export * from "./resolved";
+export { DevspaceStackConfig, devspaceStackConfig } from "./devspace-stack";
 export * from "./errors";
 export { DEVSPACE_MAX_QUOTA, MULTISHARE_SIZE } from "./checks";
 export { loadStackConfig, parseStackConfig } from "./load";

@@ -1,17 +1,5 @@
 /** PromQL helpers every part of the Airflow mixin shares. */
 
-/**
- * @deprecated A fact of the Airflow chart, not of the mixin (the mixin reads it from `AirflowMixinConfig.statsdExporter`);
- * it moves to the Airflow component. The Airflow chart's statsd-exporter Service (chart/templates/statsd/statsd-service.yaml, ports at the chart's defaults
- * `ports.statsdIngest`/`ports.statsdScrape`): Airflow sends to the ingest port, the ServiceMonitor scrapes the scrape
- * port by name, and the alerts select that name as the `endpoint` label.
- */
-export const AIRFLOW_STATSD_SERVICE = {
-    labels: (releaseName: string) => ({ tier: "airflow", component: "statsd", release: releaseName }),
-    ingestPort: { name: "statsd-ingest", port: 9125, protocol: "UDP" },
-    scrapePort: { name: "statsd-scrape", port: 9102, protocol: "TCP" },
-} as const;
-
 /** Label selector that restricts a dashboard query to the namespaces chosen in the `$namespace` variable. */
 export const NS = `namespace=~"$namespace"`;
 

@@ -33,5 +33,3 @@ export {
 // What the exporter's memory is sized from.
 export { EXPORTER_COST, exporterMemoryMiB, MEMORY_HEADROOM, PROD_FLEET } from "./exporter-sizing";
 export { fleetMemoryMiB } from "./series-count";
-/** @deprecated a fact of the Airflow chart; it moves to the Airflow component (issue 14). */
-export { AIRFLOW_STATSD_SERVICE } from "./common";

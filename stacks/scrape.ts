@@ -27,6 +27,8 @@ export function scrapeAirflow(
         },
         {
             ...(observability ? { parent: observability } : {}),
+            // The old token spelt out: deployed stacks hold it, and the engine derives aliases from the current parent's
+            // aliases (pulumi/pulumi#9734), not surely from those of an alias's parent.
             aliases: [{ parent: airflow }, { parent: pulumi.createUrn(airflowName, "airflow-platform:index:Airflow") }],
         },
     );

@@ -67,6 +67,19 @@ describe("AirflowScrapeTarget alone (fake cluster, hand-written statsd facts)", 
 });
 
 describe("Airflow's statsd facts select the Service the chart renders", () => {
+    it("the Airflow component alone makes no ServiceMonitor: it hands over its statsd Service instead", async () => {
+        const plan = await planComponent(() => {
+            const airflow = new Airflow("airflow", {
+                cluster: fakeCluster(),
+                dags: { repo: "https://x.invalid/d.git" },
+            });
+            return { statsd: airflow.statsd };
+        });
+        expect(kubeObjects(plan, "ServiceMonitor")).to.deep.equal([]);
+        expect(plan.resources.filter((r) => r.type.startsWith("airflow-platform:observability"))).to.deep.equal([]);
+        expect(plan.outputs.statsd).to.deep.include({ namespace: "airflow", serviceName: "airflow-statsd" });
+    });
+
     it("the facts name the chart's Service, its selector labels and its scrape port (the chart's template, not our constant)", async () => {
         const plan = await planComponent(() => {
             const cluster = fakeCluster();

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { nodeCapacityTypeExpr, PROMETHEUS_DATASOURCE_UID } from "@airflow-platform/airflow-mixin";
 import { platformMixin } from "../tools/mixin-render";
 import { statsdServiceMonitorSpec } from "../components/observability/scrape-target";
-import { chartFullname, statsdService } from "../components/airflow";
+import { airflowServiceNames, statsdService } from "../components/airflow";
 import {
     alertmanagerConfig,
     annotatedPodsScrapeConfig,
@@ -636,7 +636,9 @@ describe("observability: planned stacks", function () {
     });
 
     it("scrapes the chart's statsd Service by its port name, in its own namespace", () => {
-        const spec = statsdServiceMonitorSpec(statsdService("airflow", "airflow", chartFullname("airflow")));
+        const spec = statsdServiceMonitorSpec(
+            statsdService("airflow", "airflow", airflowServiceNames("airflow", 3).statsd),
+        );
         expect(spec.selector.matchLabels).to.deep.equal({ tier: "airflow", component: "statsd", release: "airflow" });
         expect(spec.endpoints[0].port).to.equal("statsd-scrape");
         const monitor = kubeObjects(dev, "ServiceMonitor")[0];

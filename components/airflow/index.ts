@@ -457,7 +457,7 @@ export class Airflow extends pulumi.ComponentResource {
         }
         this.statsdServiceName = pulumi.output(services.statsd);
         // `ns` carries the Namespace: a ServiceMonitor made from these facts waits for it.
-        this.statsd = ns.apply((namespace) => statsdService(namespace, releaseName, fullname));
+        this.statsd = ns.apply((namespace) => statsdService(namespace, releaseName, services.statsd));
         this.adminPassword = pulumi.secret(adminPassword.result);
         this.registerOutputs({
             namespace: this.namespace,

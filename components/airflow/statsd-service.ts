@@ -30,14 +30,14 @@ export interface StatsdService {
 }
 
 /**
- * The statsd-exporter Service the chart renders for release `releaseName` in `namespace`; `fullname` is the chart's
- * `airflow.fullname` of that release (`chartFullname`). Pure.
+ * The statsd-exporter Service the chart renders for release `releaseName` in `namespace`, named `serviceName` (the
+ * chart's `<airflow.fullname>-statsd`: `airflowServiceNames(releaseName, …).statsd`). Pure.
  */
-export function statsdService(namespace: string, releaseName: string, fullname: string): StatsdService {
+export function statsdService(namespace: string, releaseName: string, serviceName: string): StatsdService {
     return {
         namespace,
         releaseName,
-        serviceName: `${fullname}-statsd`,
+        serviceName,
         selectorLabels: AIRFLOW_STATSD_SERVICE.labels(releaseName),
         scrapePortName: AIRFLOW_STATSD_SERVICE.scrapePort.name,
     };

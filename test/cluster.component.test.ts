@@ -3,6 +3,11 @@ import {
     EksCluster,
     EksClusterArgs,
     ExistingCluster,
+    ExistingClusterArgs,
+    checkClusterArgs,
+    checkEksClusterArgs,
+    checkExistingClusterArgs,
+    checkGkeClusterArgs,
     GkeCluster,
     GkeClusterArgs,
     NodePoolsArgs,
@@ -12,6 +17,8 @@ import {
 import type { Placement } from "../components/cluster/types";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
+import { ArgsError } from "../components/validation";
+import { clusterArgs } from "../stacks/args/cluster";
 import { planComponent } from "./fake-cluster";
 import { ofType, the } from "./harness";
 
@@ -176,7 +183,8 @@ const eksArgs = (more: Partial<EksClusterArgs> = {}): EksClusterArgs => ({
     clusterName: "alone",
     stack: "test",
     region: "eu-west-1",
-    kubernetesVersion: "1.33",
+    // In EKS standard support until 2027-03-27: the component refuses STANDARD on a minor past it (checkEksClusterArgs).
+    kubernetesVersion: "1.35",
     nodePools: {
         onDemand: { machineTypes: ["m7i.large"], minNodes: 1, maxNodes: 3, diskSizeGb: 100 },
         spot: { machineTypes: ["m7i.xlarge", "m6i.xlarge", "m6a.xlarge"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
@@ -278,5 +286,111 @@ describe("cluster component: an EksCluster planned alone from its Args", () => {
         expect(ingress).to.equal(undefined);
         // The ingress driver (the AWS Load Balancer Controller and its role) is `<name>-ingress`.
         expect(plan.resources.filter((r) => r.name.startsWith("cluster-ingress"))).to.deep.equal([]);
+    });
+});
+
+/** Plans `build` alone and returns what it threw (undefined when it threw nothing) with the plan. */
+async function refusalOf(build: () => void) {
+    let refusal: unknown;
+    const plan = await planComponent(() => {
+        try {
+            build();
+        } catch (e) {
+            refusal = e;
+        }
+    });
+    return { refusal, plan };
+}
+
+describe("cluster component: bad Args are refused by path before any resource", () => {
+    it("a GkeCluster: one spot type per family, a 48-hour maintenance window, a subnetwork's network, Cloud SQL's retention", async () => {
+        const args = gkeArgs({
+            nodePools: { ...pools, spot: { ...pools.spot, machineTypes: ["n2-standard-4", "n2-standard-8"] } },
+            maintenanceWindow: { days: ["SU"], hours: 8 },
+            network: { existingSubnetwork: "nodes" },
+            database: { mode: "managed", backupRetentionDays: 1 },
+        });
+        const { refusal, plan } = await refusalOf(() => new GkeCluster("cluster", args));
+        expect(refusal).to.be.instanceOf(ArgsError);
+        const error = refusal as ArgsError;
+        expect(error.component).to.equal("GkeCluster");
+        expect(error.issues.map((i) => i.path)).to.deep.equal([
+            "nodePools.spot.machineTypes",
+            "maintenanceWindow",
+            "network.existingNetwork",
+            "database.backupRetentionDays",
+        ]);
+        expect(error.message).to.include("n2 repeats").and.include("gives 32 hours in 4 weeks; GKE needs at least 48");
+        expect(plan.resources).to.deep.equal([]);
+        // The constructor's check is the one the config layer runs.
+        expect(checkGkeClusterArgs(args)).to.deep.equal(error.issues);
+        expect(checkClusterArgs(args)).to.deep.equal(error.issues);
+        expect(checkGkeClusterArgs(gkeArgs())).to.deep.equal([]);
+    });
+
+    it("an EksCluster: Graviton types, a fallback of two shapes, one principal twice, an RDS ceiling below its storage", async () => {
+        const admin = "arn:aws:iam::123456789012:role/admin";
+        const args = eksArgs({
+            nodePools: {
+                onDemand: { machineTypes: ["m7g.large"], minNodes: 1, maxNodes: 3, diskSizeGb: 100 },
+                spot: { machineTypes: ["m6i.xlarge"], minNodes: 4, maxNodes: 2, diskSizeGb: 100 },
+                fallback: { machineTypes: ["m6i.xlarge", "r6i.2xlarge"], minNodes: 0, maxNodes: 2, diskSizeGb: 100 },
+            },
+            accessEntries: [{ principalArn: admin }],
+            devspaceOwners: [{ name: "alice", principalArn: admin }],
+            database: { mode: "managed", storageGb: 100, maxStorageGb: 50 },
+        });
+        const { refusal, plan } = await refusalOf(() => new EksCluster("cluster", args));
+        expect(refusal).to.be.instanceOf(ArgsError);
+        const error = refusal as ArgsError;
+        expect(error.component).to.equal("EksCluster");
+        expect(error.issues.map((i) => i.path)).to.deep.equal([
+            "nodePools.spot.minNodes",
+            "nodePools.onDemand.machineTypes",
+            "nodePools.fallback.machineTypes",
+            "devspaceOwners.0.principalArn",
+            "database.maxStorageGb",
+        ]);
+        expect(error.message)
+            .to.include("m7g.large is Graviton (arm64)")
+            .and.include(`${admin} is also \`accessEntries.0.principalArn\``);
+        expect(plan.resources).to.deep.equal([]);
+        expect(checkEksClusterArgs(args)).to.deep.equal(error.issues);
+        expect(checkEksClusterArgs(eksArgs())).to.deep.equal([]);
+    });
+
+    it("an EksCluster on a minor past EKS standard support, from that day on, unless it pays for extended support", () => {
+        const on133 = eksArgs({ kubernetesVersion: "1.33" });
+        // 1.33 left standard support on 2026-07-29 (EKS_END_OF_STANDARD_SUPPORT).
+        expect(checkEksClusterArgs(on133, new Date("2026-07-28T23:59:59Z"))).to.deep.equal([]);
+        const after = checkEksClusterArgs(on133, new Date("2026-07-29T00:00:00Z"));
+        expect(after.map((i) => i.path)).to.deep.equal(["extendedSupport"]);
+        expect(after[0].message).to.include("Kubernetes 1.33 left EKS standard support on 2026-07-29");
+        expect(
+            checkEksClusterArgs({ ...on133, extendedSupport: true }, new Date("2026-07-29T00:00:00Z")),
+        ).to.deep.equal([]);
+        // The constructor's check is made on `today` of the Args (the stack passes the program's day).
+        expect(checkEksClusterArgs({ ...on133, today: new Date("2026-07-28T00:00:00Z") })).to.deep.equal([]);
+        expect(checkEksClusterArgs({ ...on133, today: new Date("2026-07-29T00:00:00Z") })).to.deep.equal(after);
+        // A minor without pinned add-ons is refused whatever the date.
+        expect(checkEksClusterArgs(eksArgs({ kubernetesVersion: "1.29" })).map((i) => i.path)).to.deep.equal([
+            "kubernetesVersion",
+        ]);
+    });
+
+    it("an ExistingCluster without a shared StorageClass name", async () => {
+        const args: ExistingClusterArgs = { kind: "existing", clusterName: "alone", sharedStorageClassName: " " };
+        const { refusal, plan } = await refusalOf(() => new ExistingCluster("cluster", args));
+        expect((refusal as ArgsError).issues.map((i) => i.path)).to.deep.equal(["sharedStorageClassName"]);
+        expect(plan.resources).to.deep.equal([]);
+        expect(checkExistingClusterArgs({ ...args, sharedStorageClassName: "nfs" })).to.deep.equal([]);
+    });
+
+    it("the reference stacks' clusters pass their own check, as the config layer built them", () => {
+        for (const stack of ["dev", "prod-gke", "prod-eks"]) {
+            const file = readStackFile(stack);
+            const args = clusterArgs(parseStackConfig(stack, file.config, file.secrets));
+            expect(checkClusterArgs(args), stack).to.deep.equal([]);
+        }
     });
 });

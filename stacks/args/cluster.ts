@@ -1,10 +1,16 @@
 /** The stack config → the cluster layer's Args (`createCluster`). */
-import type { ClusterArgs, DatabaseArgs } from "../../components/cluster";
+import { type ClusterArgs, type DatabaseArgs, checkClusterArgs } from "../../components/cluster";
 import type { ClusterAccess } from "../../components/cluster/referenced";
 import type { RdsArgs } from "../../components/cluster/eks/args";
 import type { CloudSqlArgs } from "../../components/cluster/gke/args";
 import type { DevspaceConfig, StackConfig } from "../config";
+import { type ConfigIssue, fullKey } from "../config/errors";
+import { PROJECT } from "../config/schema";
+import { programToday } from "../today";
 import { albLoadBalancerArgs, gatewayLoadBalancerArgs } from "./ingress";
+
+/** The resolved config the cluster's Args are built from (the loader checks it before its warnings exist). */
+type ClusterConfig = Omit<StackConfig, "warnings">;
 
 /** A key the config requires in this case; the schema has refused the stack already if it is absent. */
 function section<T>(value: T | undefined, key: string, when: string): T {
@@ -13,14 +19,14 @@ function section<T>(value: T | undefined, key: string, when: string): T {
 }
 
 /** The Cloud SQL instance's settings, or the chart's bundled Postgres. */
-function cloudSqlArgs(config: StackConfig): DatabaseArgs<CloudSqlArgs> {
+function cloudSqlArgs(config: ClusterConfig): DatabaseArgs<CloudSqlArgs> {
     const { mode, postgresVersion, tier, storageGb, highAvailability, backupRetentionDays } = config.database;
     if (mode === "bundled") return { mode };
     return { mode, postgresVersion, tier, storageGb, highAvailability, backupRetentionDays };
 }
 
 /** The RDS instance's settings, or the chart's bundled Postgres. */
-function rdsArgs(config: StackConfig): DatabaseArgs<RdsArgs> {
+function rdsArgs(config: ClusterConfig): DatabaseArgs<RdsArgs> {
     const db = config.database;
     if (db.mode === "bundled") return { mode: "bundled" };
     return {
@@ -36,7 +42,7 @@ function rdsArgs(config: StackConfig): DatabaseArgs<RdsArgs> {
 }
 
 /** What both managed clusters read from the stack config. */
-function managedClusterArgs(config: StackConfig) {
+function managedClusterArgs(config: ClusterConfig) {
     return {
         clusterName: config.clusterName,
         stack: config.stack,
@@ -48,7 +54,7 @@ function managedClusterArgs(config: StackConfig) {
 }
 
 /** The Args of the stack's cluster: GKE, EKS or an existing cluster, as `cloud` says. */
-export function clusterArgs(config: StackConfig): ClusterArgs {
+export function clusterArgs(config: ClusterConfig): ClusterArgs {
     switch (config.cloud) {
         case "gke": {
             const gcp = section(config.gcp, "gcp", "cloud gke");
@@ -81,6 +87,8 @@ export function clusterArgs(config: StackConfig): ClusterArgs {
                     d.owner.aws ? [{ name: d.name, principalArn: d.owner.aws }] : [],
                 ),
                 extendedSupport: aws.extendedSupport,
+                // The program's day (AIRFLOW_PLATFORM_TODAY, or today): the config check and the constructor agree.
+                today: programToday(),
                 workloadIdentity: aws.workloadIdentity,
                 vpc: vpc.existingVpcId
                     ? {
@@ -123,4 +131,66 @@ export function clusterAccess(cluster: DevspaceConfig["cluster"]): ClusterAccess
         region: section(cluster.region, "devspace.cluster.region", "devspace.cluster.kind eks"),
         certificateAuthority: cluster.certificateAuthority,
     };
+}
+
+/** The config section each kind's own Args come from (the shared managed-cluster Args sit at the top level). */
+const CLUSTER_SECTIONS: Record<ClusterArgs["kind"], { section: string; keys: string[] }> = {
+    gke: {
+        section: "gcp",
+        keys: ["project", "region", "releaseChannel", "sharedStorage", "maintenanceWindow", "network"],
+    },
+    eks: {
+        section: "aws",
+        keys: ["region", "authenticationMode", "accessEntries", "extendedSupport", "workloadIdentity", "vpc"],
+    },
+    existing: {
+        section: "existing",
+        keys: ["context", "sharedStorageClassName", "blockStorageClassName", "placement", "ingressClassName"],
+    },
+};
+
+/**
+ * The config key path that sets a path of the cluster's Args (`vpc.privateSubnetIds` → `aws.vpc.privateSubnetIds`);
+ * a devspace owner is the `devspaces` item that names it, and numeric parts are list indexes.
+ */
+export function clusterConfigPath(config: Pick<StackConfig, "devspaces">, kind: ClusterArgs["kind"], argsPath: string) {
+    const parts: PropertyKey[] = argsPath.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    if (kind === "eks" && parts[0] === "devspaceOwners") {
+        const owners = config.devspaces.flatMap((d, i) => (d.owner.aws ? [i] : []));
+        return typeof parts[1] === "number" ? ["devspaces", owners[parts[1]], "owner", "aws"] : ["devspaces"];
+    }
+    if (kind === "existing" && parts[0] === "kubeconfig") return ["existingKubeconfig"];
+    const { section, keys } = CLUSTER_SECTIONS[kind];
+    return keys.includes(String(parts[0])) ? [section, ...parts] : parts;
+}
+
+/** The value a config path holds in the resolved config, for the error line. */
+function valueAt(config: object, path: PropertyKey[]): unknown {
+    return path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], config);
+}
+
+/**
+ * The cluster component's refusals of this config (`checkClusterArgs`, the check its constructor runs), each under the
+ * config key that set its Args path; other Args named in a message (in backticks) become their config keys. Run
+ * before any resource; a platform stack only (a devspace stack builds no cluster), and none while the cloud's section
+ * is missing (the loader reports that).
+ */
+export function clusterConfigIssues(config: ClusterConfig): ConfigIssue[] {
+    if (config.stackKind !== "platform") return [];
+    const cloudSection = { gke: config.gcp, eks: config.aws, existing: config.existing }[config.cloud];
+    if (cloudSection === undefined) return [];
+    const args = clusterArgs(config);
+    const keyOf = (argsPath: string) => clusterConfigPath(config, args.kind, argsPath);
+    const component = { gke: "GkeCluster", eks: "EksCluster", existing: "ExistingCluster" }[args.kind];
+    return checkClusterArgs(args).map((issue) => {
+        const path = keyOf(issue.path);
+        const message = issue.message.replace(/`([^`]+)`/g, (_, named: string) =>
+            fullKey(keyOf(named)).slice(PROJECT.length + 1),
+        );
+        return {
+            key: fullKey(path),
+            message: `${message} (refused by the ${component} component)`,
+            value: valueAt(config, path),
+        };
+    });
 }

@@ -3,44 +3,20 @@ import { devspaceNamespace } from "../../components/devspace/namespace";
 import { parseCpu, parseMemory } from "../../components/quantities";
 import type { Cloud, RawStackConfig } from "./schema";
 import type { ResolvedAirflowConfig } from "./resolved";
-import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "../../components/cluster/eks/addons";
-import { instanceShape, isArm64, parseInstanceType } from "../../components/cluster/eks/instance-types";
 import { MULTISHARE_SIZE } from "../../components/cluster/storage";
-import { programToday } from "../today";
 
-/** GKE refuses a maintenance window with less than 48 hours of availability in any 32 days (4 whole weeks). */
-const GKE_MIN_MAINTENANCE_HOURS = 48;
-
-/** Cross-checks of the cluster layer: networks that must come in pairs, and database sizes per cloud. */
-export function checkClusterLayer(
-    c: RawStackConfig,
-    cloud: Cloud,
-    databaseMode: "bundled" | "managed",
-    problem: Problem,
-) {
-    const gcpNetwork = c.gcp?.network;
-    if (gcpNetwork?.existingSubnetwork && !gcpNetwork.existingNetwork)
-        problem(
-            ["gcp", "network", "existingNetwork"],
-            "is required with gcp.network.existingSubnetwork: name the subnetwork's VPC network",
-        );
+/**
+ * The config file's own cluster-layer checks: keys that mean something only with another key of the file, and what
+ * spans two components. What GKE, EKS, Cloud SQL, RDS or the cluster component refuses is `checkClusterArgs`
+ * (components/cluster/{gke,eks,existing}/checks.ts), which the loader runs on the cluster's Args (stacks/args/cluster.ts).
+ */
+export function checkClusterLayer(c: RawStackConfig, cloud: Cloud, problem: Problem) {
     const vpc = c.aws?.vpc;
-    if (vpc?.existingVpcId && (vpc.privateSubnetIds ?? []).length < 2)
-        problem(
-            ["aws", "vpc", "privateSubnetIds"],
-            "list at least two private subnets (in different AZs) of aws.vpc.existingVpcId: EKS, EFS and RDS need them",
-            vpc.privateSubnetIds,
-        );
+    // The Args of a created VPC have no subnet IDs: without existingVpcId the subnets would be dropped silently.
     if (vpc && !vpc.existingVpcId && (vpc.privateSubnetIds || vpc.publicSubnetIds))
         problem(["aws", "vpc", "existingVpcId"], "is required with aws.vpc.privateSubnetIds / publicSubnetIds");
-    // Cloud SQL keeps fewer days of PITR logs than backups, and at least one day: PITR needs two backups.
-    if (cloud === "gke" && databaseMode === "managed" && c.database.backupRetentionDays === 1)
-        problem(
-            ["database", "backupRetentionDays"],
-            "must be 0 (no backups) or at least 2 on gke: point-in-time recovery keeps 1–7 days of logs and Cloud SQL needs more retained backups than log days",
-            1,
-        );
-    // A multishare is 10Gi..128Gi: the StorageClass caps shares at 128Gi so that one instance holds 80 of them.
+    // A multishare is 10Gi..128Gi: the StorageClass caps shares at 128Gi so that one instance holds 80 of them. The
+    // size is the Airflow component's log volume, the limit the GKE cluster's storage class: a check across the two.
     const logs = c.airflow?.logs;
     if (cloud === "gke" && c.gcp?.sharedStorage === "enterprise-multishare" && logs?.mode === "shared-volume") {
         const bytes = parseMemory(logs.size);
@@ -51,119 +27,6 @@ export function checkClusterLayer(
                 logs.size,
             );
     }
-    if (cloud === "eks" && !SUPPORTED_EKS_VERSIONS.includes(c.kubernetesVersion))
-        problem(
-            ["kubernetesVersion"],
-            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups, add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver) and cluster-autoscaler image are pinned`,
-            c.kubernetesVersion,
-        );
-    // STANDARD on a minor past standard support: EKS upgrades such a cluster by itself (past the pinned add-ons and
-    // node groups), and a cluster already in extended support cannot go back to STANDARD (Amazon EKS User Guide,
-    // "Disable EKS extended support": only clusters in standard support can).
-    const ended =
-        cloud === "eks" && c.aws && !c.aws.extendedSupport
-            ? eksStandardSupportEnded(c.kubernetesVersion, programToday())
-            : undefined;
-    if (ended)
-        problem(
-            ["aws", "extendedSupport"],
-            `is false, but Kubernetes ${c.kubernetesVersion} left EKS standard support on ${ended}: EKS would upgrade the cluster ` +
-                "past the pinned add-ons, and refuses STANDARD once a cluster is in extended support. Set aws.extendedSupport: true " +
-                "(billed at the extended-support rate) until a minor in standard support is pinned",
-            false,
-        );
-    const window = c.gcp?.maintenanceWindow;
-    if (cloud === "gke" && window && window.days.length * window.hours * 4 < GKE_MIN_MAINTENANCE_HOURS)
-        problem(
-            ["gcp", "maintenanceWindow"],
-            `gives ${window.days.length * window.hours * 4} hours in 4 weeks; GKE needs at least ${GKE_MIN_MAINTENANCE_HOURS} (more days or hours)`,
-            window,
-        );
-    if (gcpNetwork?.privateServicesAccess === "existing" && !gcpNetwork.existingNetwork)
-        problem(
-            ["gcp", "network", "privateServicesAccess"],
-            "existing needs gcp.network.existingNetwork: a network this stack creates has no peering yet",
-            "existing",
-        );
-    const pools = c.nodePools;
-    if (cloud === "gke" && pools?.spot?.machineTypes) {
-        const families = pools.spot.machineTypes.map((type) => type.split("-")[0]);
-        const repeated = families.filter((family, i) => families.indexOf(family) !== i);
-        if (repeated.length > 0)
-            problem(
-                ["nodePools", "spot", "machineTypes"],
-                `list one machine type per family on gke (each becomes its own spot pool, named by family); ${[...new Set(repeated)].join(", ")} repeats`,
-                pools.spot.machineTypes,
-            );
-    }
-    if (cloud === "eks")
-        for (const pool of ["onDemand", "spot", "fallback"] as const) {
-            const types = pools?.[pool]?.machineTypes ?? [];
-            const unknown = types.filter((t) => !parseInstanceType(t));
-            if (unknown.length > 0)
-                problem(
-                    ["nodePools", pool, "machineTypes"],
-                    `must be EC2 instance types such as m6i.xlarge; ${unknown.join(", ")} is not`,
-                    types,
-                );
-            const arm = types.filter(isArm64);
-            if (arm.length > 0)
-                problem(
-                    ["nodePools", pool, "machineTypes"],
-                    `must be x86_64 instance types: the node groups run AL2023 x86_64 images, and ${arm.join(", ")} is Graviton (arm64)`,
-                    types,
-                );
-        }
-    if (cloud === "eks" && pools?.fallback?.machineTypes && pools.fallback.machineTypes.length > 0) {
-        const shapes = new Set(pools.fallback.machineTypes.map(instanceShape));
-        if (shapes.size > 1)
-            problem(
-                ["nodePools", "fallback", "machineTypes"],
-                "must all be of one class and size (e.g. m6i.xlarge, m6a.xlarge, m5.xlarge): the cluster autoscaler sizes a group by one of its types",
-                pools.fallback.machineTypes,
-            );
-    }
-    if (cloud === "eks") checkEksAccessPrincipals(c, problem);
-    if (c.database.maxStorageGb !== undefined && c.database.maxStorageGb < c.database.storageGb)
-        problem(
-            ["database", "maxStorageGb"],
-            `must be at least database.storageGb (${c.database.storageGb})`,
-            c.database.maxStorageGb,
-        );
-    const tier = c.database.tier;
-    if (databaseMode === "managed" && tier) {
-        if (cloud === "gke" && !/^db-/.test(tier))
-            problem(["database", "tier"], "must be a Cloud SQL tier such as db-custom-2-7680 on gke", tier);
-        if (cloud === "eks" && !/^db\./.test(tier))
-            problem(["database", "tier"], "must be an RDS instance class such as db.t4g.medium on eks", tier);
-    }
-}
-
-/**
- * EKS allows one access entry per IAM principal per cluster (a second CreateAccessEntry fails with
- * ResourceInUseException, "The specified access entry resource is already in use on this cluster"). The stack creates
- * one per `aws.accessEntries` item and one per devspace owner, so a principal named twice is refused here.
- */
-function checkEksAccessPrincipals(c: RawStackConfig, problem: Problem) {
-    const first = new Map<string, string>();
-    const claim = (arn: string, key: string, path: PropertyKey[]) => {
-        const earlier = first.get(arn);
-        if (earlier)
-            problem(
-                path,
-                `${arn} is also ${earlier}: EKS allows one access entry per IAM principal per cluster; name each principal once ` +
-                    "(one aws.accessEntries item, or one devspace)",
-                arn,
-            );
-        else first.set(arn, key);
-    };
-    (c.aws?.accessEntries ?? []).forEach((entry, i) =>
-        claim(entry.principalArn, `aws.accessEntries[${i}].principalArn`, ["aws", "accessEntries", i, "principalArn"]),
-    );
-    c.devspaces.forEach((devspace, i) => {
-        if (devspace.owner.aws)
-            claim(devspace.owner.aws, `devspaces[${i}].owner.aws`, ["devspaces", i, "owner", "aws"]);
-    });
 }
 
 /** Records one issue: the key path, what is wrong, and the value given. */

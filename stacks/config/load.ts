@@ -4,6 +4,7 @@ import { z } from "zod";
 import { instanceShape } from "../../components/cluster/eks/instance-types";
 import { checkAirflowArgs } from "../../components/airflow/checks";
 import { airflowSettings, reportAirflowIssues } from "../args/airflow";
+import { clusterConfigIssues } from "../args/cluster";
 import { devspaceFrameConfigIssues } from "../args/devspace";
 import { exposureConfigIssues } from "../args/exposure";
 import { ingressConfigIssues } from "../args/ingress";
@@ -130,6 +131,7 @@ export function parseStackConfig(
         ...exposureConfigIssues(resolved),
         ...ingressConfigIssues(resolved),
         ...devspaceFrameConfigIssues(resolved),
+        ...clusterConfigIssues(resolved),
     ];
     // A component refusing a key a cross-check already named would say the same thing twice.
     crossChecks.push(...componentIssues.filter((i) => !crossChecks.some((c) => relatedKeys(c.key, i.key))));
@@ -266,36 +268,17 @@ function resolve(
         { minNodes: 0, maxNodes: pools.spot.maxNodes },
     );
     const allPools = { ...pools, fallback: fallbackPool };
-    for (const pool of ["onDemand", "spot", "fallback"] as const) {
-        const p = allPools[pool];
-        if (p.minNodes > p.maxNodes)
-            problem(
-                ["nodePools", pool, "minNodes"],
-                `must not exceed nodePools.${pool}.maxNodes (${p.maxNodes})`,
-                p.minNodes,
-            );
+    // An empty list given in the file would be replaced by the defaults above; the cluster component refuses the rest.
+    for (const pool of ["onDemand", "spot", "fallback"] as const)
         if (c.nodePools?.[pool]?.machineTypes?.length === 0)
             problem(["nodePools", pool, "machineTypes"], "must list at least one machine or instance type", []);
-        if (cloud === "gke" && pool !== "spot" && p.machineTypes.length > 1)
-            problem(
-                ["nodePools", pool, "machineTypes"],
-                `the GKE ${pool === "onDemand" ? "on-demand" : "fallback"} pool has exactly one machine type (spot takes several: one pool each)`,
-                p.machineTypes,
-            );
-    }
-    if (pools.onDemand.minNodes < 1)
-        problem(
-            ["nodePools", "onDemand", "minNodes"],
-            "must be at least 1: the control plane lives there",
-            pools.onDemand.minNodes,
-        );
 
     // Database.
     const databaseMode = c.database.mode ?? (production && cloud !== "existing" ? "managed" : "bundled");
     if (databaseMode === "managed" && cloud === "existing")
         problem(["database", "mode"], "managed needs cloud gke or eks; use bundled on an existing cluster", "managed");
 
-    checkClusterLayer(c, cloud, databaseMode, problem);
+    checkClusterLayer(c, cloud, problem);
 
     // Airflow.
     const airflowRaw = c.airflow;

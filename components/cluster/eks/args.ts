@@ -82,6 +82,12 @@ export interface EksClusterArgs extends ManagedClusterArgs<AlbLoadBalancerArgs> 
     devspaceOwners?: DevspaceOwnerArgs[];
     /** EKS upgradePolicy EXTENDED (paid) instead of STANDARD. @default false */
     extendedSupport?: boolean;
+    /**
+     * The day the standard-support refusal (`checkEksClusterArgs`) is checked on, so that a plan can be checked as of
+     * another day; it sets no resource input.
+     * @default the current date
+     */
+    today?: Date;
     /** How service accounts get IAM roles. @default "pod-identity" */
     workloadIdentity?: "pod-identity" | "irsa";
     /** @default a created VPC of 3 AZs in 10.0.0.0/16 with a single NAT gateway */

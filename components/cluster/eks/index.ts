@@ -13,7 +13,9 @@ import { createEksIngressDriver } from "../ingress/eks";
 import { eksKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import type { ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { refuseArgs } from "../../validation";
 import { type EksClusterArgs, type ResolvedEksClusterArgs, withEksClusterDefaults } from "./args";
+import { checkEksClusterArgs } from "./checks";
 import { eksClusterAutoscaler } from "./autoscaler";
 import { eksApiAccess, eksControlPlane } from "./control-plane";
 import { RdsDatabase } from "./database";
@@ -32,6 +34,7 @@ import { eksStorage } from "./storage";
 
 export type { EksClusterArgs } from "./args";
 export { withEksClusterDefaults } from "./args";
+export { checkEksClusterArgs, checkRdsArgs } from "./checks";
 export { CLUSTER_AUTOSCALER_CHART } from "./autoscaler";
 export { launchTemplateReference } from "./nodes";
 export type { ServiceAccountRole, ServiceAccountRoleArgs } from "./identity";
@@ -188,6 +191,8 @@ export class EksCluster extends ClusterBase<EksParts> {
     private readonly resourceName: string;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super(): a refused EksCluster registers nothing.
+        refuseArgs("EksCluster", checkEksClusterArgs(args));
         const eks = withEksClusterDefaults(args);
         super("airflow-platform:cluster:EksCluster", name, opts, (parent) => eksParts(name, eks, parent));
         this.resourceName = name;

@@ -8,13 +8,18 @@ import { ClusterBase } from "../base";
 import { createExistingIngressDriver } from "../ingress/existing";
 import { serverOfKubeconfig } from "../kubeconfig";
 import type { ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { refuseArgs } from "../../validation";
 import { type ExistingClusterArgs, withExistingClusterDefaults } from "./args";
+import { checkExistingClusterArgs } from "./checks";
 
 export type { ExistingClusterArgs } from "./args";
 export { withExistingClusterDefaults } from "./args";
+export { checkExistingClusterArgs } from "./checks";
 
 export class ExistingCluster extends ClusterBase {
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super(): a refused ExistingCluster registers nothing.
+        refuseArgs("ExistingCluster", checkExistingClusterArgs(args));
         const existing = withExistingClusterDefaults(args);
         const given = existing.kubeconfig;
         super("airflow-platform:cluster:ExistingCluster", name, opts, (parent) => {

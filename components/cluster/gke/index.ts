@@ -13,7 +13,9 @@ import { gkeKubeconfig } from "../kubeconfig";
 import { managedPlacements } from "../placement";
 import { BLOCK_STORAGE_CLASS, SHARED_STORAGE_CLASS, filestoreStorageClass, pdBalancedStorageClass } from "../storage";
 import type { ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { refuseArgs } from "../../validation";
 import { type GkeClusterArgs, type ResolvedGkeClusterArgs, withGkeClusterDefaults } from "./args";
+import { checkGkeClusterArgs } from "./checks";
 import { CloudSqlDatabase } from "./database";
 import { GkeWorkloadIdentityTarget, bindGkeServiceAccount, gkeNodeIdentity } from "./identity";
 import { gkeNetwork } from "./network";
@@ -21,6 +23,7 @@ import { GkeNodePools, gkeControlPlane, gkeNodePools, gkeWorkersComputeClass } f
 
 export type { GkeClusterArgs } from "./args";
 export { withGkeClusterDefaults } from "./args";
+export { checkCloudSqlArgs, checkGkeClusterArgs } from "./checks";
 
 /**
  * Google APIs the cluster layer uses, enabled by the stack. Enabling an API goes through Service Usage, and the
@@ -232,6 +235,8 @@ export class GkeCluster extends ClusterBase<GkeParts> {
     readonly nodePools: GkeNodePools;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before super(): a refused GkeCluster registers nothing.
+        refuseArgs("GkeCluster", checkGkeClusterArgs(args));
         const gke = withGkeClusterDefaults(args);
         super("airflow-platform:cluster:GkeCluster", name, opts, (parent) => gkeParts(name, gke, parent));
         this.project = gke.project;

@@ -1,7 +1,9 @@
 /**
- * The Airflow chart's statsd-exporter Service: facts of the chart (chart/templates/statsd/statsd-service.yaml, chart
- * 1.20.0) that the Airflow component owns and hands over as its `statsd` output to whoever scrapes the exporter or lets
- * Prometheus through to it. Pure: no Pulumi resources here.
+ * The Airflow chart's statsd-exporter Service: facts of the chart that the Airflow component owns and hands over as its
+ * `statsd` output to whoever scrapes the exporter or lets Prometheus through to it. Pure: no Pulumi resources here.
+ * Source: apache/airflow chart/templates/statsd/statsd-service.yaml (the 1.20.0-dev tree, as Miretpl/airflow dda8d27):
+ * name `{{ include "airflow.fullname" . }}-statsd`, labels and selector tier/component/release, ports statsd-ingest
+ * (UDP, `ports.statsdIngest`) and statsd-scrape (TCP, `ports.statsdScrape`).
  */
 /**
  * The Service's labels and ports, ports at the chart's defaults `ports.statsdIngest`/`ports.statsdScrape` (the program

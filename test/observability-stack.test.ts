@@ -635,6 +635,14 @@ describe("observability: planned stacks", function () {
         ).to.deep.equal([]);
     });
 
+    it("a stack without monitoring makes no scrape target: nothing there defines the ServiceMonitor kind", async () => {
+        const plan = await planOf("dev", { config: { monitoring: { enabled: false } } });
+        expect(ofType(plan, "airflow-platform:observability:Observability")).to.deep.equal([]);
+        expect(ofType(plan, "airflow-platform:observability:AirflowScrapeTarget")).to.deep.equal([]);
+        expect(kubeObjects(plan, "ServiceMonitor")).to.deep.equal([]);
+        expect(ofType(plan, "kubernetes:helm.sh/v3:Release").map((r) => r.name)).to.include("airflow-release");
+    });
+
     it("scrapes the chart's statsd Service by its port name, in its own namespace", () => {
         const spec = statsdServiceMonitorSpec(
             statsdService("airflow", "airflow", airflowServiceNames("airflow", 3).statsd),

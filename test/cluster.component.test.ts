@@ -18,7 +18,11 @@ import type { Placement } from "../components/cluster/types";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import { ArgsError } from "../components/validation";
+import { EKS_CLUSTER_DEFAULTS, RDS_DEFAULTS } from "../components/cluster/eks/args";
+import { EXISTING_CLUSTER_DEFAULTS } from "../components/cluster/existing/args";
+import { CLOUD_SQL_DEFAULTS, GKE_CLUSTER_DEFAULTS } from "../components/cluster/gke/args";
 import { clusterArgs } from "../stacks/args/cluster";
+import { schemaAt } from "../stacks/config/errors";
 import { planComponent } from "./fake-cluster";
 import { ofType, the } from "./harness";
 
@@ -392,5 +396,62 @@ describe("cluster component: bad Args are refused by path before any resource", 
             const args = clusterArgs(parseStackConfig(stack, file.config, file.secrets));
             expect(checkClusterArgs(args), stack).to.deep.equal([]);
         }
+    });
+});
+
+describe("cluster component: its defaults are written once", () => {
+    /** The default the config schema documents (docs/config.md) at a key path. */
+    const schemaDefault = (path: string) => {
+        const schema = schemaAt(path.split("."));
+        expect(schema, path).to.not.equal(undefined);
+        const def = schema!._zod.def as { type: string; defaultValue?: unknown };
+        expect(def.type, `${path} has a .default()`).to.equal("default");
+        return def.defaultValue;
+    };
+
+    it("each config key that maps onto a cluster's Args defaults to the component's own constant", () => {
+        const table: [string, unknown][] = [
+            ["gcp.releaseChannel", GKE_CLUSTER_DEFAULTS.releaseChannel],
+            ["gcp.sharedStorage", GKE_CLUSTER_DEFAULTS.sharedStorage],
+            ["gcp.maintenanceWindow.days", GKE_CLUSTER_DEFAULTS.maintenanceWindow.days],
+            ["gcp.maintenanceWindow.startTimeUtc", GKE_CLUSTER_DEFAULTS.maintenanceWindow.startTimeUtc],
+            ["gcp.maintenanceWindow.hours", GKE_CLUSTER_DEFAULTS.maintenanceWindow.hours],
+            ...Object.entries(GKE_CLUSTER_DEFAULTS.network).map(([k, v]): [string, unknown] => [`gcp.network.${k}`, v]),
+            ["aws.authenticationMode", EKS_CLUSTER_DEFAULTS.authenticationMode],
+            ["aws.accessEntries", EKS_CLUSTER_DEFAULTS.accessEntries],
+            ["aws.extendedSupport", EKS_CLUSTER_DEFAULTS.extendedSupport],
+            ["aws.workloadIdentity", EKS_CLUSTER_DEFAULTS.workloadIdentity],
+            ...Object.entries(EKS_CLUSTER_DEFAULTS.vpc).map(([k, v]): [string, unknown] => [`aws.vpc.${k}`, v]),
+            ["existing.ingressClassName", EXISTING_CLUSTER_DEFAULTS.ingressClassName],
+            ["database.postgresVersion", CLOUD_SQL_DEFAULTS.postgresVersion],
+            ["database.storageGb", CLOUD_SQL_DEFAULTS.storageGb],
+            ["database.highAvailability", CLOUD_SQL_DEFAULTS.highAvailability],
+            ["database.backupRetentionDays", CLOUD_SQL_DEFAULTS.backupRetentionDays],
+            ["database.extendedSupport", RDS_DEFAULTS.extendedSupport],
+        ];
+        for (const [path, value] of table) expect(schemaDefault(path), path).to.deep.equal(value);
+        // One managed database default for both clouds, the tier aside.
+        const { tier: rdsTier, extendedSupport: _, ...rds } = RDS_DEFAULTS;
+        const { tier: cloudSqlTier, ...cloudSql } = CLOUD_SQL_DEFAULTS;
+        expect(rds).to.deep.equal(cloudSql);
+        expect([cloudSqlTier, rdsTier]).to.deep.equal(["db-custom-2-7680", "db.t4g.medium"]);
+    });
+
+    it("a hand-written Args left at its defaults resolves to those constants", () => {
+        const gke = withGkeClusterDefaults(gkeArgs({ database: { mode: "managed" } }));
+        expect(gke).to.deep.include({
+            releaseChannel: GKE_CLUSTER_DEFAULTS.releaseChannel,
+            sharedStorage: GKE_CLUSTER_DEFAULTS.sharedStorage,
+            maintenanceWindow: GKE_CLUSTER_DEFAULTS.maintenanceWindow,
+            network: GKE_CLUSTER_DEFAULTS.network,
+            database: { mode: "managed", ...CLOUD_SQL_DEFAULTS },
+        });
+        const eks = withEksClusterDefaults(eksArgs({ database: { mode: "managed" } }));
+        expect(eks).to.deep.include({
+            authenticationMode: EKS_CLUSTER_DEFAULTS.authenticationMode,
+            workloadIdentity: EKS_CLUSTER_DEFAULTS.workloadIdentity,
+            vpc: EKS_CLUSTER_DEFAULTS.vpc,
+            database: { mode: "managed", ...RDS_DEFAULTS },
+        });
     });
 });

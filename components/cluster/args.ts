@@ -98,6 +98,12 @@ export interface ManagedClusterArgs<LoadBalancer> {
 export type ResolvedManagedClusterArgs<LoadBalancer> = Required<Omit<ManagedClusterArgs<LoadBalancer>, "ingress">> &
     Pick<ManagedClusterArgs<LoadBalancer>, "ingress">;
 
+/** The defaults of the parts every managed cluster shares (the config layer derives both flags from `environment`). */
+export const MANAGED_CLUSTER_DEFAULTS: Pick<
+    ResolvedManagedClusterArgs<never>,
+    "production" | "deletionProtection" | "controlPlane"
+> = { production: false, deletionProtection: false, controlPlane: {} };
+
 /** Pure: the defaults of the parts every managed cluster shares. */
 export function withManagedClusterDefaults<LoadBalancer>(
     args: ManagedClusterArgs<LoadBalancer>,
@@ -105,9 +111,9 @@ export function withManagedClusterDefaults<LoadBalancer>(
     return {
         clusterName: args.clusterName,
         stack: args.stack,
-        production: args.production ?? false,
-        deletionProtection: args.deletionProtection ?? false,
-        controlPlane: args.controlPlane ?? {},
+        production: args.production ?? MANAGED_CLUSTER_DEFAULTS.production,
+        deletionProtection: args.deletionProtection ?? MANAGED_CLUSTER_DEFAULTS.deletionProtection,
+        controlPlane: args.controlPlane ?? { ...MANAGED_CLUSTER_DEFAULTS.controlPlane },
         nodePools: args.nodePools,
         ingress: args.ingress,
     };

@@ -9,6 +9,10 @@ import type { DevspaceAccessRequest, DevspaceEntry } from "../../components/devs
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
 import { DEFAULT_EKS_KUBERNETES_VERSION } from "../../components/cluster/eks/addons";
+import { EKS_CLUSTER_DEFAULTS, RDS_DEFAULTS } from "../../components/cluster/eks/args";
+import { EXISTING_CLUSTER_DEFAULTS } from "../../components/cluster/existing/args";
+import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../../components/cluster/database";
+import { GKE_CLUSTER_DEFAULTS } from "../../components/cluster/gke/args";
 import type { AlertmanagerReceivers, GrafanaArgs, PrometheusArgs } from "../../components/observability/args";
 
 export const PROJECT = "airflow-platform";
@@ -41,8 +45,13 @@ const tolerationSchema = z.strictObject({
 });
 
 const placementSchema = z.strictObject({
-    nodeSelector: labelMap.default({}).describe("Node labels the pool's nodes carry"),
-    tolerations: z.array(tolerationSchema).default([]).describe("Tolerations for the pool's taints"),
+    nodeSelector: labelMap
+        .default(EXISTING_CLUSTER_DEFAULTS.placement.nodeSelector)
+        .describe("Node labels the pool's nodes carry"),
+    tolerations: z
+        .array(tolerationSchema)
+        .default(EXISTING_CLUSTER_DEFAULTS.placement.tolerations)
+        .describe("Tolerations for the pool's taints"),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -58,10 +67,13 @@ const gcpSchema = z.strictObject({
         .string({ error: "is required with cloud gke: a GCP region such as europe-west1" })
         .min(1, "is required with cloud gke: a GCP region such as europe-west1")
         .describe("GCP region, e.g. europe-west1. Required with cloud=gke"),
-    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR").describe("GKE release channel"),
+    releaseChannel: z
+        .enum(["RAPID", "REGULAR", "STABLE"])
+        .default(GKE_CLUSTER_DEFAULTS.releaseChannel)
+        .describe("GKE release channel"),
     sharedStorage: z
         .enum(["basic-hdd", "enterprise-multishare"])
-        .default("basic-hdd")
+        .default(GKE_CLUSTER_DEFAULTS.sharedStorage)
         .describe(
             "Filestore behind the ReadWriteMany class: basic-hdd makes one zonal BASIC_HDD instance per PVC; " +
                 "enterprise-multishare packs PVCs (10Gi..128Gi each, up to 80) as shares of one regional Enterprise instance. See docs/cluster.md",
@@ -71,19 +83,19 @@ const gcpSchema = z.strictObject({
             days: z
                 .array(z.enum(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
                 .min(1)
-                .default(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])
+                .default(GKE_CLUSTER_DEFAULTS.maintenanceWindow.days)
                 .describe("Days (RFC 5545 BYDAY) on which GKE may upgrade and repair the cluster automatically"),
             startTimeUtc: z
                 .string()
                 .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day such as "01:00"')
-                .default("01:00")
+                .default(GKE_CLUSTER_DEFAULTS.maintenanceWindow.startTimeUtc)
                 .describe("Start of each window (UTC, HH:MM)"),
             hours: z
                 .number()
                 .int()
                 .min(4)
                 .max(24)
-                .default(4)
+                .default(GKE_CLUSTER_DEFAULTS.maintenanceWindow.hours)
                 .describe("Length of each window; GKE needs at least 4 contiguous hours"),
         })
         .prefault({})
@@ -95,7 +107,7 @@ const gcpSchema = z.strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
             privateServicesAccess: z
                 .enum(["create", "existing"])
-                .default("create")
+                .default(GKE_CLUSTER_DEFAULTS.network.privateServicesAccess)
                 .describe(
                     "Cloud SQL's private services access: create reserves a range and peers it; existing uses the peering an existing network already has " +
                         "(a second servicenetworking connection fails)",
@@ -104,15 +116,30 @@ const gcpSchema = z.strictObject({
                 .string()
                 .optional()
                 .describe("Use this subnetwork (by name); it must have the pods and services secondary ranges"),
-            podsRangeName: z.string().default("pods").describe("Secondary range name for pods"),
-            servicesRangeName: z.string().default("services").describe("Secondary range name for services"),
-            nodesCidr: z.string().default("10.10.0.0/20").describe("Primary range of a created subnetwork"),
-            podsCidr: z.string().default("10.20.0.0/14").describe("Pods secondary range of a created subnetwork"),
+            podsRangeName: z
+                .string()
+                .default(GKE_CLUSTER_DEFAULTS.network.podsRangeName)
+                .describe("Secondary range name for pods"),
+            servicesRangeName: z
+                .string()
+                .default(GKE_CLUSTER_DEFAULTS.network.servicesRangeName)
+                .describe("Secondary range name for services"),
+            nodesCidr: z
+                .string()
+                .default(GKE_CLUSTER_DEFAULTS.network.nodesCidr)
+                .describe("Primary range of a created subnetwork"),
+            podsCidr: z
+                .string()
+                .default(GKE_CLUSTER_DEFAULTS.network.podsCidr)
+                .describe("Pods secondary range of a created subnetwork"),
             servicesCidr: z
                 .string()
-                .default("10.30.0.0/20")
+                .default(GKE_CLUSTER_DEFAULTS.network.servicesCidr)
                 .describe("Services secondary range of a created subnetwork"),
-            masterIpv4CidrBlock: z.string().default("172.16.0.0/28").describe("Control plane range for private nodes"),
+            masterIpv4CidrBlock: z
+                .string()
+                .default(GKE_CLUSTER_DEFAULTS.network.masterIpv4CidrBlock)
+                .describe("Control plane range for private nodes"),
         })
         .prefault({}),
 });
@@ -146,7 +173,7 @@ const accessEntrySchema = z.strictObject({
     principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "an IAM role or user ARN"),
     accessPolicy: z
         .enum(["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"])
-        .default("AmazonEKSClusterAdminPolicy"),
+        .default(EKS_CLUSTER_DEFAULTS.accessPolicy),
     namespaces: z.array(z.string()).optional().describe("Limit the policy to these namespaces; cluster-wide if unset"),
 });
 
@@ -157,18 +184,21 @@ const awsSchema = z.strictObject({
         .describe("AWS region, e.g. eu-west-1. Required with cloud=eks"),
     authenticationMode: z
         .enum(["API", "API_AND_CONFIG_MAP"])
-        .default("API")
+        .default(EKS_CLUSTER_DEFAULTS.authenticationMode)
         .describe("EKS access mode; API uses access entries only"),
-    accessEntries: z.array(accessEntrySchema).default([]).describe("IAM principals granted cluster access"),
+    accessEntries: z
+        .array(accessEntrySchema)
+        .default(EKS_CLUSTER_DEFAULTS.accessEntries)
+        .describe("IAM principals granted cluster access"),
     extendedSupport: z
         .boolean()
-        .default(false)
+        .default(EKS_CLUSTER_DEFAULTS.extendedSupport)
         .describe(
             "EKS upgradePolicy: false (STANDARD) upgrades the control plane when its version leaves standard support; true pays for extended support (about 6x the hourly price). Must be true for a kubernetesVersion already past standard support (1.32, 1.33; 1.34 from 2026-12-02, 1.35 from 2027-03-27)",
         ),
     workloadIdentity: z
         .enum(["pod-identity", "irsa"])
-        .default("pod-identity")
+        .default(EKS_CLUSTER_DEFAULTS.workloadIdentity)
         .describe("How service accounts get IAM roles: EKS Pod Identity or IRSA"),
     vpc: z
         .strictObject({
@@ -178,11 +208,17 @@ const awsSchema = z.strictObject({
                 .optional()
                 .describe("Private subnets (nodes, EFS, RDS) of the existing VPC"),
             publicSubnetIds: z.array(z.string()).optional().describe("Public subnets (internet-facing load balancers)"),
-            cidrBlock: z.string().default("10.0.0.0/16").describe("CIDR of a created VPC"),
-            availabilityZones: z.number().int().min(2).max(6).default(3).describe("AZs of a created VPC"),
+            cidrBlock: z.string().default(EKS_CLUSTER_DEFAULTS.vpc.cidrBlock).describe("CIDR of a created VPC"),
+            availabilityZones: z
+                .number()
+                .int()
+                .min(2)
+                .max(6)
+                .default(EKS_CLUSTER_DEFAULTS.vpc.availabilityZones)
+                .describe("AZs of a created VPC"),
             natGateways: z
                 .enum(["single", "one-per-az"])
-                .default("single")
+                .default(EKS_CLUSTER_DEFAULTS.vpc.natGateways)
                 .describe("NAT gateway strategy of a created VPC"),
         })
         .prefault({}),
@@ -206,7 +242,10 @@ const existingSchema = z.strictObject({
         .strictObject({ onDemand: placementSchema.prefault({}), spot: placementSchema.prefault({}) })
         .prefault({})
         .describe("How on-demand and spot nodes are labelled and tainted in this cluster"),
-    ingressClassName: z.string().default("nginx").describe("Ingress class of the cluster's ingress controller"),
+    ingressClassName: z
+        .string()
+        .default(EXISTING_CLUSTER_DEFAULTS.ingressClassName)
+        .describe("Ingress class of the cluster's ingress controller"),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,18 +291,20 @@ const databaseSchema = z.strictObject({
         ),
     postgresVersion: z
         .enum(["15", "16", "17"])
-        .default("16")
+        .default(MANAGED_DATABASE_DEFAULTS.postgresVersion)
         .describe("PostgreSQL major version of a managed database"),
     tier: z
         .string()
         .optional()
-        .describe("Cloud SQL tier or RDS instance class. Default: db-custom-2-7680 on GKE, db.t4g.medium on EKS"),
+        .describe(
+            `Cloud SQL tier or RDS instance class. Default: ${DEFAULT_DATABASE_TIER.gke} on GKE, ${DEFAULT_DATABASE_TIER.eks} on EKS`,
+        ),
     storageGb: z
         .number()
         .int()
         .min(10)
         .max(16384)
-        .default(50)
+        .default(MANAGED_DATABASE_DEFAULTS.storageGb)
         .describe(
             "Allocated storage (GB). Cloud SQL: the initial size only (it grows by itself; later changes are ignored)",
         ),
@@ -278,17 +319,20 @@ const databaseSchema = z.strictObject({
         ),
     extendedSupport: z
         .boolean()
-        .default(false)
+        .default(RDS_DEFAULTS.extendedSupport)
         .describe(
             "RDS: pay for RDS Extended Support once the major version leaves standard support (false: RDS upgrades it instead). Fixed when the instance is created; restore from a snapshot to change it",
         ),
-    highAvailability: z.boolean().default(false).describe("Regional Cloud SQL / Multi-AZ RDS"),
+    highAvailability: z
+        .boolean()
+        .default(MANAGED_DATABASE_DEFAULTS.highAvailability)
+        .describe("Regional Cloud SQL / Multi-AZ RDS"),
     backupRetentionDays: z
         .number()
         .int()
         .min(0)
         .max(35)
-        .default(7)
+        .default(MANAGED_DATABASE_DEFAULTS.backupRetentionDays)
         .describe(
             "Daily backups kept (0: none). On gke, point-in-time recovery keeps one day less of logs (at most 7), so 1 is refused",
         ),

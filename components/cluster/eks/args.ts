@@ -7,7 +7,7 @@ import {
     withManagedClusterDefaults,
 } from "../args";
 import type { AlbLoadBalancerArgs } from "../ingress/args";
-import { DEFAULT_DATABASE_TIER } from "../database";
+import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../database";
 
 /** An EKS access policy an IAM principal can be granted. */
 export type EksAccessPolicy =
@@ -120,6 +120,35 @@ export interface ResolvedEksClusterArgs extends ResolvedManagedClusterArgs<AlbLo
     database: DatabaseArgs<ResolvedRdsArgs>;
 }
 
+/** An RDS instance's defaults (`maxStorageGb` unset: four times `storageGb`). */
+export const RDS_DEFAULTS: Omit<ResolvedRdsArgs, "maxStorageGb"> = {
+    ...MANAGED_DATABASE_DEFAULTS,
+    tier: DEFAULT_DATABASE_TIER.eks,
+    extendedSupport: false,
+};
+
+/**
+ * An EKS cluster's defaults, in one place: `withEksClusterDefaults` applies them, and the config schema's `aws` keys
+ * default to the same values (stacks/config/schema.ts reads this constant).
+ */
+export const EKS_CLUSTER_DEFAULTS: Pick<
+    ResolvedEksClusterArgs,
+    "authenticationMode" | "accessEntries" | "devspaceOwners" | "extendedSupport" | "workloadIdentity"
+> & {
+    accessPolicy: EksAccessPolicy;
+    vpc: Extract<ResolvedEksVpcArgs, { existingVpcId?: undefined }>;
+    database: DatabaseArgs<RdsArgs>;
+} = {
+    authenticationMode: "API",
+    accessEntries: [],
+    accessPolicy: "AmazonEKSClusterAdminPolicy",
+    devspaceOwners: [],
+    extendedSupport: false,
+    workloadIdentity: "pod-identity",
+    vpc: { cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "single" },
+    database: { mode: "bundled" },
+};
+
 function withVpcDefaults(vpc: EksVpcArgs | undefined): ResolvedEksVpcArgs {
     if (vpc?.existingVpcId !== undefined)
         return {
@@ -127,41 +156,43 @@ function withVpcDefaults(vpc: EksVpcArgs | undefined): ResolvedEksVpcArgs {
             privateSubnetIds: vpc.privateSubnetIds,
             publicSubnetIds: vpc.publicSubnetIds ?? [],
         };
+    const created = EKS_CLUSTER_DEFAULTS.vpc;
     return {
-        cidrBlock: vpc?.cidrBlock ?? "10.0.0.0/16",
-        availabilityZones: vpc?.availabilityZones ?? 3,
-        natGateways: vpc?.natGateways ?? "single",
+        cidrBlock: vpc?.cidrBlock ?? created.cidrBlock,
+        availabilityZones: vpc?.availabilityZones ?? created.availabilityZones,
+        natGateways: vpc?.natGateways ?? created.natGateways,
     };
 }
 
 /** Pure: an EKS cluster's Args with every default applied. */
 export function withEksClusterDefaults(args: EksClusterArgs): ResolvedEksClusterArgs {
-    const db = args.database ?? { mode: "bundled" };
+    const defaults = EKS_CLUSTER_DEFAULTS;
+    const db = args.database ?? defaults.database;
     return {
         ...withManagedClusterDefaults(args),
         kind: "eks",
         region: args.region,
         kubernetesVersion: args.kubernetesVersion,
-        authenticationMode: args.authenticationMode ?? "API",
-        accessEntries: (args.accessEntries ?? []).map((entry) => ({
+        authenticationMode: args.authenticationMode ?? defaults.authenticationMode,
+        accessEntries: (args.accessEntries ?? defaults.accessEntries).map((entry) => ({
             ...entry,
-            accessPolicy: entry.accessPolicy ?? "AmazonEKSClusterAdminPolicy",
+            accessPolicy: entry.accessPolicy ?? defaults.accessPolicy,
         })),
-        devspaceOwners: args.devspaceOwners ?? [],
-        extendedSupport: args.extendedSupport ?? false,
-        workloadIdentity: args.workloadIdentity ?? "pod-identity",
+        devspaceOwners: [...(args.devspaceOwners ?? defaults.devspaceOwners)],
+        extendedSupport: args.extendedSupport ?? defaults.extendedSupport,
+        workloadIdentity: args.workloadIdentity ?? defaults.workloadIdentity,
         vpc: withVpcDefaults(args.vpc),
         database:
             db.mode === "bundled"
                 ? { mode: "bundled" }
                 : {
                       ...db,
-                      postgresVersion: db.postgresVersion ?? "16",
-                      tier: db.tier ?? DEFAULT_DATABASE_TIER.eks,
-                      storageGb: db.storageGb ?? 50,
-                      extendedSupport: db.extendedSupport ?? false,
-                      highAvailability: db.highAvailability ?? false,
-                      backupRetentionDays: db.backupRetentionDays ?? 7,
+                      postgresVersion: db.postgresVersion ?? RDS_DEFAULTS.postgresVersion,
+                      tier: db.tier ?? RDS_DEFAULTS.tier,
+                      storageGb: db.storageGb ?? RDS_DEFAULTS.storageGb,
+                      extendedSupport: db.extendedSupport ?? RDS_DEFAULTS.extendedSupport,
+                      highAvailability: db.highAvailability ?? RDS_DEFAULTS.highAvailability,
+                      backupRetentionDays: db.backupRetentionDays ?? RDS_DEFAULTS.backupRetentionDays,
                   },
     };
 }

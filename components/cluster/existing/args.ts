@@ -52,10 +52,26 @@ export interface ResolvedExistingClusterArgs extends Omit<
     ingressClassName: string;
 }
 
+/**
+ * An existing cluster's defaults, in one place: `withExistingClusterDefaults` applies them, and the config schema's
+ * `existing` keys default to the same values (stacks/config/schema.ts reads this constant).
+ */
+export const EXISTING_CLUSTER_DEFAULTS: Pick<
+    ResolvedExistingClusterArgs,
+    "blockStorageClassName" | "ingressClassName"
+> & {
+    placement: ResolvedPlacementArgs;
+} = {
+    blockStorageClassName: "",
+    ingressClassName: "nginx",
+    placement: { nodeSelector: {}, tolerations: [] },
+};
+
 function withPlacementDefaults(p: ExistingPlacementArgs | undefined): ResolvedPlacementArgs {
+    const defaults = EXISTING_CLUSTER_DEFAULTS.placement;
     return {
-        nodeSelector: { ...(p?.nodeSelector ?? {}) },
-        tolerations: (p?.tolerations ?? []).map((t) => ({ ...t })),
+        nodeSelector: { ...(p?.nodeSelector ?? defaults.nodeSelector) },
+        tolerations: (p?.tolerations ?? defaults.tolerations).map((t) => ({ ...t })),
     };
 }
 
@@ -63,11 +79,11 @@ function withPlacementDefaults(p: ExistingPlacementArgs | undefined): ResolvedPl
 export function withExistingClusterDefaults(args: ExistingClusterArgs): ResolvedExistingClusterArgs {
     return {
         ...args,
-        blockStorageClassName: args.blockStorageClassName ?? "",
+        blockStorageClassName: args.blockStorageClassName ?? EXISTING_CLUSTER_DEFAULTS.blockStorageClassName,
         placement: {
             onDemand: withPlacementDefaults(args.placement?.onDemand),
             spot: withPlacementDefaults(args.placement?.spot),
         },
-        ingressClassName: args.ingressClassName ?? "nginx",
+        ingressClassName: args.ingressClassName ?? EXISTING_CLUSTER_DEFAULTS.ingressClassName,
     };
 }

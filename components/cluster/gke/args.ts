@@ -7,7 +7,7 @@ import {
     withManagedClusterDefaults,
 } from "../args";
 import type { GatewayLoadBalancerArgs } from "../ingress/args";
-import { DEFAULT_DATABASE_TIER } from "../database";
+import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../database";
 import type { FilestoreMode } from "../storage";
 
 /** A day of the week as RFC 5545 BYDAY writes it. */
@@ -104,43 +104,76 @@ export interface ResolvedGkeClusterArgs extends ResolvedManagedClusterArgs<Gatew
 
 export const ALL_WEEK: WeekDay[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
+/** A Cloud SQL instance's defaults. */
+export const CLOUD_SQL_DEFAULTS: ResolvedCloudSqlArgs = {
+    ...MANAGED_DATABASE_DEFAULTS,
+    tier: DEFAULT_DATABASE_TIER.gke,
+};
+
+/**
+ * A GKE cluster's defaults, in one place: `withGkeClusterDefaults` applies them, and the config schema's `gcp` keys
+ * default to the same values (stacks/config/schema.ts reads this constant).
+ */
+export const GKE_CLUSTER_DEFAULTS: Pick<
+    ResolvedGkeClusterArgs,
+    "releaseChannel" | "sharedStorage" | "maintenanceWindow"
+> & {
+    network: Omit<ResolvedGkeClusterArgs["network"], "existingNetwork" | "existingSubnetwork">;
+    database: DatabaseArgs<CloudSqlArgs>;
+} = {
+    releaseChannel: "REGULAR",
+    sharedStorage: "basic-hdd",
+    maintenanceWindow: { days: ALL_WEEK, startTimeUtc: "01:00", hours: 4 },
+    network: {
+        privateServicesAccess: "create",
+        podsRangeName: "pods",
+        servicesRangeName: "services",
+        nodesCidr: "10.10.0.0/20",
+        podsCidr: "10.20.0.0/14",
+        servicesCidr: "10.30.0.0/20",
+        masterIpv4CidrBlock: "172.16.0.0/28",
+    },
+    database: { mode: "bundled" },
+};
+
 /** Pure: a GKE cluster's Args with every default applied. */
 export function withGkeClusterDefaults(args: GkeClusterArgs): ResolvedGkeClusterArgs {
+    const defaults = GKE_CLUSTER_DEFAULTS;
     const window = args.maintenanceWindow ?? {};
     const net = args.network ?? {};
-    const db = args.database ?? { mode: "bundled" };
+    const db = args.database ?? defaults.database;
     return {
         ...withManagedClusterDefaults(args),
         kind: "gke",
         project: args.project,
         region: args.region,
-        releaseChannel: args.releaseChannel ?? "REGULAR",
-        sharedStorage: args.sharedStorage ?? "basic-hdd",
+        releaseChannel: args.releaseChannel ?? defaults.releaseChannel,
+        sharedStorage: args.sharedStorage ?? defaults.sharedStorage,
         maintenanceWindow: {
-            days: window.days ?? ALL_WEEK,
-            startTimeUtc: window.startTimeUtc ?? "01:00",
-            hours: window.hours ?? 4,
+            days: window.days ?? [...defaults.maintenanceWindow.days],
+            startTimeUtc: window.startTimeUtc ?? defaults.maintenanceWindow.startTimeUtc,
+            hours: window.hours ?? defaults.maintenanceWindow.hours,
         },
         network: {
             ...net,
-            privateServicesAccess: net.privateServicesAccess ?? "create",
-            podsRangeName: net.podsRangeName ?? "pods",
-            servicesRangeName: net.servicesRangeName ?? "services",
-            nodesCidr: net.nodesCidr ?? "10.10.0.0/20",
-            podsCidr: net.podsCidr ?? "10.20.0.0/14",
-            servicesCidr: net.servicesCidr ?? "10.30.0.0/20",
-            masterIpv4CidrBlock: net.masterIpv4CidrBlock ?? "172.16.0.0/28",
+            privateServicesAccess: net.privateServicesAccess ?? defaults.network.privateServicesAccess,
+            podsRangeName: net.podsRangeName ?? defaults.network.podsRangeName,
+            servicesRangeName: net.servicesRangeName ?? defaults.network.servicesRangeName,
+            nodesCidr: net.nodesCidr ?? defaults.network.nodesCidr,
+            podsCidr: net.podsCidr ?? defaults.network.podsCidr,
+            servicesCidr: net.servicesCidr ?? defaults.network.servicesCidr,
+            masterIpv4CidrBlock: net.masterIpv4CidrBlock ?? defaults.network.masterIpv4CidrBlock,
         },
         database:
             db.mode === "bundled"
                 ? { mode: "bundled" }
                 : {
                       mode: "managed",
-                      postgresVersion: db.postgresVersion ?? "16",
-                      tier: db.tier ?? DEFAULT_DATABASE_TIER.gke,
-                      storageGb: db.storageGb ?? 50,
-                      highAvailability: db.highAvailability ?? false,
-                      backupRetentionDays: db.backupRetentionDays ?? 7,
+                      postgresVersion: db.postgresVersion ?? CLOUD_SQL_DEFAULTS.postgresVersion,
+                      tier: db.tier ?? CLOUD_SQL_DEFAULTS.tier,
+                      storageGb: db.storageGb ?? CLOUD_SQL_DEFAULTS.storageGb,
+                      highAvailability: db.highAvailability ?? CLOUD_SQL_DEFAULTS.highAvailability,
+                      backupRetentionDays: db.backupRetentionDays ?? CLOUD_SQL_DEFAULTS.backupRetentionDays,
                   },
     };
 }

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { dockerHubMirrorPullPolicy } from "../components/cluster/eks/specs";
 import { isDockerHubRepository, viaDockerHubMirror } from "../components/images";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
@@ -130,6 +131,48 @@ describe("Docker Hub mirror (images.dockerHubMirror)", function () {
             registry: MIRROR,
             repository: "bitnamilegacy/postgresql",
         });
+    });
+
+    it("prod-eks: the node role may create and import the cache's repositories on a first pull, under its prefix only", async () => {
+        const [plain, mirrored] = await Promise.all([planOf("prod-eks"), planOf("prod-eks", WITH_MIRROR)]);
+        const grants = (plan: Awaited<ReturnType<typeof planOf>>) =>
+            ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-nodes-docker-hub-mirror"));
+        expect(grants(plain), "no mirror, no grant").to.deep.equal([]);
+        const [grant] = grants(mirrored);
+        expect(grant, "the grant with an ECR pull-through cache of the cluster's region").to.not.equal(undefined);
+        // The kubelet pulls with the node role (the one the node groups run as).
+        const nodeRole = ofType(mirrored, "aws:iam/role:Role").find((r) => r.name === "cluster-nodes")!;
+        expect((grant.inputs as Tree).role).to.equal(nodeRole.name);
+        expect(grant.dependencies).to.include(nodeRole.urn);
+        expect(JSON.parse((grant.inputs as { policy: string }).policy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+                    Resource: ["arn:aws:ecr:eu-west-1:123456789012:repository/docker-hub/*"],
+                },
+            ],
+        });
+        // No node starts pulling before the grant exists.
+        for (const group of ofType(mirrored, "aws:eks/nodeGroup:NodeGroup"))
+            expect(group.dependencies, group.name).to.include(grant.urn);
+    });
+
+    it("grants nothing for a mirror that is not an ECR pull-through cache of the cluster's region", () => {
+        expect(dockerHubMirrorPullPolicy(MIRROR, "eu-west-1")).to.not.equal(undefined);
+        expect(dockerHubMirrorPullPolicy(MIRROR, "us-east-1"), "another region's cache").to.equal(undefined);
+        expect(dockerHubMirrorPullPolicy("europe-west1-docker.pkg.dev/p/docker-hub", "eu-west-1")).to.equal(undefined);
+        expect(
+            dockerHubMirrorPullPolicy("123456789012.dkr.ecr.eu-west-1.amazonaws.com", "eu-west-1"),
+            "no prefix",
+        ).to.equal(undefined);
+        expect(dockerHubMirrorPullPolicy("mirror.example.com/docker-hub", "eu-west-1")).to.equal(undefined);
+        expect(dockerHubMirrorPullPolicy(undefined, "eu-west-1")).to.equal(undefined);
+        const nested = dockerHubMirrorPullPolicy("210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/hub", "eu-west-1");
+        expect(nested?.Statement[0].Resource).to.deep.equal([
+            "arn:aws:ecr:eu-west-1:210987654321:repository/team/hub/*",
+        ]);
     });
 
     it("refuses a mirror with a scheme or a trailing slash, naming the key", () => {

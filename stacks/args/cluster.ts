@@ -101,6 +101,9 @@ export function clusterArgs(config: ClusterConfig): ClusterArgs {
                           availabilityZones: vpc.availabilityZones,
                           natGateways: vpc.natGateways,
                       },
+                ...(config.images.dockerHubMirror !== undefined
+                    ? { dockerHubMirror: config.images.dockerHubMirror }
+                    : {}),
             };
         }
         case "existing": {

@@ -94,6 +94,11 @@ export interface EksClusterArgs extends ManagedClusterArgs<AlbLoadBalancerArgs> 
     vpc?: EksVpcArgs;
     /** @default { mode: "bundled" } */
     database?: DatabaseArgs<RdsArgs>;
+    /**
+     * The registry prefix the Docker Hub images are pulled through (images.dockerHubMirror). An ECR pull-through cache
+     * of the cluster's region gets the node role's first-pull rights on its prefix. @default undefined (Docker Hub)
+     */
+    dockerHubMirror?: string;
 }
 
 export type ResolvedRdsArgs = Required<Omit<RdsArgs, "maxStorageGb">> & Pick<RdsArgs, "maxStorageGb">;
@@ -118,6 +123,7 @@ export interface ResolvedEksClusterArgs extends ResolvedManagedClusterArgs<AlbLo
     workloadIdentity: "pod-identity" | "irsa";
     vpc: ResolvedEksVpcArgs;
     database: DatabaseArgs<ResolvedRdsArgs>;
+    dockerHubMirror: string | undefined;
 }
 
 /** An RDS instance's defaults (`maxStorageGb` unset: four times `storageGb`). */
@@ -194,5 +200,6 @@ export function withEksClusterDefaults(args: EksClusterArgs): ResolvedEksCluster
                       highAvailability: db.highAvailability ?? RDS_DEFAULTS.highAvailability,
                       backupRetentionDays: db.backupRetentionDays ?? RDS_DEFAULTS.backupRetentionDays,
                   },
+        dockerHubMirror: args.dockerHubMirror,
     };
 }

@@ -10,6 +10,7 @@ import { NODEGROUP_SCALING_SCRIPT } from "./scaling";
 import {
     EksNodeGroupSpec,
     autoscalerNodeTemplateTags,
+    dockerHubMirrorPullPolicy,
     eksLaunchTemplateSpec,
     eksNodeGroupSpec,
     eksNodeTags,
@@ -39,7 +40,10 @@ export interface EksNodeGroups {
 
 export function eksNodeGroups(
     name: string,
-    args: Pick<ResolvedEksClusterArgs, "clusterName" | "stack" | "kubernetesVersion" | "region" | "nodePools">,
+    args: Pick<
+        ResolvedEksClusterArgs,
+        "clusterName" | "stack" | "kubernetesVersion" | "region" | "nodePools" | "dockerHubMirror"
+    >,
     parts: { clusterName: pulumi.Output<string>; network: EksNetwork },
     opts: { withAws: pulumi.CustomResourceOptions; parent: pulumi.Resource },
 ): EksNodeGroups {
@@ -50,7 +54,7 @@ export function eksNodeGroups(
         { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) },
         withAws,
     );
-    const nodePolicies = [
+    const nodePolicies: pulumi.Resource[] = [
         "AmazonEKSWorkerNodePolicy",
         "AmazonEKS_CNI_Policy",
         "AmazonEC2ContainerRegistryReadOnly",
@@ -63,6 +67,16 @@ export function eksNodeGroups(
                 withAws,
             ),
     );
+    // The kubelet pulls with the node role: the first pull through an ECR pull-through cache creates its repository.
+    const mirrorPolicy = dockerHubMirrorPullPolicy(args.dockerHubMirror, args.region);
+    if (mirrorPolicy)
+        nodePolicies.push(
+            new aws.iam.RolePolicy(
+                `${name}-nodes-docker-hub-mirror`,
+                { role: nodeRole.name, policy: JSON.stringify(mirrorPolicy) },
+                withAws,
+            ),
+        );
     const nodeGroup = (spec: EksNodeGroupSpec, subnetIds: pulumi.Input<string>[] = network.privateSubnetIds) => {
         // Auto-named (a new template never collides with the old one); a change is a new version of it.
         const template = new aws.ec2.LaunchTemplate(

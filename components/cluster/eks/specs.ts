@@ -289,3 +289,35 @@ export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
         ],
     };
 }
+
+/** An ECR private registry path: `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>` (the pull-through cache's URL). */
+const ECR_MIRROR = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9][a-z0-9._/-]*)$/;
+
+/** The ECR pull-through cache a Docker Hub mirror names, or undefined for another registry or an ECR host without prefix. */
+export function ecrPullThroughCache(
+    mirror: string | undefined,
+): { account: string; region: string; prefix: string } | undefined {
+    const match = mirror === undefined ? null : ECR_MIRROR.exec(mirror);
+    return match ? { account: match[1], region: match[2], prefix: match[3] } : undefined;
+}
+
+/**
+ * The node role's rights for the first pull of an image through an ECR pull-through cache of the cluster's region:
+ * ecr:CreateRepository (its cache repository does not exist yet) and ecr:BatchImportUpstreamImage (the import), on the
+ * repositories under the cache's prefix only (Amazon ECR User Guide, pull-through-cache-iam.html). Later pulls need
+ * only AmazonEC2ContainerRegistryReadOnly. Undefined for any other mirror, or none.
+ */
+export function dockerHubMirrorPullPolicy(mirror: string | undefined, region: string): PolicyDocument | undefined {
+    const cache = ecrPullThroughCache(mirror);
+    if (!cache || cache.region !== region) return undefined;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+                Resource: [`arn:aws:ecr:${cache.region}:${cache.account}:repository/${cache.prefix}/*`],
+            },
+        ],
+    };
+}

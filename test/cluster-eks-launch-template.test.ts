@@ -5,10 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { launchTemplateReference } from "../components/cluster/eks";
+import { EKS_AL2023_ROOT_DEVICE, EKS_NODE_AMI_TYPE } from "../components/cluster/eks/specs";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import * as harness from "./harness";
-import { COMPUTED, Plan, Planned, planOf } from "./harness";
+import { COMPUTED, Plan, Planned, configError, planOf } from "./harness";
 
 type Obj = Record<string, any>;
 const { ofType } = harness.loose;
@@ -64,6 +65,27 @@ describe("cluster layer, EKS launch templates", () => {
             expect(group.inputs.instanceTypes, group.name).to.not.be.empty;
         }
         expect(templates.size).to.equal(groups.length);
+    });
+
+    it("names the AMI type of every node group, AL2023 x86_64 from one place, the image its template and checks assume", () => {
+        const groups = ofType(prod, NODE_GROUP);
+        expect(groups.length).to.be.greaterThan(0);
+        for (const group of groups) expect(group.inputs.amiType, group.name).to.equal("AL2023_x86_64_STANDARD");
+        expect(EKS_NODE_AMI_TYPE).to.equal("AL2023_x86_64_STANDARD");
+        // The template sizes AL2023's root device; the config refuses the arm64 types that AMI cannot boot.
+        expect(EKS_AL2023_ROOT_DEVICE).to.equal("/dev/xvda");
+        const arm = configError(() =>
+            parseStackConfig(
+                "prod-eks",
+                {
+                    ...file.config,
+                    nodePools: { ...(file.config.nodePools as Obj), onDemand: { machineTypes: ["m7g.xlarge"] } },
+                },
+                file.secrets,
+            ),
+        );
+        expect(arm.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:nodePools.onDemand.machineTypes"]);
+        expect(arm.message).to.contain("AL2023_x86_64_STANDARD").and.to.contain("m7g.xlarge is Graviton");
     });
 
     it("refers to the template's latest version (a change is a new version EKS rolls out), not its default one", async () => {

@@ -9,6 +9,7 @@ import { NODE_POOL_KINDS, checkManagedClusterArgs } from "../checks";
 import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "./addons";
 import { type EksClusterArgs, type ResolvedEksClusterArgs, type ResolvedRdsArgs, withEksClusterDefaults } from "./args";
 import { instanceShape, isArm64, parseInstanceType } from "./instance-types";
+import { EKS_NODE_AMI_TYPE } from "./specs";
 
 /** RDS's refusals: an instance class of another cloud, and a storage ceiling below the allocated storage. */
 export function checkRdsArgs(database: DatabaseArgs<ResolvedRdsArgs>): ArgsIssue[] {
@@ -24,7 +25,7 @@ export function checkRdsArgs(database: DatabaseArgs<ResolvedRdsArgs>): ArgsIssue
     return issues;
 }
 
-/** The node groups' instance types: EC2 names, x86_64 (the AL2023 x86_64 images), and one shape for the fallback. */
+/** The node groups' instance types: EC2 names, x86_64 (EKS_NODE_AMI_TYPE's images), and one shape for the fallback. */
 function checkInstanceTypes(pools: ResolvedEksClusterArgs["nodePools"]): ArgsIssue[] {
     const issues: ArgsIssue[] = [];
     for (const kind of NODE_POOL_KINDS) {
@@ -39,7 +40,7 @@ function checkInstanceTypes(pools: ResolvedEksClusterArgs["nodePools"]): ArgsIss
         if (arm.length > 0)
             issues.push({
                 path: `nodePools.${kind}.machineTypes`,
-                message: `must be x86_64 instance types: the node groups run AL2023 x86_64 images, and ${arm.join(", ")} is Graviton (arm64)`,
+                message: `must be x86_64 instance types: the node groups run ${EKS_NODE_AMI_TYPE} images, and ${arm.join(", ")} is Graviton (arm64)`,
             });
     }
     if (new Set(pools.fallback.machineTypes.map(instanceShape)).size > 1)

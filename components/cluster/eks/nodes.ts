@@ -10,6 +10,7 @@ import { NODEGROUP_SCALING_SCRIPT } from "./scaling";
 import {
     EksNodeGroupSpec,
     autoscalerNodeTemplateTags,
+    EKS_NODE_AMI_TYPE,
     dockerHubMirrorPullPolicy,
     eksLaunchTemplateSpec,
     eksNodeGroupSpec,
@@ -99,6 +100,8 @@ export function eksNodeGroups(
                 subnetIds,
                 // The kubelet's minor follows the control plane: without it the nodes keep their creation version.
                 version: args.kubernetesVersion,
+                // Named, not EKS's default: the template's root device and the x86_64-only check depend on it.
+                amiType: EKS_NODE_AMI_TYPE,
                 // Instance types stay on the group (the template has none); the disk is the template's, so no diskSize.
                 instanceTypes: spec.instanceTypes,
                 capacityType: spec.capacityType,

@@ -82,6 +82,13 @@ export function eksCostTags(stack: string): Record<string, string> {
     return { "airflow-platform/stack": stack, "managed-by": "pulumi" };
 }
 
+/**
+ * The AMI type of every managed node group, named so that nothing depends on EKS's default (AL2023 for groups of 1.30+,
+ * terraform-aws-modules/eks; AL2 before): the launch template sizes its root device and the config refuses arm64
+ * instance types for it. A change replaces each group: EKS has no in-place amiType update (API_UpdateNodegroupConfig,
+ * UpdateNodegroupVersion), and the provider marks it ForceNew (hashicorp/terraform-provider-aws#44586).
+ */
+export const EKS_NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
 /** The root device of the EKS-optimized Amazon Linux 2023 AMIs (Karpenter's EC2NodeClass docs, AL2023 defaults). */
 export const EKS_AL2023_ROOT_DEVICE = "/dev/xvda";
 

@@ -66,6 +66,16 @@ describe("cluster layer: bad config is refused with the key named", () => {
         expect(r.message).to.contain("existingKubeconfig");
     });
 
+    it("`existing.sharedStorageClassName` naming no class: the ExistingCluster component's refusal, under its key", () => {
+        const r = issuesOf(
+            "dev",
+            { cloud: "existing", existing: { sharedStorageClassName: " ", context: "kind-kind" } },
+            { unset: ["gcp", "nodePools"] },
+        );
+        expect(keys(r)).to.deep.equal(["airflow-platform:existing.sharedStorageClassName"]);
+        expect(r.message).to.contain("refused by the ExistingCluster component");
+    });
+
     it("an existing subnetwork without its network, an existing VPC without two private subnets", () => {
         const gke = issuesOf("prod-gke", {
             gcp: { project: "p", region: "europe-west1", network: { existingSubnetwork: "nodes" } },

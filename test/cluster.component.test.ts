@@ -19,6 +19,7 @@ import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import { ArgsError } from "../components/validation";
 import { EKS_CLUSTER_DEFAULTS, RDS_DEFAULTS } from "../components/cluster/eks/args";
+import { checkRdsArgs, rdsMinimumMaxStorageGb } from "../components/cluster/eks/checks";
 import { EXISTING_CLUSTER_DEFAULTS } from "../components/cluster/existing/args";
 import { CLOUD_SQL_DEFAULTS, GKE_CLUSTER_DEFAULTS } from "../components/cluster/gke/args";
 import { clusterArgs } from "../stacks/args/cluster";
@@ -361,6 +362,17 @@ describe("cluster component: bad Args are refused by path before any resource", 
         expect(plan.resources).to.deep.equal([]);
         expect(checkEksClusterArgs(args)).to.deep.equal(error.issues);
         expect(checkEksClusterArgs(eksArgs())).to.deep.equal([]);
+    });
+
+    it("an RDS storage ceiling less than 10% above the allocated storage, which RDS refuses", () => {
+        const ceiling = (maxStorageGb: number) =>
+            checkRdsArgs({ mode: "managed", ...RDS_DEFAULTS, storageGb: 100, maxStorageGb }).map((i) => i.path);
+        expect(ceiling(100)).to.deep.equal(["database.maxStorageGb"]);
+        expect(ceiling(109)).to.deep.equal(["database.maxStorageGb"]);
+        expect(ceiling(110)).to.deep.equal([]);
+        expect(rdsMinimumMaxStorageGb(50)).to.equal(55);
+        expect(rdsMinimumMaxStorageGb(15)).to.equal(17);
+        expect(checkRdsArgs({ mode: "bundled" })).to.deep.equal([]);
     });
 
     it("an EksCluster on a minor past EKS standard support, from that day on, unless it pays for extended support", () => {

@@ -315,7 +315,7 @@ const databaseSchema = z.strictObject({
         .max(65536)
         .optional()
         .describe(
-            "RDS storage autoscaling ceiling (GB). Default: 4 x storageGb. Cloud SQL grows its disk without a ceiling",
+            "RDS storage autoscaling ceiling (GB), at least 10% above storageGb. Default: 4 x storageGb. Cloud SQL grows its disk without a ceiling",
         ),
     extendedSupport: z
         .boolean()

@@ -11,14 +11,25 @@ import { type EksClusterArgs, type ResolvedEksClusterArgs, type ResolvedRdsArgs,
 import { instanceShape, isArm64, parseInstanceType } from "./instance-types";
 import { EKS_NODE_AMI_TYPE } from "./specs";
 
-/** RDS's refusals: an instance class of another cloud, and a storage ceiling below the allocated storage. */
+/**
+ * The lowest storage autoscaling ceiling RDS takes: 10% above the allocated storage (Amazon RDS User Guide, "Managing
+ * capacity automatically with Amazon RDS storage autoscaling": below it, "Invalid max storage size").
+ */
+export function rdsMinimumMaxStorageGb(storageGb: number): number {
+    return Math.ceil((storageGb * 11) / 10);
+}
+
+/** RDS's refusals: an instance class of another cloud, and a storage ceiling RDS does not take. */
 export function checkRdsArgs(database: DatabaseArgs<ResolvedRdsArgs>): ArgsIssue[] {
     if (database.mode !== "managed") return [];
     const issues: ArgsIssue[] = [];
-    if (database.maxStorageGb !== undefined && database.maxStorageGb < database.storageGb)
+    const minimum = rdsMinimumMaxStorageGb(database.storageGb);
+    if (database.maxStorageGb !== undefined && database.maxStorageGb < minimum)
         issues.push({
             path: "database.maxStorageGb",
-            message: `must be at least \`database.storageGb\` (${database.storageGb})`,
+            message:
+                `must be at least 10% above \`database.storageGb\` (${database.storageGb}), so at least ${minimum}: ` +
+                'RDS refuses a lower storage autoscaling ceiling ("Invalid max storage size")',
         });
     if (!/^db\./.test(database.tier))
         issues.push({ path: "database.tier", message: "must be an RDS instance class such as db.t4g.medium on eks" });

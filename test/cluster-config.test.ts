@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { ConfigError, parseStackConfig } from "../stacks/config";
+import type { ClusterArgs } from "../components/cluster";
+import { CLUSTER_SECTIONS, clusterConfigPath } from "../stacks/args/cluster";
+import { ConfigError, StackConfig, parseStackConfig } from "../stacks/config";
+import { schemaAt } from "../stacks/config/errors";
 import { readStackFile } from "../tools/offline/runtime";
 
 function issuesOf(
@@ -64,6 +67,39 @@ describe("cluster layer: bad config is refused with the key named", () => {
         );
         expect(keys(r)).to.deep.equal(["airflow-platform:existing.context"]);
         expect(r.message).to.contain("existingKubeconfig");
+    });
+
+    it("every config key the cluster's refusals are reported under exists in the schema", () => {
+        const devspaces = [
+            { owner: {} },
+            { owner: { aws: "arn:aws:iam::123456789012:user/bob" } },
+        ] as StackConfig["devspaces"];
+        for (const [kind, { section, keys: argsKeys }] of Object.entries(CLUSTER_SECTIONS))
+            for (const key of argsKeys) {
+                const path = clusterConfigPath({ devspaces }, kind as ClusterArgs["kind"], key);
+                expect(path, key).to.deep.equal([section, key]);
+                expect(schemaAt(path), path.join(".")).to.not.equal(undefined);
+            }
+        for (const shared of [
+            "nodePools.spot.maxNodes",
+            "controlPlane.authorizedNetworks",
+            "database.tier",
+            "kubernetesVersion",
+        ])
+            expect(schemaAt(clusterConfigPath({ devspaces }, "eks", shared)), shared).to.not.equal(undefined);
+        expect(clusterConfigPath({ devspaces }, "eks", "accessEntries.1.principalArn")).to.deep.equal([
+            "aws",
+            "accessEntries",
+            1,
+            "principalArn",
+        ]);
+        // A devspace owner is the devspaces item that named it (the first devspace names no IAM principal).
+        expect(clusterConfigPath({ devspaces }, "eks", "devspaceOwners.0.principalArn")).to.deep.equal([
+            "devspaces",
+            1,
+            "owner",
+            "aws",
+        ]);
     });
 
     it("`existing.sharedStorageClassName` naming no class: the ExistingCluster component's refusal, under its key", () => {

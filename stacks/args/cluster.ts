@@ -1,8 +1,9 @@
 /** The stack config → the cluster layer's Args (`createCluster`). */
 import { type ClusterArgs, type DatabaseArgs, checkClusterArgs } from "../../components/cluster";
 import type { ClusterAccess } from "../../components/cluster/referenced";
-import type { RdsArgs } from "../../components/cluster/eks/args";
-import type { CloudSqlArgs } from "../../components/cluster/gke/args";
+import type { EksClusterArgs, RdsArgs } from "../../components/cluster/eks/args";
+import type { ExistingClusterArgs } from "../../components/cluster/existing/args";
+import type { CloudSqlArgs, GkeClusterArgs } from "../../components/cluster/gke/args";
 import type { DevspaceConfig, StackConfig } from "../config";
 import { type ConfigIssue, fullKey } from "../config/errors";
 import { PROJECT } from "../config/schema";
@@ -136,8 +137,11 @@ export function clusterAccess(cluster: DevspaceConfig["cluster"]): ClusterAccess
     };
 }
 
-/** The config section each kind's own Args come from (the shared managed-cluster Args sit at the top level). */
-const CLUSTER_SECTIONS: Record<ClusterArgs["kind"], { section: string; keys: string[] }> = {
+/**
+ * The config section each kind's own Args come from, and the Args set there; the rest (`nodePools`, `controlPlane`,
+ * `database`, `kubernetesVersion`, ...) have the same path at the top level of the config.
+ */
+export const CLUSTER_SECTIONS = {
     gke: {
         section: "gcp",
         keys: ["project", "region", "releaseChannel", "sharedStorage", "maintenanceWindow", "network"],
@@ -150,6 +154,10 @@ const CLUSTER_SECTIONS: Record<ClusterArgs["kind"], { section: string; keys: str
         section: "existing",
         keys: ["context", "sharedStorageClassName", "blockStorageClassName", "placement", "ingressClassName"],
     },
+} satisfies {
+    gke: { section: "gcp"; keys: (keyof GkeClusterArgs)[] };
+    eks: { section: "aws"; keys: (keyof EksClusterArgs)[] };
+    existing: { section: "existing"; keys: (keyof ExistingClusterArgs)[] };
 };
 
 /**
@@ -164,7 +172,7 @@ export function clusterConfigPath(config: Pick<StackConfig, "devspaces">, kind: 
     }
     if (kind === "existing" && parts[0] === "kubeconfig") return ["existingKubeconfig"];
     const { section, keys } = CLUSTER_SECTIONS[kind];
-    return keys.includes(String(parts[0])) ? [section, ...parts] : parts;
+    return (keys as string[]).includes(String(parts[0])) ? [section, ...parts] : parts;
 }
 
 /** The value a config path holds in the resolved config, for the error line. */

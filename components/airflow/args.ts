@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cluster, DatabaseConnection } from "../cluster/types";
+import { type DefaultsOf, frozen } from "../defaults";
 import { type Resources, parseMemory } from "../quantities";
 
 /**
@@ -284,49 +285,87 @@ export interface ResolvedAirflowArgs extends ResolvedAirflowSettings {
     keda?: pulumi.Resource | true;
 }
 
+/**
+ * Every default of the Airflow component that is a value (the ones that follow `production` are `airflowSizing`'s).
+ * `withAirflowDefaults` reads it, and so do the config schema's defaults (stacks/config/schema.ts).
+ */
+export const AIRFLOW_DEFAULTS = frozen({
+    namespace: "airflow",
+    // Chart 1.20.0's appVersion (its chart/Chart.yaml, as apache/airflow#64081 shows when bumping it to 1.21.0).
+    version: "3.1.8",
+    chartVersion: "1.20.0",
+    /** The image's tag defaults to `version`. */
+    image: { repository: "apache/airflow" },
+    executor: "celery-kubernetes",
+    kubernetesQueue: "kubernetes",
+    workers: {
+        /** Read only without autoscaling: the resolved `workers.replicas` stays unset, as the chart's check needs. */
+        replicas: 1,
+        memoryPerTask: "384Mi",
+        terminationGracePeriodSeconds: 3600,
+        autoscaling: { enabled: true, cooldownSeconds: 300, pollingSeconds: 5, connection: "pgbouncer" },
+    },
+    tasks: { retries: 2, retryDelaySeconds: 120 },
+    databaseCleanup: { enabled: true, retentionDays: 90 },
+    dags: { branch: "main", subPath: "dags", period: "60s", credentials: { kind: "none" } },
+    logs: { kind: "shared-volume", size: "50Gi" },
+    flower: { enabled: false },
+    extraConfig: {},
+    production: false,
+    statsd: { mappingTtl: "48h", exporterImageTag: "v0.28.0" },
+    database: { kind: "bundled" },
+    protect: false,
+    createNamespace: true,
+} as const satisfies DefaultsOf<ResolvedAirflowArgs>);
+
 /** The defaults, applied once. Pure. */
 export function withAirflowDefaults(args: AirflowArgs): ResolvedAirflowArgs;
 export function withAirflowDefaults(args: AirflowSettings): ResolvedAirflowSettings;
 export function withAirflowDefaults(
     args: AirflowSettings | AirflowArgs,
 ): ResolvedAirflowSettings | ResolvedAirflowArgs {
-    const production = args.production ?? false;
+    const D = AIRFLOW_DEFAULTS;
+    const production = args.production ?? D.production;
     const sizing = airflowSizing(production);
-    const version = args.version ?? "3.1.8";
+    const version = args.version ?? D.version;
     const resources = { ...sizing.resources };
     for (const [name, value] of Object.entries(args.resources ?? {}))
         if (value) resources[name as AirflowComponent] = value;
     const workers = args.workers ?? {};
-    const memoryPerTask = workers.memoryPerTask ?? "384Mi";
+    const memoryPerTask = workers.memoryPerTask ?? D.workers.memoryPerTask;
     const scaling = workers.autoscaling ?? {};
-    const logs = args.logs ?? { kind: "shared-volume" };
+    const logs = args.logs ?? { kind: D.logs.kind };
     const settings: ResolvedAirflowSettings = {
-        namespace: args.namespace ?? "airflow",
+        namespace: args.namespace ?? D.namespace,
         version,
         majorVersion: Number(version.split(".")[0]) >= 3 ? 3 : 2,
-        chartVersion: args.chartVersion ?? "1.20.0",
-        image: { repository: args.image?.repository ?? "apache/airflow", tag: args.image?.tag ?? version },
+        chartVersion: args.chartVersion ?? D.chartVersion,
+        image: { repository: args.image?.repository ?? D.image.repository, tag: args.image?.tag ?? version },
         dockerHubMirror: args.dockerHubMirror,
-        executor: args.executor ?? "celery-kubernetes",
-        kubernetesQueue: args.kubernetesQueue ?? "kubernetes",
+        executor: args.executor ?? D.executor,
+        kubernetesQueue: args.kubernetesQueue ?? D.kubernetesQueue,
         workers: {
             ...(workers.replicas !== undefined ? { replicas: workers.replicas } : {}),
             concurrency: workers.concurrency ?? workerConcurrencyFor(resources.workers.memory, memoryPerTask),
             memoryPerTask,
-            terminationGracePeriodSeconds: workers.terminationGracePeriodSeconds ?? 3600,
+            terminationGracePeriodSeconds:
+                workers.terminationGracePeriodSeconds ?? D.workers.terminationGracePeriodSeconds,
             autoscaling: {
-                enabled: scaling.enabled ?? true,
+                enabled: scaling.enabled ?? D.workers.autoscaling.enabled,
                 minReplicas: scaling.minReplicas ?? sizing.minWorkers,
                 maxReplicas: scaling.maxReplicas ?? sizing.maxWorkers,
-                cooldownSeconds: scaling.cooldownSeconds ?? 300,
-                pollingSeconds: scaling.pollingSeconds ?? 5,
-                connection: scaling.connection ?? "pgbouncer",
+                cooldownSeconds: scaling.cooldownSeconds ?? D.workers.autoscaling.cooldownSeconds,
+                pollingSeconds: scaling.pollingSeconds ?? D.workers.autoscaling.pollingSeconds,
+                connection: scaling.connection ?? D.workers.autoscaling.connection,
             },
         },
-        tasks: { retries: args.tasks?.retries ?? 2, retryDelaySeconds: args.tasks?.retryDelaySeconds ?? 120 },
+        tasks: {
+            retries: args.tasks?.retries ?? D.tasks.retries,
+            retryDelaySeconds: args.tasks?.retryDelaySeconds ?? D.tasks.retryDelaySeconds,
+        },
         databaseCleanup: {
-            enabled: args.databaseCleanup?.enabled ?? true,
-            retentionDays: args.databaseCleanup?.retentionDays ?? 90,
+            enabled: args.databaseCleanup?.enabled ?? D.databaseCleanup.enabled,
+            retentionDays: args.databaseCleanup?.retentionDays ?? D.databaseCleanup.retentionDays,
         },
         apiServerReplicas: args.apiServerReplicas ?? sizing.replicas,
         schedulerReplicas: args.schedulerReplicas ?? sizing.replicas,
@@ -334,22 +373,22 @@ export function withAirflowDefaults(
         dagProcessorReplicas: args.dagProcessorReplicas ?? sizing.replicas,
         dags: {
             repo: args.dags.repo,
-            branch: args.dags.branch ?? "main",
-            subPath: args.dags.subPath ?? "dags",
-            period: args.dags.period ?? "60s",
-            credentials: args.dags.credentials ?? { kind: "none" },
+            branch: args.dags.branch ?? D.dags.branch,
+            subPath: args.dags.subPath ?? D.dags.subPath,
+            period: args.dags.period ?? D.dags.period,
+            credentials: args.dags.credentials ?? { ...D.dags.credentials },
         },
-        logs: logs.kind === "shared-volume" ? { kind: "shared-volume", size: logs.size ?? "50Gi" } : logs,
+        logs: logs.kind === "shared-volume" ? { kind: "shared-volume", size: logs.size ?? D.logs.size } : logs,
         flower: {
-            enabled: args.flower?.enabled ?? false,
+            enabled: args.flower?.enabled ?? D.flower.enabled,
             ...(args.flower?.urlPrefix !== undefined ? { urlPrefix: args.flower.urlPrefix } : {}),
         },
         resources,
-        extraConfig: args.extraConfig ?? {},
+        extraConfig: args.extraConfig ?? { ...D.extraConfig },
         production,
         statsd: {
-            mappingTtl: args.statsd?.mappingTtl ?? "48h",
-            exporterImageTag: args.statsd?.exporterImageTag ?? "v0.28.0",
+            mappingTtl: args.statsd?.mappingTtl ?? D.statsd.mappingTtl,
+            exporterImageTag: args.statsd?.exporterImageTag ?? D.statsd.exporterImageTag,
         },
         ...(args.baseUrl !== undefined ? { baseUrl: args.baseUrl } : {}),
     };
@@ -357,9 +396,9 @@ export function withAirflowDefaults(
     return {
         ...settings,
         cluster: args.cluster,
-        database: args.database ?? { kind: "bundled" },
-        protect: args.protect ?? false,
-        createNamespace: args.createNamespace ?? true,
+        database: args.database ?? { ...D.database },
+        protect: args.protect ?? D.protect,
+        createNamespace: args.createNamespace ?? D.createNamespace,
         ...(args.keda !== undefined ? { keda: args.keda } : {}),
     };
 }

@@ -11,7 +11,7 @@ import { STATSD_MAPPING_CHECKSUM_ANNOTATION, statsdMappingChecksum } from "@airf
 import { AIRFLOW_STATSD_SERVICE } from "./statsd-service";
 import { createHash } from "crypto";
 import { type Resources, containerResources } from "../quantities";
-import type { ResolvedAirflowSettings } from "./args";
+import { AIRFLOW_DEFAULTS, type ResolvedAirflowSettings } from "./args";
 import { dockerHubMirrorParts, viaDockerHubMirror } from "../images";
 
 /** The Helm release name; the chart then names its objects `airflow-…`. */
@@ -433,7 +433,7 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
         // Celery workers and the KubernetesExecutor pod template (both read `workers`): the only spot workloads.
         workers: {
             // worker-deployment.yaml reads it only without KEDA (`if and (not $keda) (not $hpa)`).
-            ...(keda ? {} : { replicas: a.workers.replicas ?? 1 }),
+            ...(keda ? {} : { replicas: a.workers.replicas ?? AIRFLOW_DEFAULTS.workers.replicas }),
             resources: containerResources(exec.usesCelery ? r.workers : r.kubernetesTask),
             terminationGracePeriodSeconds: a.workers.terminationGracePeriodSeconds,
             // A Deployment, not a StatefulSet with a PVC per worker: logs live on the shared volume or in the bucket.

@@ -6,6 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PoolPlacements } from "../cluster/types";
+import { type DefaultsOf, frozen } from "../defaults";
 import { parseCpu, parseMemory } from "../quantities";
 import type { ArgsIssue } from "../validation";
 import { DEFAULT_CONTAINER_LIMIT } from "./limits";
@@ -30,13 +31,15 @@ export interface DevspaceQuota {
     ephemeralStorage: string;
 }
 
-/** The quota of a devspace that names none: a small Airflow with one Celery worker fits (docs/lifecycle.md). */
-export const DEFAULT_DEVSPACE_QUOTA: DevspaceQuota = {
-    cpu: "2",
-    memory: "4Gi",
-    storage: "20Gi",
-    ephemeralStorage: "10Gi",
-};
+/**
+ * Every default of the DevspaceFrame: the quota of a devspace that names none (a small Airflow with one Celery worker
+ * fits, docs/lifecycle.md) and what the frame waits for. `withDevspaceFrameDefaults` reads it, and so do the config
+ * schema's defaults of `devspaces[].quota` (stacks/config/schema.ts).
+ */
+export const DEVSPACE_FRAME_DEFAULTS = frozen({
+    entry: { quota: { cpu: "2", memory: "4Gi", storage: "20Gi", ephemeralStorage: "10Gi" } },
+    dependsOn: [],
+} as const satisfies DefaultsOf<ResolvedDevspaceFrameArgs>);
 
 /** One developer's devspace as the dev stack lists it (`devspaces[]`). */
 export interface DevspaceEntry {
@@ -77,7 +80,7 @@ export interface DevspaceClusterFacts {
 
 /** One devspace's frame in the dev stack: its namespace, RBAC, quota, limits and network policies. */
 export interface DevspaceFrameArgs {
-    /** The devspace's entry of the dev stack's list; `quota` defaults to `DEFAULT_DEVSPACE_QUOTA` field by field. */
+    /** The devspace's entry of the dev stack's list; `quota` defaults field by field (`DevspaceQuota`'s `@default`s). */
     entry: Omit<DevspaceEntry, "quota"> & { quota?: Partial<DevspaceQuota> };
     /** Provider of the shared cluster. */
     provider: k8s.Provider;
@@ -111,8 +114,8 @@ export interface ResolvedDevspaceFrameArgs extends Omit<DevspaceFrameArgs, "entr
 export function withDevspaceFrameDefaults(args: DevspaceFrameArgs): ResolvedDevspaceFrameArgs {
     return {
         ...args,
-        entry: { ...args.entry, quota: { ...DEFAULT_DEVSPACE_QUOTA, ...args.entry.quota } },
-        dependsOn: args.dependsOn ?? [],
+        entry: { ...args.entry, quota: { ...DEVSPACE_FRAME_DEFAULTS.entry.quota, ...args.entry.quota } },
+        dependsOn: args.dependsOn ?? [...DEVSPACE_FRAME_DEFAULTS.dependsOn],
     };
 }
 
@@ -149,7 +152,7 @@ export function checkDevspaceFrameArgs(args: Pick<DevspaceFrameArgs, "entry">): 
         });
     if (!/^\d{4}-\d{2}-\d{2}$/.test(entry.expires) || Number.isNaN(Date.parse(entry.expires)))
         issues.push({ path: "expires", message: `"${entry.expires}" is not a date YYYY-MM-DD` });
-    const quota = { ...DEFAULT_DEVSPACE_QUOTA, ...entry.quota };
+    const quota = { ...DEVSPACE_FRAME_DEFAULTS.entry.quota, ...entry.quota };
     const floors = {
         cpu: { parse: parseCpu, min: DEFAULT_CONTAINER_LIMIT.cpu },
         memory: { parse: parseMemory, min: DEFAULT_CONTAINER_LIMIT.memory },

@@ -4,12 +4,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngressDriver } from "../cluster/types";
+import { type DefaultsOf, frozen } from "../defaults";
 import type { ArgsIssue } from "../validation";
-
-/** Grafana's path when none is given. */
-export const DEFAULT_GRAFANA_PATH = "/grafana";
-/** Flower's path when none is given. */
-export const DEFAULT_FLOWER_PATH = "/flower";
 
 /** A Kubernetes Service a route points at. */
 export interface ServiceEndpoint {
@@ -18,9 +14,15 @@ export interface ServiceEndpoint {
     namespace: pulumi.Input<string>;
 }
 
-/** A UI served under its own path of the host (present: served; absent: not routed). */
-export interface ExposedPath {
-    /** One path segment, e.g. "/grafana"; the UI is told the same path (root_url, url_prefix). */
+/** Grafana served under its own path of the host (present: served; absent: not routed). */
+export interface ExposedGrafanaPath {
+    /** One path segment; Grafana is told the same path (`root_url`, `serve_from_sub_path`). @default "/grafana" */
+    path?: string;
+}
+
+/** Flower served under its own path of the host (present: served; absent: not routed). */
+export interface ExposedFlowerPath {
+    /** One path segment; Flower is told the same path (`[celery] flower_url_prefix`). @default "/flower" */
     path?: string;
 }
 
@@ -32,9 +34,9 @@ export interface ExposureSite {
     /** DNS name the UIs are served on (e.g. airflow.example.com); the Airflow UI is at `/`. */
     host: string;
     /** Grafana, when the stack runs monitoring; absent: no Grafana route or URL. @default not served */
-    grafana?: ExposedPath;
+    grafana?: ExposedGrafanaPath;
     /** Flower, when it runs (a Celery executor with Flower on); absent: no Flower route or URL. @default not served */
-    flower?: ExposedPath;
+    flower?: ExposedFlowerPath;
 }
 
 /** The Airflow UI behind `/`. */
@@ -53,9 +55,9 @@ export interface ExposureArgs extends ExposureSite {
     namespace: pulumi.Input<string>;
     airflow: ExposedAirflow;
     /** Flower's Service and path; absent: not routed. @default not served */
-    flower?: ExposedPath & { service: ServiceEndpoint };
+    flower?: ExposedFlowerPath & { service: ServiceEndpoint };
     /** Grafana's Service and path; absent: not routed. @default not served */
-    grafana?: ExposedPath & { service: ServiceEndpoint };
+    grafana?: ExposedGrafanaPath & { service: ServiceEndpoint };
     /** What the routes wait for: the releases that create the backend Services. @default [] */
     dependsOn?: pulumi.Resource[];
 }
@@ -77,12 +79,22 @@ export interface ResolvedExposureArgs extends ResolvedExposureSite {
     dependsOn: pulumi.Resource[];
 }
 
+/**
+ * Every default of the Exposure component: the path of each UI it serves (when it serves it) and what the routes wait
+ * for. `withExposureDefaults` reads it, and so do the config schema's defaults (stacks/config/schema.ts).
+ */
+export const EXPOSURE_DEFAULTS = frozen({
+    grafana: { path: "/grafana" },
+    flower: { path: "/flower" },
+    dependsOn: [],
+} as const satisfies DefaultsOf<ResolvedExposureArgs>);
+
 /** Pure: the site with its defaults (Grafana at `/grafana`, Flower at `/flower`). */
 export function withExposureSiteDefaults(site: ExposureSite): ResolvedExposureSite {
     return {
         host: site.host,
-        ...(site.grafana ? { grafana: { path: site.grafana.path ?? DEFAULT_GRAFANA_PATH } } : {}),
-        ...(site.flower ? { flower: { path: site.flower.path ?? DEFAULT_FLOWER_PATH } } : {}),
+        ...(site.grafana ? { grafana: { path: site.grafana.path ?? EXPOSURE_DEFAULTS.grafana.path } } : {}),
+        ...(site.flower ? { flower: { path: site.flower.path ?? EXPOSURE_DEFAULTS.flower.path } } : {}),
     };
 }
 
@@ -96,7 +108,7 @@ export function withExposureDefaults(args: ExposureArgs): ResolvedExposureArgs {
         airflow: args.airflow,
         ...(args.flower && site.flower ? { flower: { ...site.flower, service: args.flower.service } } : {}),
         ...(args.grafana && site.grafana ? { grafana: { ...site.grafana, service: args.grafana.service } } : {}),
-        dependsOn: args.dependsOn ?? [],
+        dependsOn: args.dependsOn ?? [...EXPOSURE_DEFAULTS.dependsOn],
     };
 }
 

@@ -2,6 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../cluster/types";
+import { type DefaultsOf, frozen } from "../defaults";
 
 /** The KEDA component's Args. */
 export interface KedaArgs {
@@ -16,7 +17,10 @@ export interface KedaArgs {
 /** `KedaArgs` with every default applied. */
 export type ResolvedKedaArgs = Required<KedaArgs>;
 
+/** Every default of the KEDA component (the chart version and namespace are pins of index.ts, not Args). */
+export const KEDA_DEFAULTS = frozen({ dependsOn: [] } as const satisfies DefaultsOf<ResolvedKedaArgs>);
+
 /** The defaults, applied once. Pure. */
 export function withKedaDefaults(args: KedaArgs): ResolvedKedaArgs {
-    return { ...args, dependsOn: args.dependsOn ?? [] };
+    return { ...args, dependsOn: args.dependsOn ?? [...KEDA_DEFAULTS.dependsOn] };
 }

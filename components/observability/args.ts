@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster/types";
+import { type DefaultsOf, frozen } from "../defaults";
 import { parseCpu, parseMemory, Resources } from "../quantities";
 import type { ArgsIssue } from "../validation";
 
@@ -163,29 +164,46 @@ export interface ResolvedObservabilitySettings {
     readonly dockerHubMirror?: string;
 }
 
+/**
+ * Every default of the Observability component that is a value (resources: `OBSERVABILITY_RESOURCES.small`).
+ * `withObservabilityDefaults` reads it, and so do the config schema's defaults (stacks/config/schema.ts).
+ */
+export const OBSERVABILITY_DEFAULTS = frozen({
+    namespace: "monitoring",
+    kubePrometheusStackVersion: KUBE_PROMETHEUS_STACK_VERSIONS[0],
+    prometheusOperatorCrdsVersion: PROMETHEUS_OPERATOR_CRDS_VERSIONS[0],
+    prometheus: { retention: "15d", storageSize: "50Gi", replicas: 1 },
+    alertmanager: { replicas: 1 },
+    grafana: { persistence: false },
+    clusterDns: "coredns",
+    managedControlPlane: true,
+    unpagedNamespacePrefixes: [],
+} as const satisfies DefaultsOf<ResolvedObservabilitySettings>);
+
 /** The defaults of every optional setting, in one place. */
 export function withObservabilityDefaults(settings: ObservabilitySettings): ResolvedObservabilitySettings {
+    const D = OBSERVABILITY_DEFAULTS;
     return {
-        namespace: settings.namespace ?? "monitoring",
-        kubePrometheusStackVersion: settings.kubePrometheusStackVersion ?? KUBE_PROMETHEUS_STACK_VERSIONS[0],
-        prometheusOperatorCrdsVersion: settings.prometheusOperatorCrdsVersion ?? PROMETHEUS_OPERATOR_CRDS_VERSIONS[0],
+        namespace: settings.namespace ?? D.namespace,
+        kubePrometheusStackVersion: settings.kubePrometheusStackVersion ?? D.kubePrometheusStackVersion,
+        prometheusOperatorCrdsVersion: settings.prometheusOperatorCrdsVersion ?? D.prometheusOperatorCrdsVersion,
         prometheus: {
-            retention: settings.prometheus?.retention ?? "15d",
-            storageSize: settings.prometheus?.storageSize ?? "50Gi",
-            replicas: settings.prometheus?.replicas ?? 1,
+            retention: settings.prometheus?.retention ?? D.prometheus.retention,
+            storageSize: settings.prometheus?.storageSize ?? D.prometheus.storageSize,
+            replicas: settings.prometheus?.replicas ?? D.prometheus.replicas,
         },
         alertmanager: {
-            replicas: settings.alertmanager?.replicas ?? 1,
+            replicas: settings.alertmanager?.replicas ?? D.alertmanager.replicas,
             ...(settings.alertmanager?.receivers !== undefined ? { receivers: settings.alertmanager.receivers } : {}),
         },
         grafana: {
-            persistence: settings.grafana?.persistence ?? false,
+            persistence: settings.grafana?.persistence ?? D.grafana.persistence,
             ...(settings.grafana?.rootUrl !== undefined ? { rootUrl: settings.grafana.rootUrl } : {}),
         },
         resources: { ...OBSERVABILITY_RESOURCES.small, ...settings.resources },
-        clusterDns: settings.clusterDns ?? "coredns",
-        managedControlPlane: settings.managedControlPlane ?? true,
-        unpagedNamespacePrefixes: settings.unpagedNamespacePrefixes ?? [],
+        clusterDns: settings.clusterDns ?? D.clusterDns,
+        managedControlPlane: settings.managedControlPlane ?? D.managedControlPlane,
+        unpagedNamespacePrefixes: settings.unpagedNamespacePrefixes ?? [...D.unpagedNamespacePrefixes],
         ...(settings.dockerHubMirror !== undefined ? { dockerHubMirror: settings.dockerHubMirror } : {}),
     };
 }

@@ -1,4 +1,12 @@
-/** Defaults that depend on the cloud or the environment, in one place. */
+/**
+ * The config layer's own defaults: those that depend on the cloud, the environment or the kind of stack, which no
+ * component can know. Every other default belongs to its component and is written once there, as a constant in its
+ * args.ts (`AIRFLOW_DEFAULTS`, `OBSERVABILITY_DEFAULTS`, `EXPOSURE_DEFAULTS`, `INGRESS_DEFAULTS`,
+ * `DEVSPACE_FRAME_DEFAULTS`, `KEDA_DEFAULTS`; Airflow's sizing by environment is `airflowSizing`): the schema's
+ * `.default(...)`s read those constants, and the component applies the same ones to Args written by hand.
+ * The config layer's other choices by cloud or environment are made where the config is mapped to Args
+ * (stacks/args/: e.g. Observability's `clusterDns` and sizes, `deletionProtection` as Airflow's `protect`).
+ */
 import type { AirflowComponent } from "../../components/airflow/args";
 import type { AirflowResourceOverrides } from "./schema";
 
@@ -13,14 +21,12 @@ export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spo
     },
 };
 
-// Airflow's defaults are the component's own (components/airflow/args.ts); the loader resolves the config with them.
-export {
-    CELERY_WORKER_BASE_MEMORY,
-    DEFAULT_AIRFLOW_RESOURCES,
-    airflowSizing,
-    workerConcurrencyFor,
-} from "../../components/airflow/args";
-export type { AirflowComponent } from "../../components/airflow/args";
+/**
+ * A devspace's Airflow (stackKind devspace, not prod), over the component's defaults: its quota holds one Celery worker
+ * beside the control plane, and `airflow db clean` is off (the devspace is short-lived and the CronJob would take
+ * quota).
+ */
+export const DEVSPACE_AIRFLOW_DEFAULTS = { maxWorkers: 1, databaseCleanup: false } as const;
 
 type Assert<T extends true> = T;
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -10,7 +10,13 @@ import { exposureConfigIssues } from "../args/exposure";
 import { ingressConfigIssues } from "../args/ingress";
 import { checkObservabilityConfig } from "../args/observability";
 import { checkAirflow, checkClusterLayer, checkDelivery, checkDevspace, checkDevspaceFrames } from "./checks";
-import { AirflowComponent, DEFAULT_NODE_POOLS, airflowSizing, workerConcurrencyFor } from "./defaults";
+import {
+    AIRFLOW_DEFAULTS,
+    type AirflowComponent,
+    airflowSizing,
+    workerConcurrencyFor,
+} from "../../components/airflow/args";
+import { DEFAULT_NODE_POOLS, DEVSPACE_AIRFLOW_DEFAULTS } from "./defaults";
 import packageJson from "../../package.json";
 import { ConfigError, ConfigIssue, describeIssue, describeZodIssue, didYouMean, fullKey } from "./errors";
 import { checkIgnoredKeys } from "./ignored";
@@ -404,7 +410,12 @@ function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean
         schedulerReplicas: a.schedulerReplicas ?? sizing.replicas,
         triggererReplicas: a.triggererReplicas ?? sizing.replicas,
         dagProcessorReplicas: a.dagProcessorReplicas ?? sizing.replicas,
-        databaseCleanup: { ...a.databaseCleanup, enabled: a.databaseCleanup.enabled ?? !devspace },
+        databaseCleanup: {
+            ...a.databaseCleanup,
+            enabled:
+                a.databaseCleanup.enabled ??
+                (devspace ? DEVSPACE_AIRFLOW_DEFAULTS.databaseCleanup : AIRFLOW_DEFAULTS.databaseCleanup.enabled),
+        },
         workers: {
             ...a.workers,
             concurrency:
@@ -412,8 +423,9 @@ function resolveAirflow(a: AirflowConfig, production: boolean, devspace: boolean
             autoscaling: {
                 ...autoscaling,
                 minReplicas: autoscaling.minReplicas ?? sizing.minWorkers,
-                // A devspace's quota holds one worker beside its control plane.
-                maxReplicas: autoscaling.maxReplicas ?? (devspace && !production ? 1 : sizing.maxWorkers),
+                maxReplicas:
+                    autoscaling.maxReplicas ??
+                    (devspace && !production ? DEVSPACE_AIRFLOW_DEFAULTS.maxWorkers : sizing.maxWorkers),
             },
         },
         majorVersion: Number(a.version.split(".")[0]) >= 3 ? 3 : 2,

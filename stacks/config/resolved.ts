@@ -20,7 +20,7 @@ import type {
     RawStackConfig,
     Resources,
 } from "./schema";
-import type { AirflowComponent } from "./defaults";
+import type { AirflowComponent } from "../../components/airflow/args";
 import type { ConfigIssue } from "./errors";
 
 export interface StackSecrets {

@@ -5,7 +5,14 @@
  * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
  */
 import { z } from "zod";
-import type { DevspaceAccessRequest, DevspaceEntry } from "../../components/devspace/args";
+import { AIRFLOW_DEFAULTS, airflowSizing } from "../../components/airflow/args";
+import { AWS_LBC_CHART_VERSIONS, INGRESS_DEFAULTS } from "../../components/cluster/ingress/args";
+import {
+    type DevspaceAccessRequest,
+    type DevspaceEntry,
+    DEVSPACE_FRAME_DEFAULTS,
+} from "../../components/devspace/args";
+import { EXPOSURE_DEFAULTS } from "../../components/exposure/args";
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
 import { DEFAULT_EKS_KUBERNETES_VERSION } from "../../components/cluster/eks/addons";
@@ -13,7 +20,15 @@ import { EKS_CLUSTER_DEFAULTS, RDS_DEFAULTS } from "../../components/cluster/eks
 import { EXISTING_CLUSTER_DEFAULTS } from "../../components/cluster/existing/args";
 import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../../components/cluster/database";
 import { GKE_CLUSTER_DEFAULTS } from "../../components/cluster/gke/args";
-import type { AlertmanagerReceivers, GrafanaArgs, PrometheusArgs } from "../../components/observability/args";
+import {
+    type AlertmanagerReceivers,
+    type GrafanaArgs,
+    type PrometheusArgs,
+    KUBE_PROMETHEUS_STACK_VERSIONS,
+    OBSERVABILITY_DEFAULTS,
+    PROMETHEUS_OPERATOR_CRDS_VERSIONS,
+} from "../../components/observability/args";
+import { DEVSPACE_AIRFLOW_DEFAULTS } from "./defaults";
 
 export const PROJECT = "airflow-platform";
 
@@ -342,6 +357,11 @@ const databaseSchema = z.strictObject({
 // Airflow
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The Airflow defaults that follow the environment (the component's `airflowSizing`), for the descriptions. */
+const bySizing = { dev: airflowSizing(false), prod: airflowSizing(true) };
+const replicasByEnvironment = `Default: ${bySizing.dev.replicas} in dev, ${bySizing.prod.replicas} in prod`;
+const onOff = (enabled: boolean) => (enabled ? "on" : "off");
+
 const airflowComponentsResources = z
     .strictObject({
         scheduler: resourcesSchema.optional(),
@@ -368,22 +388,22 @@ const airflowSchema = z.strictObject({
     namespace: z
         .string()
         .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-        .default("airflow")
+        .default(AIRFLOW_DEFAULTS.namespace)
         .describe("Namespace of the release; a devspace's is always `devspace-<developer>`"),
     version: semver
-        .default("3.1.8")
+        .default(AIRFLOW_DEFAULTS.version)
         .describe(
             "Airflow version (image tag of apache/airflow); chart 1.20.0 supports 2.11.0 and later, 3.x included",
         ),
     chartVersion: z
         .enum(["1.20.0"])
-        .default("1.20.0")
+        .default(AIRFLOW_DEFAULTS.chartVersion)
         .describe(
             "Version of the apache-airflow/airflow Helm chart: only versions whose values schema the tests check (docs/airflow.md, bumping the chart)",
         ),
     image: z
         .strictObject({
-            repository: z.string().default("apache/airflow"),
+            repository: z.string().default(AIRFLOW_DEFAULTS.image.repository),
             tag: z
                 .string()
                 .optional()
@@ -398,7 +418,7 @@ const airflowSchema = z.strictObject({
             "CeleryKubernetesExecutor",
             "CeleryExecutor,KubernetesExecutor",
         ])
-        .default("celery-kubernetes")
+        .default(AIRFLOW_DEFAULTS.executor)
         .describe(
             "celery-kubernetes: CeleryKubernetesExecutor on 2.x, `CeleryExecutor,KubernetesExecutor` on 3.x. " +
                 "The two explicit forms pin one: CeleryKubernetesExecutor (2.x only), the multi-executor (2.10+ and 3.x)",
@@ -406,7 +426,7 @@ const airflowSchema = z.strictObject({
     kubernetesQueue: z
         .string()
         .min(1)
-        .default("kubernetes")
+        .default(AIRFLOW_DEFAULTS.kubernetesQueue)
         .describe("Airflow 2.x: the Celery queue whose tasks run as KubernetesExecutor pods"),
     workers: z
         .strictObject({
@@ -417,7 +437,8 @@ const airflowSchema = z.strictObject({
                 .max(200)
                 .optional()
                 .describe(
-                    "Fixed Celery workers, only with airflow.workers.autoscaling.enabled false (KEDA owns the count otherwise; set autoscaling.minReplicas). Default: 1",
+                    "Fixed Celery workers, only with airflow.workers.autoscaling.enabled false (KEDA owns the count otherwise; set autoscaling.minReplicas). " +
+                        `Default: ${AIRFLOW_DEFAULTS.workers.replicas}`,
                 ),
             concurrency: z
                 .number()
@@ -429,7 +450,7 @@ const airflowSchema = z.strictObject({
                     "Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - 256Mi) / memoryPerTask, at least 1",
                 ),
             memoryPerTask: quantityMemory
-                .default("384Mi")
+                .default(AIRFLOW_DEFAULTS.workers.memoryPerTask)
                 .describe(
                     "Memory one running task takes on a Celery worker (Airflow's task supervisor and the task); sizes the default concurrency",
                 ),
@@ -438,7 +459,7 @@ const airflowSchema = z.strictObject({
                 .int()
                 .min(30)
                 .max(86400)
-                .default(3600)
+                .default(AIRFLOW_DEFAULTS.workers.terminationGracePeriodSeconds)
                 .describe(
                     "Warm-shutdown time on drains and KEDA scale-downs. A scale-down removes any worker, busy or idle: its running tasks get this long, a longer one is killed and uses a retry. " +
                         "The worker exits as soon as its tasks finish, so a long value costs nothing when they are short. A spot reclaim does not wait for it: GKE gives pods about 15-25 s, EC2 about 2 min, then the task fails and is retried (airflow.tasks.retries)",
@@ -447,7 +468,7 @@ const airflowSchema = z.strictObject({
                 .strictObject({
                     enabled: z
                         .boolean()
-                        .default(true)
+                        .default(AIRFLOW_DEFAULTS.workers.autoscaling.enabled)
                         .describe(
                             "KEDA scales the Celery workers with the queued and running tasks (the chart's ScaledObject)",
                         ),
@@ -457,31 +478,35 @@ const airflowSchema = z.strictObject({
                         .min(0)
                         .max(200)
                         .optional()
-                        .describe("Default: 0 in dev (no idle worker), 1 in prod (one warm worker)"),
+                        .describe(
+                            `Default: ${bySizing.dev.minWorkers} in dev (no idle worker), ${bySizing.prod.minWorkers} in prod (one warm worker)`,
+                        ),
                     maxReplicas: z
                         .number()
                         .int()
                         .min(1)
                         .max(200)
                         .optional()
-                        .describe("Default: 3 in dev, 1 in a devspace (its quota), 20 in prod"),
+                        .describe(
+                            `Default: ${bySizing.dev.maxWorkers} in dev, ${DEVSPACE_AIRFLOW_DEFAULTS.maxWorkers} in a devspace (its quota), ${bySizing.prod.maxWorkers} in prod`,
+                        ),
                     cooldownSeconds: z
                         .number()
                         .int()
                         .min(30)
                         .max(86400)
-                        .default(300)
+                        .default(AIRFLOW_DEFAULTS.workers.autoscaling.cooldownSeconds)
                         .describe("KEDA's cooldownPeriod: idle time before the last worker goes (min 0)"),
                     pollingSeconds: z
                         .number()
                         .int()
                         .min(1)
                         .max(300)
-                        .default(5)
+                        .default(AIRFLOW_DEFAULTS.workers.autoscaling.pollingSeconds)
                         .describe("KEDA's pollingInterval: how often it runs the chart's query"),
                     connection: z
                         .enum(["pgbouncer", "direct"])
-                        .default("pgbouncer")
+                        .default(AIRFLOW_DEFAULTS.workers.autoscaling.connection)
                         .describe(
                             "How KEDA's query reaches the metadata DB when PgBouncer fronts it: through PgBouncer, or straight to the database (workers.keda.usePgbouncer)",
                         ),
@@ -496,7 +521,7 @@ const airflowSchema = z.strictObject({
                 .int()
                 .min(0)
                 .max(100)
-                .default(2)
+                .default(AIRFLOW_DEFAULTS.tasks.retries)
                 .describe(
                     "[core] default_task_retries: a task whose spot node is reclaimed is retried; a DAG may set its own",
                 ),
@@ -505,7 +530,7 @@ const airflowSchema = z.strictObject({
                 .int()
                 .min(0)
                 .max(86400)
-                .default(120)
+                .default(AIRFLOW_DEFAULTS.tasks.retryDelaySeconds)
                 .describe(
                     "[core] default_task_retry_delay: time for the autoscaler to replace a reclaimed node; a DAG may set its own",
                 ),
@@ -517,45 +542,46 @@ const airflowSchema = z.strictObject({
                 .boolean()
                 .optional()
                 .describe(
-                    "`airflow db clean` as a weekly CronJob (the chart's databaseCleanup). Default: on; off in a devspace (short-lived, and its quota)",
+                    "`airflow db clean` as a weekly CronJob (the chart's databaseCleanup). " +
+                        `Default: ${onOff(AIRFLOW_DEFAULTS.databaseCleanup.enabled)}; ${onOff(DEVSPACE_AIRFLOW_DEFAULTS.databaseCleanup)} in a devspace (short-lived, and its quota)`,
                 ),
             retentionDays: z
                 .number()
                 .int()
                 .min(1)
                 .max(3650)
-                .default(90)
+                .default(AIRFLOW_DEFAULTS.databaseCleanup.retentionDays)
                 .describe("Metadata rows older than this are deleted (no archive tables kept)"),
         })
         .prefault({}),
-    apiServerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
-    schedulerReplicas: z.number().int().min(1).max(10).optional().describe("Default: 1 in dev, 2 in prod"),
+    apiServerReplicas: z.number().int().min(1).max(10).optional().describe(replicasByEnvironment),
+    schedulerReplicas: z.number().int().min(1).max(10).optional().describe(replicasByEnvironment),
     triggererReplicas: z
         .number()
         .int()
         .min(1)
         .max(10)
         .optional()
-        .describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
+        .describe(`${replicasByEnvironment} (with a PodDisruptionBudget)`),
     dagProcessorReplicas: z
         .number()
         .int()
         .min(1)
         .max(10)
         .optional()
-        .describe("Default: 1 in dev, 2 in prod (with a PodDisruptionBudget)"),
+        .describe(`${replicasByEnvironment} (with a PodDisruptionBudget)`),
     dags: z
         .strictObject({
             repo: z
                 .string()
                 .regex(/^(https:\/\/|git@|ssh:\/\/)/, "an https:// or ssh (git@… / ssh://) Git URL")
                 .describe("Git repository of the DAGs"),
-            branch: z.string().min(1).default("main"),
-            subPath: z.string().default("dags").describe("Folder of the DAGs inside the repo"),
-            period: duration.default("60s").describe("git-sync polling period"),
+            branch: z.string().min(1).default(AIRFLOW_DEFAULTS.dags.branch),
+            subPath: z.string().default(AIRFLOW_DEFAULTS.dags.subPath).describe("Folder of the DAGs inside the repo"),
+            period: duration.default(AIRFLOW_DEFAULTS.dags.period).describe("git-sync polling period"),
             credentials: z
                 .enum(["none", "ssh", "https"])
-                .default("none")
+                .default(AIRFLOW_DEFAULTS.dags.credentials.kind)
                 .describe(
                     "ssh: the secret `dagsGitSshKey` + `airflow.dags.knownHosts`; https: `airflow.dags.username` + the secret `dagsGitToken`",
                 ),
@@ -567,9 +593,9 @@ const airflowSchema = z.strictObject({
         .strictObject({
             mode: z
                 .enum(["shared-volume", "remote"])
-                .default("shared-volume")
+                .default(AIRFLOW_DEFAULTS.logs.kind)
                 .describe("shared-volume: RWX PVC (EFS/Filestore); remote: a bucket through workload identity"),
-            size: quantityMemory.default("50Gi").describe("Size of the log PVC"),
+            size: quantityMemory.default(AIRFLOW_DEFAULTS.logs.size).describe("Size of the log PVC"),
             remoteBaseFolder: z
                 .string()
                 .regex(/^(s3|gs):\/\/[^/]+/, "an s3:// or gs:// URL")
@@ -579,13 +605,16 @@ const airflowSchema = z.strictObject({
         .prefault({}),
     flower: z
         .strictObject({
-            enabled: z.boolean().default(false).describe("Run Celery Flower (basic auth from a generated secret)"),
+            enabled: z
+                .boolean()
+                .default(AIRFLOW_DEFAULTS.flower.enabled)
+                .describe("Run Celery Flower (basic auth from a generated secret)"),
         })
         .prefault({}),
     resources: airflowComponentsResources,
     extraConfig: z
         .record(z.string(), z.record(z.string(), z.string()))
-        .default({})
+        .default(AIRFLOW_DEFAULTS.extraConfig)
         .describe('Extra airflow.cfg settings by section, e.g. { core: { parallelism: "64" } }'),
 });
 
@@ -595,23 +624,23 @@ const airflowSchema = z.strictObject({
 
 const monitoringSchema = z.strictObject({
     enabled: z.boolean().default(true).describe("Install kube-prometheus-stack and the Airflow mixin"),
-    namespace: z.string().default("monitoring"),
+    namespace: z.string().default(OBSERVABILITY_DEFAULTS.namespace),
     kubePrometheusStackVersion: z
-        .enum(["88.5.3"])
-        .default("88.5.3")
+        .enum(KUBE_PROMETHEUS_STACK_VERSIONS)
+        .default(OBSERVABILITY_DEFAULTS.kubePrometheusStackVersion)
         .describe(
             "kube-prometheus-stack chart version: only versions whose values the tests check (docs/runbooks.md, bumping a chart)",
         ),
     prometheusOperatorCrdsVersion: z
-        .enum(["31.0.1"])
-        .default("31.0.1")
+        .enum(PROMETHEUS_OPERATOR_CRDS_VERSIONS)
+        .default(OBSERVABILITY_DEFAULTS.prometheusOperatorCrdsVersion)
         .describe(
             "prometheus-operator-crds chart version: the CRDs of kube-prometheus-stack's operator (bumped with it)",
         ),
     statsdExporterImageTag: z
         .string()
         .regex(/^v\d+\.\d+\.\d+$/)
-        .default("v0.28.0")
+        .default(AIRFLOW_DEFAULTS.statsd.exporterImageTag)
         .describe(
             "quay.io/prometheus/statsd-exporter tag of the Airflow chart's exporter; the mapping is written for it",
         ),
@@ -622,19 +651,23 @@ const monitoringSchema = z.strictObject({
             /^\d+(ms|s|m|h)$/,
             'a Go duration such as "30m" or "48h" (statsd-exporter knows no "d"; write 48h for 2 days)',
         )
-        .default("48h")
+        .default(AIRFLOW_DEFAULTS.statsd.mappingTtl)
         .describe("Series of deleted DAGs and tasks expire after this"),
     prometheus: z
         .strictObject({
-            retention: duration.default("15d"),
-            storageSize: quantityMemory.default("50Gi"),
-            replicas: z.number().int().min(1).max(3).default(1),
+            retention: duration.default(OBSERVABILITY_DEFAULTS.prometheus.retention),
+            storageSize: quantityMemory.default(OBSERVABILITY_DEFAULTS.prometheus.storageSize),
+            replicas: z.number().int().min(1).max(3).default(OBSERVABILITY_DEFAULTS.prometheus.replicas),
         })
         .prefault({}) satisfies z.ZodType<Required<PrometheusArgs>>,
-    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(3).default(1) }).prefault({}),
-    grafana: z.strictObject({ persistence: z.boolean().default(false) }).prefault({}) satisfies z.ZodType<
-        Required<Pick<GrafanaArgs, "persistence">>
-    >,
+    alertmanager: z
+        .strictObject({
+            replicas: z.number().int().min(1).max(3).default(OBSERVABILITY_DEFAULTS.alertmanager.replicas),
+        })
+        .prefault({}),
+    grafana: z
+        .strictObject({ persistence: z.boolean().default(OBSERVABILITY_DEFAULTS.grafana.persistence) })
+        .prefault({}) satisfies z.ZodType<Required<Pick<GrafanaArgs, "persistence">>>,
 });
 
 const exposureSchema = z.strictObject({
@@ -675,23 +708,23 @@ const exposureSchema = z.strictObject({
     grafanaPath: z
         .string()
         .regex(/^\/[a-z0-9-]+$/, "one path segment such as /grafana")
-        .default("/grafana")
+        .default(EXPOSURE_DEFAULTS.grafana.path)
         .describe("Grafana's path; its root_url and serve_from_sub_path follow"),
     flowerPath: z
         .string()
         .regex(/^\/[a-z0-9-]+$/, "one path segment such as /flower")
-        .default("/flower")
+        .default(EXPOSURE_DEFAULTS.flower.path)
         .describe("Flower's path (with airflow.flower.enabled); Airflow's [celery] flower_url_prefix follows"),
     awsLoadBalancerControllerVersion: z
-        .enum(["1.14.0"])
-        .default("1.14.0")
+        .enum(AWS_LBC_CHART_VERSIONS)
+        .default(INGRESS_DEFAULTS.alb.controllerChartVersion)
         .describe(
             "EKS: eks-charts aws-load-balancer-controller chart version (1.14.0 = controller v2.14.0); only versions whose IAM policy is vendored",
         ),
     gkeProxyOnlySubnetCidr: z
         .string()
         .regex(/^\d+\.\d+\.\d+\.\d+\/(2[0-6]|1\d)$/, "a CIDR block of /26 or larger")
-        .default("10.10.16.0/23")
+        .default(INGRESS_DEFAULTS.gateway.proxyOnlySubnetCidr)
         .describe(
             "GKE, internal: the proxy-only subnet created in a created network (an existing network must have one)",
         ),
@@ -728,15 +761,17 @@ const devspaceEntrySchema = z.strictObject({
         ),
     quota: z
         .strictObject({
-            cpu: quantityCpu.default("2").describe("ResourceQuota requests.cpu (limits.cpu is four times this)"),
+            cpu: quantityCpu
+                .default(DEVSPACE_FRAME_DEFAULTS.entry.quota.cpu)
+                .describe("ResourceQuota requests.cpu (limits.cpu is four times this)"),
             memory: quantityMemory
-                .default("4Gi")
+                .default(DEVSPACE_FRAME_DEFAULTS.entry.quota.memory)
                 .describe("ResourceQuota requests.memory (limits.memory is twice this)"),
             storage: quantityMemory
-                .default("20Gi")
+                .default(DEVSPACE_FRAME_DEFAULTS.entry.quota.storage)
                 .describe("ResourceQuota requests.storage: all volume claims together"),
             ephemeralStorage: quantityMemory
-                .default("10Gi")
+                .default(DEVSPACE_FRAME_DEFAULTS.entry.quota.ephemeralStorage)
                 .describe("ResourceQuota requests.ephemeral-storage (limits twice this)"),
         })
         .prefault({}),

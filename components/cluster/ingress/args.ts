@@ -2,15 +2,12 @@
  * What the ingress drivers read: the shared load balancer each cloud builds when exposure is on. Plain types (no
  * config schema): stacks/args/ingress.ts maps the stack's `exposure` section onto them.
  */
+import { type DefaultsOf, frozen } from "../../defaults";
 import type { ArgsIssue } from "../../validation";
 
 /** eks-charts aws-load-balancer-controller chart versions whose controller IAM policy is vendored (eks.ts). */
 export const AWS_LBC_CHART_VERSIONS = ["1.14.0"] as const;
 export type AwsLbcChartVersion = (typeof AWS_LBC_CHART_VERSIONS)[number];
-/** The chart version installed when none is given. */
-export const DEFAULT_AWS_LBC_CHART_VERSION: AwsLbcChartVersion = "1.14.0";
-/** The proxy-only subnet's range when none is given (GKE, internal, in a network the stack created). */
-export const DEFAULT_GKE_PROXY_ONLY_SUBNET_CIDR = "10.10.16.0/23";
 
 /** Who can reach the load balancer: the VPC only, or the internet. */
 export type LoadBalancerVisibility = "internal" | "public";
@@ -52,12 +49,28 @@ export type GatewayLoadBalancerArgs =
           tls: GatewayTls;
       };
 
+/**
+ * Every default of the ingress drivers' load balancers: the ALB controller's chart version (EKS) and the internal
+ * Gateway's proxy-only subnet (GKE, in a network the stack created). `withAlbDefaults` and `withGatewayDefaults` read
+ * it, and so do the config schema's defaults (stacks/config/schema.ts).
+ */
+export const INGRESS_DEFAULTS = frozen({
+    alb: { controllerChartVersion: "1.14.0" },
+    gateway: { proxyOnlySubnetCidr: "10.10.16.0/23" },
+} as const satisfies {
+    alb: DefaultsOf<ResolvedAlbLoadBalancerArgs>;
+    gateway: DefaultsOf<Extract<ResolvedGatewayLoadBalancerArgs, { visibility: "internal" }>>;
+});
+
 /** `AlbLoadBalancerArgs` with its defaults applied. */
 export type ResolvedAlbLoadBalancerArgs = Required<AlbLoadBalancerArgs>;
 
 /** Pure: the ALB's Args with their defaults. */
 export function withAlbDefaults(args: AlbLoadBalancerArgs): ResolvedAlbLoadBalancerArgs {
-    return { ...args, controllerChartVersion: args.controllerChartVersion ?? DEFAULT_AWS_LBC_CHART_VERSION };
+    return {
+        ...args,
+        controllerChartVersion: args.controllerChartVersion ?? INGRESS_DEFAULTS.alb.controllerChartVersion,
+    };
 }
 
 /** `GatewayLoadBalancerArgs` with its defaults applied. */
@@ -68,7 +81,7 @@ export type ResolvedGatewayLoadBalancerArgs =
 /** Pure: the Gateway's Args with their defaults. */
 export function withGatewayDefaults(args: GatewayLoadBalancerArgs): ResolvedGatewayLoadBalancerArgs {
     return args.visibility === "internal"
-        ? { ...args, proxyOnlySubnetCidr: args.proxyOnlySubnetCidr ?? DEFAULT_GKE_PROXY_ONLY_SUBNET_CIDR }
+        ? { ...args, proxyOnlySubnetCidr: args.proxyOnlySubnetCidr ?? INGRESS_DEFAULTS.gateway.proxyOnlySubnetCidr }
         : args;
 }
 

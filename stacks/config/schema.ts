@@ -5,7 +5,7 @@
  * keys (see `SECRET_KEYS`) so that `pulumi config set --secret` can hold them without making whole objects secret.
  */
 import { z } from "zod";
-import { AIRFLOW_DEFAULTS, airflowSizing } from "../../components/airflow/args";
+import { AIRFLOW_DEFAULTS, CELERY_WORKER_BASE_MEMORY, airflowSizing } from "../../components/airflow/args";
 import { AWS_LBC_CHART_VERSIONS, INGRESS_DEFAULTS } from "../../components/cluster/ingress/args";
 import {
     type DevspaceAccessRequest,
@@ -447,7 +447,7 @@ const airflowSchema = z.strictObject({
                 .max(256)
                 .optional()
                 .describe(
-                    "Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - 256Mi) / memoryPerTask, at least 1",
+                    `Tasks per Celery worker. Default: what the worker memory holds, (resources.workers.memory - ${CELERY_WORKER_BASE_MEMORY}) / memoryPerTask, at least 1`,
                 ),
             memoryPerTask: quantityMemory
                 .default(AIRFLOW_DEFAULTS.workers.memoryPerTask)

@@ -196,6 +196,27 @@ describe("cluster layer, day 2 on GKE", () => {
         expect(created.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.network.privateServicesAccess"]);
     });
 
+    it("never force-patches the peering ranges of a network this stack did not create", async () => {
+        const gcpConfig = readStackFile("prod-gke").config.gcp as Obj;
+        const shared = { existingNetwork: "shared-vpc", existingSubnetwork: "gke-nodes" };
+        // Unset on an existing network: refused, naming the key and both answers.
+        const unset = refused("prod-gke", { gcp: { ...gcpConfig, network: shared } });
+        expect(unset.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.network.privateServicesAccess"]);
+        expect(unset.issues[0].message).to.match(/existing if the network already has.*create to reserve/);
+        // create on an existing network: a failed create (the network has a connection) stays a failure instead of a
+        // PATCH with force=true and only our range, and the ranges are never updated after creation.
+        const onShared = await planOf("prod-gke", {
+            config: { gcp: { ...gcpConfig, network: { ...shared, privateServicesAccess: "create" } } },
+        });
+        const sharedConnection = the(onShared, "gcp:servicenetworking/connection:Connection");
+        expect(sharedConnection.inputs.updateOnCreationFail).to.equal(undefined);
+        expect(sharedConnection.ignoreChanges).to.include("reservedPeeringRanges");
+        // On the network this stack created every peered range is its own: a re-created stack may take it over.
+        const owned = the(prod, "gcp:servicenetworking/connection:Connection");
+        expect(owned.inputs.updateOnCreationFail).to.equal(true);
+        expect(owned.ignoreChanges ?? []).to.not.include("reservedPeeringRanges");
+    });
+
     it("abandons the Cloud SQL user on destroy (Postgres cannot drop a user that owns tables)", () => {
         expect(the(prod, "gcp:sql/user:User").inputs.deletionPolicy).to.equal("ABANDON");
     });

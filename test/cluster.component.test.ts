@@ -137,7 +137,9 @@ describe("cluster component: a GkeCluster planned alone from its Args", () => {
         expect(resolved.releaseChannel).to.equal(gcp?.releaseChannel);
         expect(resolved.sharedStorage).to.equal(gcp?.sharedStorage);
         expect(resolved.maintenanceWindow).to.deep.equal(gcp?.maintenanceWindow);
-        expect(resolved.network).to.deep.equal(gcp?.network);
+        // privateServicesAccess has no config default (required with existingNetwork); on a created network it is create.
+        expect(gcp?.network.privateServicesAccess).to.equal(undefined);
+        expect(resolved.network).to.deep.equal({ ...gcp?.network, privateServicesAccess: "create" });
         const { mode, postgresVersion, storageGb, highAvailability, backupRetentionDays } = config.database;
         expect(resolved.database).to.deep.equal({
             mode,
@@ -428,7 +430,10 @@ describe("cluster component: its defaults are written once", () => {
             ["gcp.maintenanceWindow.days", GKE_CLUSTER_DEFAULTS.maintenanceWindow.days],
             ["gcp.maintenanceWindow.startTimeUtc", GKE_CLUSTER_DEFAULTS.maintenanceWindow.startTimeUtc],
             ["gcp.maintenanceWindow.hours", GKE_CLUSTER_DEFAULTS.maintenanceWindow.hours],
-            ...Object.entries(GKE_CLUSTER_DEFAULTS.network).map(([k, v]): [string, unknown] => [`gcp.network.${k}`, v]),
+            // privateServicesAccess has no config default: it is required with gcp.network.existingNetwork (below).
+            ...Object.entries(GKE_CLUSTER_DEFAULTS.network)
+                .filter(([k]) => k !== "privateServicesAccess")
+                .map(([k, v]): [string, unknown] => [`gcp.network.${k}`, v]),
             ["aws.authenticationMode", EKS_CLUSTER_DEFAULTS.authenticationMode],
             ["aws.accessEntries", EKS_CLUSTER_DEFAULTS.accessEntries],
             ["aws.extendedSupport", EKS_CLUSTER_DEFAULTS.extendedSupport],
@@ -442,6 +447,7 @@ describe("cluster component: its defaults are written once", () => {
             ["database.extendedSupport", RDS_DEFAULTS.extendedSupport],
         ];
         for (const [path, value] of table) expect(schemaDefault(path), path).to.deep.equal(value);
+        expect(schemaAt(["gcp", "network", "privateServicesAccess"])!._zod.def.type).to.equal("optional");
         // One managed database default for both clouds, the tier aside.
         const { tier: rdsTier, extendedSupport: _, ...rds } = RDS_DEFAULTS;
         const { tier: cloudSqlTier, ...cloudSql } = CLOUD_SQL_DEFAULTS;

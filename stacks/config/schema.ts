@@ -122,10 +122,10 @@ const gcpSchema = z.strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),
             privateServicesAccess: z
                 .enum(["create", "existing"])
-                .default(GKE_CLUSTER_DEFAULTS.network.privateServicesAccess)
+                .optional()
                 .describe(
                     "Cloud SQL's private services access: create reserves a range and peers it; existing uses the peering an existing network already has " +
-                        "(a second servicenetworking connection fails)",
+                        "(a second servicenetworking connection fails). Default create on a network the stack creates; required with existingNetwork and a managed database",
                 ),
             existingSubnetwork: z
                 .string()

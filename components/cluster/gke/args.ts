@@ -34,7 +34,8 @@ export interface GkeNetworkArgs {
     existingSubnetwork?: string;
     /**
      * Cloud SQL's private services access: `create` reserves a range and peers it; `existing` uses the peering the
-     * network already has (a second servicenetworking connection fails).
+     * network already has (a second servicenetworking connection fails). Required with `existingNetwork` and a
+     * managed database (`checkGkeClusterArgs`); `create` there never overwrites the network's existing connection.
      * @default "create"
      */
     privateServicesAccess?: "create" | "existing";

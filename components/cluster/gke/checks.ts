@@ -63,6 +63,14 @@ export function checkGkeClusterArgs(args: GkeClusterArgs): ArgsIssue[] {
             "network.privateServicesAccess",
             "existing needs `network.existingNetwork`: a network this stack creates has no peering yet",
         );
+    // Whether a shared network already peers Google's services is its owner's to say: `create` there would fail, and
+    // a default that overwrote the network's connection once removed other teams' ranges (docs/cluster.md).
+    if (gke.database.mode === "managed" && network.existingNetwork && args.network?.privateServicesAccess === undefined)
+        issue(
+            "network.privateServicesAccess",
+            "is required with `network.existingNetwork` and a managed database: existing if the network already has " +
+                "private services access (a peering with servicenetworking.googleapis.com), create to reserve a range and peer it",
+        );
     issues.push(...checkCloudSqlArgs(gke.database));
     return issues;
 }

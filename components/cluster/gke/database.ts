@@ -23,9 +23,43 @@ export interface CloudSqlDatabaseArgs {
     /**
      * `create`: reserve a range and peer it with Google's service producer network. `existing`: the network has that
      * peering already (one per network: a second `servicenetworking.Connection` fails with "Cannot modify allocated
-     * ranges in CreateConnection"). @default "create"
+     * ranges in CreateConnection").
      */
-    privateServicesAccess?: "create" | "existing";
+    privateServicesAccess: "create" | "existing";
+    /**
+     * Whether this stack created the network, so that every range peered on it is this stack's: only then may a failed
+     * creation overwrite the network's connection (`updateOnCreationFail`).
+     */
+    networkCreatedByStack: boolean;
+}
+
+/**
+ * Pure: the private services access connection. On a failed create with "Cannot modify allocated ranges",
+ * `updateOnCreationFail` PATCHes the network's connection with `force=true` and only this stack's range, which removes
+ * every other range peered on it (magic-modules resource_service_networking_connection.go; Service Networking API
+ * services.connections.patch: `force` allows removing ranges). So it is set only on a network this stack created
+ * (a re-created stack finds its own abandoned connection, GoogleCloudPlatform/cluster-toolkit#4744); on an existing
+ * network a failed create stays a failure, and the ranges are never patched after creation (`ignoreChanges`).
+ */
+export function privateServicesConnection(
+    networkId: pulumi.Input<string>,
+    peeringRange: pulumi.Input<string>,
+    networkCreatedByStack: boolean,
+): { args: gcp.servicenetworking.ConnectionArgs; ignoreChanges: string[] } {
+    return {
+        args: {
+            network: networkId,
+            service: "servicenetworking.googleapis.com",
+            reservedPeeringRanges: [peeringRange],
+            // Deleting fails while Cloud SQL still holds producer resources; ABANDON drops the connection from the
+            // state but leaves the VPC peering, which blocks the VPC's deletion: delete the peering by hand before a
+            // destroy (docs/cluster.md; GoogleCloudPlatform/magic-modules#18476).
+            deletionPolicy: "ABANDON",
+            ...(networkCreatedByStack ? { updateOnCreationFail: true } : {}),
+        },
+        // Every update of the ranges is a force PATCH too (the same file's update function).
+        ignoreChanges: networkCreatedByStack ? [] : ["reservedPeeringRanges"],
+    };
 }
 
 /** ENTERPRISE edition keeps at most 7 days of transaction logs for point-in-time recovery (Enterprise Plus: 35). */
@@ -61,29 +95,18 @@ export class CloudSqlDatabase extends pulumi.ComponentResource {
         // Private services access: a reserved range peered with Google's service producer network, unless the
         // existing network has it already (the instance then takes an address from the ranges it peers).
         const peering: pulumi.Resource[] = [];
-        if ((args.privateServicesAccess ?? "create") === "create") {
+        if (args.privateServicesAccess === "create") {
             const peeringRange = new gcp.compute.GlobalAddress(
                 `${name}-peering-range`,
                 { purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, network: args.networkId },
                 { ...withGcp, dependsOn: args.dependsOn },
             );
+            const connection = privateServicesConnection(args.networkId, peeringRange.name, args.networkCreatedByStack);
             peering.push(
-                new gcp.servicenetworking.Connection(
-                    `${name}-peering`,
-                    {
-                        network: args.networkId,
-                        service: "servicenetworking.googleapis.com",
-                        reservedPeeringRanges: [peeringRange.name],
-                        // Deleting fails while Cloud SQL still holds producer resources; ABANDON drops the connection
-                        // from the state but leaves the VPC peering, which blocks the VPC's deletion: delete the peering
-                        // by hand before a destroy (docs/cluster.md; GoogleCloudPlatform/magic-modules#18476).
-                        deletionPolicy: "ABANDON",
-                        // A re-created stack finds the abandoned connection: update its ranges instead of failing
-                        // (GoogleCloudPlatform/cluster-toolkit#4744).
-                        updateOnCreationFail: true,
-                    },
-                    withGcp,
-                ),
+                new gcp.servicenetworking.Connection(`${name}-peering`, connection.args, {
+                    ...withGcp,
+                    ...(connection.ignoreChanges.length > 0 ? { ignoreChanges: connection.ignoreChanges } : {}),
+                }),
             );
         }
 

@@ -162,6 +162,7 @@ function gkeParts(name: string, args: ResolvedGkeClusterArgs, parent: pulumi.Com
                       gcpProvider,
                       dependsOn: apis,
                       privateServicesAccess: args.network.privateServicesAccess,
+                      networkCreatedByStack: network.network !== undefined,
                   },
                   { parent },
               )

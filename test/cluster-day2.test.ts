@@ -170,8 +170,28 @@ describe("cluster layer, day 2 on GKE", () => {
         expect(tooShort.message).to.contain("GKE needs at least 48");
     });
 
-    it("enforces NetworkPolicy with Dataplane V2", () => {
-        expect(the(prod, "gcp:container/cluster:Cluster").inputs.datapathProvider).to.equal("ADVANCED_DATAPATH");
+    it("enforces NetworkPolicy with Dataplane V2 on a new cluster, or in place with Calico on one created without it", async () => {
+        const dataplane = the(prod, "gcp:container/cluster:Cluster").inputs;
+        expect(dataplane.datapathProvider).to.equal("ADVANCED_DATAPATH");
+        expect(dataplane.networkPolicy).to.equal(undefined);
+        expect(dataplane.addonsConfig.networkPolicyConfig).to.equal(undefined);
+        // datapathProvider is ForceNew: a cluster created on the legacy datapath keeps it (unset: the provider's
+        // computed value stays) and turns on GKE's Calico enforcement, the add-on and the nodes, which is an update.
+        const gcpConfig = readStackFile("prod-gke").config.gcp as Obj;
+        const calicoPlan = await planOf("prod-gke", { config: { gcp: { ...gcpConfig, networkPolicy: "calico" } } });
+        const calico = the(calicoPlan, "gcp:container/cluster:Cluster").inputs;
+        expect(calico.datapathProvider).to.equal(undefined);
+        expect(calico.networkPolicy).to.deep.equal({ enabled: true, provider: "CALICO" });
+        expect(calico.addonsConfig.networkPolicyConfig).to.deep.equal({ disabled: false });
+        // Everything else about the cluster stays as it is.
+        const rest = (inputs: Obj) => {
+            const { datapathProvider: _d, networkPolicy: _n, addonsConfig, ...others } = inputs;
+            const { networkPolicyConfig: _c, ...addons } = addonsConfig;
+            return { ...others, addons };
+        };
+        expect(rest(calico)).to.deep.equal(rest(dataplane));
+        const wrong = refused("prod-gke", { gcp: { ...gcpConfig, networkPolicy: "cilium" } });
+        expect(wrong.issues.map((i) => i.key)).to.deep.equal(["airflow-platform:gcp.networkPolicy"]);
     });
 
     it("runs the temporary default pool as the node service account, not the Compute Engine default one", () => {

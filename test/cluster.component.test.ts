@@ -137,6 +137,7 @@ describe("cluster component: a GkeCluster planned alone from its Args", () => {
         expect(resolved.releaseChannel).to.equal(gcp?.releaseChannel);
         expect(resolved.sharedStorage).to.equal(gcp?.sharedStorage);
         expect(resolved.maintenanceWindow).to.deep.equal(gcp?.maintenanceWindow);
+        expect(resolved.networkPolicy).to.equal(gcp?.networkPolicy);
         // privateServicesAccess has no config default (required with existingNetwork); on a created network it is create.
         expect(gcp?.network.privateServicesAccess).to.equal(undefined);
         expect(resolved.network).to.deep.equal({ ...gcp?.network, privateServicesAccess: "create" });
@@ -430,6 +431,7 @@ describe("cluster component: its defaults are written once", () => {
             ["gcp.maintenanceWindow.days", GKE_CLUSTER_DEFAULTS.maintenanceWindow.days],
             ["gcp.maintenanceWindow.startTimeUtc", GKE_CLUSTER_DEFAULTS.maintenanceWindow.startTimeUtc],
             ["gcp.maintenanceWindow.hours", GKE_CLUSTER_DEFAULTS.maintenanceWindow.hours],
+            ["gcp.networkPolicy", GKE_CLUSTER_DEFAULTS.networkPolicy],
             // privateServicesAccess has no config default: it is required with gcp.network.existingNetwork (below).
             ...Object.entries(GKE_CLUSTER_DEFAULTS.network)
                 .filter(([k]) => k !== "privateServicesAccess")
@@ -461,6 +463,7 @@ describe("cluster component: its defaults are written once", () => {
             releaseChannel: GKE_CLUSTER_DEFAULTS.releaseChannel,
             sharedStorage: GKE_CLUSTER_DEFAULTS.sharedStorage,
             maintenanceWindow: GKE_CLUSTER_DEFAULTS.maintenanceWindow,
+            networkPolicy: GKE_CLUSTER_DEFAULTS.networkPolicy,
             network: GKE_CLUSTER_DEFAULTS.network,
             database: { mode: "managed", ...CLOUD_SQL_DEFAULTS },
         });

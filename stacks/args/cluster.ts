@@ -68,6 +68,7 @@ export function clusterArgs(config: ClusterConfig): ClusterArgs {
                 releaseChannel: gcp.releaseChannel,
                 sharedStorage: gcp.sharedStorage,
                 maintenanceWindow: gcp.maintenanceWindow,
+                networkPolicy: gcp.networkPolicy,
                 network: gcp.network,
                 ingress: { loadBalancer: gatewayLoadBalancerArgs(config) },
             };

@@ -117,6 +117,13 @@ const gcpSchema = z.strictObject({
         .describe(
             "GKE automatic upgrades and maintenance happen only in this recurring window (at least 48 hours in 32 days)",
         ),
+    networkPolicy: z
+        .enum(["dataplane-v2", "calico"])
+        .default(GKE_CLUSTER_DEFAULTS.networkPolicy)
+        .describe(
+            "How GKE enforces NetworkPolicy: dataplane-v2 (new clusters; creation only, a switch replaces the cluster) or calico " +
+                "(in place on a cluster created without Dataplane V2, which GKE re-creates node by node). See docs/cluster.md",
+        ),
     network: z
         .strictObject({
             existingNetwork: z.string().optional().describe("Use this VPC network (by name) instead of creating one"),

@@ -23,6 +23,13 @@ export interface MaintenanceWindowArgs {
     hours?: number;
 }
 
+/**
+ * How the cluster enforces NetworkPolicy. `dataplane-v2`: GKE Dataplane V2 (eBPF), chosen at creation only
+ * (`datapathProvider` is ForceNew). `calico`: GKE's network policy enforcement (Calico), which a running cluster created
+ * without Dataplane V2 turns on in place (GKE re-creates its nodes, like an upgrade).
+ */
+export type GkeNetworkPolicy = "dataplane-v2" | "calico";
+
 /** The VPC network: created with its subnet, router and Cloud NAT, or an existing one by name. */
 export interface GkeNetworkArgs {
     /** Use this VPC network (by name): no network, router or NAT is created. @default undefined: created */
@@ -83,6 +90,8 @@ export interface GkeClusterArgs extends ManagedClusterArgs<GatewayLoadBalancerAr
     sharedStorage?: FilestoreMode;
     /** @default every day from 01:00 UTC for 4 hours */
     maintenanceWindow?: MaintenanceWindowArgs;
+    /** @default "dataplane-v2" */
+    networkPolicy?: GkeNetworkPolicy;
     /** @default a created network with the default ranges */
     network?: GkeNetworkArgs;
     /** @default { mode: "bundled" } */
@@ -98,6 +107,7 @@ export interface ResolvedGkeClusterArgs extends ResolvedManagedClusterArgs<Gatew
     releaseChannel: "RAPID" | "REGULAR" | "STABLE";
     sharedStorage: FilestoreMode;
     maintenanceWindow: Required<MaintenanceWindowArgs>;
+    networkPolicy: GkeNetworkPolicy;
     network: Required<Omit<GkeNetworkArgs, "existingNetwork" | "existingSubnetwork">> &
         Pick<GkeNetworkArgs, "existingNetwork" | "existingSubnetwork">;
     database: DatabaseArgs<ResolvedCloudSqlArgs>;
@@ -117,13 +127,14 @@ export const CLOUD_SQL_DEFAULTS: ResolvedCloudSqlArgs = {
  */
 export const GKE_CLUSTER_DEFAULTS: Pick<
     ResolvedGkeClusterArgs,
-    "releaseChannel" | "sharedStorage" | "maintenanceWindow"
+    "releaseChannel" | "sharedStorage" | "maintenanceWindow" | "networkPolicy"
 > & {
     network: Omit<ResolvedGkeClusterArgs["network"], "existingNetwork" | "existingSubnetwork">;
     database: DatabaseArgs<CloudSqlArgs>;
 } = {
     releaseChannel: "REGULAR",
     sharedStorage: "basic-hdd",
+    networkPolicy: "dataplane-v2",
     maintenanceWindow: { days: ALL_WEEK, startTimeUtc: "01:00", hours: 4 },
     network: {
         privateServicesAccess: "create",
@@ -150,6 +161,7 @@ export function withGkeClusterDefaults(args: GkeClusterArgs): ResolvedGkeCluster
         region: args.region,
         releaseChannel: args.releaseChannel ?? defaults.releaseChannel,
         sharedStorage: args.sharedStorage ?? defaults.sharedStorage,
+        networkPolicy: args.networkPolicy ?? defaults.networkPolicy,
         maintenanceWindow: {
             days: window.days ?? [...defaults.maintenanceWindow.days],
             startTimeUtc: window.startTimeUtc ?? defaults.maintenanceWindow.startTimeUtc,

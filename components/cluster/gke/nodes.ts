@@ -6,7 +6,14 @@ import { gkeControlPlaneEndpoints, gkeMasterAuthorizedNetworks } from "../contro
 import type { ResolvedGkeClusterArgs } from "./args";
 import type { GkeNetwork } from "./network";
 import type { GkeNodeIdentity } from "./identity";
-import { GkeNodePoolSpec, gkeMaintenancePolicy, gkeNodePoolSpec, gkeSpotPoolSpecs, workersComputeClass } from "./specs";
+import {
+    GkeNodePoolSpec,
+    gkeMaintenancePolicy,
+    gkeNetworkPolicyFields,
+    gkeNodePoolSpec,
+    gkeSpotPoolSpecs,
+    workersComputeClass,
+} from "./specs";
 
 /** The control plane's pool, one spot pool per machine family, and the workers' on-demand fallback. */
 export interface GkeNodePools {
@@ -23,6 +30,7 @@ export function gkeControlPlane(
     opts: { withGcp: pulumi.CustomResourceOptions; apis: pulumi.Resource[] },
 ): gcp.container.Cluster {
     const net = args.network;
+    const { networkPolicyConfig, ...networkPolicy } = gkeNetworkPolicyFields(args.networkPolicy);
     return new gcp.container.Cluster(
         `${name}-gke`,
         {
@@ -43,8 +51,8 @@ export function gkeControlPlane(
                 serviceAccount: parts.nodes.account.email,
                 oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
             },
-            // Dataplane V2 (eBPF) enforces NetworkPolicy; the legacy datapath ignores it without Calico.
-            datapathProvider: "ADVANCED_DATAPATH",
+            // NetworkPolicy enforced by Dataplane V2 (new clusters) or Calico (in place on an older cluster).
+            ...networkPolicy,
             maintenancePolicy: gkeMaintenancePolicy(args.maintenanceWindow),
             releaseChannel: { channel: args.releaseChannel },
             workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
@@ -60,6 +68,7 @@ export function gkeControlPlane(
             addonsConfig: {
                 gcpFilestoreCsiDriverConfig: { enabled: true },
                 gcePersistentDiskCsiDriverConfig: { enabled: true },
+                ...(networkPolicyConfig ? { networkPolicyConfig } : {}),
             },
             // The ingress driver routes through a Gateway (GKE's Gateway API controller).
             gatewayApiConfig: { channel: "CHANNEL_STANDARD" },

@@ -97,6 +97,23 @@ export function cloudNatPorts() {
     };
 }
 
+/**
+ * Pure: the cluster fields that enforce NetworkPolicy. Dataplane V2 is `datapathProvider: ADVANCED_DATAPATH`, ForceNew
+ * (magic-modules resource_container_cluster.go; GKE "Using GKE Dataplane V2": at creation only), with enforcement
+ * built in. Calico is the network policy add-on on the control plane plus `networkPolicy` on the nodes (the provider
+ * applies `addonsConfig` before `networkPolicy` in one update; GKE "Enabling network policy enforcement": the add-on
+ * first, then the nodes, which GKE re-creates); `datapathProvider` stays unset, so a legacy-datapath cluster keeps it.
+ */
+export function gkeNetworkPolicyFields(mode: "dataplane-v2" | "calico"): {
+    datapathProvider?: string;
+    networkPolicy?: { enabled: boolean; provider: string };
+    networkPolicyConfig?: { disabled: boolean };
+} {
+    return mode === "dataplane-v2"
+        ? { datapathProvider: "ADVANCED_DATAPATH" }
+        : { networkPolicy: { enabled: true, provider: "CALICO" }, networkPolicyConfig: { disabled: false } };
+}
+
 /** The recurring maintenance window (`gcp.maintenanceWindow`) as GKE's `maintenancePolicy.recurringWindow`. */
 export function gkeMaintenancePolicy(window: { days: string[]; startTimeUtc: string; hours: number }) {
     // Any past date serves: GKE reads the time of day and the duration, and repeats by the RRULE.

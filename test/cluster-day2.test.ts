@@ -477,6 +477,36 @@ describe("cluster layer, day 2 on EKS", () => {
         ).to.deep.equal(["subnet-private-0", "subnet-private-1", "subnet-private-2"]);
     });
 
+    it("EFS: the plan reads each existing subnet's AZ and refuses two in one AZ; a mount target is deleted before its replacement", async () => {
+        const aws = readStackFile("prod-eks").config.aws as Obj;
+        const existing = (zones: Record<string, string>) =>
+            planOf("prod-eks", {
+                config: { aws: { ...aws, vpc: { existingVpcId: "vpc-0abc", privateSubnetIds: Object.keys(zones) } } },
+                // What EC2 answers for each subnet: aws.ec2.getSubnet's availabilityZone.
+                invokes: {
+                    "aws:ec2/getSubnet:getSubnet": Object.entries(zones).map(([id, zone]) => ({
+                        args: { id },
+                        result: { id, availabilityZone: zone },
+                    })),
+                },
+            });
+        const shared = await existing({ "subnet-a": "eu-west-1a", "subnet-b": "eu-west-1a" }).then(
+            () => undefined,
+            (err: unknown) => String(err),
+        );
+        expect(shared, "two subnets in one AZ must fail the plan").to.be.a("string");
+        expect(shared).to.contain("airflow-platform:aws.vpc.privateSubnetIds");
+        expect(shared).to.contain("subnet-a and subnet-b are all in eu-west-1a");
+        const apart = await existing({ "subnet-a": "eu-west-1a", "subnet-b": "eu-west-1b" });
+        const targets = ofType(apart, "aws:efs/mountTarget:MountTarget");
+        expect(targets.map((m) => m.inputs.subnetId).sort()).to.deep.equal(["subnet-a", "subnet-b"]);
+        // One mount target per AZ: a new subnet in the same AZ cannot get its target while the old one exists
+        // (MountTargetConflict), so the old one goes first.
+        for (const plan of [prod, apart])
+            for (const target of ofType(plan, "aws:efs/mountTarget:MountTarget"))
+                expect(target.deleteBeforeReplace, target.name).to.equal(true);
+    });
+
     it("EFS's StorageClass does not claim volume expansion (the driver has none)", () => {
         const efs = harness
             .kubeObjects(prod, "StorageClass")

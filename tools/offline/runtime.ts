@@ -71,6 +71,17 @@ export interface PlanOptions {
     unset?: string[];
     /** Read the stack file from this folder instead of the repository root. */
     stackDir?: string;
+    /**
+     * What provider functions answer in this plan instead of echoing their arguments (`mockInvoke`): per function
+     * token, the result of each call whose arguments include `args` (e.g. the AZ `aws.ec2.getSubnet` reads). For tests.
+     */
+    invokes?: Record<string, { args: Record<string, unknown>; result: Record<string, unknown> }[]>;
+}
+
+/** The answer `invokes` gives a provider function call, if any. */
+function invokeAnswer(options: PlanOptions, token: string, inputs: Record<string, unknown>) {
+    const matches = (args: Record<string, unknown>) => Object.entries(args).every(([k, v]) => inputs[k] === v);
+    return options.invokes?.[token]?.find((answer) => matches(answer.args))?.result;
 }
 
 /** Placeholders the offline plan uses for `secure:` config values, which cannot be decrypted here. */
@@ -255,7 +266,7 @@ async function planStackNow(stack: string, options: PlanOptions, ownProgram?: ()
                 for (const value of [id, ...stringsIn(extra)]) if (!given.has(value)) mocked.add(value);
                 return { id, state: { ...args.inputs, ...extra } };
             },
-            call: (args) => mockInvoke(args.token, args.inputs),
+            call: (args) => invokeAnswer(options, args.token, args.inputs) ?? mockInvoke(args.token, args.inputs),
         },
         PROJECT,
         stack,

@@ -78,7 +78,9 @@ export function eksStorage(
             new aws.efs.MountTarget(
                 `${name}-efs-${i}`,
                 { fileSystemId: fileSystem.id, subnetId, securityGroups: [efsSecurityGroup.id] },
-                withAws,
+                // EFS takes one mount target per AZ (MountTargetConflict), and subnetId is ForceNew: a subnet swap
+                // within an AZ must delete the old target first (NFS in that AZ pauses until the new one is available).
+                { ...withAws, deleteBeforeReplace: true },
             ),
     );
     const efsRole = serviceAccountRole(identity, `${name}-efs-csi`, {

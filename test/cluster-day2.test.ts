@@ -3,6 +3,7 @@
  * is a defect that a first `up` does not show (docs/cluster.md, "What a config change does to a running cluster").
  */
 import { expect } from "chai";
+import { readFileSync } from "fs";
 import { clusterAutoscalerPolicy, subnetsSharingAZ } from "../components/cluster/eks/specs";
 import {
     DEFAULT_EKS_KUBERNETES_VERSION,
@@ -23,6 +24,7 @@ import * as harness from "./harness";
 import { Plan, PlannedResource, configError, planOf } from "./harness";
 
 type Obj = Record<string, any>;
+const FIXTURES = `${__dirname}/fixtures/cluster-autoscaler`;
 const { ofType, the } = harness.loose;
 
 /** Every URN a resource waits for, directly or through what it waits for. */
@@ -414,6 +416,49 @@ describe("cluster layer, day 2 on EKS", () => {
         } finally {
             process.env[TODAY_VARIABLE] = TEST_TODAY;
         }
+    });
+
+    it("balances the per-AZ on-demand groups: every node label that differs between them is ignored by the autoscaler", () => {
+        // Recorded upstream data (test/fixtures/cluster-autoscaler/README.md): the comparator's built-in ignore list,
+        // and what each label EKS and the kubelet put on a managed group's node takes its value from.
+        const builtIn = JSON.parse(readFileSync(`${FIXTURES}/balancing-ignored-labels.json`, "utf8"));
+        const nodeLabels: Record<string, string> = JSON.parse(
+            readFileSync(`${FIXTURES}/eks-node-labels.json`, "utf8"),
+        ).labels;
+        const groups = nodeGroups(prod).filter((g) => /on-demand-\d+$/.test(g.name));
+        expect(groups.length).to.be.greaterThan(1);
+        const byUrn = new Map(prod.resources.map((r) => [r.urn, r]));
+        // A node of each group, as its labels would be: our own, then EKS's and the kubelet's from their sources.
+        const labelsOf = (group: PlannedResource): Record<string, string> => {
+            const template = group.dependencies.find(
+                (urn) => byUrn.get(urn)?.type === "aws:ec2/launchTemplate:LaunchTemplate",
+            );
+            expect(template, group.name).to.not.equal(undefined);
+            const source: Record<string, unknown> = {
+                capacityType: group.inputs.capacityType,
+                nodegroup: group.urn,
+                launchTemplate: template,
+                region: "region",
+                subnet: group.inputs.subnetIds,
+                node: `${group.urn} node`,
+                amiType: group.inputs.amiType,
+                instanceTypes: group.inputs.instanceTypes,
+                cluster: group.inputs.clusterName,
+            };
+            const derived = Object.entries(nodeLabels).map(([label, from]) => [label, JSON.stringify(source[from])]);
+            return { ...Object.fromEntries(derived), ...(group.inputs.labels as Record<string, string>) };
+        };
+        const [first, ...others] = groups.map(labelsOf);
+        const differing = Object.keys(first).filter((label) => others.some((labels) => labels[label] !== first[label]));
+        expect(differing).to.include("eks.amazonaws.com/sourceLaunchTemplateId");
+        const extraArgs = harness.helmValues(prod, "cluster-cluster-autoscaler").extraArgs as Record<string, unknown>;
+        expect(extraArgs["balance-similar-node-groups"]).to.equal(true);
+        // The chart renders `--<key up to the first _>=<value>` (cluster-autoscaler chart 9.50.1 deployment.yaml).
+        const flagged = Object.entries(extraArgs)
+            .filter(([key]) => key.split("_")[0] === "balancing-ignore-label")
+            .map(([, label]) => label);
+        const ignored = new Set([...builtIn.basicIgnoredLabels, ...builtIn.awsIgnoredLabels, ...flagged]);
+        expect(differing.filter((label) => !ignored.has(label))).to.deep.equal([]);
     });
 
     it("lets the cluster autoscaler resize only its own cluster's Auto Scaling groups", () => {

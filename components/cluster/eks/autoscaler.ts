@@ -4,7 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Placement } from "../types";
 import { eksMinorPins } from "./addons";
 import { EksWorkloadIdentity, serviceAccountRole } from "./identity";
-import { AUTOSCALER_PRIORITIES, clusterAutoscalerPolicy } from "./specs";
+import {
+    AUTOSCALER_PRIORITIES,
+    EKS_PER_GROUP_NODE_LABELS,
+    balancingIgnoreLabelArgs,
+    clusterAutoscalerPolicy,
+} from "./specs";
 
 /**
  * Pinned: cluster-autoscaler chart 9.50.1 (app 1.33.0); the image tag follows the control plane's minor
@@ -44,6 +49,9 @@ export function eksClusterAutoscaler(
                 rbac: { serviceAccount: { create: true, name: serviceAccountName, annotations: role.annotations } },
                 extraArgs: {
                     "balance-similar-node-groups": true,
+                    // The per-AZ groups differ in these labels only (their own launch templates), which would keep
+                    // them apart; one flag per label (chart 9.50.1 deployment.yaml renders `--<key before _>=<value>`).
+                    ...balancingIgnoreLabelArgs(EKS_PER_GROUP_NODE_LABELS),
                     "skip-nodes-with-system-pods": false,
                     // Spot groups first, the fallback when none can grow; ties go to the least idle capacity.
                     expander: "priority,least-waste",

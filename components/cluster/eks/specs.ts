@@ -162,6 +162,24 @@ export const AUTOSCALER_PRIORITIES: Record<string, string[]> = {
 };
 
 /**
+ * Labels EKS puts on a managed node group's nodes whose value is the group's own: its launch template (ID and
+ * version: each group has its own template) and the AMI it resolved (EKS user guide, managed-node-update-behavior;
+ * kubernetes/autoscaler#3230, awsdocs/amazon-eks-user-guide#411). The autoscaler's AWS comparator ignores
+ * `eks.amazonaws.com/nodegroup` but not these, so without `--balancing-ignore-label` the per-AZ on-demand groups
+ * never count as similar (processors/nodegroupset/aws_nodegroups.go).
+ */
+export const EKS_PER_GROUP_NODE_LABELS = [
+    "eks.amazonaws.com/sourceLaunchTemplateId",
+    "eks.amazonaws.com/sourceLaunchTemplateVersion",
+    "eks.amazonaws.com/nodegroup-image",
+] as const;
+
+/** Pure: the chart's `extraArgs` for each ignored label; the chart drops the `_<n>` suffix (`mustRegexFind "^[^_]+"`). */
+export function balancingIgnoreLabelArgs(labels: readonly string[]): Record<string, string> {
+    return Object.fromEntries(labels.map((label, i) => [`balancing-ignore-label_${i + 1}`, label]));
+}
+
+/**
  * Auto Scaling group tags that tell the cluster autoscaler what a node of the pool's group would look like while the
  * group is at zero nodes: its labels and taints (Kubernetes effect names). Without them a spot group that scaled to 0
  * never scales up again.

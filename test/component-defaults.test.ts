@@ -16,7 +16,7 @@ import { airflowSettings } from "../stacks/args/airflow";
 import { exposureSite } from "../stacks/args/exposure";
 import { albLoadBalancerArgs, gatewayLoadBalancerArgs } from "../stacks/args/ingress";
 import { observabilitySettings } from "../stacks/args/observability";
-import { parseStackConfig } from "../stacks/config";
+import { parseStackConfig, stackConfigSchema } from "../stacks/config";
 import { REPO_ROOT } from "../tools/offline/runtime";
 
 const DAGS = { repo: "https://github.com/acme/dags.git" };
@@ -274,5 +274,81 @@ describe("component defaults: the @default tags of the Args agree with the const
                     covered.some((c) => c === leaf || leaf.startsWith(`${c}.`) || c.startsWith(`${leaf}.`)),
                     `${component.name}.${leaf} has no @default tag in ${component.file}`,
                 ).to.equal(true);
+        });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The hand-written "Key | Default" tables of the layer docs, against the schema's defaults
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Each doc's config table and the config section its keys are relative to. */
+const DOC_TABLES: { doc: string; section: string[] }[] = [
+    { doc: "docs/airflow.md", section: ["airflow"] },
+    { doc: "docs/observability.md", section: ["monitoring"] },
+    { doc: "docs/exposure.md", section: [] },
+];
+
+/** A documented default: the full config key and the default cell's text (inside its backticks). */
+interface DocumentedConfigDefault {
+    row: string;
+    key: string[];
+    text: string;
+}
+
+/** Backticked text, or undefined when a cell item is prose ("derived", "1 in dev, 2 in prod"). */
+const backticked = (item: string) => /^`([^`]+)`$/.exec(item.trim())?.[1];
+
+/**
+ * The `| Key | Default | Meaning |` table of a doc, row by row: a keys cell (`a`, `.b` relative to the one before,
+ * separated by ", " or " / ") against a defaults cell with one value for all or one per key. Prose defaults are skipped.
+ */
+function docTableDefaults(doc: string, section: string[]): DocumentedConfigDefault[] {
+    const lines = fs.readFileSync(path.join(REPO_ROOT, doc), "utf8").split("\n");
+    const header = lines.findIndex((l) => /^\|\s*Key\s*\|\s*Default\s*\|/.test(l));
+    expect(header, `${doc} has a "| Key | Default |" table`).to.be.greaterThan(-1);
+    const found: DocumentedConfigDefault[] = [];
+    for (const line of lines.slice(header + 2)) {
+        if (!line.startsWith("|")) break;
+        const [keysCell, defaultsCell] = line.split(/(?<!\\)\|/).slice(1, 3);
+        const keyItems = keysCell
+            .trim()
+            .split(/, | \/ /)
+            .map(backticked);
+        if (keyItems.some((k) => k === undefined || /[<{]/.test(k))) continue;
+        const keys: string[][] = [];
+        for (const k of keyItems as string[]) {
+            const previous = keys[keys.length - 1];
+            keys.push(k.startsWith(".") && previous ? [...previous.slice(0, -1), k.slice(1)] : k.split("."));
+        }
+        // A defaults cell of prose only ("1 in dev, 2 in prod") documents what the schema cannot hold.
+        if (!defaultsCell.includes("`")) continue;
+        const values = defaultsCell.trim().split(/, | \/ /);
+        const pairs =
+            values.length === 1
+                ? keys.map((k) => [k, values[0]] as const)
+                : keys.map((k, i) => [k, values[i]] as const);
+        expect(values.length === 1 || values.length === keys.length, `${doc}: a value per key in ${line}`).to.equal(
+            true,
+        );
+        for (const [key, value] of pairs) {
+            const text = backticked(value);
+            if (text !== undefined) found.push({ row: line, key: [...section, ...key], text });
+        }
+    }
+    return found;
+}
+
+describe("component defaults: the layer docs' config tables show the schema's defaults", () => {
+    // The schema's defaults for a stack that sets only the DAG repository (exposure's defaults are there when it is off).
+    const parsed = stackConfigSchema.parse({ airflow: { dags: DAGS } });
+    const shown = (value: unknown) => (typeof value === "object" ? JSON.stringify(value) : String(value));
+
+    for (const { doc, section } of DOC_TABLES)
+        it(`${doc}: every backticked default is the schema's`, () => {
+            const documented = docTableDefaults(doc, section);
+            const compared = documented.filter((d) => at(parsed, d.key) !== undefined);
+            // Keys whose default is derived (`image.tag` is `version`) have none in the schema; the rest are compared.
+            expect(compared.length, `${doc}: defaults compared`).to.be.greaterThan(5);
+            for (const d of compared) expect(d.text, `${doc}: ${d.key.join(".")}`).to.equal(shown(at(parsed, d.key)));
         });
 });

@@ -2,7 +2,8 @@
  * The config layer's own defaults: those that depend on the cloud, the environment or the kind of stack, which no
  * component can know. Every other default belongs to its component and is written once there, as a constant in its
  * args.ts (`AIRFLOW_DEFAULTS`, `OBSERVABILITY_DEFAULTS`, `EXPOSURE_DEFAULTS`, `INGRESS_DEFAULTS`,
- * `DEVSPACE_FRAME_DEFAULTS`, `KEDA_DEFAULTS`; Airflow's sizing by environment is `airflowSizing`): the schema's
+ * `DEVSPACE_FRAME_DEFAULTS`, `KEDA_DEFAULTS`, the cluster kinds' `GKE_CLUSTER_DEFAULTS`, `EKS_CLUSTER_DEFAULTS`,
+ * `EXISTING_CLUSTER_DEFAULTS` and their databases'; Airflow's sizing by environment is `airflowSizing`): the schema's
  * `.default(...)`s read those constants, and the component applies the same ones to Args written by hand.
  * The config layer's other choices by cloud or environment are made where the config is mapped to Args
  * (stacks/args/: e.g. Observability's `clusterDns` and sizes, `deletionProtection` as Airflow's `protect`).

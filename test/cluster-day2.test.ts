@@ -279,7 +279,7 @@ describe("cluster layer, day 2 on EKS", () => {
         for (const group of nodeGroups(extended)) expect(group.inputs.version, group.name).to.equal("1.33");
     });
 
-    it("runs vpc-cni, kube-proxy, coredns and the EBS CSI driver as managed add-ons at the minor's pins, the core ones after the nodes", () => {
+    it("runs vpc-cni, kube-proxy, coredns, the EBS CSI driver and the Pod Identity agent as managed add-ons at the minor's pins, the core ones after the nodes", () => {
         for (const [plan, minor] of [
             [prod, "1.35"],
             [extended, "1.33"],
@@ -290,6 +290,7 @@ describe("cluster layer, day 2 on EKS", () => {
                 ["kube-proxy", EKS_ADDON_VERSIONS[minor].kubeProxy],
                 ["coredns", EKS_ADDON_VERSIONS[minor].coredns],
                 ["aws-ebs-csi-driver", EKS_ADDON_VERSIONS[minor].ebsCsi],
+                ["eks-pod-identity-agent", EKS_ADDON_VERSIONS[minor].podIdentityAgent],
             ]) {
                 const a = addon(plan, name);
                 expect(a, name).to.not.equal(undefined);
@@ -298,11 +299,12 @@ describe("cluster layer, day 2 on EKS", () => {
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "OVERWRITE",
                 });
-                if (name !== "aws-ebs-csi-driver") for (const g of groups) expect(a.dependencies, name).to.include(g);
+                // The core ones wait for nodes; the Pod Identity agent comes before them, the EBS driver with storage.
+                if (["vpc-cni", "kube-proxy", "coredns"].includes(name))
+                    for (const g of groups) expect(a.dependencies, name).to.include(g);
             }
-            // Not pinned: no source gives their versions per minor; EKS installs its default for the minor.
-            for (const name of ["aws-efs-csi-driver", "eks-pod-identity-agent"])
-                expect(addon(plan, name).inputs, name).to.not.have.property("addonVersion");
+            // Not pinned: no source gives its versions per minor; EKS installs its default for the minor.
+            expect(addon(plan, "aws-efs-csi-driver").inputs).to.not.have.property("addonVersion");
             const autoscaler = ofType(plan, "kubernetes:helm.sh/v3:Release").find(
                 (r) => r.inputs.chart === "cluster-autoscaler",
             )!;
@@ -320,7 +322,7 @@ describe("cluster layer, day 2 on EKS", () => {
         expect(minors).to.deep.equal(["1.32", "1.33", "1.34", "1.35"]);
         minors.forEach((minor, i) => {
             const pins = EKS_ADDON_VERSIONS[minor];
-            for (const version of [pins.vpcCni, pins.coredns, pins.kubeProxy, pins.ebsCsi])
+            for (const version of [pins.vpcCni, pins.coredns, pins.kubeProxy, pins.ebsCsi, pins.podIdentityAgent])
                 expect(version, minor).to.match(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
             // kube-proxy and the autoscaler follow the control plane's minor.
             expect(pins.kubeProxy, minor).to.match(new RegExp(`^v${minor.replace(".", "\\.")}\\.`));

@@ -15,6 +15,13 @@ import {
     withGkeClusterDefaults,
 } from "../components/cluster";
 import type { Placement } from "../components/cluster/types";
+import {
+    EKS_ADDON_VERSIONS,
+    EKS_PINNED_ADDONS,
+    EKS_UNPINNED_ADDONS,
+    SUPPORTED_EKS_VERSIONS,
+    eksAddonVersion,
+} from "../components/cluster/eks/addons";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import { ArgsError } from "../components/validation";
@@ -25,6 +32,7 @@ import { CLOUD_SQL_DEFAULTS, GKE_CLUSTER_DEFAULTS } from "../components/cluster/
 import { clusterArgs } from "../stacks/args/cluster";
 import { schemaAt } from "../stacks/config/errors";
 import { planComponent } from "./fake-cluster";
+import { TEST_TODAY } from "./fixed-date";
 import { ofType, the } from "./harness";
 
 const pools: NodePoolsArgs = {
@@ -191,8 +199,10 @@ const eksArgs = (more: Partial<EksClusterArgs> = {}): EksClusterArgs => ({
     clusterName: "alone",
     stack: "test",
     region: "eu-west-1",
-    // In EKS standard support until 2027-03-27: the component refuses STANDARD on a minor past it (checkEksClusterArgs).
+    // In EKS standard support until 2027-03-27: the component refuses STANDARD on a minor past it (checkEksClusterArgs),
+    // checked on the tests' fixed day rather than the clock's, so that no case changes its verdict on that day.
     kubernetesVersion: "1.35",
+    today: new Date(`${TEST_TODAY}T00:00:00Z`),
     nodePools: {
         onDemand: { machineTypes: ["m7i.large"], minNodes: 1, maxNodes: 3, diskSizeGb: 100 },
         spot: { machineTypes: ["m7i.xlarge", "m6i.xlarge", "m6a.xlarge"], minNodes: 0, maxNodes: 10, diskSizeGb: 100 },
@@ -309,6 +319,32 @@ async function refusalOf(build: () => void) {
     });
     return { refusal, plan };
 }
+
+describe("cluster component: every EKS add-on is pinned per minor, or left on EKS's default on purpose", () => {
+    it("at each pinned minor, each add-on the cluster creates runs the minor's pin or is in EKS_UNPINNED_ADDONS", async () => {
+        const day = new Date(`${TEST_TODAY}T00:00:00Z`);
+        for (const minor of SUPPORTED_EKS_VERSIONS) {
+            // Past standard support on the tests' day: the billed policy, as such a cluster needs.
+            const plan = await planComponent(() => {
+                new EksCluster("cluster", eksArgs({ kubernetesVersion: minor, extendedSupport: true, today: day }));
+            });
+            const addons = ofType(plan, "aws:eks/addon:Addon");
+            const names = addons.map((a) => (a.inputs as { addonName: string }).addonName).sort();
+            expect(names, minor).to.deep.equal(
+                [...Object.keys(EKS_PINNED_ADDONS), ...Object.keys(EKS_UNPINNED_ADDONS)].sort(),
+            );
+            for (const addon of addons) {
+                const { addonName, addonVersion } = addon.inputs as { addonName: string; addonVersion?: string };
+                const field = EKS_PINNED_ADDONS[addonName as keyof typeof EKS_PINNED_ADDONS];
+                if (field) expect(addonVersion, `${minor} ${addonName}`).to.equal(EKS_ADDON_VERSIONS[minor][field]);
+                else expect(addonVersion, `${minor} ${addonName}: EKS's default`).to.equal(undefined);
+            }
+        }
+        // An add-on in neither table is refused when the program asks for its version.
+        expect(() => eksAddonVersion("aws-mountpoint-s3-csi-driver", "1.35")).to.throw("neither pinned");
+        expect(Object.keys(EKS_UNPINNED_ADDONS)).to.deep.equal(["aws-efs-csi-driver"]);
+    });
+});
 
 describe("cluster component: bad Args are refused by path before any resource", () => {
     it("a GkeCluster: one spot type per family, a 48-hour maintenance window, a subnetwork's network, Cloud SQL's retention", async () => {

@@ -18,6 +18,7 @@ export interface EksMinorPins {
     coredns: string;
     kubeProxy: string;
     ebsCsi: string;
+    podIdentityAgent: string;
     /** Image tag of registry.k8s.io/autoscaling/cluster-autoscaler, whose minor follows the control plane's. */
     clusterAutoscaler: string;
 }
@@ -27,9 +28,9 @@ export interface EksMinorPins {
  * managing-kube-proxy). 1.34 and 1.35 add-ons, and aws-ebs-csi-driver for all four: the newest version
  * `aws eks describe-addon-versions --kubernetes-version <minor>` returned on 2026-03-05/06, as recorded by
  * cookpad/terraform-aws-eks (`hack/versions` → versions.tf on main for 1.35, branches release-1-34/-33/-32, PRs
- * #394-#398). Autoscaler images: kubernetes/kops' default per minor (pkg/model/components/clusterautoscaler.go).
- * aws-efs-csi-driver and eks-pod-identity-agent stay on EKS's default version for the minor: no source gives their
- * versions per minor.
+ * #394-#398). eks-pod-identity-agent: awslabs/cdk-eks-blueprints' per-minor versionMap
+ * (lib/addons/eks-pod-identity-agent/index.ts: v1.3.10-eksbuild.2 for 1.31-1.35, commits 2ae00be3 and 0b82904e, 2026).
+ * Autoscaler images: kubernetes/kops' default per minor (pkg/model/components/clusterautoscaler.go).
  */
 export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
     "1.32": {
@@ -37,6 +38,7 @@ export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
         coredns: "v1.11.4-eksbuild.24",
         kubeProxy: "v1.32.9-eksbuild.2",
         ebsCsi: "v1.56.0-eksbuild.1",
+        podIdentityAgent: "v1.3.10-eksbuild.2",
         clusterAutoscaler: "v1.32.7",
     },
     "1.33": {
@@ -44,6 +46,7 @@ export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
         coredns: "v1.12.4-eksbuild.1",
         kubeProxy: "v1.33.5-eksbuild.2",
         ebsCsi: "v1.56.0-eksbuild.1",
+        podIdentityAgent: "v1.3.10-eksbuild.2",
         clusterAutoscaler: "v1.33.5",
     },
     "1.34": {
@@ -51,6 +54,7 @@ export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
         coredns: "v1.13.2-eksbuild.1",
         kubeProxy: "v1.34.3-eksbuild.5",
         ebsCsi: "v1.56.0-eksbuild.1",
+        podIdentityAgent: "v1.3.10-eksbuild.2",
         clusterAutoscaler: "v1.34.4",
     },
     "1.35": {
@@ -58,11 +62,41 @@ export const EKS_ADDON_VERSIONS: Record<string, EksMinorPins> = {
         coredns: "v1.13.2-eksbuild.1",
         kubeProxy: "v1.35.0-eksbuild.2",
         ebsCsi: "v1.56.0-eksbuild.1",
+        podIdentityAgent: "v1.3.10-eksbuild.2",
         clusterAutoscaler: "v1.35.1",
     },
 };
 
 export const SUPPORTED_EKS_VERSIONS = Object.keys(EKS_ADDON_VERSIONS);
+
+/** The managed add-ons pinned per minor, by EKS add-on name: the field of EksMinorPins that holds each one's version. */
+export const EKS_PINNED_ADDONS = {
+    "vpc-cni": "vpcCni",
+    "kube-proxy": "kubeProxy",
+    coredns: "coredns",
+    "aws-ebs-csi-driver": "ebsCsi",
+    "eks-pod-identity-agent": "podIdentityAgent",
+} as const satisfies Record<string, keyof EksMinorPins>;
+
+/**
+ * Managed add-ons left on EKS's default version for the minor (EKS picks it at creation and never upgrades it), with
+ * why. aws-efs-csi-driver: no source records its add-on versions per minor (cookpad/terraform-aws-eks' hack/versions
+ * and awslabs/cdk-eks-blueprints, which installs the driver's Helm chart instead, cover it for none).
+ */
+export const EKS_UNPINNED_ADDONS: Record<string, string> = {
+    "aws-efs-csi-driver": "no per-minor source of its EKS add-on versions",
+};
+
+/**
+ * The version of a managed add-on on a pinned minor; undefined for one left on EKS's default (EKS_UNPINNED_ADDONS);
+ * an error for an add-on that is in neither table, so that none is created without a decision.
+ */
+export function eksAddonVersion(addonName: string, kubernetesVersion: string): string | undefined {
+    if (addonName in EKS_PINNED_ADDONS)
+        return eksMinorPins(kubernetesVersion)[EKS_PINNED_ADDONS[addonName as keyof typeof EKS_PINNED_ADDONS]];
+    if (addonName in EKS_UNPINNED_ADDONS) return undefined;
+    throw new Error(`EKS add-on ${addonName} is neither pinned (EKS_ADDON_VERSIONS) nor listed in EKS_UNPINNED_ADDONS`);
+}
 
 /**
  * End of EKS standard support per pinned minor (endoflife.date/amazon-eks; Amazon EKS User Guide, "Kubernetes version

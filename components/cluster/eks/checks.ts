@@ -6,7 +6,7 @@
 import type { ArgsIssue } from "../../validation";
 import type { DatabaseArgs } from "../args";
 import { NODE_POOL_KINDS, checkManagedClusterArgs } from "../checks";
-import { SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "./addons";
+import { EKS_PINNED_ADDONS, SUPPORTED_EKS_VERSIONS, eksStandardSupportEnded } from "./addons";
 import { type EksClusterArgs, type ResolvedEksClusterArgs, type ResolvedRdsArgs, withEksClusterDefaults } from "./args";
 import { instanceShape, isArm64, parseInstanceType } from "./instance-types";
 import { EKS_NODE_AMI_TYPE } from "./specs";
@@ -100,7 +100,7 @@ export function checkEksClusterArgs(args: EksClusterArgs, today: Date = args.tod
     if (!SUPPORTED_EKS_VERSIONS.includes(eks.kubernetesVersion))
         issue(
             "kubernetesVersion",
-            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups, add-ons (vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver) and cluster-autoscaler image are pinned`,
+            `must be one of ${SUPPORTED_EKS_VERSIONS.join(", ")} on eks: the versions whose node groups, add-ons (${Object.keys(EKS_PINNED_ADDONS).join(", ")}) and cluster-autoscaler image are pinned`,
         );
     // STANDARD on a minor past standard support: EKS upgrades such a cluster by itself (past the pinned add-ons and
     // node groups), and a cluster already in extended support cannot go back to STANDARD (Amazon EKS User Guide,

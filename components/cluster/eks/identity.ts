@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceAccountBinding, ServiceAccountBindingRequest } from "../types";
+import { eksAddonVersion } from "./addons";
 import { bucketAccessPolicy, irsaTrustPolicy, podIdentityTrustPolicy } from "./specs";
 
 /** What `serviceAccountRole` needs: who assumes the role, and what it may do. */
@@ -45,6 +46,7 @@ export interface EksWorkloadIdentity {
 export function eksWorkloadIdentity(
     name: string,
     mode: "pod-identity" | "irsa",
+    kubernetesVersion: string,
     cluster: aws.eks.Cluster,
     withAws: pulumi.CustomResourceOptions,
 ): EksWorkloadIdentity {
@@ -56,7 +58,14 @@ export function eksWorkloadIdentity(
             dependencies: [
                 new aws.eks.Addon(
                     `${name}-pod-identity-agent`,
-                    { clusterName, addonName: "eks-pod-identity-agent", resolveConflictsOnCreate: "OVERWRITE" },
+                    {
+                        clusterName,
+                        addonName: "eks-pod-identity-agent",
+                        // Pinned per minor: raising kubernetesVersion upgrades it with the other add-ons.
+                        addonVersion: eksAddonVersion("eks-pod-identity-agent", kubernetesVersion),
+                        resolveConflictsOnCreate: "OVERWRITE",
+                        resolveConflictsOnUpdate: "OVERWRITE",
+                    },
                     withAws,
                 ),
             ],

@@ -71,7 +71,7 @@ function eksParts(name: string, args: ResolvedEksClusterArgs, parent: pulumi.Com
     const cluster = eksControlPlane(name, args, network, withAws);
     const nodeSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     eksApiAccess(name, args, { clusterName: cluster.name, nodeSecurityGroupId }, withAws);
-    const identity = eksWorkloadIdentity(name, args.workloadIdentity, cluster, withAws);
+    const identity = eksWorkloadIdentity(name, args.workloadIdentity, args.kubernetesVersion, cluster, withAws);
     const nodeGroups = eksNodeGroups(name, args, { clusterName: cluster.name, network }, { withAws, parent });
     const allNodeGroups = [...nodeGroups.onDemand, ...nodeGroups.spot, nodeGroups.fallback];
     const coreAddons = eksCoreAddonResources(name, args.kubernetesVersion, cluster.name, allNodeGroups, withAws);

@@ -9,7 +9,7 @@ import {
     ebsStorageClass,
     efsStorageClass,
 } from "../storage";
-import { eksMinorPins } from "./addons";
+import { eksAddonVersion } from "./addons";
 import type { ResolvedEksClusterArgs } from "./args";
 import { MANAGED_POLICY } from "./control-plane";
 import { EksWorkloadIdentity, serviceAccountRole } from "./identity";
@@ -96,6 +96,8 @@ export function eksStorage(
         {
             clusterName,
             addonName: "aws-efs-csi-driver",
+            // Undefined: EKS's default for the minor (EKS_UNPINNED_ADDONS says why).
+            addonVersion: eksAddonVersion("aws-efs-csi-driver", args.kubernetesVersion),
             resolveConflictsOnCreate: "OVERWRITE",
             ...(args.workloadIdentity === "pod-identity"
                 ? { podIdentityAssociations: [{ roleArn: efsRole.role.arn, serviceAccount: "efs-csi-controller-sa" }] }
@@ -132,7 +134,7 @@ export function eksStorage(
             clusterName,
             addonName: "aws-ebs-csi-driver",
             // One version for every pinned minor (describe-addon-versions lists it for 1.32-1.35).
-            addonVersion: eksMinorPins(args.kubernetesVersion).ebsCsi,
+            addonVersion: eksAddonVersion("aws-ebs-csi-driver", args.kubernetesVersion),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             // The add-on's own optional default class (defaultStorageClass.enabled) is unencrypted; ours below is not.

@@ -23,6 +23,17 @@ export const DEFAULT_NODE_POOLS: Record<"gke" | "eks", { onDemand: string[]; spo
 };
 
 /**
+ * Default size of each node pool when the file leaves it out: the control plane's on-demand pool keeps one node, the
+ * spot pools (and the fallback, which takes the spot maximum) scale from zero. `diskSizeGb` is each node's boot disk.
+ */
+export const DEFAULT_NODE_POOL_SIZES = {
+    onDemand: { minNodes: 1, maxNodes: 3 },
+    spot: { minNodes: 0, maxNodes: 10 },
+    fallback: { minNodes: 0 },
+    diskSizeGb: 100,
+} as const;
+
+/**
  * A devspace's Airflow (stackKind devspace, not prod), over the component's defaults: its quota holds one Celery worker
  * beside the control plane, and `airflow db clean` is off (the devspace is short-lived and the CronJob would take
  * quota).

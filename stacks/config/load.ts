@@ -16,7 +16,7 @@ import {
     airflowSizing,
     workerConcurrencyFor,
 } from "../../components/airflow/args";
-import { DEFAULT_NODE_POOLS, DEVSPACE_AIRFLOW_DEFAULTS } from "./defaults";
+import { DEFAULT_NODE_POOLS, DEFAULT_NODE_POOL_SIZES, DEVSPACE_AIRFLOW_DEFAULTS } from "./defaults";
 import packageJson from "../../package.json";
 import { ConfigError, ConfigIssue, describeIssue, describeZodIssue, didYouMean, fullKey } from "./errors";
 import { checkIgnoredKeys } from "./ignored";
@@ -262,8 +262,8 @@ function resolve(
     // Node pools: cloud defaults, then range checks.
     const defaults = cloud === "eks" ? DEFAULT_NODE_POOLS.eks : DEFAULT_NODE_POOLS.gke;
     const pools = {
-        onDemand: withDefaultTypes(c.nodePools?.onDemand, defaults.onDemand, { minNodes: 1, maxNodes: 3 }),
-        spot: withDefaultTypes(c.nodePools?.spot, defaults.spot, { minNodes: 0, maxNodes: 10 }),
+        onDemand: withDefaultTypes(c.nodePools?.onDemand, defaults.onDemand, DEFAULT_NODE_POOL_SIZES.onDemand),
+        spot: withDefaultTypes(c.nodePools?.spot, defaults.spot, DEFAULT_NODE_POOL_SIZES.spot),
     };
     const spotTypes = pools.spot.machineTypes;
     const fallbackPool = withDefaultTypes(
@@ -271,7 +271,7 @@ function resolve(
         cloud === "eks"
             ? spotTypes.filter((t) => instanceShape(t) === instanceShape(spotTypes[0]))
             : spotTypes.slice(0, 1),
-        { minNodes: 0, maxNodes: pools.spot.maxNodes },
+        { ...DEFAULT_NODE_POOL_SIZES.fallback, maxNodes: pools.spot.maxNodes },
     );
     const allPools = { ...pools, fallback: fallbackPool };
     // An empty list given in the file would be replaced by the defaults above; the cluster component refuses the rest.
@@ -391,7 +391,7 @@ function withDefaultTypes(
         machineTypes: pool?.machineTypes?.length ? pool.machineTypes : machineTypes,
         minNodes: pool?.minNodes ?? bounds.minNodes,
         maxNodes: pool?.maxNodes ?? bounds.maxNodes,
-        diskSizeGb: pool?.diskSizeGb ?? 100,
+        diskSizeGb: pool?.diskSizeGb ?? DEFAULT_NODE_POOL_SIZES.diskSizeGb,
     };
 }
 

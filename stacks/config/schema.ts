@@ -15,6 +15,7 @@ import {
 import { EXPOSURE_DEFAULTS } from "../../components/exposure/args";
 import type { Resources } from "../../components/quantities";
 import type { NodePoolArgs } from "../../components/cluster/args";
+import { DEFAULT_NODE_POOL_SIZES } from "./defaults";
 import { DEFAULT_EKS_KUBERNETES_VERSION } from "../../components/cluster/eks/addons";
 import { EKS_CLUSTER_DEFAULTS, RDS_DEFAULTS } from "../../components/cluster/eks/args";
 import { EXISTING_CLUSTER_DEFAULTS } from "../../components/cluster/existing/args";
@@ -289,7 +290,9 @@ export const poolSchema = z.strictObject({
         .min(0)
         .max(1000)
         .optional()
-        .describe("Autoscaling minimum. Default: 1 on-demand, 0 spot"),
+        .describe(
+            `Autoscaling minimum. Default: ${DEFAULT_NODE_POOL_SIZES.onDemand.minNodes} on-demand, ${DEFAULT_NODE_POOL_SIZES.spot.minNodes} spot and fallback`,
+        ),
     maxNodes: z
         .number()
         .int()
@@ -297,9 +300,15 @@ export const poolSchema = z.strictObject({
         .max(1000)
         .optional()
         .describe(
-            "Autoscaling maximum, of each spot pool or group (each can carry all the work alone). Default: 3 on-demand, 10 spot, the spot value for the fallback",
+            `Autoscaling maximum, of each spot pool or group (each can carry all the work alone). Default: ${DEFAULT_NODE_POOL_SIZES.onDemand.maxNodes} on-demand, ${DEFAULT_NODE_POOL_SIZES.spot.maxNodes} spot, the spot value for the fallback`,
         ),
-    diskSizeGb: z.number().int().min(20).max(4000).default(100).describe("Boot disk size (GB)"),
+    diskSizeGb: z
+        .number()
+        .int()
+        .min(20)
+        .max(4000)
+        .default(DEFAULT_NODE_POOL_SIZES.diskSizeGb)
+        .describe("Boot disk size (GB)"),
 });
 /** A node pool with every default resolved: the cluster layer's own type. */
 export type NodePoolConfig = NodePoolArgs;

@@ -77,3 +77,58 @@ describe("architecture: components declare their own Args and never import stack
         expect(offenders, "files under components/ importing stacks/").to.deep.equal([]);
     });
 });
+
+describe("architecture: no component imports a sibling; stacks/ wires what one needs of another", () => {
+    const componentsDir = path.join(REPO_ROOT, "components");
+    /**
+     * Where a file under components/ may import from: its own component's folder, the cluster layer (the ground floor,
+     * components/cluster/**) and the shared modules components/*.ts; packages and node built-ins are not components.
+     * Type-only imports count too: a sibling's type is still a sibling's module (declare the shape you read instead).
+     */
+    const forbiddenImports = (file: string, source: string): string[] => {
+        const [own] = path.relative(componentsDir, file).split(path.sep);
+        return specifiers(source).filter((s) => {
+            if (!s.startsWith(".")) return false;
+            const target = path.relative(componentsDir, path.resolve(path.dirname(file), s));
+            const parts = target.split(path.sep);
+            if (target.startsWith("..") || path.isAbsolute(target)) return false; // outside components/: the stacks/ test's
+            // components/<shared>.ts, unless the name is a component's folder (its index.ts): `../keda` is KEDA's.
+            const isComponent = fs.existsSync(path.join(componentsDir, parts[0], "index.ts"));
+            if (parts.length === 1 && !isComponent) return false;
+            return parts[0] !== own && parts[0] !== "cluster";
+        });
+    };
+
+    it("the scan tells a sibling from the component's own folder, the cluster layer and the shared modules", () => {
+        const file = path.join(componentsDir, "devspace", "frame.ts");
+        const forbidden = (line: string) => forbiddenImports(file, line).length > 0;
+        for (const line of [
+            'import { AIRFLOW_PORTS } from "../airflow/values";',
+            'import type { StatsdService } from "../airflow/statsd-service";',
+            'import { KEDA_OPERATOR_POD_LABELS } from "../keda";',
+            'export { Keda } from "../keda/index";',
+            'const k = require("../keda");',
+        ])
+            expect(forbidden(line), line).to.equal(true);
+        for (const line of [
+            'import { devspaceNamespace } from "./namespace";',
+            'import type { PoolPlacements } from "../cluster/types";',
+            'import { refuseArgs } from "../validation";',
+            'import * as k8s from "@pulumi/kubernetes";',
+        ])
+            expect(forbidden(line), line).to.equal(false);
+        // The cluster layer is the ground floor: it may import the shared modules, never a component above it.
+        const eks = path.join(componentsDir, "cluster", "eks", "control-plane.ts");
+        expect(forbiddenImports(eks, 'import { devspaceGroup } from "../../devspace/namespace";')).to.have.length(1);
+        expect(forbiddenImports(eks, 'import { refuseArgs } from "../../validation";')).to.deep.equal([]);
+    });
+
+    it("a file under components/<a>/ imports only components/<a>/, components/cluster/** and components/*.ts", () => {
+        const files = sourceFiles(componentsDir);
+        expect(files.length).to.be.greaterThan(40);
+        const offenders = files.flatMap((file) =>
+            forbiddenImports(file, fs.readFileSync(file, "utf8")).map((s) => `${path.relative(REPO_ROOT, file)}: ${s}`),
+        );
+        expect(offenders, "component files importing a sibling component").to.deep.equal([]);
+    });
+});

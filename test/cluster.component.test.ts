@@ -381,7 +381,9 @@ describe("cluster component: bad Args are refused by path before any resource", 
                 fallback: { machineTypes: ["m6i.xlarge", "r6i.2xlarge"], minNodes: 0, maxNodes: 2, diskSizeGb: 100 },
             },
             accessEntries: [{ principalArn: admin }],
-            devspaceOwners: [{ name: "alice", principalArn: admin }],
+            devspaceOwners: [
+                { name: "alice", principalArn: admin, kubernetesGroup: "airflow-platform:devspace:alice" },
+            ],
             database: { mode: "managed", storageGb: 100, maxStorageGb: 50 },
         });
         const { refusal, plan } = await refusalOf(() => new EksCluster("cluster", args));

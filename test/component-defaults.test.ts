@@ -84,7 +84,12 @@ describe("component defaults: a stack that sets nothing gets the component's own
 
     it("DevspaceFrame: the schema's devspaces[].quota is DEVSPACE_FRAME_DEFAULTS", () => {
         const frame = (entry: DevspaceFrameArgs["entry"]) =>
-            withDevspaceFrameDefaults({ entry, provider: undefined as never, cluster: undefined as never }).entry;
+            withDevspaceFrameDefaults({
+                entry,
+                provider: undefined as never,
+                cluster: undefined as never,
+                airflowPods: undefined as never,
+            }).entry;
         expect(frame(gke.devspaces[0])).to.deep.equal(frame(ENTRY));
         expect(gke.devspaces[0].quota).to.deep.equal(DEVSPACE_FRAME_DEFAULTS.entry.quota);
     });

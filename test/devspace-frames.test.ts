@@ -10,6 +10,7 @@ import {
     parseDevspaceFrame,
 } from "../components/devspace";
 import { parseCpu, parseMemory } from "../components/quantities";
+import { DEVSPACE_AIRFLOW_PODS } from "../stacks/args/devspace";
 import { parseStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/offline/runtime";
 import { Plan, PlannedResource, configError, helmValues, ofType, planOf } from "./harness";
@@ -196,7 +197,7 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
         expect(prometheus.ingress[0].ports).to.deep.equal([{ protocol: "TCP", port: 9102 }]);
         expect(byName["allow-https-and-ssh-out"].egress[0].ports.map((p: Obj) => p.port)).to.deep.equal([443, 22]);
         expect(
-            devspaceNetworkPolicies(undefined).map((p) => p.name),
+            devspaceNetworkPolicies(DEVSPACE_AIRFLOW_PODS, undefined).map((p) => p.name),
             "no monitoring, no Prometheus rule",
         ).to.not.include("allow-shared-prometheus");
     });
@@ -225,7 +226,7 @@ describe("devspace frames: owned by the dev stack, one per entry of its devspace
             },
         ]);
         expect(
-            devspaceNetworkPolicies("monitoring", undefined).map((p) => p.name),
+            devspaceNetworkPolicies(DEVSPACE_AIRFLOW_PODS, "monitoring", undefined).map((p) => p.name),
             "no KEDA, no KEDA rule",
         ).to.not.include("allow-keda-to-database");
     });

@@ -1,12 +1,19 @@
 /** The DevspaceFrame component planned alone: a fake cluster, no stack config, no dev stack. */
 import { expect } from "chai";
-import { DevspaceFrame, DevspaceFrameArgs } from "../components/devspace";
+import { DevspaceAirflowPods, DevspaceFrame, DevspaceFrameArgs } from "../components/devspace";
 import { ArgsError } from "../components/validation";
 import type { Plan } from "../tools/offline/runtime";
 import { fakeCluster, planComponent } from "./fake-cluster";
 import { kubeObjects } from "./harness";
 
 type Obj = Record<string, any>;
+
+/** The Airflow pods and ports as a stack would hand them over; not the chart's, so the test sees these reach the policies. */
+const AIRFLOW_PODS: DevspaceAirflowPods = {
+    statsdExporter: { podLabels: { app: "exporter" }, port: { protocol: "TCP", port: 19102 } },
+    database: { podLabels: { app: "db", role: "primary" }, port: { protocol: "TCP", port: 15432 } },
+};
+const KEDA = { namespace: "keda", podLabels: { app: "keda-op" } };
 
 /** Plans one frame for "alice" on a fake cluster, with `extra` Args (e.g. the routing rules stacks/ wires). */
 function planFrame(extra: Partial<DevspaceFrameArgs> = {}): Promise<Plan> {
@@ -21,6 +28,7 @@ function planFrame(extra: Partial<DevspaceFrameArgs> = {}): Promise<Plan> {
                 sharedStorageClassName: cluster.sharedStorageClassName,
                 blockStorageClassName: cluster.blockStorageClassName,
             },
+            airflowPods: AIRFLOW_PODS,
             ...extra,
         });
     });
@@ -44,11 +52,38 @@ describe("DevspaceFrame component, planned alone", () => {
     });
 
     it("admits exactly the shared Prometheus and KEDA namespaces it is given, no other", async () => {
-        const plan = await planFrame({ monitoringNamespace: "monitoring", kedaNamespace: "keda" });
+        const plan = await planFrame({ monitoringNamespace: "monitoring", keda: KEDA });
         const namespaces = ingressPeers(plan)
             .filter((peer) => peer.namespaceSelector)
             .map((peer) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
         expect(namespaces).to.have.members(["monitoring", "keda"]);
+    });
+
+    it("admits the shared Prometheus and KEDA to exactly the pods and ports it is given, nothing else", async () => {
+        const plan = await planFrame({ monitoringNamespace: "monitoring", keda: KEDA });
+        // Every rule admitting another namespace: which pods of the devspace, from where, on which ports.
+        const admitted = kubeObjects(plan, "NetworkPolicy").flatMap((p) => {
+            const spec = (p.inputs as Obj).spec;
+            return (spec.ingress ?? [])
+                .filter((rule: Obj) => (rule.from ?? []).some((peer: Obj) => peer.namespaceSelector))
+                .map((rule: Obj) => ({ pods: spec.podSelector, from: rule.from, ports: rule.ports }));
+        });
+        const fromNamespace = (namespace: string) => ({
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+        });
+        expect(admitted).to.have.deep.members([
+            {
+                pods: { matchLabels: { app: "exporter" } },
+                from: [fromNamespace("monitoring")],
+                ports: [{ protocol: "TCP", port: 19102 }],
+            },
+            {
+                pods: { matchLabels: { app: "db", role: "primary" } },
+                from: [{ ...fromNamespace("keda"), podSelector: { matchLabels: { app: "keda-op" } } }],
+                ports: [{ protocol: "TCP", port: 15432 }],
+            },
+        ]);
+        expect(admitted).to.have.length(2);
     });
 
     it("quotas the namespace (the default 2 CPU / 4Gi when the entry names none) and forbids load balancers", async () => {
@@ -81,6 +116,7 @@ describe("DevspaceFrame component, planned alone", () => {
                         sharedStorageClassName: "rwx",
                         blockStorageClassName: "",
                     },
+                    airflowPods: AIRFLOW_PODS,
                 });
             } catch (e) {
                 refusal = e;

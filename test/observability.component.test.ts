@@ -13,6 +13,11 @@ type Obj = Record<string, unknown>;
 
 const SLACK_URL = "https://hooks.slack.com/services/T0000/B0000/not-for-your-eyes";
 const SMTP_PASSWORD = "smtp-password-not-for-your-eyes";
+/** The statsd-exporter's ports as the stack hands them over; not the chart's, so the test sees these reach the rules. */
+const STATSD_PORTS = {
+    scrapePort: { name: "exporter-metrics", port: 19102 },
+    ingestPort: { port: 19125, protocol: "UDP" },
+};
 
 /** Helm's merge of a values file over the chart's defaults: maps merge key by key, everything else is replaced. */
 function deepMerge(base: unknown, over: unknown): unknown {
@@ -32,6 +37,7 @@ describe("Observability, planned alone on a fake cluster", function () {
             cluster = fakeCluster();
             const observability = new Observability("obs", {
                 cluster,
+                airflowStatsd: STATSD_PORTS,
                 alertmanager: {
                     receivers: pulumi.secret({
                         slack: { apiUrl: SLACK_URL, channel: "#alerts" },
@@ -112,12 +118,26 @@ describe("Observability, planned alone on a fake cluster", function () {
         expect(url).to.equal("http://kube-prometheus-stack-prometheus.monitoring:9090/");
     });
 
+    it("alerts on the statsd-exporter through the ports it is given: the scrape port's name and the ingest port", () => {
+        const rules = the(plan, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "obs-airflow-rules").inputs as {
+            spec: { groups: { rules: Obj[] }[] };
+        };
+        const alerts = rules.spec.groups.flatMap((g) => g.rules);
+        const exprs = alerts.map((r) => String(r.expr));
+        expect(exprs.some((e) => e.includes('endpoint="exporter-metrics"'))).to.equal(true);
+        expect(exprs.some((e) => e.includes('endpoint="statsd-scrape"'))).to.equal(false);
+        const text = JSON.stringify(alerts);
+        expect(text).to.include("UDP 19125");
+        expect(text).to.not.include("UDP 9125");
+    });
+
     it("refuses impossible Args before it creates anything, naming each path", async () => {
         let refused: unknown;
         const refusedPlan = await planComponent(() => {
             try {
                 new Observability("obs", {
                     cluster: fakeCluster(),
+                    airflowStatsd: STATSD_PORTS,
                     prometheus: { replicas: 0, retention: "2 weeks" },
                     unpagedNamespacePrefixes: ["devspace-.*"],
                 });

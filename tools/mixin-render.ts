@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { AirflowMixin, AlertingRule, airflowMixin, RuleGroup } from "@airflow-platform/airflow-mixin";
+import { AIRFLOW_STATSD_SERVICE } from "../components/airflow/statsd-service";
 import { poolPlacement } from "../components/cluster/placement";
 import { platformMixinConfig } from "../components/observability/mixin";
 import { REPO_ROOT } from "./offline/runtime";
@@ -21,7 +22,10 @@ const TABLE_END = "<!-- end of the alert table -->";
 /** The mixin with the platform's configuration; both clouds label their spot and fallback pools alike. */
 export function platformMixin(): AirflowMixin {
     return airflowMixin(
-        platformMixinConfig({ spot: poolPlacement("gke", "spot"), fallback: poolPlacement("gke", "fallback") }),
+        platformMixinConfig(
+            { spot: poolPlacement("gke", "spot"), fallback: poolPlacement("gke", "fallback") },
+            AIRFLOW_STATSD_SERVICE,
+        ),
     );
 }
 

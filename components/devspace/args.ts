@@ -78,6 +78,31 @@ export interface DevspaceClusterFacts {
     kedaNamespace?: string;
 }
 
+/** A port a network policy admits traffic to. */
+export interface DevspacePort {
+    /** `TCP`, `UDP` or `SCTP`. */
+    readonly protocol: string;
+    readonly port: number;
+}
+
+/**
+ * The pods of the Airflow release a devspace runs that its network policies admit another namespace to, declared as
+ * the policies read them: facts the Airflow component states (stacks/ passes them).
+ */
+export interface DevspaceAirflowPods {
+    /** The statsd-exporter's pods and their metrics port: the shared Prometheus scrapes it. */
+    readonly statsdExporter: { readonly podLabels: Readonly<Record<string, string>>; readonly port: DevspacePort };
+    /** The bundled Postgres' pods and port: the shared KEDA operator runs the Celery ScaledObject's query there. */
+    readonly database: { readonly podLabels: Readonly<Record<string, string>>; readonly port: DevspacePort };
+}
+
+/** The shared KEDA whose operator a devspace admits to its Postgres: the KEDA component's namespace and pod labels. */
+export interface DevspaceKedaOperator {
+    readonly namespace: string;
+    /** The operator pods' labels (the KEDA component's `KEDA_OPERATOR_POD_LABELS`). */
+    readonly podLabels: Readonly<Record<string, string>>;
+}
+
 /** One devspace's frame in the dev stack: its namespace, RBAC, quota, limits and network policies. */
 export interface DevspaceFrameArgs {
     /** The devspace's entry of the dev stack's list; `quota` defaults field by field (`DevspaceQuota`'s `@default`s). */
@@ -90,10 +115,12 @@ export interface DevspaceFrameArgs {
      */
     monitoringNamespace?: string;
     /**
-     * Namespace of the shared KEDA, whose operator is admitted to the bundled Postgres for the Celery query (a
-     * devspace routing rule stacks/ wires). @default none: KEDA is not admitted
+     * The shared KEDA, whose operator is admitted to the bundled Postgres for the Celery query (a devspace routing rule
+     * stacks/ wires). @default none: KEDA is not admitted
      */
-    kedaNamespace?: string;
+    keda?: DevspaceKedaOperator;
+    /** The pods of the devspace's Airflow the routing rules above admit to, and their ports. */
+    airflowPods: DevspaceAirflowPods;
     /** The cluster's facts the devspace stack reads from the frame ConfigMap (with the two namespaces above). */
     cluster: {
         [K in Exclude<keyof DevspaceClusterFacts, "monitoringNamespace" | "kedaNamespace">]: pulumi.Input<

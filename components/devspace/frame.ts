@@ -6,16 +6,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { AIRFLOW_STATSD_SERVICE } from "../airflow/statsd-service";
-import { AIRFLOW_PORTS, BUNDLED_POSTGRES_POD_LABELS } from "../airflow/values";
-import { KEDA_OPERATOR_POD_LABELS } from "../keda";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../quantities";
 import type { PoolPlacements } from "../cluster/types";
 import { refuseArgs } from "../validation";
 import {
+    DevspaceAirflowPods,
     DevspaceClusterFacts,
     DevspaceEntry,
     DevspaceFrameArgs,
+    DevspaceKedaOperator,
     DevspaceOwner,
     DevspaceQuota,
     checkDevspaceFrameArgs,
@@ -135,9 +134,14 @@ const byName = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.
  * namespace's own pods talk to each other (scheduler, API server, Postgres, statsd); DNS to kube-dns; HTTPS and SSH
  * out (the Kubernetes API for KubernetesExecutor pods, git-sync to the DAG repository); and the shared Prometheus in,
  * to the statsd-exporter's metrics port only; and the shared KEDA operator in, to the bundled Postgres only (the Celery
- * ScaledObject's query). Another devspace's pods are never reachable.
+ * ScaledObject's query). Another devspace's pods are never reachable. `airflow` says which pods and ports those two
+ * reach.
  */
-export function devspaceNetworkPolicies(monitoringNamespace: string | undefined, kedaNamespace?: string) {
+export function devspaceNetworkPolicies(
+    airflow: DevspaceAirflowPods,
+    monitoringNamespace: string | undefined,
+    keda?: DevspaceKedaOperator,
+) {
     const all = { podSelector: {} };
     const policies: { name: string; spec: k8sInput.networking.v1.NetworkPolicySpec }[] = [
         { name: "default-deny", spec: { ...all, policyTypes: ["Ingress", "Egress"] } },
@@ -187,38 +191,33 @@ export function devspaceNetworkPolicies(monitoringNamespace: string | undefined,
         policies.push({
             name: "allow-shared-prometheus",
             spec: {
-                podSelector: { matchLabels: { component: AIRFLOW_STATSD_SERVICE.labels("airflow").component } },
+                podSelector: { matchLabels: { ...airflow.statsdExporter.podLabels } },
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
                         from: [{ namespaceSelector: byName(monitoringNamespace) }],
-                        ports: [
-                            {
-                                protocol: AIRFLOW_STATSD_SERVICE.scrapePort.protocol,
-                                port: AIRFLOW_STATSD_SERVICE.scrapePort.port,
-                            },
-                        ],
+                        ports: [{ ...airflow.statsdExporter.port }],
                     },
                 ],
             },
         });
     // The chart's trigger (workers/worker-kedaautoscaler.yaml) makes KEDA's operator, not a pod of the devspace, run the
     // query over AIRFLOW_CONN_AIRFLOW_DB; a devspace has no managed database, so no PgBouncer: straight to Postgres.
-    if (kedaNamespace)
+    if (keda)
         policies.push({
             name: "allow-keda-to-database",
             spec: {
-                podSelector: { matchLabels: { ...BUNDLED_POSTGRES_POD_LABELS } },
+                podSelector: { matchLabels: { ...airflow.database.podLabels } },
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
                         from: [
                             {
-                                namespaceSelector: byName(kedaNamespace),
-                                podSelector: { matchLabels: { ...KEDA_OPERATOR_POD_LABELS } },
+                                namespaceSelector: byName(keda.namespace),
+                                podSelector: { matchLabels: { ...keda.podLabels } },
                             },
                         ],
-                        ports: [{ protocol: "TCP", port: AIRFLOW_PORTS.postgres }],
+                        ports: [{ ...airflow.database.port }],
                     },
                 ],
             },
@@ -311,12 +310,12 @@ export class DevspaceFrame extends pulumi.ComponentResource {
                 data: devspaceFrameData(entry, {
                     ...args.cluster,
                     monitoringNamespace: args.monitoringNamespace,
-                    kedaNamespace: args.kedaNamespace,
+                    kedaNamespace: args.keda?.namespace,
                 }),
             },
             inNamespace,
         );
-        for (const policy of devspaceNetworkPolicies(args.monitoringNamespace, args.kedaNamespace))
+        for (const policy of devspaceNetworkPolicies(args.airflowPods, args.monitoringNamespace, args.keda))
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${policy.name}`,
                 { metadata: meta(policy.name), spec: policy.spec },

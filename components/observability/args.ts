@@ -142,10 +142,23 @@ export interface ObservabilitySettings {
     readonly dockerHubMirror?: string;
 }
 
-/** What the Observability component needs: the cluster and the settings. */
+/**
+ * The statsd-exporter Service of the Airflow releases the mixin watches, declared here as the mixin reads it (the
+ * Airflow component's `AIRFLOW_STATSD_SERVICE` has this shape; stacks/ passes it).
+ */
+export interface AirflowStatsdPorts {
+    /** The port Prometheus scrapes, by its name (the exporter alerts' `endpoint` label) and number. */
+    readonly scrapePort: { readonly name: string; readonly port: number };
+    /** The port Airflow sends its statsd metrics to, and its protocol (`UDP` or `TCP`). */
+    readonly ingestPort: { readonly port: number; readonly protocol: string };
+}
+
+/** What the Observability component needs: the cluster, the Airflow statsd-exporter's ports and the settings. */
 export interface ObservabilityArgs extends ObservabilitySettings {
     /** Provider, placements (the stack runs on the on-demand pool), the block StorageClass, readiness. */
     readonly cluster: Cluster;
+    /** The Airflow releases' statsd-exporter Service ports, for the mixin's mapping and exporter alerts. */
+    readonly airflowStatsd: AirflowStatsdPorts;
 }
 
 /** Settings with every default applied. */

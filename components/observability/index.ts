@@ -137,7 +137,7 @@ export class Observability extends pulumi.ComponentResource {
         this.grafanaServiceName = pulumi.output(GRAFANA_SERVICE.name);
         this.grafanaServicePort = pulumi.output<number>(GRAFANA_SERVICE.port);
 
-        const mixin = airflowMixin(platformMixinConfig(cluster.placement));
+        const mixin = airflowMixin(platformMixinConfig(cluster.placement, args.airflowStatsd));
         for (const [file, dashboard] of Object.entries(mixin.dashboards)) {
             new k8s.core.v1.ConfigMap(
                 `${name}-dashboard-${file.replace(/\.json$/, "")}`,

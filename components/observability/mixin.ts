@@ -1,18 +1,22 @@
 import type { AirflowMixinConfig } from "@airflow-platform/airflow-mixin";
-import { AIRFLOW_STATSD_SERVICE } from "../airflow/statsd-service";
 import type { PoolPlacements } from "../cluster/types";
+import type { AirflowStatsdPorts } from "./args";
 
 /**
- * The Airflow mixin's configuration on this platform: the Airflow chart's statsd-exporter Service (the Airflow
- * release's), the cluster's spot and fallback node labels; every other setting at the mixin's defaults.
+ * The Airflow mixin's configuration on this platform: the Airflow releases' statsd-exporter Service ports (the Airflow
+ * component's, given by the stack), the cluster's spot and fallback node labels; every other setting at the mixin's
+ * defaults.
  */
-export function platformMixinConfig(placement: Pick<PoolPlacements, "spot" | "fallback">): AirflowMixinConfig {
+export function platformMixinConfig(
+    placement: Pick<PoolPlacements, "spot" | "fallback">,
+    statsd: AirflowStatsdPorts,
+): AirflowMixinConfig {
     return {
         statsdExporter: {
-            scrapePortName: AIRFLOW_STATSD_SERVICE.scrapePort.name,
-            scrapePort: AIRFLOW_STATSD_SERVICE.scrapePort.port,
-            ingestPort: AIRFLOW_STATSD_SERVICE.ingestPort.port,
-            ingestProtocol: AIRFLOW_STATSD_SERVICE.ingestPort.protocol,
+            scrapePortName: statsd.scrapePort.name,
+            scrapePort: statsd.scrapePort.port,
+            ingestPort: statsd.ingestPort.port,
+            ingestProtocol: statsd.ingestPort.protocol,
         },
         selectors: {
             spotNodeLabels: placement.spot.nodeSelector,

@@ -1,6 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StatsdService } from "../airflow/statsd-service";
+
+/**
+ * One Airflow release's statsd-exporter Service, as a ServiceMonitor selects it: plain values, declared here with the
+ * fields the scrape target reads (the Airflow component's `statsd` output has them; stacks/ passes it).
+ */
+export interface ScrapedStatsdService {
+    /** The release's namespace, where the Service is and the ServiceMonitor goes. */
+    readonly namespace: string;
+    /** The Helm release name: the ServiceMonitor's name and its targets' `airflow_release` label. */
+    readonly releaseName: string;
+    /** Labels the Service carries: the ServiceMonitor's `selector.matchLabels`. */
+    readonly selectorLabels: Readonly<Record<string, string>>;
+    /** The name of the Service port that serves `/metrics`. */
+    readonly scrapePortName: string;
+}
 
 /** How often Prometheus scrapes the exporter; the dashboards' rate windows are at least 4x this. */
 export const STATSD_SCRAPE_INTERVAL = "30s";
@@ -9,7 +23,7 @@ export const STATSD_SCRAPE_INTERVAL = "30s";
  * The ServiceMonitor spec that scrapes one Airflow release's statsd-exporter by port name. The target's `namespace`
  * label comes from Prometheus' service discovery, so a devspace's series are told apart from the shared ones.
  */
-export function statsdServiceMonitorSpec(service: StatsdService) {
+export function statsdServiceMonitorSpec(service: ScrapedStatsdService) {
     return {
         selector: { matchLabels: { ...service.selectorLabels } },
         namespaceSelector: { matchNames: [service.namespace] },
@@ -28,7 +42,7 @@ export function statsdServiceMonitorSpec(service: StatsdService) {
 
 export interface AirflowScrapeTargetArgs {
     /** The statsd-exporter Service to scrape: the Airflow component's `statsd` output. */
-    service: pulumi.Input<StatsdService>;
+    service: pulumi.Input<ScrapedStatsdService>;
     /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
     /**

@@ -6,6 +6,7 @@ import type { ExistingClusterArgs } from "../../components/cluster/existing/args
 import type { CloudSqlArgs, GkeClusterArgs } from "../../components/cluster/gke/args";
 import type { DevspaceConfig, StackConfig } from "../config";
 import { type ConfigIssue, fullKey } from "../config/errors";
+import { devspaceGroup } from "../../components/devspace/namespace";
 import { PROJECT } from "../config/schema";
 import { programToday } from "../today";
 import { albLoadBalancerArgs, gatewayLoadBalancerArgs } from "./ingress";
@@ -86,7 +87,10 @@ export function clusterArgs(config: ClusterConfig): ClusterArgs {
                 authenticationMode: aws.authenticationMode,
                 accessEntries: aws.accessEntries,
                 devspaceOwners: config.devspaces.flatMap((d) =>
-                    d.owner.aws ? [{ name: d.name, principalArn: d.owner.aws }] : [],
+                    // The devspace frame's RoleBinding binds this group to the devspace's namespace alone.
+                    d.owner.aws
+                        ? [{ name: d.name, principalArn: d.owner.aws, kubernetesGroup: devspaceGroup(d.name) }]
+                        : [],
                 ),
                 extendedSupport: aws.extendedSupport,
                 // The program's day (AIRFLOW_PLATFORM_TODAY, or today): the config check and the constructor agree.

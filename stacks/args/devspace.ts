@@ -1,6 +1,14 @@
 /** Stack config → the devspace components' Args: each listed devspace's frame and the routing rules it admits. */
+import { AIRFLOW_STATSD_SERVICE } from "../../components/airflow/statsd-service";
+import { AIRFLOW_PORTS, AIRFLOW_RELEASE_NAME, BUNDLED_POSTGRES_POD_LABELS } from "../../components/airflow/values";
 import type { Cluster } from "../../components/cluster/types";
-import { DevspaceEntry, DevspaceFrameArgs, checkDevspaceFrameArgs } from "../../components/devspace/args";
+import {
+    DevspaceAirflowPods,
+    DevspaceEntry,
+    DevspaceFrameArgs,
+    checkDevspaceFrameArgs,
+} from "../../components/devspace/args";
+import { KEDA_OPERATOR_POD_LABELS } from "../../components/keda";
 import type { ConfigIssue } from "../config/errors";
 import type { StackConfig } from "../config/resolved";
 import { issuesAtKeys } from "./issues";
@@ -19,6 +27,18 @@ export interface DevspaceFrameWiring {
     kedaNamespace?: string;
 }
 
+/**
+ * The Airflow pods a devspace's routing rules admit to, from the Airflow component's facts: the statsd-exporter by its
+ * `component` label alone (whatever the release) on the chart's scrape port, and the bundled Postgres on its port.
+ */
+export const DEVSPACE_AIRFLOW_PODS: DevspaceAirflowPods = {
+    statsdExporter: {
+        podLabels: { component: AIRFLOW_STATSD_SERVICE.labels(AIRFLOW_RELEASE_NAME).component },
+        port: { protocol: AIRFLOW_STATSD_SERVICE.scrapePort.protocol, port: AIRFLOW_STATSD_SERVICE.scrapePort.port },
+    },
+    database: { podLabels: BUNDLED_POSTGRES_POD_LABELS, port: { protocol: "TCP", port: AIRFLOW_PORTS.postgres } },
+};
+
 /** One listed devspace's frame Args. */
 export function devspaceFrameArgs(entry: DevspaceEntry, wiring: DevspaceFrameWiring): DevspaceFrameArgs {
     const { cluster } = wiring;
@@ -26,7 +46,10 @@ export function devspaceFrameArgs(entry: DevspaceEntry, wiring: DevspaceFrameWir
         entry,
         provider: cluster.provider,
         monitoringNamespace: wiring.monitoringNamespace,
-        kedaNamespace: wiring.kedaNamespace,
+        ...(wiring.kedaNamespace
+            ? { keda: { namespace: wiring.kedaNamespace, podLabels: KEDA_OPERATOR_POD_LABELS } }
+            : {}),
+        airflowPods: DEVSPACE_AIRFLOW_PODS,
         cluster: {
             clusterName: cluster.clusterName,
             placement: cluster.placement,

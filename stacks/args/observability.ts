@@ -1,4 +1,5 @@
 /** The stack config mapped onto the Observability component's Args: the one place that knows both. */
+import { AIRFLOW_STATSD_SERVICE } from "../../components/airflow/statsd-service";
 import type { Cluster } from "../../components/cluster/types";
 import { DEVSPACE_NAMESPACE_PREFIX } from "../../components/devspace/namespace";
 import type { ObservabilityArgs, ObservabilitySettings } from "../../components/observability/args";
@@ -45,6 +46,8 @@ export function observabilityArgs(config: StackConfig, wiring: ObservabilityWiri
     return {
         ...settings,
         cluster: wiring.cluster,
+        // The mixin watches the Airflow chart's statsd-exporter, whose ports the Airflow component states.
+        airflowStatsd: AIRFLOW_STATSD_SERVICE,
         grafana: { ...settings.grafana, ...(wiring.grafanaRootUrl ? { rootUrl: wiring.grafanaRootUrl } : {}) },
     };
 }

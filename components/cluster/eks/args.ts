@@ -25,9 +25,11 @@ export interface AccessEntryArgs {
 
 /** A devspace owner's IAM principal: an access entry in the devspace's Kubernetes group, no access policy. */
 export interface DevspaceOwnerArgs {
-    /** The devspace's name (its group is `devspaceGroup(name)`). */
+    /** The devspace's name (the access entry's resource name). */
     name: string;
     principalArn: string;
+    /** The Kubernetes group the entry maps the principal to: the one the devspace frame's RoleBinding binds. */
+    kubernetesGroup: string;
 }
 
 /** The VPC: an existing one with its subnets, or one created with a private and a public subnet per AZ. */

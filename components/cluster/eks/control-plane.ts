@@ -1,7 +1,6 @@
 /** The EKS control plane: its IAM role, the cluster, and who may reach its API (access entries, CI runners). */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { devspaceGroup } from "../../devspace/namespace";
 import type { ResolvedEksClusterArgs } from "./args";
 import type { EksNetwork } from "./network";
 import { serviceTrustPolicy } from "./specs";
@@ -113,7 +112,7 @@ export function eksApiAccess(
                 clusterName,
                 principalArn: owner.principalArn,
                 type: "STANDARD",
-                kubernetesGroups: [devspaceGroup(owner.name)],
+                kubernetesGroups: [owner.kubernetesGroup],
             },
             withAws,
         );

@@ -15,3 +15,20 @@ export const MANAGED_DATABASE_DEFAULTS: {
     highAvailability: boolean;
     backupRetentionDays: number;
 } = { postgresVersion: "16", storageGb: 50, highAvailability: false, backupRetentionDays: 7 };
+
+/** What both managed databases (Cloud SQL, RDS) are sized and kept by. */
+export type ManagedDatabaseFields = typeof MANAGED_DATABASE_DEFAULTS & { tier: string };
+
+/** Pure: the fields both managed databases share, each one left unset taken from that cloud's `defaults`. */
+export function withManagedDatabaseDefaults(
+    db: Partial<ManagedDatabaseFields>,
+    defaults: ManagedDatabaseFields,
+): ManagedDatabaseFields {
+    return {
+        postgresVersion: db.postgresVersion ?? defaults.postgresVersion,
+        tier: db.tier ?? defaults.tier,
+        storageGb: db.storageGb ?? defaults.storageGb,
+        highAvailability: db.highAvailability ?? defaults.highAvailability,
+        backupRetentionDays: db.backupRetentionDays ?? defaults.backupRetentionDays,
+    };
+}

@@ -7,7 +7,7 @@ import {
     withManagedClusterDefaults,
 } from "../args";
 import type { AlbLoadBalancerArgs } from "../ingress/args";
-import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../database";
+import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS, withManagedDatabaseDefaults } from "../database";
 
 /** An EKS access policy an IAM principal can be granted. */
 export type EksAccessPolicy =
@@ -195,12 +195,8 @@ export function withEksClusterDefaults(args: EksClusterArgs): ResolvedEksCluster
                 ? { mode: "bundled" }
                 : {
                       ...db,
-                      postgresVersion: db.postgresVersion ?? RDS_DEFAULTS.postgresVersion,
-                      tier: db.tier ?? RDS_DEFAULTS.tier,
-                      storageGb: db.storageGb ?? RDS_DEFAULTS.storageGb,
+                      ...withManagedDatabaseDefaults(db, RDS_DEFAULTS),
                       extendedSupport: db.extendedSupport ?? RDS_DEFAULTS.extendedSupport,
-                      highAvailability: db.highAvailability ?? RDS_DEFAULTS.highAvailability,
-                      backupRetentionDays: db.backupRetentionDays ?? RDS_DEFAULTS.backupRetentionDays,
                   },
         dockerHubMirror: args.dockerHubMirror,
     };

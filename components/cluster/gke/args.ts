@@ -7,7 +7,7 @@ import {
     withManagedClusterDefaults,
 } from "../args";
 import type { GatewayLoadBalancerArgs } from "../ingress/args";
-import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS } from "../database";
+import { DEFAULT_DATABASE_TIER, MANAGED_DATABASE_DEFAULTS, withManagedDatabaseDefaults } from "../database";
 import type { FilestoreMode } from "../storage";
 
 /** A day of the week as RFC 5545 BYDAY writes it. */
@@ -180,13 +180,6 @@ export function withGkeClusterDefaults(args: GkeClusterArgs): ResolvedGkeCluster
         database:
             db.mode === "bundled"
                 ? { mode: "bundled" }
-                : {
-                      mode: "managed",
-                      postgresVersion: db.postgresVersion ?? CLOUD_SQL_DEFAULTS.postgresVersion,
-                      tier: db.tier ?? CLOUD_SQL_DEFAULTS.tier,
-                      storageGb: db.storageGb ?? CLOUD_SQL_DEFAULTS.storageGb,
-                      highAvailability: db.highAvailability ?? CLOUD_SQL_DEFAULTS.highAvailability,
-                      backupRetentionDays: db.backupRetentionDays ?? CLOUD_SQL_DEFAULTS.backupRetentionDays,
-                  },
+                : { mode: "managed", ...withManagedDatabaseDefaults(db, CLOUD_SQL_DEFAULTS) },
     };
 }
